@@ -1,0 +1,84 @@
+/**
+ * The WhatsApp gateway port: what the engine needs from GOWA, WAHA, the Cloud
+ * API or the playground, in our own types. Vendor JSON stops at the adapters.
+ * @module
+ */
+
+/** Which transport a message came through or goes out on. */
+export type GatewayName = "playground" | "gowa" | "waha" | "cloud";
+
+/** One inbound event, normalised from a gateway webhook. */
+export type InboundEvent = InboundMessage | DeliveryReceipt;
+
+/** A text message in a one-to-one chat. */
+export interface InboundMessage {
+  kind: "message";
+  gateway: GatewayName;
+  /** The gateway's id of the message; deduplication key. */
+  gatewayMessageId: string;
+  /** Customer phone in E.164 digits without `+` (e.g. `15551234567`), when known. */
+  phone: string | null;
+  /** The customer's `@lid` identity (e.g. `123456789@lid`), when the gateway gave one. */
+  lid: string | null;
+  /** Push name / profile name, if any. */
+  name: string | null;
+  /** Message text or media caption; empty string for media without caption. */
+  text: string;
+  /** True when the message was sent from the business phone (a person, or an echo of our own send). */
+  fromMe: boolean;
+  /** When the gateway says the message was sent (epoch ms). */
+  sentAt: number;
+}
+
+/** A delivery receipt for a message we sent. */
+export interface DeliveryReceipt {
+  kind: "receipt";
+  gateway: GatewayName;
+  /** Gateway ids of the messages this receipt covers. */
+  gatewayMessageIds: string[];
+  status: DeliveryStatus;
+  /** Failure reason from the gateway, if any. */
+  reason: string | null;
+  at: number;
+}
+
+/** Status of a sent message as the gateway reports it. */
+export type DeliveryStatus = "sent" | "delivered" | "read" | "failed";
+
+/** A reply to send. */
+export interface OutboundText {
+  /** Phone digits without `+`, or a `…@lid` identity. */
+  to: string;
+  text: string;
+  /** The gateway id of the inbound message being answered, if any (to quote or mark read). */
+  inReplyTo?: string | null;
+}
+
+/** What the gateway said about a send. */
+export interface SendResult {
+  /** The gateway's id of the sent message (later seen in receipts). */
+  gatewayMessageId: string;
+}
+
+/** The gateway's health as the sender and `/healthz` see it. */
+export interface GatewayHealth {
+  /** True when the gateway is reachable and logged in to WhatsApp. */
+  connected: boolean;
+  /** Short human-readable detail (`logged out`, `unreachable: ECONNREFUSED`, …). */
+  detail: string;
+}
+
+/**
+ * The port. `send` throws `GatewayError` (see gateway-error.ts): `gateway_unreachable`
+ * for network errors and 5xx (retry), `gateway_rate_limited` for 429 (pause),
+ * `gateway_rejected` for permanent refusals (do not retry).
+ */
+export interface WhatsAppGateway {
+  readonly name: GatewayName;
+  send(message: OutboundText): Promise<SendResult>;
+  /** Marks the inbound message read ("seen"); best effort. */
+  markRead(chat: string, gatewayMessageId: string): Promise<void>;
+  /** Shows or stops the typing indicator; best effort. */
+  setTyping(chat: string, typing: boolean): Promise<void>;
+  health(): Promise<GatewayHealth>;
+}

@@ -1,0 +1,275 @@
+/**
+ * The database schema as kysely sees it: one interface per table, joined in
+ * `Database`. Times are epoch milliseconds (integers). Columns ending in `_enc`
+ * hold AES-256-GCM ciphertext (see field-cipher.ts); columns ending in `_index`
+ * hold keyed hashes (blind indexes) used for lookups.
+ * @module
+ */
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** An autoincrementing integer primary key. */
+type Id = Generated<number>;
+
+/** One customer (one WhatsApp identity) and their long-term memory. */
+export interface CustomerTable {
+  /** Random UUID. */
+  id: string;
+  /** Blind index of the normalised phone number (or of the `@lid` identity when no phone is known). */
+  phone_index: string;
+  /** Encrypted phone number (E.164 without `+`) or `<lid>@lid` identity. */
+  phone_enc: string;
+  /** Blind index of the customer's `@lid` alias, when the gateway told us one. */
+  lid_index: string | null;
+  /** Encrypted display name (push name). */
+  name_enc: string | null;
+  /** Current funnel stage. */
+  stage: string;
+  /** Starts at 1; a lost customer who writes again starts journey n+1 at the first stage. */
+  journey: number;
+  stage_entered_at: number;
+  /** Encrypted JSON of the profile (interests, concerns, trust, …). */
+  profile_enc: string;
+  /** 1 when the customer opted out (STOP); 0 otherwise. */
+  opted_out: number;
+  /** While now < handoff_until a human has the chat and the bot is silent; null = no handoff. */
+  handoff_until: number | null;
+  first_contact_at: number;
+  last_inbound_at: number | null;
+  last_interaction_at: number;
+  /** Number of conversations (a new one starts after 24 h of silence). */
+  conversation_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Opt-out and opt-in events, kept with their time. */
+export interface ConsentEventTable {
+  id: Id;
+  customer_id: string;
+  /** `opt_out` | `opt_in`. */
+  kind: string;
+  at: number;
+}
+
+/** Inbound messages waiting for (or done with) the engine. Persisted before the webhook is acknowledged. */
+export interface InboxTable {
+  id: Id;
+  /** `playground` | `gowa` | `waha` | `cloud`. */
+  gateway: string;
+  /** The gateway's message id; (gateway, gateway_message_id) is unique, which deduplicates redeliveries. */
+  gateway_message_id: string;
+  /** Blind index of the sender identity, so a worker can keep per-customer order. */
+  identity_index: string;
+  /** Encrypted JSON of the normalised inbound message (identity, name, text, fromMe, …). */
+  payload_enc: string;
+  received_at: number;
+  /** `pending` | `done` | `failed`. */
+  status: string;
+  attempts: number;
+  processed_at: number | null;
+  /** Short reason of the last failure (never message text). */
+  last_error: string | null;
+}
+
+/** The transcript: every message in and out. */
+export interface MessageTable {
+  id: Id;
+  customer_id: string;
+  /** `in` | `out`. */
+  direction: string;
+  /** `customer` (inbound), `bot` (our reply), `human` (a person on the business phone). */
+  author: string;
+  text_enc: string;
+  gateway_message_id: string | null;
+  journey: number;
+  stage: string;
+  assignment_id: number | null;
+  variant_id: string | null;
+  variant_version: number | null;
+  /** The intent the reply answered (`price_question`, …) or that the inbound showed. */
+  intent: string | null;
+  /** Out: `queued` | `sent` | `delivered` | `read` | `failed` | `held`. In: `received`. */
+  status: string;
+  status_reason: string | null;
+  created_at: number;
+  status_at: number;
+}
+
+/** Replies waiting for the sender. Each points at its transcript row. */
+export interface OutboxTable {
+  id: Id;
+  message_id: number;
+  customer_id: string;
+  /** `reply` | `confirmation`. */
+  kind: string;
+  /** `pending` | `sending` | `sent` | `failed` | `held`. */
+  status: string;
+  attempts: number;
+  /** The sender does not touch the row before this time. */
+  next_attempt_at: number;
+  /** Time of the inbound message this replies to (for the Cloud API 24-hour window and quiet hours). */
+  in_reply_to_at: number | null;
+  /** The gateway id of the inbound message this replies to (to mark it read). */
+  in_reply_to_gateway_id: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** Every variant version ever loaded: its content hash, first service, and current status. */
+export interface VariantVersionTable {
+  /** `<variant>@<version>`. */
+  id: string;
+  variant_id: string;
+  version: number;
+  stage: string;
+  /** sha256 of the variant's canonical content. */
+  content_hash: string;
+  /** Set the first time the version serves a customer; from then on its hash must not change. */
+  first_served_at: number | null;
+  /** `champion` | `active` | `candidate` | `retired`; operators' promote/retire override the file. */
+  status: string;
+  /** `hand` | `reflection`. */
+  origin: string;
+  /** The file it was loaded from, relative to PLAYBOOKS_DIR. */
+  source_file: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A stored weight set for one stage: what the policy would do, reproducibly. */
+export interface PolicyVersionTable {
+  id: Id;
+  stage: string;
+  /** `thompson` | `uniform` | `champion` | … */
+  algorithm: string;
+  /** JSON `{ "<variant>@<version>": probability }`, the propensities after the floor. */
+  weights_json: string;
+  floor: number;
+  seed: number;
+  /** JSON of the posterior counts used: `{ arm: { successes, failures } }`. */
+  counts_json: string;
+  /** Why it was made: `schedule` | `promotion` | `retirement` | `new_arm` | `initial`. */
+  reason: string;
+  created_at: number;
+}
+
+/** The bandit's choice of an arm for one customer entering one stage. */
+export interface AssignmentTable {
+  id: Id;
+  customer_id: string;
+  journey: number;
+  stage: string;
+  variant_id: string;
+  variant_version: number;
+  /** Probability the arm had of being chosen, in (0, 1]. */
+  propensity: number;
+  policy_version_id: number;
+  assigned_at: number;
+  window_ends_at: number;
+  /** `pending` | `success` | `failure`. */
+  status: string;
+  resolved_at: number | null;
+  /** `advanced` | `won` | `lost` | `window_expired`. */
+  resolution: string | null;
+}
+
+/** Outcomes reported by the shop or the operator (won, lost, advanced). */
+export interface OutcomeTable {
+  id: Id;
+  customer_id: string;
+  /** Caller's idempotency key; the same event id twice has one effect. */
+  event_id: string | null;
+  /** `won` | `lost` | `advanced`. */
+  outcome: string;
+  stage: string | null;
+  value: number | null;
+  currency: string | null;
+  reason: string | null;
+  /** `api` | `cli` | `dashboard` | `engine`. */
+  source: string;
+  created_at: number;
+}
+
+/** Promotions, retirements, new arms, SRM acknowledgements. */
+export interface ExperimentEventTable {
+  id: Id;
+  stage: string;
+  variant_id: string | null;
+  variant_version: number | null;
+  /** `promote` | `retire` | `new_arm` | `srm_alarm` | `srm_ack`. */
+  kind: string;
+  reason: string | null;
+  actor: string;
+  created_at: number;
+}
+
+/** Everything an operator or the system did that changes behaviour. */
+export interface AuditLogTable {
+  id: Id;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  /** JSON detail; never message text or phone numbers in clear. */
+  detail_json: string | null;
+}
+
+/** Human takeovers of a chat. */
+export interface HandoffTable {
+  id: Id;
+  customer_id: string;
+  started_at: number;
+  ends_at: number;
+  /** Set when the handoff ended early (`closer customers resume`). */
+  ended_at: number | null;
+  reason: string;
+}
+
+/** Delivery receipts for gateway ids not (yet) known; applied when the send result arrives. */
+export interface PendingAckTable {
+  gateway: string;
+  gateway_message_id: string;
+  /** `sent` | `delivered` | `read` | `failed`. */
+  status: string;
+  at: number;
+}
+
+/** Small key-value state (gateway pause, SRM freeze, generated secrets' fingerprints). */
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** The whole schema. */
+export interface Database {
+  customers: CustomerTable;
+  consent_events: ConsentEventTable;
+  inbox: InboxTable;
+  messages: MessageTable;
+  outbox: OutboxTable;
+  variant_versions: VariantVersionTable;
+  policy_versions: PolicyVersionTable;
+  assignments: AssignmentTable;
+  outcomes: OutcomeTable;
+  experiment_events: ExperimentEventTable;
+  audit_log: AuditLogTable;
+  handoffs: HandoffTable;
+  pending_acks: PendingAckTable;
+  settings: SettingTable;
+}
+
+export type CustomerRow = Selectable<CustomerTable>;
+export type NewCustomerRow = Insertable<CustomerTable>;
+export type CustomerUpdate = Updateable<CustomerTable>;
+export type InboxRow = Selectable<InboxTable>;
+export type MessageRow = Selectable<MessageTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type VariantVersionRow = Selectable<VariantVersionTable>;
+export type PolicyVersionRow = Selectable<PolicyVersionTable>;
+export type AssignmentRow = Selectable<AssignmentTable>;
+export type OutcomeRow = Selectable<OutcomeTable>;
+export type ExperimentEventRow = Selectable<ExperimentEventTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type HandoffRow = Selectable<HandoffTable>;
