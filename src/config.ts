@@ -5,6 +5,7 @@
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
+import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { CloserError } from "./errors.js";
 
@@ -12,6 +13,8 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const cronExpression = z.string().refine((v) => isValidCron(v), "a cron expression like '0 * * * *'");
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -49,15 +52,17 @@ export const configSchema = z.object({
   LLM_MODEL: optionalString,
   /** Milliseconds before an LLM call is abandoned for the template reply. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** Seeds the bandit's random draws (reproducible demos and tests); unset means a fresh seed per start. */
+  CLOSER_RANDOM_SEED: optionalString.pipe(z.coerce.number().int().optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Hours a human takeover (a `fromMe` message Closer did not send) silences the bot. */
   HANDOFF_HOURS: z.coerce.number().min(0).default(12),
   /** Cron expression of the weight recomputation job (default hourly). */
-  WEIGHTS_CRON: z.string().default("0 * * * *"),
+  WEIGHTS_CRON: cronExpression.default("0 * * * *"),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */
-  RESOLVE_CRON: z.string().default("*/5 * * * *"),
+  RESOLVE_CRON: cronExpression.default("*/5 * * * *"),
   /** Cron expression of the weekly reflection (default Monday 03:00). */
-  REFLECTION_CRON: z.string().default("0 3 * * 1"),
+  REFLECTION_CRON: cronExpression.default("0 3 * * 1"),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 });

@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   // store
   decryption_failed: { status: 500, description: "A stored value failed authentication." },
   key_invalid: { status: 500, description: "The data key is missing or malformed." },
+  migration_failed: { status: 500, description: "A database migration failed; the schema was not changed." },
+  database_unsupported: { status: 500, description: "The configured database cannot be used by this build." },
   // http
   bad_request: { status: 400, description: "The request body or parameters are invalid." },
   unauthorized: { status: 401, description: "Missing or wrong credentials." },
@@ -46,11 +48,7 @@ export class CloserError extends Error {
   /** Extra context that is safe to show to the caller (never secrets or message text). */
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.details = options.details;

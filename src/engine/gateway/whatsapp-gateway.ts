@@ -26,9 +26,19 @@ export interface InboundMessage {
   text: string;
   /** True when the message was sent from the business phone (a person, or an echo of our own send). */
   fromMe: boolean;
+  /**
+   * Which device produced the message, as far as the payload says: `api` = sent through the
+   * gateway's API (Closer's own sends echoed back), `app` = typed in a WhatsApp app (a customer,
+   * or a person on the business phone), `unknown` = the payload does not say. The webhook
+   * normalisers always set it; absent means `unknown`.
+   */
+  origin?: MessageOrigin;
   /** When the gateway says the message was sent (epoch ms). */
   sentAt: number;
 }
+
+/** Which device produced a message: the gateway's API, a WhatsApp app, or not said. */
+export type MessageOrigin = "api" | "app" | "unknown";
 
 /** A delivery receipt for a message we sent. */
 export interface DeliveryReceipt {

@@ -1,0 +1,129 @@
+/**
+ * What an operator (admin API, dashboard, CLI) sees of one customer: profile,
+ * stage, assignments, consent, handoffs and the transcript, decrypted.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import {
+  assignmentsOf,
+  CUSTOMER_AAD,
+  consentHistory,
+  customerRowToRecord,
+  type Database,
+  type FieldCipher,
+  findCustomerById,
+  findCustomerByPhoneIndex,
+  handoffHistory,
+  type MessageRecord,
+  transcript,
+} from "../store/index.js";
+import { type Profile, parseProfile } from "./customer-profile.js";
+
+/** One customer as an operator sees them. */
+export interface CustomerView {
+  id: string;
+  phone: string;
+  name: string | null;
+  stage: string;
+  journey: number;
+  optedOut: boolean;
+  handoffUntil: string | null;
+  firstContactAt: string;
+  lastInteractionAt: string;
+  conversationCount: number;
+  profile: Profile;
+  assignments: {
+    stage: string;
+    journey: number;
+    variant: string;
+    version: number;
+    propensity: number;
+    status: string;
+    resolution: string | null;
+    assignedAt: string;
+  }[];
+  consent: { kind: string; at: string }[];
+  handoffs: { startedAt: string; endsAt: string; endedAt: string | null; reason: string }[];
+  transcript: {
+    direction: MessageRecord["direction"];
+    author: MessageRecord["author"];
+    text: string;
+    stage: string;
+    variant: string | null;
+    status: string;
+    at: string;
+  }[];
+}
+
+/** Finds a customer id by phone digits (or `@lid` identity). */
+export async function customerIdByPhone(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  identity: string,
+): Promise<string | null> {
+  const row = await findCustomerByPhoneIndex(db, cipher.blindIndex(identity));
+  return row?.id ?? null;
+}
+
+/** Builds the operator's view of a customer, or null when there is none. */
+export async function describeCustomer(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  customerId: string,
+  { transcriptLimit = 200 } = {},
+): Promise<CustomerView | null> {
+  const row = await findCustomerById(db, customerId);
+  if (row === undefined) return null;
+  const record = customerRowToRecord(row, cipher);
+  const iso = (t: number) => new Date(t).toISOString();
+  const [assignments, consent, handoffs, messages] = await Promise.all([
+    assignmentsOf(db, customerId),
+    consentHistory(db, customerId),
+    handoffHistory(db, customerId),
+    transcript(db, cipher, customerId, transcriptLimit),
+  ]);
+  return {
+    id: record.id,
+    phone: record.identity,
+    name: record.name,
+    stage: record.stage,
+    journey: record.journey,
+    optedOut: record.optedOut,
+    handoffUntil: record.handoffUntil === null ? null : iso(record.handoffUntil),
+    firstContactAt: iso(record.firstContactAt),
+    lastInteractionAt: iso(record.lastInteractionAt),
+    conversationCount: record.conversationCount,
+    profile: parseProfile(record.profile),
+    assignments: assignments.map((a) => ({
+      stage: a.stage,
+      journey: a.journey,
+      variant: a.variant_id,
+      version: a.variant_version,
+      propensity: a.propensity,
+      status: a.status,
+      resolution: a.resolution,
+      assignedAt: iso(a.assigned_at),
+    })),
+    consent: consent.map((c) => ({ kind: c.kind, at: iso(c.at) })),
+    handoffs: handoffs.map((h) => ({
+      startedAt: iso(h.started_at),
+      endsAt: iso(h.ends_at),
+      endedAt: h.ended_at === null ? null : iso(h.ended_at),
+      reason: h.reason,
+    })),
+    transcript: messages.map((m) => ({
+      direction: m.direction,
+      author: m.author,
+      text: m.text,
+      stage: m.stage,
+      variant: m.variantId === null ? null : `${m.variantId}@${m.variantVersion}`,
+      status: m.status,
+      at: iso(m.createdAt),
+    })),
+  };
+}
+
+/** Decrypts only the profile of a customer row (cheap path for the playground). */
+export function profileOf(profileEnc: string, cipher: FieldCipher): Profile {
+  return parseProfile(cipher.decryptJson(profileEnc, CUSTOMER_AAD.profile));
+}

@@ -1,0 +1,140 @@
+/**
+ * The engine: intake, the inbox worker and the outbox sender wired together.
+ * The server hands it verified, normalised webhook events; the playground also
+ * waits here for the replies to a message.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { Random } from "../experiments/index.js";
+import type { Logger } from "../log.js";
+import type { Database, FieldCipher } from "../store/index.js";
+import type { Alerts } from "./alerts.js";
+import type { Clock } from "./clock.js";
+import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
+import { InboxWorker } from "./inbox-worker.js";
+import type { InboundOutcome } from "./inbound-handler.js";
+import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
+import { EngineMetrics } from "./metrics.js";
+import { OutboxSender } from "./outbox-sender.js";
+import type { PacingConfig } from "./pacing.js";
+import type { PlaybookRuntime } from "./playbook-runtime.js";
+import { SettleBoard } from "./settle-board.js";
+
+/** What the engine is built from. */
+export interface EngineDeps {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  gateway: WhatsAppGateway;
+  playbooks: PlaybookRuntime;
+  clock: Clock;
+  rng: Random;
+  pacing: PacingConfig;
+  logger: Logger;
+  alerts: Alerts;
+  handoffMs: number;
+}
+
+/** What became of an inbound message, once handled and its replies settled. */
+export interface HandledMessage {
+  inboxId: number;
+  outcome: InboundOutcome | null;
+  /** Final state of each queued reply: `sent`, `failed`, `held`, or `pending` when still waiting at the timeout. */
+  replies: { outboxId: number; status: string }[];
+}
+
+/** The running engine. */
+export class Engine {
+  readonly metrics = new EngineMetrics();
+  readonly #deps: EngineDeps;
+  readonly #worker: InboxWorker;
+  readonly #sender: OutboxSender;
+  readonly #processed = new SettleBoard<InboundOutcome | null>();
+  readonly #settled = new SettleBoard<string>();
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+    const logger = deps.logger;
+    this.#worker = new InboxWorker({
+      db: deps.db,
+      cipher: deps.cipher,
+      playbooks: deps.playbooks,
+      rng: deps.rng,
+      handoffMs: deps.handoffMs,
+      clock: deps.clock,
+      logger: logger.child({ module: "inbox-worker" }),
+      metrics: this.metrics,
+      onProcessed: (id, outcome) => {
+        this.#processed.post(id, outcome);
+        if (outcome !== null && outcome.outboxIds.length > 0) this.#sender.kick();
+      },
+    });
+    this.#sender = new OutboxSender({
+      db: deps.db,
+      cipher: deps.cipher,
+      gateway: deps.gateway,
+      clock: deps.clock,
+      rng: deps.rng,
+      pacing: deps.pacing,
+      logger: logger.child({ module: "outbox-sender" }),
+      alerts: deps.alerts,
+      metrics: this.metrics,
+      onSettled: (id, status) => this.#settled.post(id, status),
+    });
+  }
+
+  /** The gateway in use. */
+  get gateway(): WhatsAppGateway {
+    return this.#deps.gateway;
+  }
+
+  /** Starts the worker and the sender; pending rows left by a crash are handled now. */
+  start(): void {
+    this.#worker.start();
+    this.#sender.start();
+  }
+
+  /** Finishes the message in hand and the sends in hand, then stops. */
+  async stop(): Promise<void> {
+    await this.#worker.stop();
+    await this.#sender.stop();
+  }
+
+  /**
+   * Takes verified, normalised webhook events: messages go to the inbox (persisted
+   * before this resolves), receipts update statuses. Resolves with the intake
+   * result of each message.
+   */
+  async receive(events: readonly InboundEvent[]): Promise<IntakeResult[]> {
+    const { db, cipher, clock } = this.#deps;
+    const results: IntakeResult[] = [];
+    for (const event of events) {
+      if (event.kind === "receipt") {
+        await applyReceipt(db, event);
+        continue;
+      }
+      const result = await acceptMessage(db, cipher, event, clock.now());
+      if (result.accepted) this.metrics.inboundAccepted++;
+      else this.metrics.inboundDuplicates++;
+      results.push(result);
+    }
+    if (results.some((r) => r.accepted)) this.#worker.kick();
+    return results;
+  }
+
+  /** Waits until an inbox row is handled and its replies are settled (or `timeoutMs` passes). */
+  async waitFor(inboxId: number, timeoutMs: number): Promise<HandledMessage> {
+    const deadline = Date.now() + timeoutMs;
+    const outcome = await this.#processed.wait(inboxId, timeoutMs);
+    const replies: HandledMessage["replies"] = [];
+    for (const outboxId of outcome?.outboxIds ?? []) {
+      const status = await this.#settled.wait(outboxId, Math.max(0, deadline - Date.now()));
+      replies.push({ outboxId, status: status ?? "pending" });
+    }
+    return { inboxId, outcome, replies };
+  }
+
+  /** Asks the sender for a pass now (after `closer customers resume`, a gateway recovery, …). */
+  kickSender(): void {
+    this.#sender.kick();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Intake: the first step after a webhook is verified and normalised. A message
+ * is persisted in the inbox (deduplicated on the gateway's id) before the
+ * webhook is acknowledged; a receipt updates the status of the message it names.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import {
+  bufferAck,
+  type Database,
+  type FieldCipher,
+  findInboxId,
+  findOutboundByGatewayId,
+  INBOX_PAYLOAD_AAD,
+  insertInboxEntry,
+  setMessageStatus,
+} from "../store/index.js";
+import type { DeliveryReceipt, InboundMessage } from "./gateway/index.js";
+
+/** What intake did with a message. */
+export interface IntakeResult {
+  inboxId: number;
+  /** False when the gateway delivered the same message before. */
+  accepted: boolean;
+}
+
+/** Status order: a receipt never moves a message backwards (read stays read). */
+const STATUS_RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+/** Persists an inbound message in the inbox (idempotent on the gateway's message id). */
+export async function acceptMessage(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  message: InboundMessage,
+  now: number,
+): Promise<IntakeResult> {
+  const identity = message.phone ?? message.lid ?? "";
+  const inserted = await insertInboxEntry(db, {
+    gateway: message.gateway,
+    gatewayMessageId: message.gatewayMessageId,
+    identityIndex: cipher.blindIndex(identity),
+    payloadEnc: cipher.encryptJson(message, INBOX_PAYLOAD_AAD),
+    receivedAt: now,
+  });
+  if (inserted !== null) return { inboxId: inserted, accepted: true };
+  const existing = await findInboxId(db, message.gateway, message.gatewayMessageId);
+  return { inboxId: existing ?? -1, accepted: false };
+}
+
+/**
+ * Applies a delivery receipt; receipts for ids not known yet (the ack beat the
+ * send's own answer) are buffered and applied when the send is recorded.
+ * @returns how many messages changed.
+ */
+export async function applyReceipt(db: Kysely<Database>, receipt: DeliveryReceipt): Promise<number> {
+  let changed = 0;
+  for (const gatewayMessageId of receipt.gatewayMessageIds) {
+    const message = await findOutboundByGatewayId(db, gatewayMessageId);
+    if (message === undefined) {
+      await bufferAck(db, { gateway: receipt.gateway, gatewayMessageId, status: receipt.status, at: receipt.at });
+      continue;
+    }
+    if ((STATUS_RANK[receipt.status] ?? 0) <= (STATUS_RANK[message.status] ?? 0)) continue;
+    await setMessageStatus(db, Number(message.id), receipt.status, receipt.at, { reason: receipt.reason });
+    changed++;
+  }
+  return changed;
+}

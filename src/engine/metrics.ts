@@ -1,0 +1,40 @@
+/**
+ * In-process counters for `/metrics`: send success rate and reply latency.
+ * @module
+ */
+
+/** Latency samples kept for percentiles. */
+export const LATENCY_SAMPLES_MAX = 2_000;
+
+/** Counters the engine and sender update. */
+export class EngineMetrics {
+  inboundAccepted = 0;
+  inboundDuplicates = 0;
+  inboundProcessed = 0;
+  inboundFailed = 0;
+  sent = 0;
+  sendFailed = 0;
+  sendRetried = 0;
+  held = 0;
+  guardrailFallbacks = 0;
+  #latencies: number[] = [];
+
+  /** Records the time from an inbound message to our reply being sent, ms. */
+  recordReplyLatency(ms: number): void {
+    this.#latencies.push(ms);
+    if (this.#latencies.length > LATENCY_SAMPLES_MAX) this.#latencies.shift();
+  }
+
+  /** Share of sends that succeeded (1 when nothing was sent). */
+  get sendSuccessRate(): number {
+    const total = this.sent + this.sendFailed;
+    return total === 0 ? 1 : this.sent / total;
+  }
+
+  /** A latency percentile (0–100) in ms, or null without samples. */
+  replyLatencyPercentile(p: number): number | null {
+    if (this.#latencies.length === 0) return null;
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Opt-out and opt-in recognition. Only a message that is nothing but an opt-out
+ * word or phrase counts: "STOP", "Unsubscribe!", "don't message me" opt out;
+ * "we have to stop the bill" does not.
+ * @module
+ */
+
+/** Opt-out words and phrases, after normalisation (lower case, no punctuation, single spaces). */
+export const OPT_OUT_PHRASES: ReadonlySet<string> = new Set([
+  "stop",
+  "stop all",
+  "stopall",
+  "quit",
+  "end",
+  "revoke",
+  "opt out",
+  "optout",
+  "opt-out",
+  "cancel",
+  "unsubscribe",
+  "unsub",
+  "stop messaging me",
+  "stop texting me",
+  "dont message me",
+  "don't message me",
+  "do not message me",
+  "dont text me",
+  "don't text me",
+  "do not text me",
+  "dont contact me",
+  "don't contact me",
+  "do not contact me",
+  "leave me alone",
+  "remove me",
+]);
+
+/** Opt-in words, after normalisation. */
+export const OPT_IN_PHRASES: ReadonlySet<string> = new Set(["start", "unstop", "opt in", "optin", "subscribe", "resume"]);
+
+/** What a message means for consent. */
+export type ConsentSignal = "opt_out" | "opt_in" | null;
+
+/** Classifies a message as an opt-out, an opt-in, or neither. */
+export function consentSignal(text: string): ConsentSignal {
+  const normalised = normaliseForConsent(text);
+  if (OPT_OUT_PHRASES.has(normalised)) return "opt_out";
+  if (OPT_IN_PHRASES.has(normalised)) return "opt_in";
+  return null;
+}
+
+/** Lower case, curly apostrophes straightened, punctuation and emoji removed, spaces collapsed. */
+export function normaliseForConsent(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[^\p{L}\p{N}' -]+/gu, " ")
+    .replace(/(^|\s)'+|'+(\s|$)/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The confirmation sent once when a customer opts out. */
+export const OPT_OUT_CONFIRMATION =
+  "You're unsubscribed and won't get any more messages from us. If you change your mind, reply START.";
+
+/** The confirmation sent when a customer opts back in. */
+export const OPT_IN_CONFIRMATION = "Welcome back! You're subscribed again. How can I help?";

@@ -1,0 +1,281 @@
+/**
+ * The outbox sender: delivers queued replies through the gateway, per chat in
+ * order, with human pacing, rate limits, quiet hours, retries and pauses. A
+ * reply survives a restart (it stays in the outbox until sent) and is sent
+ * once; only a crash in the instant between the gateway's answer and our
+ * commit could repeat it (at-least-once at that edge).
+ * @module
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Kysely } from "kysely";
+import type { Random } from "../experiments/index.js";
+import { type Logger, maskPhone } from "../log.js";
+import {
+  CUSTOMER_AAD,
+  type Database,
+  type FieldCipher,
+  findCustomerById,
+  getSetting,
+  MESSAGE_TEXT_AAD,
+  type OutboxRow,
+  openOutboxRows,
+  putSetting,
+  setMessageStatus,
+  takeBufferedAcks,
+  updateOutbox,
+} from "../store/index.js";
+import type { Alerts } from "./alerts.js";
+import type { Clock } from "./clock.js";
+import { parseProfile } from "./customer-profile.js";
+import { GatewayError } from "./gateway/index.js";
+import type { WhatsAppGateway } from "./gateway/index.js";
+import type { EngineMetrics } from "./metrics.js";
+import { nextSendSlot, type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
+
+/** After this many failed attempts a retryable send is given up as failed. */
+export const MAX_SEND_ATTEMPTS = 12;
+/** How long a number pauses after WhatsApp's reach-out timelock (GOWA 429 / error 463). */
+export const REACHOUT_PAUSE_MS = 60 * 60_000;
+/** How long the number pauses after a plain 429 without Retry-After. */
+export const RATE_LIMIT_PAUSE_MS = 60_000;
+/** The Cloud API's customer-service window. */
+export const CLOUD_SERVICE_WINDOW_MS = 24 * 3_600_000;
+/** Setting key of the number's pause. */
+export const PAUSED_UNTIL_KEY = "sender.paused_until";
+/** Rows the sender looks at per pass. */
+const SCAN_LIMIT = 500;
+
+/** What the sender needs. */
+export interface OutboxSenderDeps {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  gateway: WhatsAppGateway;
+  clock: Clock;
+  rng: Random;
+  pacing: PacingConfig;
+  logger: Logger;
+  alerts: Alerts;
+  metrics: EngineMetrics;
+  /** Called when a row reaches a final state (sent, failed, held). */
+  onSettled?: (outboxId: number, status: string) => void;
+}
+
+/** Sends the outbox. `start()` begins polling; `kick()` asks for a pass now; `stop()` waits for sends in hand. */
+export class OutboxSender {
+  readonly #deps: OutboxSenderDeps;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #recentSends: number[] = [];
+  readonly #lastSendByChat = new Map<string, number>();
+  readonly #abort = new AbortController();
+  #passRunning = false;
+  #passAgain = false;
+  #wakeTimer: NodeJS.Timeout | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(deps: OutboxSenderDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts a safety poll (every `pollMs`) and a first pass. */
+  start(pollMs = 1_000): void {
+    this.#pollTimer = setInterval(() => this.kick(), pollMs);
+    this.#pollTimer.unref();
+    this.kick();
+  }
+
+  /** Asks for a pass as soon as possible. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#passRunning) {
+      this.#passAgain = true;
+      return;
+    }
+    this.#passRunning = true;
+    void this.#pass()
+      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "outbox pass failed"))
+      .finally(() => {
+        this.#passRunning = false;
+        if (this.#passAgain) {
+          this.#passAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#pollTimer);
+    clearTimeout(this.#wakeTimer);
+    this.#abort.abort();
+    await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  async #pass(): Promise<void> {
+    const { db, clock } = this.#deps;
+    const now = clock.now();
+    const pausedUntil = Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
+    if (pausedUntil > now) return this.#wakeAt(pausedUntil);
+    const rows = await openOutboxRows(db, SCAN_LIMIT);
+    const chatsSeen = new Set<string>();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const row of rows) {
+      if (chatsSeen.has(row.customer_id)) continue;
+      chatsSeen.add(row.customer_id);
+      if (this.#inFlight.has(row.customer_id)) continue;
+      if (row.next_attempt_at > now) {
+        earliest = Math.min(earliest, row.next_attempt_at);
+        continue;
+      }
+      const task = this.#deliver(row)
+        .catch((error: unknown) => this.#deps.logger.error({ err: error, outboxId: row.id }, "send failed unexpectedly"))
+        .finally(() => {
+          this.#inFlight.delete(row.customer_id);
+          this.kick();
+        });
+      this.#inFlight.set(row.customer_id, task);
+    }
+    if (Number.isFinite(earliest)) this.#wakeAt(earliest);
+  }
+
+  #wakeAt(at: number): void {
+    clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = setTimeout(() => this.kick(), Math.max(0, at - this.#deps.clock.now()) + 5);
+    this.#wakeTimer.unref();
+  }
+
+  async #deliver(row: OutboxRow): Promise<void> {
+    const { db, cipher, clock, gateway, pacing } = this.#deps;
+    const id = Number(row.id);
+    const customer = await findCustomerById(db, row.customer_id);
+    if (customer === undefined) return this.#settle(row, "failed", "customer was deleted");
+    const now = clock.now();
+    if (row.kind === "reply" && customer.opted_out === 1) return this.#settle(row, "held", "customer opted out");
+    if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
+      return this.#settle(row, "held", "a person has taken over this chat");
+    }
+    if (customer.last_inbound_at === null) return this.#settle(row, "failed", "the customer never wrote first");
+    if (gateway.name === "cloud" && now - customer.last_inbound_at > CLOUD_SERVICE_WINDOW_MS) {
+      return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
+    }
+    if (pacing.mode === "human") {
+      const fresh = row.in_reply_to_at !== null && now - row.in_reply_to_at <= pacing.freshReplyMs;
+      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+      const quietEnd = fresh ? null : quietHoursEnd(now, profile.timeZone, pacing);
+      if (quietEnd !== null) return this.#defer(id, quietEnd);
+      const slot = nextSendSlot(this.#recentSends, now, pacing);
+      if (slot > now) return this.#defer(id, slot);
+    }
+
+    const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone);
+    const message = await db
+      .selectFrom("messages")
+      .select(["text_enc"])
+      .where("id", "=", row.message_id)
+      .executeTakeFirstOrThrow();
+    const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
+    try {
+      if (pacing.mode === "human") await this.#actHuman(to, row, text);
+      const result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
+      await this.#recordSent(row, result.gatewayMessageId);
+    } catch (error) {
+      await this.#recordFailure(row, to, error);
+    } finally {
+      if (pacing.mode === "human") await gateway.setTyping(to, false).catch(() => undefined);
+    }
+  }
+
+  async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
+    const { gateway, pacing, rng } = this.#deps;
+    const signal = this.#abort.signal;
+    const last = this.#lastSendByChat.get(row.customer_id);
+    const gapLeft = last === undefined ? 0 : last + pacing.minGapPerChatMs - this.#deps.clock.now();
+    if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
+    await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
+    if (row.in_reply_to_gateway_id !== null) {
+      await gateway.markRead(to, row.in_reply_to_gateway_id).catch(() => undefined);
+    }
+    await gateway.setTyping(to, true).catch(() => undefined);
+    await sleep(typingDelayMs(text.length, pacing, rng.next()), undefined, { signal }).catch(() => undefined);
+  }
+
+  async #recordSent(row: OutboxRow, gatewayMessageId: string): Promise<void> {
+    const { db, clock, metrics, gateway } = this.#deps;
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
+      await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
+      for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {
+        await setMessageStatus(trx, row.message_id, ack.status, ack.at);
+      }
+    });
+    this.#recentSends.push(now);
+    while (this.#recentSends.length > 0 && (this.#recentSends[0] ?? now) < now - 3_600_000) this.#recentSends.shift();
+    this.#lastSendByChat.set(row.customer_id, now);
+    metrics.sent++;
+    if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);
+    this.#deps.onSettled?.(Number(row.id), "sent");
+  }
+
+  async #recordFailure(row: OutboxRow, to: string, error: unknown): Promise<void> {
+    const { db, clock, logger, alerts, metrics, rng } = this.#deps;
+    const now = clock.now();
+    const id = Number(row.id);
+    const chat = maskPhone(to);
+    if (!(error instanceof GatewayError)) {
+      logger.error({ err: error, outboxId: id, chat }, "unexpected send error; will retry");
+      return this.#retry(row, now, String(error));
+    }
+    if (error.code === "gateway_rate_limited") {
+      const pause = error.longPause ? REACHOUT_PAUSE_MS : (error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
+      await putSetting(db, PAUSED_UNTIL_KEY, String(now + pause), now);
+      await updateOutbox(db, id, { next_attempt_at: now + pause, last_error: error.message.slice(0, 300) });
+      alerts.raise("number_paused", `WhatsApp asked us to slow down; sending paused for ${Math.round(pause / 60_000)} min`, {
+        until: new Date(now + pause).toISOString(),
+        gatewayCode: error.gatewayCode ?? null,
+      });
+      this.#wakeAt(now + pause);
+      return;
+    }
+    if (error.retryable) {
+      logger.warn({ outboxId: id, chat, code: error.code }, "send failed; will retry");
+      return this.#retry(row, now, error.message);
+    }
+    metrics.sendFailed++;
+    logger.warn({ outboxId: id, chat, code: error.code, gatewayCode: error.gatewayCode ?? null }, "send refused");
+    await this.#settle(row, "failed", error.message);
+  }
+
+  async #retry(row: OutboxRow, now: number, reason: string): Promise<void> {
+    const attempts = row.attempts + 1;
+    if (attempts >= MAX_SEND_ATTEMPTS) {
+      this.#deps.metrics.sendFailed++;
+      return this.#settle(row, "failed", `gave up after ${attempts} attempts: ${reason}`);
+    }
+    this.#deps.metrics.sendRetried++;
+    const next = now + retryDelayMs(attempts, this.#deps.rng.next());
+    await updateOutbox(this.#deps.db, Number(row.id), {
+      attempts,
+      next_attempt_at: next,
+      last_error: reason.slice(0, 300),
+    });
+    this.#wakeAt(next);
+  }
+
+  async #defer(id: number, until: number): Promise<void> {
+    await updateOutbox(this.#deps.db, id, { next_attempt_at: until });
+    this.#wakeAt(until);
+  }
+
+  async #settle(row: OutboxRow, status: "failed" | "held", reason: string): Promise<void> {
+    const { db, clock, metrics } = this.#deps;
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await updateOutbox(trx, Number(row.id), { status, last_error: reason.slice(0, 300) });
+      await setMessageStatus(trx, row.message_id, status, now, { reason });
+    });
+    if (status === "held") metrics.held++;
+    this.#deps.onSettled?.(Number(row.id), status);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Builds the engine's {@link PlaybookRuntime} from a loaded playbook set: stage
+ * rules from the funnel's compiled signals, settings per stage, the classifier,
+ * and reply composition with the catalog and guardrail checks.
+ * @module
+ */
+import type { StageSettings } from "../experiments/index.js";
+import {
+  buildRenderContext,
+  checkClaims,
+  checkGuardrails,
+  findProductsMentioned,
+  type LoadedVariant,
+  type PlaybookSet,
+  renderReply,
+  variantKey,
+} from "../strategies/index.js";
+import { POSITIVE_PATTERN } from "./profile-rules.js";
+import { type ComposedReply, type PlaybookRuntime, type ReplyAudience, SAFE_LINE } from "./playbook-runtime.js";
+
+/** Intents tried in this order when several match: the most specific need first. */
+export const INTENT_PRIORITY = [
+  "order_question",
+  "price_question",
+  "shipping_question",
+  "quality_concern",
+  "objection",
+  "greeting",
+] as const;
+
+/** Builds the runtime once per playbook load. */
+export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
+  const { funnel, catalog } = set;
+  const stages = funnel.stages.map((s) => ({ id: s.id, signals: s.matcher }));
+  const settings = new Map<string, StageSettings>(
+    funnel.stages.map((s) => [
+      s.id,
+      {
+        stage: s.id,
+        windowHours: s.windowHours,
+        prior: s.prior,
+        floor: s.experiment.floor,
+        burnIn: s.experiment.burnIn,
+        draws: s.experiment.draws,
+        candidateCap: s.experiment.candidateCap,
+        discountPerWeek: s.experiment.discountPerWeek,
+        minDecisions: s.experiment.minDecisions,
+        minSuccesses: s.experiment.minSuccesses,
+        minDays: s.experiment.minDays,
+      },
+    ]),
+  );
+  const variants = new Map<string, LoadedVariant>(set.variants.map((v) => [variantKey(v), v]));
+  const intentOrder = [
+    ...INTENT_PRIORITY.filter((i) => i in funnel.intentMatchers),
+    ...Object.keys(funnel.intentMatchers).filter((i) => !(INTENT_PRIORITY as readonly string[]).includes(i)),
+  ];
+
+  return {
+    stages,
+    stageIds: stages.map((s) => s.id),
+    loadedKeys: new Set(variants.keys()),
+    settings(stage) {
+      const found = settings.get(stage);
+      if (found === undefined) throw new Error(`no active stage '${stage}' in the funnel`);
+      return found;
+    },
+    classify(text) {
+      const intent = intentOrder.find((i) => funnel.intentMatchers[i]?.matches(text)) ?? "default";
+      const concerns = Object.entries(funnel.concernMatchers)
+        .filter(([, m]) => m.matches(text))
+        .map(([name]) => name);
+      return {
+        intent,
+        concerns,
+        productIds: findProductsMentioned(text, catalog).map((p) => p.id),
+        positive: POSITIVE_PATTERN.test(text),
+      };
+    },
+    compose(key, intent, audience, now) {
+      const variant = variants.get(key);
+      if (variant === undefined) throw new Error(`variant ${key} is not loaded`);
+      return compose(set, variant, intent, audience, now);
+    },
+  };
+}
+
+function compose(
+  set: PlaybookSet,
+  variant: LoadedVariant,
+  intent: string,
+  audience: ReplyAudience,
+  now: number,
+): ComposedReply {
+  const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
+  const context = buildRenderContext({
+    catalog: set.catalog,
+    now,
+    customer: {
+      name: audience.name,
+      stage: audience.stage,
+      interests: audience.profile.interests,
+      concerns: audience.profile.concerns,
+    },
+    product: productId,
+  });
+  const problems = (text: string) => [
+    ...checkClaims(text, set.catalog, now, { product: productId }).map((v) => v.message),
+    ...checkGuardrails(text, variant).map((v) => v.message),
+  ];
+  const template = intent in variant.templates ? intent : "default";
+  const first = renderReply(variant, template, context);
+  const firstProblems = problems(first);
+  if (firstProblems.length === 0) return { text: first, template, fallback: "none", violations: [] };
+  if (template !== "default") {
+    const fallback = renderReply(variant, "default", context);
+    if (problems(fallback).length === 0) {
+      return { text: fallback, template: "default", fallback: "default_template", violations: firstProblems };
+    }
+  }
+  return { text: SAFE_LINE, template: "default", fallback: "safe_line", violations: firstProblems };
+}

@@ -1,0 +1,53 @@
+/**
+ * The engine's view of the loaded playbooks: stage rules, per-stage experiment
+ * settings, message classification and reply composition. The only engine file
+ * that knows the shape of the strategies folder's values; built once per load,
+ * so no message re-reads or re-compiles a playbook.
+ * @module
+ */
+import type { StageSettings } from "../experiments/index.js";
+import type { Profile } from "./customer-profile.js";
+import type { MessageSignals } from "./profile-rules.js";
+import type { StageRule } from "./stage-machine.js";
+
+/** What a composed reply is and how it came about. */
+export interface ComposedReply {
+  text: string;
+  /** The template key used (`price_question`, …, `default`). */
+  template: string;
+  /**
+   * `none`: the intent's template passed the guardrails; `default_template`: it
+   * did not and the variant's default replaced it; `safe_line`: neither passed.
+   */
+  fallback: "none" | "default_template" | "safe_line";
+  /** Why a fallback happened (guardrail or claim violations), empty otherwise. */
+  violations: string[];
+}
+
+/** Who the reply is for. */
+export interface ReplyAudience {
+  name: string | null;
+  stage: string;
+  profile: Profile;
+  /** Product ids the current message names (they win over the profile's last product). */
+  productIds: string[];
+}
+
+/** The loaded playbooks as the engine uses them. */
+export interface PlaybookRuntime {
+  /** Active stages in funnel order. */
+  readonly stages: readonly StageRule[];
+  /** Active stage ids in funnel order. */
+  readonly stageIds: readonly string[];
+  /** Keys (`variant@version`) of every loaded variant. */
+  readonly loadedKeys: ReadonlySet<string>;
+  /** The experiment settings of an active stage. */
+  settings(stage: string): StageSettings;
+  /** Intent, products, concerns and tone of one message. */
+  classify(text: string): MessageSignals;
+  /** Renders the variant's reply for the intent and checks it against catalog and guardrails. */
+  compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply;
+}
+
+/** A reply that states nothing a catalog must back; used when every template fails its checks. */
+export const SAFE_LINE = "Thanks for your message! Let me check the details for you and get right back to you.";

@@ -1,0 +1,144 @@
+/**
+ * Arms: the variant versions of each stage, synchronised from the loaded
+ * playbooks into the store, with the store's status winning over the file's
+ * once an operator promoted or retired an arm.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import {
+  allVariantVersions,
+  type Database,
+  insertVariantVersion,
+  setVariantStatus,
+  updateUnservedVersion,
+  type VariantVersionRow,
+} from "../store/index.js";
+import type { ArmStatus } from "./math/index.js";
+
+
+/** An arm of a stage's experiment. */
+export interface Arm {
+  /** `variant@version`. */
+  key: string;
+  variantId: string;
+  version: number;
+  stage: string;
+  status: ArmStatus;
+  origin: string;
+  firstServedAt: number | null;
+}
+
+/** A variant version as the playbooks describe it (the part the store needs). */
+export interface LoadedVariantVersion {
+  id: string;
+  version: number;
+  stage: string;
+  status: ArmStatus;
+  origin: string;
+  hash: string;
+  sourceFile: string;
+}
+
+/** What a synchronisation changed, for the log and the audit trail. */
+export interface ArmSyncResult {
+  added: string[];
+  autoRetired: string[];
+  updatedUnserved: string[];
+}
+
+/** The key of an arm. */
+export function armKey(variantId: string, version: number): string {
+  return `${variantId}@${version}`;
+}
+
+/**
+ * Records every loaded version in the store: new versions are inserted with the
+ * file's status; a version that has not served yet follows its file's edits;
+ * the older versions of a variant that has a newer one are retired automatically.
+ * Served-version immutability is checked by the caller before (strategies).
+ */
+export async function syncArms(
+  db: Kysely<Database>,
+  loaded: readonly LoadedVariantVersion[],
+  now: number,
+): Promise<ArmSyncResult> {
+  const known = new Map((await allVariantVersions(db)).map((row) => [row.id, row]));
+  const result: ArmSyncResult = { added: [], autoRetired: [], updatedUnserved: [] };
+  const newest = new Map<string, number>();
+  for (const v of loaded) newest.set(v.id, Math.max(newest.get(v.id) ?? 0, v.version));
+  for (const row of known.values()) newest.set(row.variant_id, Math.max(newest.get(row.variant_id) ?? 0, row.version));
+
+  for (const v of loaded) {
+    const key = armKey(v.id, v.version);
+    const row = known.get(key);
+    if (row === undefined) {
+      const superseded = v.version < (newest.get(v.id) ?? v.version);
+      await insertVariantVersion(db, {
+        variantId: v.id,
+        version: v.version,
+        stage: v.stage,
+        contentHash: v.hash,
+        status: superseded ? "retired" : v.status,
+        origin: v.origin,
+        sourceFile: v.sourceFile,
+        at: now,
+      });
+      result.added.push(key);
+    } else if (row.first_served_at === null && row.content_hash !== v.hash) {
+      await updateUnservedVersion(db, key, { contentHash: v.hash, sourceFile: v.sourceFile, stage: v.stage, at: now });
+      result.updatedUnserved.push(key);
+    }
+  }
+  for (const row of await allVariantVersions(db)) {
+    if (row.status !== "retired" && row.version < (newest.get(row.variant_id) ?? row.version)) {
+      await setVariantStatus(db, row.id, "retired", now);
+      result.autoRetired.push(row.id);
+    }
+  }
+  return result;
+}
+
+/**
+ * The arms of a stage that receive customers: not retired, and present in the
+ * loaded playbooks (a deleted file takes its arm out of rotation).
+ */
+export async function activeArms(
+  db: Kysely<Database>,
+  stage: string,
+  loadedKeys: ReadonlySet<string>,
+): Promise<Arm[]> {
+  const rows = await db
+    .selectFrom("variant_versions")
+    .selectAll()
+    .where("stage", "=", stage)
+    .where("status", "!=", "retired")
+    .orderBy("variant_id")
+    .orderBy("version")
+    .execute();
+  return rows.filter((row) => loadedKeys.has(row.id)).map(rowToArm);
+}
+
+/** Every arm of a stage, retired ones included (reports). */
+export async function allArms(db: Kysely<Database>, stage: string): Promise<Arm[]> {
+  const rows = await db
+    .selectFrom("variant_versions")
+    .selectAll()
+    .where("stage", "=", stage)
+    .orderBy("variant_id")
+    .orderBy("version")
+    .execute();
+  return rows.map(rowToArm);
+}
+
+/** Turns a stored version into an arm. */
+export function rowToArm(row: VariantVersionRow): Arm {
+  return {
+    key: row.id,
+    variantId: row.variant_id,
+    version: row.version,
+    stage: row.stage,
+    status: row.status as ArmStatus,
+    origin: row.origin,
+    firstServedAt: row.first_served_at,
+  };
+}

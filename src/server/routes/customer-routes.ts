@@ -1,0 +1,52 @@
+/**
+ * Admin API for customers (bearer token): look one up with profile, stage,
+ * assignments and transcript; end a handoff; forget a customer.
+ * @module
+ */
+import type { FastifyInstance } from "fastify";
+import { customerIdByPhone, describeCustomer, normalisePhone } from "../../engine/index.js";
+import { CloserError } from "../../errors.js";
+import { appendAudit, deleteCustomerCascade, endHandoffs, updateCustomer } from "../../store/index.js";
+import type { AppContext } from "../app-context.js";
+import { requireAdmin } from "../auth.js";
+
+/** Registers `/api/customers/…`. */
+export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const findId = async (raw: string) => {
+    const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
+    if (identity === null) throw new CloserError("bad_request", `"${raw}" is not a phone number like +15551234567`);
+    const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
+    if (id === null) throw new CloserError("customer_unknown", "No customer has written from that number.");
+    return id;
+  };
+
+  app.get<{ Params: { phone: string } }>("/api/customers/:phone", async function getCustomer(request) {
+    requireAdmin(request, ctx.adminToken);
+    const view = await describeCustomer(ctx.db, ctx.cipher, await findId(request.params.phone));
+    if (view === null) throw new CloserError("customer_unknown", "No customer has written from that number.");
+    return view;
+  });
+
+  app.post<{ Params: { phone: string } }>("/api/customers/:phone/resume", async function resume(request) {
+    requireAdmin(request, ctx.adminToken);
+    const id = await findId(request.params.phone);
+    const now = ctx.clock.now();
+    await ctx.db.transaction().execute(async (trx) => {
+      await endHandoffs(trx, id, now);
+      await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
+      await appendAudit(trx, { at: now, actor: "api", action: "handoff_end", subject: id });
+    });
+    return { resumed: true };
+  });
+
+  app.delete<{ Params: { phone: string } }>("/api/customers/:phone", async function forget(request) {
+    requireAdmin(request, ctx.adminToken);
+    const id = await findId(request.params.phone);
+    const now = ctx.clock.now();
+    await ctx.db.transaction().execute(async (trx) => {
+      await deleteCustomerCascade(trx, id);
+      await appendAudit(trx, { at: now, actor: "api", action: "customer_forget", subject: id });
+    });
+    return { forgotten: true };
+  });
+}

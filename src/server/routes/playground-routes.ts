@@ -1,0 +1,98 @@
+/**
+ * The playground: `GET /playground` (the page) and `POST /api/playground/messages`,
+ * which runs a message through the same pipeline as live traffic and answers
+ * when its replies are ready.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { type InboundMessage, normalisePhone, profileOf } from "../../engine/index.js";
+import { CloserError } from "../../errors.js";
+import {
+  findCustomerById,
+  messagesByIds,
+  outboxRowsByIds,
+} from "../../store/index.js";
+import type { AppContext } from "../app-context.js";
+import { PLAYGROUND_HTML } from "../pages/playground-page.js";
+
+/** How long the playground waits for a reply before answering with what it has. */
+export const PLAYGROUND_REPLY_TIMEOUT_MS = 15_000;
+
+const playgroundMessageSchema = z
+  .object({
+    from: z.string().min(1, "is required").max(40),
+    name: z.string().trim().max(100).optional(),
+    text: z.string().min(1, "must not be empty").max(4096, "must be at most 4096 characters"),
+  })
+  .strict();
+
+/** Registers the playground page and API. */
+export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get("/playground", async function playgroundPage(_request, reply) {
+    return reply.type("text/html; charset=utf-8").send(PLAYGROUND_HTML);
+  });
+  app.get("/", async function home(_request, reply) {
+    return reply.redirect(ctx.engine.gateway.name === "playground" ? "/playground" : "/healthz");
+  });
+
+  app.post("/api/playground/messages", async function playgroundMessage(request) {
+    if (ctx.engine.gateway.name !== "playground") {
+      throw new CloserError("conflict", `The playground is off while GATEWAY=${ctx.engine.gateway.name}.`);
+    }
+    const body = playgroundMessageSchema.parse(request.body ?? {});
+    const phone = normalisePhone(body.from);
+    if (phone === null) {
+      throw new CloserError("bad_request", `from: "${body.from}" is not an international phone number like +15551234567`);
+    }
+    const message: InboundMessage = {
+      kind: "message",
+      gateway: "playground",
+      gatewayMessageId: `pg-in-${randomUUID()}`,
+      phone,
+      lid: null,
+      name: body.name && body.name.length > 0 ? body.name : null,
+      text: body.text,
+      fromMe: false,
+      origin: "app",
+      sentAt: ctx.clock.now(),
+    };
+    const [intake] = await ctx.engine.receive([message]);
+    if (intake === undefined) throw new Error("intake returned nothing");
+    const handled = await ctx.engine.waitFor(intake.inboxId, PLAYGROUND_REPLY_TIMEOUT_MS);
+    const outboxRows = await outboxRowsByIds(ctx.db, handled.replies.map((r) => r.outboxId));
+    const sentIds = outboxRows.filter((r) => r.status === "sent").map((r) => r.message_id);
+    const messages = await messagesByIds(ctx.db, ctx.cipher, sentIds);
+    const propensities = await propensitiesOf(ctx, messages.map((m) => m.assignmentId));
+    const customerId = handled.outcome?.customerId ?? null;
+    const customer = customerId === null ? undefined : await findCustomerById(ctx.db, customerId);
+    return {
+      replies: messages.map((m) => ({
+        text: m.text,
+        stage: m.stage,
+        variant: m.variantId,
+        version: m.variantVersion,
+        propensity: m.assignmentId === null ? null : (propensities.get(m.assignmentId) ?? null),
+      })),
+      customer:
+        customer === undefined
+          ? null
+          : {
+              id: customer.id,
+              stage: customer.stage,
+              optedOut: customer.opted_out === 1,
+              handoff: customer.handoff_until !== null && customer.handoff_until > ctx.clock.now(),
+              profile: profileOf(customer.profile_enc, ctx.cipher),
+            },
+      ...(handled.outcome === null ? { pending: true } : {}),
+    };
+  });
+}
+
+async function propensitiesOf(ctx: AppContext, ids: (number | null)[]): Promise<Map<number, number>> {
+  const wanted = ids.filter((id): id is number => id !== null);
+  if (wanted.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom("assignments").select(["id", "propensity"]).where("id", "in", wanted).execute();
+  return new Map(rows.map((r) => [Number(r.id), r.propensity]));
+}

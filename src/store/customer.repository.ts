@@ -1,0 +1,108 @@
+/**
+ * Customers: lookup by blind index, insert, update, and the row → record mapping
+ * that decrypts the encrypted columns.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
+import type { FieldCipher } from "./field-cipher.js";
+
+/** A customer as the rest of the system sees it, decrypted. */
+export interface CustomerRecord {
+  id: string;
+  /** Phone digits without `+`, or a `…@lid` identity when no phone is known. */
+  identity: string;
+  name: string | null;
+  stage: string;
+  journey: number;
+  stageEnteredAt: number;
+  /** The profile JSON; the engine validates it with its own schema. */
+  profile: unknown;
+  optedOut: boolean;
+  handoffUntil: number | null;
+  firstContactAt: number;
+  lastInboundAt: number | null;
+  lastInteractionAt: number;
+  conversationCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Associated-data labels binding each ciphertext to its column. */
+export const CUSTOMER_AAD = {
+  phone: "customers.phone",
+  name: "customers.name",
+  profile: "customers.profile",
+} as const;
+
+/** Finds the customer whose phone (or primary identity) has this blind index. */
+export async function findCustomerByPhoneIndex(
+  db: Kysely<Database>,
+  phoneIndex: string,
+): Promise<CustomerRow | undefined> {
+  return db.selectFrom("customers").selectAll().where("phone_index", "=", phoneIndex).executeTakeFirst();
+}
+
+/** Finds the customer with this `@lid` alias blind index. */
+export async function findCustomerByLidIndex(db: Kysely<Database>, lidIndex: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom("customers").selectAll().where("lid_index", "=", lidIndex).executeTakeFirst();
+}
+
+/** Finds a customer by id. */
+export async function findCustomerById(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Inserts a new customer row. */
+export async function insertCustomer(db: Kysely<Database>, row: NewCustomerRow): Promise<void> {
+  await db.insertInto("customers").values(row).execute();
+}
+
+/** Updates some columns of one customer. */
+export async function updateCustomer(db: Kysely<Database>, id: string, patch: CustomerUpdate): Promise<void> {
+  await db.updateTable("customers").set(patch).where("id", "=", id).execute();
+}
+
+/** Deletes a customer and everything that names them (forget / right to erasure). */
+export async function deleteCustomerCascade(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom("outbox").where("customer_id", "=", id).execute();
+  await db.deleteFrom("messages").where("customer_id", "=", id).execute();
+  await db.deleteFrom("consent_events").where("customer_id", "=", id).execute();
+  await db.deleteFrom("handoffs").where("customer_id", "=", id).execute();
+  // Assignments and outcomes stay for the statistics, detached from the person.
+  await db.updateTable("assignments").set({ customer_id: "forgotten" }).where("customer_id", "=", id).execute();
+  await db.updateTable("outcomes").set({ customer_id: "forgotten" }).where("customer_id", "=", id).execute();
+  await db.deleteFrom("customers").where("id", "=", id).execute();
+}
+
+/** Lists customers, most recently active first. */
+export async function listCustomers(db: Kysely<Database>, { limit = 100, offset = 0 } = {}): Promise<CustomerRow[]> {
+  return db
+    .selectFrom("customers")
+    .selectAll()
+    .orderBy("last_interaction_at", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Decrypts a customer row into a record. @throws CloserError `decryption_failed` on a tampered value. */
+export function customerRowToRecord(row: CustomerRow, cipher: FieldCipher): CustomerRecord {
+  return {
+    id: row.id,
+    identity: cipher.decrypt(row.phone_enc, CUSTOMER_AAD.phone),
+    name: row.name_enc === null ? null : cipher.decrypt(row.name_enc, CUSTOMER_AAD.name),
+    stage: row.stage,
+    journey: row.journey,
+    stageEnteredAt: row.stage_entered_at,
+    profile: cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile),
+    optedOut: row.opted_out === 1,
+    handoffUntil: row.handoff_until,
+    firstContactAt: row.first_contact_at,
+    lastInboundAt: row.last_inbound_at,
+    lastInteractionAt: row.last_interaction_at,
+    conversationCount: row.conversation_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Field encryption for the `_enc` columns and keyed hashes for the `_index`
+ * columns.
+ *
+ * A value is `v1.<keyId>.<base64url(iv ‖ tag ‖ ciphertext)>`: AES-256-GCM with a
+ * random 12-byte IV and a 16-byte tag. The key id is a fingerprint of the data
+ * key, so after a rotation (new primary, old key in `previous`) old values
+ * still decrypt. Nothing is ever returned that did not authenticate.
+ *
+ * The data key itself is never used directly: HKDF-SHA256 derives one key for
+ * encryption, one for blind indexes and the key id, each with its own label.
+ * @module
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { CloserError } from "../errors.js";
+
+/** Options of `createFieldCipher`. */
+export interface FieldCipherOptions {
+  /** The current data key, 32 bytes. Encrypts every new value and computes every blind index. */
+  readonly primary: Buffer;
+  /** Earlier data keys (32 bytes each), kept only to decrypt values written before a rotation. */
+  readonly previous?: readonly Buffer[];
+}
+
+/** Encrypts and decrypts column values, and computes blind indexes. */
+export interface FieldCipher {
+  /** Fingerprint of the primary key (8 hex digits); written into every value it encrypts. */
+  readonly keyId: string;
+  /**
+   * Encrypts `text` (any string, including empty). `aad` binds the value to where it is stored: pass the
+   * column, e.g. `"messages.text_enc"`, and the same `aad` to `decrypt`; a value copied into another
+   * column then fails to decrypt. Default `""` (no binding).
+   */
+  encrypt(text: string, aad?: string): string;
+  /**
+   * Decrypts a value made by `encrypt` with the same `aad`, with the primary or a previous key.
+   * @throws CloserError `decryption_failed` when the value is malformed, its key is unknown, or it fails
+   * authentication (altered, moved to another column, or made with another key).
+   */
+  decrypt(value: string, aad?: string): string;
+  /** `encrypt(JSON.stringify(data), aad)`. */
+  encryptJson(data: unknown, aad?: string): string;
+  /**
+   * Decrypts and parses JSON. The result is not validated: parse it with the zod schema of its type.
+   * @throws CloserError `decryption_failed` as `decrypt`, or when the plaintext is not JSON.
+   */
+  decryptJson<T = unknown>(value: string, aad?: string): T;
+  /**
+   * Keyed hash for equality lookups: HMAC-SHA256 with the primary key's index key, first 128 bits,
+   * base64url (22 characters). Deterministic for one key; normalise the input first (e.g. E.164 digits).
+   * Always uses the primary key: after a key rotation every `_index` column must be recomputed.
+   */
+  blindIndex(value: string): string;
+  /** The key id a value was encrypted with, or undefined when it is not a value of this format. */
+  keyIdOf(value: string): string | undefined;
+}
+
+const VERSION = "v1";
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const INDEX_BYTES = 16;
+const ALGORITHM = "aes-256-gcm";
+const VALUE_PATTERN = /^v1\.([0-9a-f]{8})\.([A-Za-z0-9_-]+)$/;
+
+interface DerivedKey {
+  readonly id: string;
+  readonly encryption: Buffer;
+  readonly index: Buffer;
+}
+
+/**
+ * Builds a field cipher over a primary key and any previous keys.
+ * @throws CloserError `key_invalid` when a key is not 32 bytes or two different keys share a key id.
+ */
+export function createFieldCipher({ primary, previous = [] }: FieldCipherOptions): FieldCipher {
+  const current = deriveKey(primary, "primary");
+  const byId = new Map<string, DerivedKey>([[current.id, current]]);
+  previous.forEach((key, i) => {
+    const derived = deriveKey(key, `previous[${i}]`);
+    const known = byId.get(derived.id);
+    if (known && !known.encryption.equals(derived.encryption)) {
+      throw new CloserError("key_invalid", `Two data keys share the key id ${derived.id}; drop one of them.`);
+    }
+    byId.set(derived.id, derived);
+  });
+
+  function encrypt(text: string, aad = ""): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv(ALGORITHM, current.encryption, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(additionalData(current.id, aad));
+    const ciphertext = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
+    const packed = Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+    return `${VERSION}.${current.id}.${packed.toString("base64url")}`;
+  }
+
+  function decrypt(value: string, aad = ""): string {
+    const match = VALUE_PATTERN.exec(value);
+    if (!match) throw failure("it is not an encrypted value (expected v1.<keyId>.<data>)", aad);
+    const keyId = match[1] as string;
+    const key = byId.get(keyId);
+    if (!key) {
+      throw failure(
+        `it was encrypted with key ${keyId}, which is neither the current key (${current.id}) nor a previous one; ` +
+          "configure the key that made it",
+        aad,
+        keyId,
+      );
+    }
+    const packed = Buffer.from(match[2] as string, "base64url");
+    if (packed.length < IV_BYTES + TAG_BYTES) throw failure("it is truncated", aad, keyId);
+    try {
+      const decipher = createDecipheriv(ALGORITHM, key.encryption, packed.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(additionalData(keyId, aad));
+      decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const plaintext = Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return plaintext.toString("utf8");
+    } catch (cause) {
+      throw failure("it failed authentication (altered, moved from another column, or wrong key)", aad, keyId, cause);
+    }
+  }
+
+  function encryptJson(data: unknown, aad = ""): string {
+    return encrypt(JSON.stringify(data), aad);
+  }
+
+  function decryptJson<T = unknown>(value: string, aad = ""): T {
+    const text = decrypt(value, aad);
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw failure("it decrypted but is not JSON", aad, current.id, cause);
+    }
+  }
+
+  function blindIndex(value: string): string {
+    return createHmac("sha256", current.index)
+      .update(value, "utf8")
+      .digest()
+      .subarray(0, INDEX_BYTES)
+      .toString("base64url");
+  }
+
+  function keyIdOf(value: string): string | undefined {
+    return VALUE_PATTERN.exec(value)?.[1];
+  }
+
+  return { keyId: current.id, encrypt, decrypt, encryptJson, decryptJson, blindIndex, keyIdOf };
+}
+
+function deriveKey(key: Buffer, label: string): DerivedKey {
+  if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) {
+    const got = Buffer.isBuffer(key) ? `${key.length} bytes` : typeof key;
+    throw new CloserError("key_invalid", `The ${label} data key must be ${KEY_BYTES} bytes; got ${got}.`);
+  }
+  return {
+    id: hkdf(key, "closer key id v1", 4).toString("hex"),
+    encryption: hkdf(key, "closer field encryption v1", KEY_BYTES),
+    index: hkdf(key, "closer blind index v1", KEY_BYTES),
+  };
+}
+
+function hkdf(key: Buffer, info: string, length: number): Buffer {
+  return Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), info, length));
+}
+
+/** The GCM additional data: the format version and key id as well as the caller's label, so none can be swapped. */
+function additionalData(keyId: string, aad: string): Buffer {
+  return Buffer.from(`${VERSION}.${keyId}.${aad}`, "utf8");
+}
+
+function failure(reason: string, aad: string, keyId?: string, cause?: unknown): CloserError {
+  const where = aad === "" ? "A stored value" : `A stored value of ${aad}`;
+  return new CloserError("decryption_failed", `${where} cannot be decrypted: ${reason}.`, {
+    cause,
+    details: { keyId, aad },
+  });
+}

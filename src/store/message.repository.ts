@@ -1,0 +1,156 @@
+/**
+ * The transcript: every message in and out, with delivery status for ours.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { Database, MessageRow } from "./database.js";
+import type { FieldCipher } from "./field-cipher.js";
+
+/** Associated-data label binding message text ciphertext to its column. */
+export const MESSAGE_TEXT_AAD = "messages.text";
+
+/** A transcript message, decrypted. */
+export interface MessageRecord {
+  id: number;
+  customerId: string;
+  direction: "in" | "out";
+  author: "customer" | "bot" | "human";
+  text: string;
+  gatewayMessageId: string | null;
+  journey: number;
+  stage: string;
+  assignmentId: number | null;
+  variantId: string | null;
+  variantVersion: number | null;
+  intent: string | null;
+  status: string;
+  statusReason: string | null;
+  createdAt: number;
+  statusAt: number;
+}
+
+/** What the engine writes for one message. */
+export interface NewMessage {
+  customerId: string;
+  direction: "in" | "out";
+  author: "customer" | "bot" | "human";
+  textEnc: string;
+  gatewayMessageId: string | null;
+  journey: number;
+  stage: string;
+  assignmentId: number | null;
+  variantId: string | null;
+  variantVersion: number | null;
+  intent: string | null;
+  status: string;
+  createdAt: number;
+}
+
+/** Inserts a transcript message and returns its id. */
+export async function insertMessage(db: Kysely<Database>, m: NewMessage): Promise<number> {
+  const row = await db
+    .insertInto("messages")
+    .values({
+      customer_id: m.customerId,
+      direction: m.direction,
+      author: m.author,
+      text_enc: m.textEnc,
+      gateway_message_id: m.gatewayMessageId,
+      journey: m.journey,
+      stage: m.stage,
+      assignment_id: m.assignmentId,
+      variant_id: m.variantId,
+      variant_version: m.variantVersion,
+      intent: m.intent,
+      status: m.status,
+      status_reason: null,
+      created_at: m.createdAt,
+      status_at: m.createdAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Sets a message's delivery status (and gateway id, once known). */
+export async function setMessageStatus(
+  db: Kysely<Database>,
+  id: number,
+  status: string,
+  at: number,
+  { reason = null, gatewayMessageId }: { reason?: string | null; gatewayMessageId?: string } = {},
+): Promise<void> {
+  await db
+    .updateTable("messages")
+    .set({
+      status,
+      status_reason: reason,
+      status_at: at,
+      ...(gatewayMessageId === undefined ? {} : { gateway_message_id: gatewayMessageId }),
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Outbound messages carrying this gateway id (a receipt's subject). */
+export async function findOutboundByGatewayId(
+  db: Kysely<Database>,
+  gatewayMessageId: string,
+): Promise<Pick<MessageRow, "id" | "status" | "customer_id"> | undefined> {
+  return db
+    .selectFrom("messages")
+    .select(["id", "status", "customer_id"])
+    .where("gateway_message_id", "=", gatewayMessageId)
+    .where("direction", "=", "out")
+    .executeTakeFirst();
+}
+
+/** The customer's transcript, oldest first (at most `limit` most recent). */
+export async function transcript(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  customerId: string,
+  limit = 200,
+): Promise<MessageRecord[]> {
+  const rows = await db
+    .selectFrom("messages")
+    .selectAll()
+    .where("customer_id", "=", customerId)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.reverse().map((row) => messageRowToRecord(row, cipher));
+}
+
+/** Messages by id (decrypted), in id order. */
+export async function messagesByIds(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  ids: number[],
+): Promise<MessageRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("messages").selectAll().where("id", "in", ids).orderBy("id").execute();
+  return rows.map((row) => messageRowToRecord(row, cipher));
+}
+
+/** Decrypts a message row. @throws CloserError `decryption_failed` on a tampered value. */
+export function messageRowToRecord(row: MessageRow, cipher: FieldCipher): MessageRecord {
+  return {
+    id: Number(row.id),
+    customerId: row.customer_id,
+    direction: row.direction as MessageRecord["direction"],
+    author: row.author as MessageRecord["author"],
+    text: cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD),
+    gatewayMessageId: row.gateway_message_id,
+    journey: row.journey,
+    stage: row.stage,
+    assignmentId: row.assignment_id,
+    variantId: row.variant_id,
+    variantVersion: row.variant_version,
+    intent: row.intent,
+    status: row.status,
+    statusReason: row.status_reason,
+    createdAt: row.created_at,
+    statusAt: row.status_at,
+  };
+}

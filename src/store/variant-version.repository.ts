@@ -1,0 +1,80 @@
+/**
+ * Variant versions: every version ever loaded, its content hash, first service
+ * and current status (operators' promote/retire override the file's status).
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { Database, VariantVersionRow } from "./database.js";
+
+/** All known variant versions. */
+export async function allVariantVersions(db: Kysely<Database>): Promise<VariantVersionRow[]> {
+  return db
+    .selectFrom("variant_versions")
+    .selectAll()
+    .orderBy("stage")
+    .orderBy("variant_id")
+    .orderBy("version")
+    .execute();
+}
+
+/** Inserts a version seen for the first time. */
+export async function insertVariantVersion(
+  db: Kysely<Database>,
+  v: {
+    variantId: string;
+    version: number;
+    stage: string;
+    contentHash: string;
+    status: string;
+    origin: string;
+    sourceFile: string;
+    at: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto("variant_versions")
+    .values({
+      id: `${v.variantId}@${v.version}`,
+      variant_id: v.variantId,
+      version: v.version,
+      stage: v.stage,
+      content_hash: v.contentHash,
+      first_served_at: null,
+      status: v.status,
+      origin: v.origin,
+      source_file: v.sourceFile,
+      created_at: v.at,
+      updated_at: v.at,
+    })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .execute();
+}
+
+/** Updates the hash and file of a version that has not served yet (its text may still change). */
+export async function updateUnservedVersion(
+  db: Kysely<Database>,
+  id: string,
+  patch: { contentHash: string; sourceFile: string; stage: string; at: number },
+): Promise<void> {
+  await db
+    .updateTable("variant_versions")
+    .set({ content_hash: patch.contentHash, source_file: patch.sourceFile, stage: patch.stage, updated_at: patch.at })
+    .where("id", "=", id)
+    .where("first_served_at", "is", null)
+    .execute();
+}
+
+/** Sets a version's status. */
+export async function setVariantStatus(db: Kysely<Database>, id: string, status: string, at: number): Promise<void> {
+  await db.updateTable("variant_versions").set({ status, updated_at: at }).where("id", "=", id).execute();
+}
+
+/** Records the first service of a version (no-op when already served). */
+export async function markVersionServed(db: Kysely<Database>, id: string, at: number): Promise<void> {
+  await db
+    .updateTable("variant_versions")
+    .set({ first_served_at: at })
+    .where("id", "=", id)
+    .where("first_served_at", "is", null)
+    .execute();
+}
