@@ -46,6 +46,8 @@ export const DEFAULT_PACING: PacingConfig = {
   freshReplyMs: 15 * 60_000,
 };
 
+const HOUR_MS = 3_600_000;
+
 /** How long to show "typing…" for a reply of this length, with jitter from `u` in [0, 1). */
 export function typingDelayMs(textLength: number, config: PacingConfig, u: number): number {
   const base = Math.min(config.typingBaseMs + textLength * config.typingPerCharMs, config.typingMaxMs);
@@ -80,33 +82,59 @@ export function nextSendSlot(recentSends: readonly number[], now: number, config
 }
 
 /**
- * If `now` is inside quiet hours in `timeZone`, the end of them (epoch ms); else null.
+ * If `now` is inside quiet hours in `timeZone`, the end of them (epoch ms): the
+ * next `quietHours.end` o'clock on the customer's wall clock, exact to the
+ * millisecond, across half-hour offsets and daylight-saving changes; else null.
  * An unknown or invalid time zone has no quiet hours (we do not guess).
  */
 export function quietHoursEnd(now: number, timeZone: string | null, config: PacingConfig): number | null {
   if (timeZone === null) return null;
-  const hour = localHour(now, timeZone);
-  if (hour === null) return null;
+  const wall = wallClock(now, timeZone);
+  if (wall === null) return null;
+  const hour = new Date(wall).getUTCHours();
   const { start, end } = config.quietHours;
   const inQuiet = start > end ? hour >= start || hour < end : hour >= start && hour < end;
   if (!inQuiet) return null;
   const hoursLeft = (end - hour + 24) % 24 || 24;
-  const minutes = new Date(now).getUTCMinutes();
-  return now + hoursLeft * 3_600_000 - minutes * 60_000;
+  const wallEnd = wall - (wall % HOUR_MS) + hoursLeft * HOUR_MS;
+  return wallClockToEpoch(wallEnd, timeZone);
 }
 
-function localHour(now: number, timeZone: string): number | null {
-  try {
-    const text = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" }).format(now);
-    const hour = Number.parseInt(text, 10);
-    return Number.isFinite(hour) ? hour : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Backoff before retry number `attempt` (1-based): capped exponential with full jitter from `u`. */
+/**
+ * Backoff before retry number `attempt` (1-based): exponential from `baseMs`,
+ * capped at `maxMs`, jittered by `u` in [0, 1) between half that and all of it.
+ */
 export function retryDelayMs(attempt: number, u: number, { baseMs = 2_000, maxMs = 5 * 60_000 } = {}): number {
   const cap = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + (cap / 2) * u);
+}
+
+/** The wall-clock time in `timeZone` at `at`, written as if it were UTC (epoch ms); null for an unknown zone. */
+function wallClock(at: number, timeZone: string): number | null {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    }).formatToParts(at);
+  } catch {
+    return null;
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return Number.isFinite(wall) ? wall + (((at % 1000) + 1000) % 1000) : null;
+}
+
+/** The epoch ms at which `timeZone`'s wall clock shows `wall` (a nearby instant when that wall time is skipped). */
+function wallClockToEpoch(wall: number, timeZone: string): number {
+  // The offset at a first guess, then at the corrected time, settles across a daylight-saving change.
+  const offsetAt = (at: number) => (wallClock(at, timeZone) ?? at) - at;
+  const guess = wall - offsetAt(wall);
+  return wall - offsetAt(guess);
 }

@@ -31,11 +31,10 @@ export class SettleBoard<T> {
     if (this.#results.has(key)) return Promise.resolve(this.#results.get(key) as T);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        const list = this.#waiters.get(key) ?? [];
-        this.#waiters.set(
-          key,
-          list.filter((w) => w !== wake),
-        );
+        const rest = (this.#waiters.get(key) ?? []).filter((w) => w !== wake);
+        // Drop the key once nobody waits, so timed-out waits leave nothing behind.
+        if (rest.length === 0) this.#waiters.delete(key);
+        else this.#waiters.set(key, rest);
         resolve(null);
       }, timeoutMs);
       const wake = (value: T) => {

@@ -3,6 +3,7 @@
  * that decrypts the encrypted columns.
  * @module
  */
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
 import type { FieldCipher } from "./field-cipher.js";
@@ -35,6 +36,8 @@ export const CUSTOMER_AAD = {
   profile: "customers.profile",
 } as const;
 
+const FORGOTTEN_PREFIX = "forgotten:";
+
 /** Finds the customer whose phone (or primary identity) has this blind index. */
 export async function findCustomerByPhoneIndex(
   db: Kysely<Database>,
@@ -63,15 +66,21 @@ export async function updateCustomer(db: Kysely<Database>, id: string, patch: Cu
   await db.updateTable("customers").set(patch).where("id", "=", id).execute();
 }
 
-/** Deletes a customer and everything that names them (forget / right to erasure). */
+/**
+ * Deletes a customer and everything that names them (forget / right to erasure).
+ * Their assignments and outcomes stay for the statistics under a fresh
+ * `forgotten:<random uuid>` id that links to nothing. Run it in a transaction.
+ */
 export async function deleteCustomerCascade(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom("outbox").where("customer_id", "=", id).execute();
   await db.deleteFrom("messages").where("customer_id", "=", id).execute();
   await db.deleteFrom("consent_events").where("customer_id", "=", id).execute();
   await db.deleteFrom("handoffs").where("customer_id", "=", id).execute();
-  // Assignments and outcomes stay for the statistics, detached from the person.
-  await db.updateTable("assignments").set({ customer_id: "forgotten" }).where("customer_id", "=", id).execute();
-  await db.updateTable("outcomes").set({ customer_id: "forgotten" }).where("customer_id", "=", id).execute();
+  // One fresh id per forgotten customer: (customer, journey, stage) is unique on assignments, so a shared
+  // placeholder would make the second forget fail, and per-customer counts stay right.
+  const detached = `${FORGOTTEN_PREFIX}${randomUUID()}`;
+  await db.updateTable("assignments").set({ customer_id: detached }).where("customer_id", "=", id).execute();
+  await db.updateTable("outcomes").set({ customer_id: detached }).where("customer_id", "=", id).execute();
   await db.deleteFrom("customers").where("id", "=", id).execute();
 }
 

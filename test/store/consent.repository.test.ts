@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { consentHistory, insertConsentEvent } from "../../src/store/consent.repository.js";
+import { insertCustomer } from "../../src/store/customer.repository.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+describe("consent repository", () => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+    for (const id of ["c1", "c2"]) {
+      await insertCustomer(t.db, {
+        id,
+        phone_index: `idx-${id}`,
+        phone_enc: "enc",
+        lid_index: null,
+        name_enc: null,
+        stage: "first_contact",
+        journey: 1,
+        stage_entered_at: 1,
+        profile_enc: "enc",
+        opted_out: 0,
+        handoff_until: null,
+        first_contact_at: 1,
+        last_inbound_at: null,
+        last_interaction_at: 1,
+        conversation_count: 0,
+        created_at: 1,
+        updated_at: 1,
+      });
+    }
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it("should keep a customer's opt-outs and opt-ins with their times, oldest first", async () => {
+    await insertConsentEvent(t.db, "c1", "opt_out", 100);
+    await insertConsentEvent(t.db, "c2", "opt_out", 150);
+    await insertConsentEvent(t.db, "c1", "opt_in", 200);
+    expect(await consentHistory(t.db, "c1")).toEqual([
+      { kind: "opt_out", at: 100 },
+      { kind: "opt_in", at: 200 },
+    ]);
+    expect(await consentHistory(t.db, "c2")).toEqual([{ kind: "opt_out", at: 150 }]);
+  });
+
+  it("should have an empty history for a customer who never changed consent", async () => {
+    expect(await consentHistory(t.db, "c1")).toEqual([]);
+  });
+
+  it("should refuse an event for an unknown customer", async () => {
+    await expect(insertConsentEvent(t.db, "nobody", "opt_out", 1)).rejects.toThrow(/FOREIGN KEY/);
+  });
+});

@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { insertCustomer } from "../../src/store/customer.repository.js";
+import { insertMessage } from "../../src/store/message.repository.js";
+import {
+  countOutboxByStatus,
+  insertOutboxEntry,
+  openOutboxRows,
+  outboxRowsByIds,
+  updateOutbox,
+} from "../../src/store/outbox.repository.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+describe("outbox repository", () => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+    await insertCustomer(t.db, {
+      id: "c1",
+      phone_index: "idx-c1",
+      phone_enc: "enc",
+      lid_index: null,
+      name_enc: null,
+      stage: "first_contact",
+      journey: 1,
+      stage_entered_at: 1,
+      profile_enc: "enc",
+      opted_out: 0,
+      handoff_until: null,
+      first_contact_at: 1,
+      last_inbound_at: null,
+      last_interaction_at: 1,
+      conversation_count: 0,
+      created_at: 1,
+      updated_at: 1,
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  async function queue(createdAt = 1_000): Promise<number> {
+    const messageId = await insertMessage(t.db, {
+      customerId: "c1",
+      direction: "out",
+      author: "bot",
+      textEnc: "enc",
+      gatewayMessageId: null,
+      journey: 1,
+      stage: "first_contact",
+      assignmentId: null,
+      variantId: null,
+      variantVersion: null,
+      intent: null,
+      status: "queued",
+      createdAt,
+    });
+    return insertOutboxEntry(t.db, {
+      messageId,
+      customerId: "c1",
+      kind: "reply",
+      inReplyToAt: createdAt - 10,
+      inReplyToGatewayId: "in-1",
+      createdAt,
+    });
+  }
+
+  describe("insertOutboxEntry", () => {
+    it("should queue a pending row due at once", async () => {
+      const id = await queue(1_000);
+      const [row] = await outboxRowsByIds(t.db, [id]);
+      expect(row).toMatchObject({
+        id,
+        customer_id: "c1",
+        kind: "reply",
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: 1_000,
+        in_reply_to_at: 990,
+        in_reply_to_gateway_id: "in-1",
+        last_error: null,
+        created_at: 1_000,
+        sent_at: null,
+      });
+    });
+  });
+
+  describe("openOutboxRows", () => {
+    it("should include pending and interrupted sending rows, exclude sent, failed and held ones, oldest first", async () => {
+      const ids = [await queue(), await queue(), await queue(), await queue(), await queue()];
+      const [pending, sending, sent, failed, held] = ids as [number, number, number, number, number];
+      await updateOutbox(t.db, sending, { status: "sending" });
+      await updateOutbox(t.db, sent, { status: "sent", sent_at: 5 });
+      await updateOutbox(t.db, failed, { status: "failed" });
+      await updateOutbox(t.db, held, { status: "held" });
+
+      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([pending, sending]);
+    });
+
+    it("should include rows not due yet so a later reply never overtakes an earlier one", async () => {
+      const early = await queue();
+      const late = await queue();
+      await updateOutbox(t.db, early, { next_attempt_at: 999_999, attempts: 1 });
+      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([early, late]);
+    });
+
+    it("should respect the limit", async () => {
+      const first = await queue();
+      await queue();
+      expect((await openOutboxRows(t.db, 1)).map((r) => r.id)).toEqual([first]);
+    });
+  });
+
+  describe("updateOutbox", () => {
+    it("should apply the patch to one row only", async () => {
+      const a = await queue();
+      const b = await queue();
+      await updateOutbox(t.db, a, { status: "pending", attempts: 2, next_attempt_at: 5_000, last_error: "timeout" });
+      const [rowA, rowB] = await outboxRowsByIds(t.db, [a, b]);
+      expect(rowA).toMatchObject({ attempts: 2, next_attempt_at: 5_000, last_error: "timeout" });
+      expect(rowB).toMatchObject({ attempts: 0, next_attempt_at: 1_000, last_error: null });
+    });
+  });
+
+  describe("outboxRowsByIds", () => {
+    it("should return the rows in id order and nothing for no ids", async () => {
+      const a = await queue();
+      const b = await queue();
+      expect((await outboxRowsByIds(t.db, [b, a])).map((r) => r.id)).toEqual([a, b]);
+      expect(await outboxRowsByIds(t.db, [])).toEqual([]);
+    });
+  });
+
+  describe("countOutboxByStatus", () => {
+    it("should count rows per status", async () => {
+      const a = await queue();
+      await queue();
+      await queue();
+      await updateOutbox(t.db, a, { status: "sent" });
+      expect(await countOutboxByStatus(t.db)).toEqual({ pending: 2, sent: 1 });
+    });
+  });
+});

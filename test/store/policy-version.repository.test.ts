@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  insertPolicyVersion,
+  latestPolicyVersion,
+  type PolicyVersion,
+} from "../../src/store/policy-version.repository.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+describe("policy-version repository", () => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  function policy(stage: string, createdAt: number): Omit<PolicyVersion, "id"> {
+    return {
+      stage,
+      algorithm: "thompson",
+      weights: { "warm@1": 0.7, "direct@1": 0.3 },
+      floor: 0.05,
+      seed: 123_456_789,
+      counts: { "warm@1": { successes: 7, failures: 3 }, "direct@1": { successes: 2, failures: 8 } },
+      reason: "schedule",
+      createdAt,
+    };
+  }
+
+  it("should store a policy and return it with its new id", async () => {
+    const stored = await insertPolicyVersion(t.db, policy("intent", 10));
+    expect(stored).toEqual({ ...policy("intent", 10), id: expect.any(Number) });
+  });
+
+  it("should read back the newest policy of a stage with weights and counts parsed", async () => {
+    await insertPolicyVersion(t.db, { ...policy("intent", 10), reason: "initial" });
+    const newest = await insertPolicyVersion(t.db, policy("intent", 20));
+    await insertPolicyVersion(t.db, policy("closing", 30));
+
+    const latest = await latestPolicyVersion(t.db, "intent");
+    expect(latest).toEqual(newest);
+    expect(latest?.weights).toEqual({ "warm@1": 0.7, "direct@1": 0.3 });
+    expect(latest?.counts["warm@1"]).toEqual({ successes: 7, failures: 3 });
+  });
+
+  it("should have no policy for a stage never stored", async () => {
+    await insertPolicyVersion(t.db, policy("intent", 10));
+    expect(await latestPolicyVersion(t.db, "closing")).toBeUndefined();
+  });
+});
