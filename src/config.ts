@@ -53,7 +53,7 @@ export const configSchema = z.object({
   /** Milliseconds before an LLM call is abandoned for the template reply. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   /** Seeds the bandit's random draws (reproducible demos and tests); unset means a fresh seed per start. */
-  CLOSER_RANDOM_SEED: optionalString.pipe(z.coerce.number().int().optional()),
+  CLOSER_RANDOM_SEED: optionalString.pipe(z.string().regex(/^\d+$/, "a whole number").transform(Number).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Hours a human takeover (a `fromMe` message Closer did not send) silences the bot. */
   HANDOFF_HOURS: z.coerce.number().min(0).default(12),

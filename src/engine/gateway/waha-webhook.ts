@@ -1,0 +1,158 @@
+/**
+ * WAHA webhooks (`{id?, timestamp?, event, session, me?, payload, …}`; builds up to
+ * 2024.10 send no `id`/`timestamp`) normalised to inbound events: `message` and
+ * `message.any` in one-to-one chats, `message.ack` receipts for our sends;
+ * everything else is a valid webhook with nothing to do. Verify the signature first.
+ * @module
+ */
+import { z } from "zod";
+import {
+  describeIssues,
+  type NormalizeOptions,
+  parseJsonBody,
+  unixSecondsToMs,
+  type WebhookNormalization,
+} from "./webhook-normalization.js";
+import type { DeliveryStatus, InboundEvent, MessageOrigin } from "./whatsapp-gateway.js";
+import { isGroupLike, lidOf, phoneOf, unansweredChatReason } from "./whatsapp-id.js";
+
+/** The envelope WAHA posts for every event. */
+export const wahaEnvelopeSchema = z.looseObject({
+  /** `evt_<ulid>`; absent before 2025.3. */
+  id: z.string().optional(),
+  /** Epoch ms when the event was created; absent before 2025.3. */
+  timestamp: z.number().optional(),
+  event: z.string().min(1),
+  session: z.string().min(1),
+  payload: z.looseObject({}),
+});
+
+/** The fields of a `WAMessage` payload (`message`, `message.any`) that Closer uses. */
+export const wahaMessageSchema = z.looseObject({
+  /** `{fromMe}_{chatId}_{msgId}[_{participant}]`; also what `reply_to` and acks use. */
+  id: z.string().min(1),
+  /** Unix seconds. */
+  timestamp: z.number(),
+  /** The chat, except on our own messages, where it is us and `to` is the chat. */
+  from: z.string().min(1),
+  fromMe: z.boolean(),
+  /** `api` (sent through WAHA) or `app`; documented for `fromMe` messages. */
+  source: z.string().optional(),
+  to: z.string().nullish(),
+  body: z.string().nullish(),
+  /** Raw engine data, "may be changed anytime": read only for the push name and a lid's phone. */
+  _data: z
+    .looseObject({
+      notifyName: z.string().optional(),
+      pushName: z.string().optional(),
+      key: z.looseObject({ remoteJidAlt: z.string().optional(), senderPn: z.string().optional() }).optional(),
+    })
+    .nullish(),
+});
+
+/** The fields of a `message.ack` payload that Closer uses. */
+export const wahaAckSchema = z.looseObject({
+  id: z.string().min(1),
+  from: z.string().optional(),
+  to: z.string().nullish(),
+  fromMe: z.boolean(),
+  ack: z.number().optional(),
+  /** Authoritative over `ack`: ERROR, PENDING, SERVER, DEVICE, READ, PLAYED. */
+  ackName: z.string().optional(),
+});
+
+/** Options of `normalizeWahaWebhook`. */
+export interface WahaWebhookOptions extends NormalizeOptions {
+  /** `WAHA_SESSION`: events of other sessions sharing the webhook URL are ignored. */
+  session?: string | undefined;
+}
+
+const ACK_BY_NAME: Record<string, DeliveryStatus | null> = {
+  ERROR: "failed",
+  PENDING: null,
+  SERVER: "sent",
+  DEVICE: "delivered",
+  READ: "read",
+  PLAYED: "read",
+};
+const ACK_NAME_BY_NUMBER: Record<string, string> = {
+  "-1": "ERROR",
+  "0": "PENDING",
+  "1": "SERVER",
+  "2": "DEVICE",
+  "3": "READ",
+  "4": "PLAYED",
+};
+
+/** Normalises one WAHA webhook body. Pure: no I/O, time from `options.now`. */
+export function normalizeWahaWebhook(rawBody: Buffer | string, options: WahaWebhookOptions): WebhookNormalization {
+  const json = parseJsonBody(rawBody);
+  if (!json.ok) return json;
+  const envelope = wahaEnvelopeSchema.safeParse(json.value);
+  if (!envelope.success) return { ok: false, reason: `not a WAHA webhook: ${describeIssues(envelope.error, "")}` };
+  const { event, session, payload } = envelope.data;
+  if (options.session !== undefined && session !== options.session) {
+    return { ok: true, events: [], ignored: [`${event}: for session ${session}`] };
+  }
+  switch (event) {
+    case "message":
+    case "message.any":
+      return normalizeMessage(event, payload);
+    case "message.ack":
+      return normalizeAck(payload, envelope.data.timestamp ?? options.now);
+    default:
+      return { ok: true, events: [], ignored: [`${event}: event not handled`] };
+  }
+}
+
+function normalizeMessage(event: string, payload: unknown): WebhookNormalization {
+  const parsed = wahaMessageSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, reason: `bad WAHA ${event}: ${describeIssues(parsed.error, "payload")}` };
+  const message = parsed.data;
+  const chat = message.fromMe ? message.to : message.from;
+  if (!chat) return { ok: false, reason: `bad WAHA ${event}: payload.to: required on fromMe messages` };
+  const skip = unansweredChatReason(chat);
+  if (skip) return { ok: true, events: [], ignored: [`${event} ${message.id}: ${skip}`] };
+  const sentAt = unixSecondsToMs(message.timestamp);
+  if (sentAt === null) return { ok: false, reason: `bad WAHA ${event}: payload.timestamp: not a number` };
+  const key = message._data?.key;
+  const lid = lidOf(chat);
+  // WAHA puts no phone next to a lid (issue #993); some engines' raw data carries it, so use it when present.
+  const phone = phoneOf(chat) ?? (lid ? (phoneOf(key?.remoteJidAlt) ?? phoneOf(key?.senderPn)) : null);
+  const result: InboundEvent = {
+    kind: "message",
+    gateway: "waha",
+    gatewayMessageId: message.id,
+    phone,
+    lid,
+    name: message.fromMe ? null : (message._data?.notifyName ?? message._data?.pushName ?? null),
+    text: message.body ?? "",
+    fromMe: message.fromMe,
+    origin: originOf(message.fromMe, message.source),
+    sentAt,
+  };
+  return { ok: true, events: [result], ignored: [] };
+}
+
+function normalizeAck(payload: unknown, at: number): WebhookNormalization {
+  const parsed = wahaAckSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, reason: `bad WAHA message.ack: ${describeIssues(parsed.error, "payload")}` };
+  const ack = parsed.data;
+  if (!ack.fromMe) return { ok: true, events: [], ignored: ["message.ack: receipt for a message we did not send"] };
+  // The docs' example has the customer in `from` and us in `to`, so check both sides.
+  const groupLike = [ack.from, ack.to].find((jid) => jid && isGroupLike(jid));
+  if (groupLike) return { ok: true, events: [], ignored: [`message.ack: ${unansweredChatReason(groupLike)}`] };
+  const name = ack.ackName ?? (ack.ack === undefined ? undefined : ACK_NAME_BY_NUMBER[String(ack.ack)]);
+  if (name === undefined) return { ok: false, reason: "bad WAHA message.ack: payload.ackName: required" };
+  const status = ACK_BY_NAME[name];
+  if (!status) return { ok: true, events: [], ignored: [`message.ack: ack ${name} not handled`] };
+  const reason = status === "failed" ? "WAHA reported ack ERROR" : null;
+  const event: InboundEvent = { kind: "receipt", gateway: "waha", gatewayMessageIds: [ack.id], status, reason, at };
+  return { ok: true, events: [event], ignored: [] };
+}
+
+function originOf(fromMe: boolean, source: string | undefined): MessageOrigin {
+  if (source === "api" || source === "app") return source;
+  // A customer's message always comes from their app; only our own side can be either.
+  return fromMe ? "unknown" : "app";
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import {
+  verifyCloudSignature,
+  verifyGowaSignature,
+  verifyWahaSignature,
+} from "../../../src/engine/gateway/webhook-signature.js";
+import { goJsonMarshal, loadContractExample, readContractExample } from "../../support/webhook-signing.js";
+
+// Test vectors copied from ../shared/contracts/*/README.md ("Signature" / "HMAC signature").
+const GOWA_VECTOR = "sha256=4ce788b73cad42b26511afc889aedc7af04d41897557eb7c98d4f3d55881de54";
+const WAHA_BODY = '{"event":"message","session":"default","engine":"WEBJS"}';
+const WAHA_VECTOR =
+  "208f8a55dde9e05519e898b10b89bf0d0b3b0fdf11fdbf09b6b90476301b98d8097c462b2b17a6ce93b6b47a136cf2e78a33a63f6752c2c1631777076153fa89";
+const CLOUD_FILE_VECTOR = "sha256=a0b920aa238bb2b2ae8a520acc96012071f452329ab312b098e170cea71e3ba5";
+const CLOUD_TEST_VECTOR = "sha256=0329a06b62cd16b33eb6792be8c60b158d89a2ee3a876fce9a881ebb488c0914";
+
+function gowaVectorBody(): Buffer {
+  return Buffer.from(goJsonMarshal(loadContractExample("gowa", "message-text.json")), "utf8");
+}
+
+function flipByte(buffer: Buffer, index: number): Buffer {
+  const copy = Buffer.from(buffer);
+  copy[index] = (copy[index] ?? 0) ^ 0x01;
+  return copy;
+}
+
+describe("verifyGowaSignature", () => {
+  it("should accept the contract's vector over the compact, key-sorted message-text.json (354 bytes)", () => {
+    const body = gowaVectorBody();
+    expect(body.length).toBe(354);
+    expect(verifyGowaSignature(body, GOWA_VECTOR, "secret")).toBe(true);
+  });
+
+  it("should accept upper-case hex", () => {
+    const upper = `sha256=${GOWA_VECTOR.slice("sha256=".length).toUpperCase()}`;
+    expect(verifyGowaSignature(gowaVectorBody(), upper, "secret")).toBe(true);
+  });
+
+  it("should reject a body with one flipped byte", () => {
+    expect(verifyGowaSignature(flipByte(gowaVectorBody(), 100), GOWA_VECTOR, "secret")).toBe(false);
+  });
+
+  it("should reject the right body under a wrong secret", () => {
+    expect(verifyGowaSignature(gowaVectorBody(), GOWA_VECTOR, "not-the-secret")).toBe(false);
+  });
+
+  it("should reject the pretty-printed file, because the signature covers the exact bytes sent", () => {
+    expect(verifyGowaSignature(readContractExample("gowa", "message-text.json"), GOWA_VECTOR, "secret")).toBe(false);
+  });
+
+  it.each([
+    ["a missing header", undefined],
+    ["an empty header", ""],
+    ["a header without the sha256= prefix", GOWA_VECTOR.slice("sha256=".length)],
+    ["a truncated signature", GOWA_VECTOR.slice(0, -2)],
+    ["a signature with a non-hex character", `${GOWA_VECTOR.slice(0, -1)}g`],
+    ["a repeated header", [GOWA_VECTOR, GOWA_VECTOR]],
+  ])("should return false, not throw, for %s", (_name, header) => {
+    expect(verifyGowaSignature(gowaVectorBody(), header, "secret")).toBe(false);
+  });
+});
+
+describe("verifyWahaSignature", () => {
+  it("should accept the contract's vector", () => {
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, "my-secret-key", "sha512")).toBe(true);
+  });
+
+  it("should accept the vector when WAHA names no algorithm", () => {
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, "my-secret-key")).toBe(true);
+  });
+
+  it("should reject an algorithm other than sha512", () => {
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, "my-secret-key", "sha256")).toBe(false);
+  });
+
+  it("should reject a body with one flipped byte", () => {
+    expect(verifyWahaSignature(flipByte(Buffer.from(WAHA_BODY), 3), WAHA_VECTOR, "my-secret-key", "sha512")).toBe(
+      false,
+    );
+  });
+
+  it("should reject a wrong key", () => {
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, "other-key", "sha512")).toBe(false);
+  });
+
+  it.each([
+    ["a missing header", undefined],
+    ["a SHA-256 length signature", WAHA_VECTOR.slice(0, 64)],
+    ["a hub-style prefixed signature", `sha512=${WAHA_VECTOR}`],
+  ])("should return false for %s", (_name, header) => {
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), header, "my-secret-key", "sha512")).toBe(false);
+  });
+});
+
+describe("verifyCloudSignature", () => {
+  it("should accept the contract's vector over the exact bytes of inbound-text.json (985 bytes)", () => {
+    const body = readContractExample("whatsapp-cloud", "inbound-text.json");
+    expect(body.length).toBe(985);
+    expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(true);
+  });
+
+  it("should accept HMAC-SHA256('secret', 'test')", () => {
+    expect(verifyCloudSignature(Buffer.from("test"), CLOUD_TEST_VECTOR, "secret")).toBe(true);
+  });
+
+  it("should reject a body with one flipped byte", () => {
+    const body = flipByte(readContractExample("whatsapp-cloud", "inbound-text.json"), 500);
+    expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(false);
+  });
+
+  it("should reject a wrong app secret", () => {
+    const body = readContractExample("whatsapp-cloud", "inbound-text.json");
+    expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "another-app-secret")).toBe(false);
+  });
+
+  it("should reject a re-serialised body, which no longer has the signed bytes", () => {
+    const reserialised = Buffer.from(JSON.stringify(loadContractExample("whatsapp-cloud", "inbound-text.json")));
+    expect(verifyCloudSignature(reserialised, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(false);
+  });
+
+  it("should return false for a missing header", () => {
+    expect(verifyCloudSignature(Buffer.from("test"), undefined, "secret")).toBe(false);
+  });
+});

@@ -1,0 +1,386 @@
+/**
+ * A fake WhatsApp Cloud API (Graph) on 127.0.0.1 that follows
+ * `../shared/contracts/whatsapp-cloud` field by field: Bearer auth,
+ * `POST /{version}/{phone_number_id}/messages` for texts and read receipts, Graph
+ * error envelopes, optionally the 24-hour window (131047); it records requests,
+ * can be scripted to fail, go down and come back on the same port, and posts
+ * notifications built from the contract's examples, signed with the app secret,
+ * plus the GET verification handshake.
+ * @module
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadContractExample, metaJson, postWebhook, signCloud, type WebhookDelivery } from "./webhook-signing.js";
+
+/** One request the fake received. */
+export interface CloudRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/** One text the fake "sent". */
+export interface CloudSent {
+  wamid: string;
+  to: string;
+  body: string;
+  previewUrl: unknown;
+  contextMessageId: string | null;
+}
+
+/** Options of the fake. */
+export interface FakeCloudOptions {
+  accessToken?: string;
+  phoneNumberId?: string;
+  appSecret?: string;
+  verifyToken?: string;
+  /** Graph version in the path; default `v23.0`. */
+  apiVersion?: string;
+  webhookUrl?: string;
+  /** Refuse texts to users who have not written in the last 24 hours (code 131047). */
+  enforceWindow?: boolean;
+  /** Post statuses sent, delivered, read after every successful send. */
+  autoStatuses?: boolean;
+  /** Epoch ms; default `Date.now`. */
+  now?: () => number;
+}
+
+interface ScriptedFailure {
+  match: (body: Record<string, unknown>) => boolean;
+  status: number;
+  body: unknown;
+}
+
+type Notification = { entry: { changes: { value: Record<string, unknown> }[] }[] } & Record<string, unknown>;
+
+/** Marks a route handler that has written its answer. */
+type Answered = true;
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+const FBTRACE = "AbCdEfGhIjKlMnOp";
+
+/** A Graph error body. */
+export function graphError(code: number, message: string, details?: string): unknown {
+  const error: Record<string, unknown> = { message, type: "OAuthException", code, fbtrace_id: FBTRACE };
+  if (details !== undefined) error["error_data"] = { messaging_product: "whatsapp", details };
+  return { error };
+}
+
+/** A running fake Cloud API. Start with `FakeCloud.start()`, stop with `close()`. */
+export class FakeCloud {
+  readonly requests: CloudRequest[] = [];
+  readonly sent: CloudSent[] = [];
+  /** Wamids marked read. */
+  readonly read: string[] = [];
+  webhookUrl: string | undefined;
+  readonly #server: Server;
+  readonly #options: Required<Omit<FakeCloudOptions, "webhookUrl">>;
+  readonly #failures: ScriptedFailure[] = [];
+  readonly #lastInbound = new Map<string, number>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #port = 0;
+  #counter = 0;
+  #tokenValid = true;
+
+  private constructor(options: FakeCloudOptions) {
+    this.#options = {
+      accessToken: options.accessToken ?? "test-access-token",
+      phoneNumberId: options.phoneNumberId ?? "106540352242922",
+      appSecret: options.appSecret ?? "test-app-secret",
+      verifyToken: options.verifyToken ?? "test-verify-token",
+      apiVersion: options.apiVersion ?? "v23.0",
+      enforceWindow: options.enforceWindow ?? false,
+      autoStatuses: options.autoStatuses ?? false,
+      now: options.now ?? Date.now,
+    };
+    this.webhookUrl = options.webhookUrl;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch(() => res.destroy());
+    });
+  }
+
+  /** Starts a fake on a free loopback port. */
+  static async start(options: FakeCloudOptions = {}): Promise<FakeCloud> {
+    const fake = new FakeCloud(options);
+    await fake.up();
+    return fake;
+  }
+
+  /** The Graph base URL with version, for `CLOUD_API_URL`. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.#port}/${this.#options.apiVersion}`;
+  }
+
+  /** The next `n` text sends answer `status` with `body` (default a Graph 500, code 131000). */
+  failNext(n: number, status = 500, body: unknown = graphError(131000, "Something went wrong")): void {
+    for (let i = 0; i < n; i++) this.#failures.push({ match: (b) => b["type"] === "text", status, body });
+  }
+
+  /** The next text send answers Meta's spam rate limit (131048). */
+  rateLimitNext(): void {
+    this.failNext(
+      1,
+      400,
+      graphError(
+        131048,
+        "(#131048) Spam rate limit hit",
+        "Message failed to send because there are restrictions on how many messages can be sent from this phone number.",
+      ),
+    );
+  }
+
+  /** `false` makes the token expire: every call answers 401, code 190. */
+  setConnected(connected: boolean): void {
+    this.#tokenValid = connected;
+  }
+
+  /** Opens the 24-hour window for `waId` as if they had just written. */
+  openWindow(waId: string): void {
+    this.#lastInbound.set(waId, this.#options.now());
+  }
+
+  /** Stops listening and drops open connections. */
+  async down(): Promise<void> {
+    if (!this.#server.listening) return;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Listens again, on the same port once one was assigned. */
+  async up(): Promise<void> {
+    if (this.#server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen(this.#port, "127.0.0.1", () => {
+        this.#server.off("error", reject);
+        this.#port = (this.#server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  /** Waits for background notifications, then stops. */
+  async close(): Promise<void> {
+    await this.settle();
+    await this.down();
+  }
+
+  /** Waits until every background notification has been answered. */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Meta's GET handshake against the webhook URL, with our verify token unless `token` overrides it. */
+  async verifyWebhook({
+    token,
+    challenge = "1158201444",
+  }: {
+    token?: string;
+    challenge?: string;
+  } = {}): Promise<WebhookDelivery> {
+    if (this.webhookUrl === undefined) throw new Error("FakeCloud: no webhookUrl set");
+    const url = new URL(this.webhookUrl);
+    url.searchParams.set("hub.mode", "subscribe");
+    url.searchParams.set("hub.challenge", challenge);
+    url.searchParams.set("hub.verify_token", token ?? this.#options.verifyToken);
+    const response = await fetch(url);
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** Posts an inbound text notification built from `inbound-text.json`; opens the user's window. */
+  postMessage(message: { from: string; text: string; id?: string; name?: string }): Promise<WebhookDelivery> {
+    const notification = loadContractExample<Notification>("whatsapp-cloud", "inbound-text.json");
+    const value = notification.entry[0]!.changes[0]!.value;
+    const [contact] = value["contacts"] as Record<string, unknown>[];
+    const [inbound] = value["messages"] as Record<string, unknown>[];
+    value["contacts"] = [{ ...contact, wa_id: message.from, profile: { name: message.name ?? "Sheena Nelson" } }];
+    value["messages"] = [
+      {
+        ...inbound,
+        from: message.from,
+        id: message.id ?? this.#wamid(),
+        timestamp: this.#seconds(),
+        text: { body: message.text },
+      },
+    ];
+    this.openWindow(message.from);
+    return this.postNotification(notification);
+  }
+
+  /** Posts one status notification per wamid (from `status-delivered.json`; `failed` from `status-failed.json`). */
+  async postStatus(
+    wamids: string[],
+    status: "sent" | "delivered" | "read" | "failed" = "delivered",
+  ): Promise<WebhookDelivery[]> {
+    const deliveries: WebhookDelivery[] = [];
+    for (const wamid of wamids) {
+      const file = status === "failed" ? "status-failed.json" : "status-delivered.json";
+      const notification = loadContractExample<Notification>("whatsapp-cloud", file);
+      const value = notification.entry[0]!.changes[0]!.value;
+      const [example] = value["statuses"] as Record<string, unknown>[];
+      value["statuses"] = [{ ...example, id: wamid, status, timestamp: this.#seconds() }];
+      deliveries.push(await this.postNotification(notification));
+    }
+    return deliveries;
+  }
+
+  /** Posts any notification, serialised like Meta (non-ASCII escaped) and signed with the app secret. */
+  postNotification(notification: unknown): Promise<WebhookDelivery> {
+    const body = metaJson(notification);
+    return this.postRaw(body, signCloud(body, this.#options.appSecret));
+  }
+
+  /** Posts `body` as is with `signature` as `X-Hub-Signature-256` (none when undefined). */
+  postRaw(body: string | Buffer, signature: string | undefined): Promise<WebhookDelivery> {
+    if (this.webhookUrl === undefined) throw new Error("FakeCloud: no webhookUrl set");
+    return postWebhook(this.webhookUrl, body, signature === undefined ? {} : { "x-hub-signature-256": signature });
+  }
+
+  #wamid(): string {
+    this.#counter += 1;
+    return `wamid.${Buffer.from(`fake-${this.#counter.toString().padStart(12, "0")}`).toString("base64")}`;
+  }
+
+  #seconds(): string {
+    return String(Math.floor(this.#options.now() / 1000));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<Answered> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const raw = await readBody(req);
+    const parsed = parseJson(raw);
+    this.requests.push({
+      method: req.method ?? "",
+      path: url.pathname,
+      headers: req.headers,
+      body: parsed.ok ? parsed.value : raw,
+    });
+    if (req.headers.authorization !== `Bearer ${this.#options.accessToken}`) {
+      return json(res, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token"));
+    }
+    if (!this.#tokenValid) return json(res, 401, graphError(190, "Error validating access token: Session has expired"));
+    const match = new RegExp(`^/${this.#options.apiVersion.replace(".", "\\.")}/([^/]+)(/messages)?$`).exec(
+      url.pathname,
+    );
+    if (!match) return json(res, 404, graphError(2500, "Unknown path components"));
+    if (match[1] !== this.#options.phoneNumberId) {
+      return json(
+        res,
+        400,
+        graphError(
+          100,
+          `Unsupported ${req.method?.toLowerCase()} request. Object with ID '${match[1]}' does not exist`,
+        ),
+      );
+    }
+    if (req.method === "GET" && match[2] === undefined) {
+      return json(res, 200, {
+        verified_name: "Closer Test Shop",
+        display_phone_number: "15550783881",
+        id: match[1],
+        quality_rating: "GREEN",
+      });
+    }
+    if (req.method !== "POST" || match[2] === undefined) return json(res, 400, graphError(100, "Unsupported request"));
+    if (!parsed.ok || parsed.value === null || typeof parsed.value !== "object") {
+      return json(res, 400, graphError(100, "(#100) Invalid parameter"));
+    }
+    return this.#messages(res, parsed.value as Record<string, unknown>);
+  }
+
+  #messages(res: ServerResponse, body: Record<string, unknown>): Answered {
+    if (body["messaging_product"] !== "whatsapp") {
+      return json(res, 400, graphError(100, "(#100) The parameter messaging_product is required."));
+    }
+    const failure = this.#failures.findIndex((f) => f.match(body));
+    if (failure >= 0) {
+      const [scripted] = this.#failures.splice(failure, 1);
+      return json(res, scripted!.status, scripted!.body);
+    }
+    if (body["status"] === "read") {
+      if (typeof body["message_id"] !== "string")
+        return json(res, 400, graphError(100, "(#100) The parameter message_id is required."));
+      this.read.push(body["message_id"]);
+      return json(res, 200, { success: true });
+    }
+    const to = body["to"];
+    if (typeof to !== "string" || to === "")
+      return json(res, 400, graphError(100, "(#100) The parameter to is required."));
+    if (body["type"] !== "text")
+      return json(res, 400, graphError(100, "(#100) Param type must be one of the supported types"));
+    const text = body["text"] as Record<string, unknown> | undefined;
+    const textBody = text?.["body"];
+    if (typeof textBody !== "string" || textBody === "")
+      return json(res, 400, graphError(100, "(#100) The parameter text['body'] is required."));
+    if (textBody.length > 4096)
+      return json(res, 400, graphError(100, "(#100) Param text['body'] must be at most 4096 characters long."));
+    const waId = to.replace(/^\+/, "");
+    const lastInbound = this.#lastInbound.get(waId);
+    if (this.#options.enforceWindow && (lastInbound === undefined || this.#options.now() - lastInbound > WINDOW_MS)) {
+      return json(
+        res,
+        400,
+        graphError(
+          131047,
+          "(#131047) Re-engagement message",
+          "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+        ),
+      );
+    }
+    const wamid = this.#wamid();
+    const context = body["context"] as Record<string, unknown> | undefined;
+    this.sent.push({
+      wamid,
+      to: waId,
+      body: textBody,
+      previewUrl: text?.["preview_url"],
+      contextMessageId: typeof context?.["message_id"] === "string" ? context["message_id"] : null,
+    });
+    json(res, 200, {
+      messaging_product: "whatsapp",
+      contacts: [{ input: to, wa_id: waId }],
+      messages: [{ id: wamid }],
+    });
+    if (this.#options.autoStatuses && this.webhookUrl !== undefined) {
+      const work = (async () => {
+        for (const status of ["sent", "delivered", "read"] as const) await this.postStatus([wamid], status);
+      })();
+      const tracked = work.catch(() => undefined).finally(() => this.#pending.delete(tracked));
+      this.#pending.add(tracked);
+    }
+    return true;
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): Answered {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": Buffer.byteLength(payload),
+  });
+  res.end(payload);
+  return true;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
+  if (raw === "") return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
