@@ -38,6 +38,8 @@ export const MAX_SEND_ATTEMPTS = 12;
 export const REACHOUT_PAUSE_MS = 60 * 60_000;
 /** How long the number pauses after a plain 429 without Retry-After. */
 export const RATE_LIMIT_PAUSE_MS = 60_000;
+/** How long a reply waits when the gateway is logged out or refuses our credentials. */
+export const AUTH_PROBLEM_RETRY_MS = 5 * 60_000;
 /** The Cloud API's customer-service window. */
 export const CLOUD_SERVICE_WINDOW_MS = 24 * 3_600_000;
 /** Setting key of the number's pause. */
@@ -236,6 +238,15 @@ export class OutboxSender {
         gatewayCode: error.gatewayCode ?? null,
       });
       this.#wakeAt(now + pause);
+      return;
+    }
+    if (error.authProblem) {
+      // Logged out of WhatsApp (or wrong gateway credentials): the message is fine, the session is not.
+      await updateOutbox(db, id, { next_attempt_at: now + AUTH_PROBLEM_RETRY_MS, last_error: error.message.slice(0, 300) });
+      alerts.raise("gateway_disconnected", "The gateway refused our credentials or is logged out; replies wait", {
+        gatewayCode: error.gatewayCode ?? null,
+      });
+      this.#wakeAt(now + AUTH_PROBLEM_RETRY_MS);
       return;
     }
     if (error.retryable) {

@@ -3,7 +3,7 @@
  * A thin shell: every decision lives in the engine, experiments and store.
  * @module
  */
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../log.js";
 import type { AppContext } from "./app-context.js";
 import { errorHandler } from "./error-handler.js";
@@ -21,7 +21,8 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   // Typed as the default instance: the routes do not care which pino logger it carries.
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.child({ module: "http" }),
-    disableRequestLogging: true,
+    // Request lines would print URLs such as /api/customers/+1555…; routes log what matters themselves.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
