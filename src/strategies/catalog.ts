@@ -1,0 +1,119 @@
+/**
+ * Facts derived from the catalog: which offers run at a moment, discounted prices,
+ * money formatting, and which products a message mentions. Pure: `now` comes in.
+ * @module
+ */
+import type { Catalog, Offer, Product } from "./catalog-schema.js";
+
+/** A product with at most this many units (and at least one) is low on stock. */
+export const LOW_STOCK_THRESHOLD = 5;
+
+/** An offer that stops within this many hours is "ending soon" (and backs "last chance"-style words). */
+export const OFFER_ENDING_SOON_HOURS = 48;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** True when the product has stock left but no more than {@link LOW_STOCK_THRESHOLD} units. */
+export function isLowStock(product: Product): boolean {
+  return product.stock > 0 && product.stock <= LOW_STOCK_THRESHOLD;
+}
+
+/** Formats an amount as the shop shows it: `formatMoney(129, "USD")` → `$129.00`. */
+export function formatMoney(amount: number, currency = "USD"): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    moneyFormats.set(currency, format);
+  }
+  return format.format(amount);
+}
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** The price after `percent` off, rounded to cents. */
+export function discountedPrice(price: number, percent: number): number {
+  return Math.round(price * (100 - percent)) / 100;
+}
+
+/** Epoch ms at which the offer stops: the end of its `validUntil` day in UTC (exclusive). */
+export function offerEndsAt(offer: Offer): number {
+  return Date.parse(`${offer.validUntil}T00:00:00Z`) + DAY_MS;
+}
+
+/** Epoch ms at which the offer starts (00:00 UTC of `validFrom`), or -Infinity when it has no start. */
+export function offerStartsAt(offer: Offer): number {
+  return offer.validFrom === null ? Number.NEGATIVE_INFINITY : Date.parse(`${offer.validFrom}T00:00:00Z`);
+}
+
+/** True when the offer runs at `now` (epoch ms): from its start through the whole `validUntil` day, UTC. */
+export function isOfferRunning(offer: Offer, now: number): boolean {
+  return now >= offerStartsAt(offer) && now < offerEndsAt(offer);
+}
+
+/** True when the offer runs at `now` and stops within {@link OFFER_ENDING_SOON_HOURS}. */
+export function isOfferEndingSoon(offer: Offer, now: number): boolean {
+  return isOfferRunning(offer, now) && offerEndsAt(offer) - now <= OFFER_ENDING_SOON_HOURS * HOUR_MS;
+}
+
+/** True when `offer` applies to `product` (offers without a product apply to every product). */
+export function offerAppliesTo(offer: Offer, product: Product | string): boolean {
+  const id = typeof product === "string" ? product : product.id;
+  return offer.product === null || offer.product === id;
+}
+
+/**
+ * The offers running at `now` (epoch ms), biggest discount first (then the one ending first).
+ * With a product (or its id): only offers for that product or for every product.
+ * With `null`: every running offer, whatever it applies to.
+ */
+export function runningOffers(catalog: Catalog, product: Product | string | null, now: number): Offer[] {
+  return catalog.offers
+    .filter((offer) => isOfferRunning(offer, now) && (product === null || offerAppliesTo(offer, product)))
+    .sort((a, b) => b.percent - a.percent || offerEndsAt(a) - offerEndsAt(b));
+}
+
+/** The product with that id, or undefined. */
+export function findProduct(catalog: Catalog, id: string): Product | undefined {
+  return catalog.products.find((product) => product.id === id);
+}
+
+/**
+ * The products whose name or keywords the text mentions (case-insensitive, whole words,
+ * plural `s`/`es` allowed), in the order they first appear in the text.
+ */
+export function findProductsMentioned(text: string, catalog: Catalog): Product[] {
+  const found: { product: Product; at: number }[] = [];
+  for (const { product, patterns } of productPatterns(catalog)) {
+    let first = Number.POSITIVE_INFINITY;
+    for (const pattern of patterns) {
+      const match = pattern.exec(text);
+      if (match && match.index < first) first = match.index;
+    }
+    if (first !== Number.POSITIVE_INFINITY) found.push({ product, at: first });
+  }
+  return found.sort((a, b) => a.at - b.at).map(({ product }) => product);
+}
+
+/** Compiled keyword patterns per catalog, built on first use. */
+const patternCache = new WeakMap<Catalog, { product: Product; patterns: RegExp[] }[]>();
+
+function productPatterns(catalog: Catalog): { product: Product; patterns: RegExp[] }[] {
+  let cached = patternCache.get(catalog);
+  if (!cached) {
+    cached = catalog.products.map((product) => ({
+      product,
+      patterns: [product.name, ...product.keywords].map(termPattern),
+    }));
+    patternCache.set(catalog, cached);
+  }
+  return cached;
+}
+
+function termPattern(term: string): RegExp {
+  const body = term
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&").replace(/['’]/g, "['’]"))
+    .join("\\s+");
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?:e?s)?(?![\\p{L}\\p{N}_])`, "iu");
+}

@@ -1,0 +1,186 @@
+/**
+ * The funnel file (`funnel.yaml`): the active stages in order, the intents and
+ * concerns the engine recognises by keyword, and the experiment settings.
+ *
+ * YAML keys are snake_case; the parsed value is camelCase (see {@link Funnel}).
+ * @module
+ */
+import { z } from "zod";
+import { compileSignals, type SignalMatcher, signalListSchema } from "./signals.js";
+
+/** The end states every funnel has after its active stages; they are implicit in the file. */
+export const END_STAGES = ["won", "lost"] as const;
+
+/** The intents every funnel must define signals for (a funnel may add more). */
+export const REQUIRED_INTENTS = [
+  "greeting",
+  "price_question",
+  "shipping_question",
+  "quality_concern",
+  "objection",
+  "order_question",
+] as const;
+
+/** A stage, intent or concern name: lowercase snake_case. */
+export const snakeIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lowercase snake_case, e.g. first_contact");
+
+/** Every experiment setting as written in YAML, with its default. */
+const experimentFields = {
+  /** Resolved decisions every active arm needs before a verdict. */
+  min_decisions: z.number().int().min(0).default(100),
+  /** Successes every active arm needs before a verdict. */
+  min_successes: z.number().int().min(0).default(40),
+  /** Days the experiment must run before a verdict. */
+  min_days: z.number().min(0).default(14),
+  /** Traffic share every arm keeps whatever the posterior says: p = f + (1 − K·f)·w. */
+  floor: z.number().min(0).max(0.5).default(0.02),
+  /** Resolved decisions per arm before weights leave equal shares. */
+  burn_in: z.number().int().min(0).default(20),
+  /** Posterior draws used to estimate P(best). */
+  draws: z.number().int().min(100).default(10_000),
+  /** Weekly factor γ in (0, 1] applied to old evidence for drifting markets; null = no discounting. */
+  discount_per_week: z.number().gt(0).max(1).nullable().default(null),
+  /** Largest traffic share a `candidate` arm may get, in (0, 1]. */
+  candidate_cap: z.number().gt(0).max(1).default(0.1),
+};
+
+type ExperimentKey = keyof typeof experimentFields;
+type RawExperiment = { [K in ExperimentKey]: z.output<(typeof experimentFields)[K]> };
+
+/** The funnel-wide `experiment:` block; every key optional, defaults as above (`prefault` parses `{}`). */
+const experimentSchema = z.strictObject(experimentFields).prefault({});
+
+/** A stage's `experiment:` block: partial overrides of the funnel-wide settings, no defaults. */
+const experimentOverrideSchema = z.strictObject(
+  Object.fromEntries(Object.entries(experimentFields).map(([key, field]) => [key, field.unwrap().optional()])) as {
+    [K in ExperimentKey]: z.ZodOptional<ReturnType<(typeof experimentFields)[K]["unwrap"]>>;
+  },
+);
+
+const priorSchema = z.strictObject({
+  alpha: z.number().gt(0),
+  beta: z.number().gt(0),
+});
+
+const stageSchema = z.strictObject({
+  id: snakeIdSchema.refine((id) => !(END_STAGES as readonly string[]).includes(id), {
+    message: "won and lost are implicit end states; do not list them",
+  }),
+  /** The stage's aim in one sentence. */
+  goal: z.string().min(1),
+  /** Conversion window in hours: reaching a later stage inside it is a success for the stage's arm. */
+  window_hours: z.number().gt(0),
+  /** Beta prior of every arm in the stage; default Beta(1, 1). */
+  prior: priorSchema.default({ alpha: 1, beta: 1 }),
+  /** Signals that a customer's message belongs to this stage. */
+  signals: signalListSchema.min(1),
+  experiment: experimentOverrideSchema.optional(),
+});
+
+/** The funnel file as written (snake_case), parsed strictly and turned into a {@link Funnel}. */
+export const funnelFileSchema = z
+  .strictObject({
+    stages: z.array(stageSchema).min(1),
+    intents: z
+      .object(Object.fromEntries(REQUIRED_INTENTS.map((name) => [name, signalListSchema.min(1)])))
+      .catchall(signalListSchema.min(1)),
+    concerns: z.record(snakeIdSchema, signalListSchema.min(1)).default({}),
+    experiment: experimentSchema,
+  })
+  .transform((file) => toFunnel(file as RawFunnel));
+
+/** Experiment settings of a stage after merging its overrides onto the funnel-wide ones. */
+export interface ExperimentSettings {
+  minDecisions: number;
+  minSuccesses: number;
+  minDays: number;
+  floor: number;
+  burnIn: number;
+  draws: number;
+  /** Weekly discount factor γ, or null for none. */
+  discountPerWeek: number | null;
+  candidateCap: number;
+}
+
+/** One active stage of the funnel. */
+export interface FunnelStage {
+  id: string;
+  goal: string;
+  windowHours: number;
+  prior: { alpha: number; beta: number };
+  /** The signals as written. */
+  signals: string[];
+  /** The signals compiled once. */
+  matcher: SignalMatcher;
+  /** The funnel's settings with this stage's overrides applied. */
+  experiment: ExperimentSettings;
+}
+
+/** The parsed funnel. End states `won` and `lost` are not in `stages` (see {@link END_STAGES}). */
+export interface Funnel {
+  /** Active stages, in funnel order. */
+  stages: FunnelStage[];
+  /** Intent name → signals as written (always has {@link REQUIRED_INTENTS}). */
+  intents: Record<string, string[]>;
+  /** Intent name → compiled signals. */
+  intentMatchers: Record<string, SignalMatcher>;
+  /** Concern name (price, shipping, quality, trust, …) → signals as written. */
+  concerns: Record<string, string[]>;
+  /** Concern name → compiled signals. */
+  concernMatchers: Record<string, SignalMatcher>;
+  /** Funnel-wide experiment settings. */
+  experiment: ExperimentSettings;
+}
+
+/** Every stage id in order, the end states last: `[...active, "won", "lost"]`. */
+export function allStageIds(funnel: Funnel): string[] {
+  return [...funnel.stages.map((stage) => stage.id), ...END_STAGES];
+}
+
+interface RawFunnel {
+  stages: z.output<typeof stageSchema>[];
+  intents: Record<string, string[]>;
+  concerns: Record<string, string[]>;
+  experiment: RawExperiment;
+}
+
+function toFunnel(file: RawFunnel): Funnel {
+  const experiment = toSettings(file.experiment);
+  return {
+    stages: file.stages.map((stage) => ({
+      id: stage.id,
+      goal: stage.goal,
+      windowHours: stage.window_hours,
+      prior: { alpha: stage.prior.alpha, beta: stage.prior.beta },
+      signals: [...stage.signals],
+      matcher: compileSignals(stage.signals),
+      experiment: toSettings({ ...file.experiment, ...withoutUndefined(stage.experiment ?? {}) }),
+    })),
+    intents: file.intents,
+    intentMatchers: mapValues(file.intents, compileSignals),
+    concerns: file.concerns,
+    concernMatchers: mapValues(file.concerns, compileSignals),
+    experiment,
+  };
+}
+
+function toSettings(raw: RawExperiment): ExperimentSettings {
+  return {
+    minDecisions: raw.min_decisions,
+    minSuccesses: raw.min_successes,
+    minDays: raw.min_days,
+    floor: raw.floor,
+    burnIn: raw.burn_in,
+    draws: raw.draws,
+    discountPerWeek: raw.discount_per_week,
+    candidateCap: raw.candidate_cap,
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function mapValues<V, W>(record: Record<string, V>, fn: (value: V) => W): Record<string, W> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(value)]));
+}

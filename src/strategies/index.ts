@@ -1,0 +1,55 @@
+/**
+ * Playbooks as code: the funnel, catalog and variant schemas, loading a playbook
+ * folder with line numbers in every problem, lint, versioning by content hash,
+ * Handlebars reply rendering, and the claim and guardrail checks every reply
+ * passes.
+ * @module
+ */
+
+// catalog
+export {
+  discountedPrice,
+  findProduct,
+  findProductsMentioned,
+  formatMoney,
+  isLowStock,
+  isOfferRunning,
+  LOW_STOCK_THRESHOLD,
+  OFFER_ENDING_SOON_HOURS,
+  offerEndsAt,
+  runningOffers,
+} from "./catalog.js";
+export type { Catalog, Offer, Product, Shop } from "./catalog-schema.js";
+export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check.js";
+// what a reply may say
+export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
+export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
+export type { ExperimentSettings, Funnel, FunnelStage } from "./funnel-schema.js";
+// funnel and signals
+export { allStageIds, END_STAGES, REQUIRED_INTENTS } from "./funnel-schema.js";
+export type { GuardrailKind, GuardrailViolation } from "./guardrails.js";
+export { checkGuardrails } from "./guardrails.js";
+export { nodeFileReader } from "./node-file-reader.js";
+// loading and lint
+export { loadPlaybookSet } from "./playbook-loader.js";
+export type { PlaybookReader } from "./playbook-reader.js";
+export { memoryPlaybookReader } from "./playbook-reader.js";
+export type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";
+export type { Position, Problem, Severity } from "./problem.js";
+export { formatProblem, hasErrors, sortProblems } from "./problem.js";
+export type { OfferView, ProductView, RenderContext, RenderContextInput } from "./render-context.js";
+// rendering
+export { buildRenderContext, renderContextSchema } from "./render-context.js";
+export type { SignalMatcher } from "./signals.js";
+export { compileSignals } from "./signals.js";
+export type { CompiledTemplate } from "./template-renderer.js";
+export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
+export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
+// variants and versions
+export {
+  TEMPLATE_INTENTS,
+  VARIANT_ORIGINS,
+  VARIANT_STATUSES,
+  variantFileSchema,
+  variantKey,
+} from "./variant-schema.js";

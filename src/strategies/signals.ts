@@ -1,0 +1,106 @@
+/**
+ * Keyword and regex signals: how the funnel recognises stages, intents and
+ * concerns without an LLM, and how guardrails spot forbidden phrases.
+ *
+ * A signal is either a keyword or phrase, matched case-insensitively on word
+ * boundaries (`price` matches "Price?" but not "priceless"; spaces match any run of
+ * whitespace; `'` also matches `’`), or a regular expression written `/…/flags`
+ * (flags `i`, `m`, `s`, `u`; matching is always case-insensitive).
+ * @module
+ */
+import { z } from "zod";
+
+/** Flags a `/…/` signal may carry; `g` and `y` would make matching stateful. */
+const ALLOWED_REGEX_FLAGS = new Set(["i", "m", "s", "u"]);
+
+/** Letters, digits and `_`: what counts as "inside a word" for keyword boundaries. */
+const WORD_CHAR = "[\\p{L}\\p{N}_]";
+const IS_WORD_CHAR = new RegExp(WORD_CHAR, "u");
+
+/** A list of signals compiled once, ready to test texts. */
+export interface SignalMatcher {
+  /** The signals as written, in order. */
+  readonly signals: readonly string[];
+  /** True when at least one signal matches `text`. */
+  matches(text: string): boolean;
+  /** The signals (as written) that match `text`, in list order. */
+  matchesWhich(text: string): string[];
+}
+
+/** The result of compiling one signal: its pattern, or why it is invalid. */
+export type CompiledSignal = { ok: true; pattern: RegExp } | { ok: false; reason: string };
+
+/** One signal as written in YAML; an invalid regex is a schema issue at the signal's line. */
+export const signalSchema = z.string().superRefine((signal, ctx) => {
+  const result = compileSignal(signal);
+  if (!result.ok) ctx.addIssue({ code: "custom", message: `signal ${JSON.stringify(signal)}: ${result.reason}` });
+});
+
+/** A list of signals as written in YAML. */
+export const signalListSchema = z.array(signalSchema);
+
+/** True when `signal` is written as a regular expression (`/…/flags`). */
+export function isRegexSignal(signal: string): boolean {
+  return signal.startsWith("/") && signal.lastIndexOf("/") > 0;
+}
+
+/** Compiles one signal, or says why it is invalid (empty, bad regex, unsupported flag). Never throws. */
+export function compileSignal(signal: string): CompiledSignal {
+  if (isRegexSignal(signal)) return compileRegexSignal(signal);
+  const words = signal.trim();
+  if (words === "") return { ok: false, reason: "a signal must not be empty" };
+  const body = words
+    .split(/\s+/)
+    .map((word) => escapeForUnicodeRegex(word).replace(/['’]/g, "['’]"))
+    .join("\\s+");
+  // Like \b: a boundary is needed only where the keyword itself starts or ends with a word character.
+  const before = IS_WORD_CHAR.test(words[0] ?? "") ? `(?<!${WORD_CHAR})` : "";
+  const after = IS_WORD_CHAR.test(words[words.length - 1] ?? "") ? `(?!${WORD_CHAR})` : "";
+  return { ok: true, pattern: new RegExp(`${before}${body}${after}`, "iu") };
+}
+
+/**
+ * Compiles a list of signals once.
+ * @throws Error naming the first invalid signal; the loader validates signals before, so a
+ *   loaded playbook never throws here.
+ */
+export function compileSignals(signals: readonly string[]): SignalMatcher {
+  const compiled = signals.map((signal) => {
+    const result = compileSignal(signal);
+    if (!result.ok) throw new Error(`invalid signal ${JSON.stringify(signal)}: ${result.reason}`);
+    return { signal, pattern: result.pattern };
+  });
+  const frozen = Object.freeze([...signals]);
+  return {
+    signals: frozen,
+    matches: function matches(text: string): boolean {
+      return compiled.some(({ pattern }) => pattern.test(text));
+    },
+    matchesWhich: function matchesWhich(text: string): string[] {
+      return compiled.filter(({ pattern }) => pattern.test(text)).map(({ signal }) => signal);
+    },
+  };
+}
+
+function compileRegexSignal(signal: string): CompiledSignal {
+  const lastSlash = signal.lastIndexOf("/");
+  const source = signal.slice(1, lastSlash);
+  const flags = signal.slice(lastSlash + 1);
+  if (source === "") return { ok: false, reason: "the regular expression is empty" };
+  const unsupported = [...flags].filter((flag) => !ALLOWED_REGEX_FLAGS.has(flag));
+  if (unsupported.length > 0) {
+    return { ok: false, reason: `unsupported regex flag ${unsupported.join("")} (allowed: i, m, s, u)` };
+  }
+  const uniqueFlags = [...new Set(`${flags}i`)].join("");
+  try {
+    return { ok: true, pattern: new RegExp(source, uniqueFlags) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : "";
+    return { ok: false, reason: `invalid regular expression: ${reason}` };
+  }
+}
+
+/** Escapes the characters that are syntax in a unicode-mode regular expression. */
+function escapeForUnicodeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+}

@@ -1,0 +1,133 @@
+/**
+ * A playbook variant file (`variants/<stage>/<id>.yaml`): one way of handling one
+ * stage — strategy, reply templates keyed by intent, LLM instructions, guardrails.
+ *
+ * YAML keys are snake_case; the parsed value is camelCase (see {@link Variant}).
+ * @module
+ */
+import { z } from "zod";
+import { snakeIdSchema } from "./funnel-schema.js";
+import { signalListSchema } from "./signals.js";
+
+/** The lifecycle of a variant version; operators' promote/retire in the store override the file. */
+export const VARIANT_STATUSES = ["champion", "active", "candidate", "retired"] as const;
+/** Who wrote the variant: a person, or the weekly reflection. */
+export const VARIANT_ORIGINS = ["hand", "reflection"] as const;
+/** Template keys besides `default` that every variant may use (a funnel may define more intents). */
+export const TEMPLATE_INTENTS = [
+  "greeting",
+  "price_question",
+  "shipping_question",
+  "quality_concern",
+  "objection",
+  "order_question",
+] as const;
+
+/** A variant id: lowercase letters, digits and dashes. */
+export const variantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase-with-dashes, e.g. reserve-now");
+
+/** A reference to one version of a variant: `id@version`. */
+export const variantRefSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*@[1-9]\d*$/, "must be id@version, e.g. warm-welcome@2");
+
+const templateSchema = z.string().min(1, "a template must not be empty");
+
+const templatesSchema = z
+  .object({
+    /** Used when the customer's intent has no template of its own. */
+    default: templateSchema,
+    ...Object.fromEntries(TEMPLATE_INTENTS.map((intent) => [intent, templateSchema.optional()])),
+  })
+  // Further keys are allowed here for intents a funnel adds; lint rejects keys that are not funnel intents.
+  .catchall(templateSchema);
+
+/** The variant file as written (snake_case), parsed strictly and turned into a {@link Variant}. */
+export const variantFileSchema = z
+  .strictObject({
+    id: variantIdSchema,
+    stage: snakeIdSchema,
+    /** Bump it whenever the text changes after the version served a customer. */
+    version: z.number().int().min(1),
+    status: z.enum(VARIANT_STATUSES).default("active"),
+    origin: z.enum(VARIANT_ORIGINS).default("hand"),
+    /** The variants this one was derived from (reflection), as `id@version`. */
+    parents: z.array(variantRefSchema).optional(),
+    /** Why the variant exists or should win (reflection writes it). */
+    rationale: z.string().min(1).optional(),
+    description: z.string().min(1),
+    strategy: z.strictObject({
+      tone: z.string().min(1),
+      goals: z.array(z.string().min(1)).min(1),
+      avoid: z.array(z.string().min(1)).default([]),
+    }),
+    templates: templatesSchema,
+    llm_instructions: z.string().min(1),
+    guardrails: z.strictObject({
+      /** Phrases a reply must never contain (signal syntax: keyword, phrase or /regex/). */
+      forbidden_phrases: signalListSchema.default([]),
+      /** Largest discount in percent a reply may state; omit for "whatever the catalog's offers say". */
+      max_discount_percent: z.number().min(0).max(100).optional(),
+    }),
+  })
+  .transform(
+    (file): Variant => ({
+      id: file.id,
+      stage: file.stage,
+      version: file.version,
+      status: file.status,
+      origin: file.origin,
+      parents: file.parents ?? [],
+      rationale: file.rationale ?? null,
+      description: file.description,
+      strategy: file.strategy,
+      templates: withoutUndefined(file.templates) as VariantTemplates,
+      llmInstructions: file.llm_instructions,
+      guardrails: {
+        forbiddenPhrases: file.guardrails.forbidden_phrases,
+        maxDiscountPercent: file.guardrails.max_discount_percent ?? null,
+      },
+    }),
+  );
+
+/** Variant status. */
+export type VariantStatus = (typeof VARIANT_STATUSES)[number];
+/** Variant origin. */
+export type VariantOrigin = (typeof VARIANT_ORIGINS)[number];
+
+/** Reply templates by intent; `default` is always there. */
+export type VariantTemplates = { default: string } & Record<string, string>;
+
+/** A parsed variant file. */
+export interface Variant {
+  id: string;
+  stage: string;
+  version: number;
+  status: VariantStatus;
+  origin: VariantOrigin;
+  /** `id@version` of the parents; empty for hand-written variants. */
+  parents: string[];
+  rationale: string | null;
+  description: string;
+  strategy: { tone: string; goals: string[]; avoid: string[] };
+  templates: VariantTemplates;
+  llmInstructions: string;
+  guardrails: {
+    forbiddenPhrases: string[];
+    /** Largest discount a reply may state, in percent; null = no limit beyond the catalog. */
+    maxDiscountPercent: number | null;
+  };
+}
+
+/** `id@version`, the key of an arm. */
+export function variantKey(variant: { id: string; version: number }): string {
+  return `${variant.id}@${variant.version}`;
+}
+
+function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -1,0 +1,120 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CommandIo } from "../../src/cli/command.js";
+import { playbooksLintCommand } from "../../src/cli/commands/playbooks-lint.js";
+import { lineOf, SHIPPED_DIR } from "./playbook-fixtures.js";
+
+interface FakeIo extends CommandIo {
+  stdout: string[];
+  stderr: string[];
+}
+
+function fakeIo(cwd: string, env: NodeJS.ProcessEnv = {}): FakeIo {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (text) => stdout.push(text), err: (text) => stderr.push(text), env, cwd, isTty: false };
+}
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), "closer-lint-"));
+  await cp(SHIPPED_DIR, join(cwd, "playbooks"), { recursive: true });
+});
+afterEach(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+async function breakFile(relative: string, find: string, replace: string): Promise<string> {
+  const path = join(cwd, "playbooks", relative);
+  const text = (await readFile(path, "utf8")).replace(find, replace);
+  await writeFile(path, text);
+  return text;
+}
+
+describe("closer playbooks lint", () => {
+  it("should exit 0 and print a summary of stages, variants, products and offers when clean", async () => {
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["playbooks"], io)).toBe(0);
+    const output = io.stdout.join("\n");
+    expect(output).toMatch(/^playbooks: 4 stages, 13 variants, 6 products, 2 offers/);
+    expect(output).toMatch(/first_contact\s+3 variants: .*warm-welcome@1 \(champion\)/);
+    expect(output).toMatch(/closing\s+4 variants: /);
+    expect(io.stderr).toEqual([]);
+  });
+
+  it("should default to PLAYBOOKS_DIR, then ./playbooks, relative to the working directory", async () => {
+    expect(await playbooksLintCommand([], fakeIo(cwd))).toBe(0);
+    await cp(join(cwd, "playbooks"), join(cwd, "shop"), { recursive: true });
+    const io = fakeIo(cwd, { PLAYBOOKS_DIR: "shop" });
+    expect(await playbooksLintCommand([], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^shop: /);
+  });
+
+  it("should print each problem as file:line:column message, relative to the working directory, and exit 1", async () => {
+    const text = await breakFile(
+      "variants/first_contact/warm-welcome.yaml",
+      "How can I help you today?",
+      "How can I help {{custmer.name}}?",
+    );
+    const catalog = await breakFile("catalog.yaml", "    stock: 37\n", "    stock: lots\n");
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["playbooks"], io)).toBe(1);
+    expect(io.stdout).toContain(
+      `playbooks/catalog.yaml:${lineOf(catalog, "stock: lots")}:12 products[1].stock: expected number, received string`,
+    );
+    expect(io.stdout).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^playbooks/variants/first_contact/warm-welcome\\.yaml:${lineOf(text, "custmer")}:\\d+ template \`default\`: unknown template variable custmer\\.name`,
+        ),
+      ),
+    );
+    expect(io.stdout[io.stdout.length - 1]).toBe("\n2 errors");
+  });
+
+  it("should exit 1 on an unbacked price in a template, naming file and line", async () => {
+    const text = await breakFile(
+      "variants/intent/fit-finder.yaml",
+      "    Does that match what you had in mind?",
+      "    Special price $99. Does that match?",
+    );
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["playbooks"], io)).toBe(1);
+    expect(io.stdout[0]).toMatch(
+      new RegExp(
+        `^playbooks/variants/intent/fit-finder\\.yaml:${lineOf(text, "$99")}:\\d+ template \`default\`: "\\$99" is not a catalog price`,
+      ),
+    );
+  });
+
+  it("should report a folder that does not exist without a stack trace", async () => {
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["nowhere"], io)).toBe(1);
+    expect(io.stdout[0]).toMatch(/^nowhere:1:1 cannot read the playbooks folder .*nowhere/);
+    expect(io.stdout.join("\n")).not.toMatch(/\n\s+at /);
+  });
+
+  it("should print help and exit 0", async () => {
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["--help"], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^closer playbooks lint \[dir\]/);
+  });
+
+  it("should exit 2 on an unknown option or too many folders", async () => {
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["--fix"], io)).toBe(2);
+    expect(io.stderr[0]).toBe("closer playbooks lint: unknown option --fix");
+    expect(await playbooksLintCommand(["a", "b"], fakeIo(cwd))).toBe(2);
+  });
+
+  it("should turn an unexpected failure into a one-line message and exit 2", async () => {
+    const io = fakeIo(cwd);
+    io.out = () => {
+      throw new Error("stdout closed");
+    };
+    expect(await playbooksLintCommand(["playbooks"], io)).toBe(2);
+    expect(io.stderr).toEqual(["closer playbooks lint: stdout closed"]);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { compileSignal, compileSignals } from "../../src/strategies/signals.js";
+
+describe("compileSignals", () => {
+  it.each([
+    { signal: "price", text: "What's the Price?", matches: true },
+    { signal: "price", text: "a priceless pan", matches: false },
+    { signal: "price", text: "prices", matches: false },
+    { signal: "how much", text: "HOW   much is it", matches: true },
+    { signal: "how much", text: "how\nmuch", matches: true },
+    { signal: "i'll take it", text: "ok I’ll take it!", matches: true },
+    { signal: "chef's knife", text: "the chef's knife", matches: true },
+    { signal: "$", text: "under $50", matches: true },
+    { signal: "pay", text: "payment", matches: false },
+    { signal: "café", text: "a Café table", matches: true },
+  ])("should match keyword $signal on word boundaries in '$text': $matches", ({ signal, text, matches }) => {
+    expect(compileSignals([signal]).matches(text)).toBe(matches);
+  });
+
+  it.each([
+    { signal: "/pric(e|ing)/", text: "PRICING please", matches: true },
+    { signal: "/^hi\\b/", text: "hi there", matches: true },
+    { signal: "/^hi\\b/", text: "oh hi", matches: false },
+    { signal: "/\\$\\s?\\d/", text: "is it $ 40?", matches: true },
+    { signal: "/price/m", text: "x\nPRICE", matches: true },
+    { signal: "/pric/", text: "priceless", matches: true },
+  ])("should treat $signal as a case-insensitive regex on '$text': $matches", ({ signal, text, matches }) => {
+    expect(compileSignals([signal]).matches(text)).toBe(matches);
+  });
+
+  it("should list which signals match, in list order, as written", () => {
+    const matcher = compileSignals(["ship", "/deliver(y|ed)?/", "price", "how long"]);
+    expect(matcher.matchesWhich("How long does delivery take? Do you ship to Ohio?")).toEqual([
+      "ship",
+      "/deliver(y|ed)?/",
+      "how long",
+    ]);
+    expect(matcher.matches("nothing relevant")).toBe(false);
+    expect(matcher.signals).toEqual(["ship", "/deliver(y|ed)?/", "price", "how long"]);
+  });
+
+  it("should give the same answer on repeated calls (no stateful regex flags)", () => {
+    const matcher = compileSignals(["/price/"]);
+    expect([matcher.matches("price"), matcher.matches("price"), matcher.matches("price")]).toEqual([true, true, true]);
+  });
+
+  it("should throw naming the signal when one is invalid", () => {
+    expect(() => compileSignals(["ok", "/(open/"])).toThrow('invalid signal "/(open/"');
+  });
+});
+
+describe("compileSignal", () => {
+  it.each([
+    { signal: "/(open/", reason: /invalid regular expression: .*Unterminated group/ },
+    { signal: "/price/g", reason: /unsupported regex flag g/ },
+    { signal: "//", reason: /empty/ },
+    { signal: "   ", reason: /must not be empty/ },
+  ])("should reject $signal", ({ signal, reason }) => {
+    const result = compileSignal(signal);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(reason);
+  });
+});
