@@ -1,0 +1,139 @@
+/**
+ * `closer customers list|show|export|forget|resume`: look up a customer's
+ * memory and transcript, export everything held about them, erase them on
+ * request, or end a human takeover so the bot answers again.
+ * @module
+ */
+import { customerIdByPhone, describeCustomer, normalisePhone } from "../../engine/index.js";
+import { CloserError } from "../../errors.js";
+import {
+  appendAudit,
+  customerRowToRecord,
+  deleteCustomerCascade,
+  endHandoffs,
+  listCustomers,
+  updateCustomer,
+} from "../../store/index.js";
+import type { Command } from "../command.js";
+import { type CliContext, parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
+
+const USAGE =
+  "closer customers list [--limit N] | show <phone> [--json] | export <phone> | forget <phone> --yes | resume <phone>";
+const HELP = `closer customers — what Closer remembers about each customer
+
+  closer customers list [--limit N]    most recently active customers (phone masked), stage and flags
+  closer customers show <phone>        profile, stage, assignments, handoffs and transcript (--json for JSON)
+  closer customers export <phone>      everything held about the customer, as JSON (a data-access request)
+  closer customers forget <phone> --yes
+                                       erase the customer: profile, transcript, consent and handoffs;
+                                       assignments and outcomes stay for the statistics, detached from the person
+  closer customers resume <phone>      end a human takeover now; the bot answers that chat again
+
+<phone> is the international number as the customer uses it, e.g. +15551234567.`;
+
+/** The `customers` command. */
+export const customersCommand: Command = async (argv, io) => {
+  if (wantsHelp(argv) || argv.length === 0) {
+    io.out(HELP);
+    return argv.length === 0 ? 1 : 0;
+  }
+  return runCommand(io, "customers", USAGE, async () => {
+    const { values, positionals } = parseCommandArgs(argv, {
+      json: { type: "boolean" },
+      yes: { type: "boolean" },
+      limit: { type: "string" },
+    });
+    const [action, phone] = positionals;
+    return withCliContext(io, async (ctx) => {
+      switch (action) {
+        case "list":
+          return list(ctx, io.out, Number(values.limit ?? 50));
+        case "show":
+        case "export": {
+          const view = await describeCustomer(ctx.db, ctx.cipher, await customerId(ctx, phone), {
+            transcriptLimit: action === "export" ? 100_000 : 200,
+          });
+          if (action === "export" || values.json === true) io.out(JSON.stringify(view, null, 2));
+          else if (view !== null) io.out(formatView(view));
+          return 0;
+        }
+        case "forget": {
+          if (values.yes !== true) throw new UsageError("forget erases the customer for good; add --yes to confirm");
+          const id = await customerId(ctx, phone);
+          const now = ctx.clock.now();
+          await ctx.db.transaction().execute(async (trx) => {
+            await deleteCustomerCascade(trx, id);
+            await appendAudit(trx, { at: now, actor: ctx.actor, action: "customer_forget", subject: id });
+          });
+          io.out("Forgotten: profile, transcript, consent and handoffs are erased.");
+          return 0;
+        }
+        case "resume": {
+          const id = await customerId(ctx, phone);
+          const now = ctx.clock.now();
+          await ctx.db.transaction().execute(async (trx) => {
+            await endHandoffs(trx, id, now);
+            await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
+            await appendAudit(trx, { at: now, actor: ctx.actor, action: "handoff_end", subject: id });
+          });
+          io.out("Resumed: the bot answers this customer again.");
+          return 0;
+        }
+        default:
+          throw new UsageError(action === undefined ? "say what to do" : `unknown action '${action}'`);
+      }
+    });
+  });
+};
+
+async function customerId(ctx: CliContext, raw: string | undefined): Promise<string> {
+  if (raw === undefined) throw new UsageError("give the customer's phone number, e.g. +15551234567");
+  const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
+  if (identity === null) throw new UsageError(`"${raw}" is not a phone number like +15551234567`);
+  const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
+  if (id === null) throw new CloserError("customer_unknown", "no customer has written from that number");
+  return id;
+}
+
+async function list(ctx: CliContext, out: (text: string) => void, limit: number): Promise<number> {
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit takes a whole number");
+  const rows = await listCustomers(ctx.db, { limit });
+  const now = ctx.clock.now();
+  out(`${"phone".padEnd(10)} ${"stage".padEnd(16)} ${"journey".padEnd(8)} ${"last seen".padEnd(20)} flags`);
+  for (const row of rows) {
+    const c = customerRowToRecord(row, ctx.cipher);
+    const flags = [c.optedOut ? "opted-out" : "", c.handoffUntil !== null && c.handoffUntil > now ? "handoff" : ""]
+      .filter(Boolean)
+      .join(",");
+    const masked = c.identity.endsWith("@lid") ? "…@lid" : `…${c.identity.slice(-4)}`;
+    out(
+      `${masked.padEnd(10)} ${c.stage.padEnd(16)} ${String(c.journey).padEnd(8)} ${new Date(c.lastInteractionAt).toISOString().slice(0, 19).padEnd(20)} ${flags}`,
+    );
+  }
+  out(`${rows.length} customer(s)`);
+  return 0;
+}
+
+function formatView(view: NonNullable<Awaited<ReturnType<typeof describeCustomer>>>): string {
+  const p = view.profile;
+  const lines = [
+    `${view.name ?? "(no name)"}  +${view.phone}  stage ${view.stage} (journey ${view.journey})`,
+    `opted out: ${view.optedOut ? "yes" : "no"}   handoff until: ${view.handoffUntil ?? "—"}   conversations: ${view.conversationCount}`,
+    `trust ${p.trustLevel}/10   purchase probability ${(p.purchaseProbability * 100).toFixed(0)}%   time zone ${p.timeZone ?? "unknown"}`,
+    `interests: ${p.interests.join(", ") || "—"}   concerns: ${p.concerns.join(", ") || "—"}`,
+    `approach: ${p.recommendedApproach}`,
+    "",
+    "assignments:",
+    ...view.assignments.map(
+      (a) =>
+        `  ${a.stage.padEnd(16)} ${`${a.variant}@${a.version}`.padEnd(26)} p=${a.propensity.toFixed(3)} ${a.status}`,
+    ),
+    "",
+    "transcript:",
+    ...view.transcript.map(
+      (m) =>
+        `  ${m.at.slice(0, 19)} ${m.author.padEnd(8)} ${m.text.replace(/\n/g, " ")}${m.direction === "out" ? ` [${m.status}]` : ""}`,
+    ),
+  ];
+  return lines.join("\n");
+}
