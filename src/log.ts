@@ -3,7 +3,7 @@
  * are masked to their last four digits; message text never goes to info level.
  * @module
  */
-import { pino, type Logger, type LevelWithSilent } from "pino";
+import { type LevelWithSilent, type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
 

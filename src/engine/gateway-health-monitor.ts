@@ -75,7 +75,11 @@ export class GatewayHealthMonitor {
       detail: health.detail,
       since: was.connected === health.connected ? was.since : now,
     };
-    if (!health.connected && !this.#alerted && now - this.#state.since >= (this.#deps.alertAfterMs ?? DISCONNECTED_ALERT_AFTER_MS)) {
+    if (
+      !health.connected &&
+      !this.#alerted &&
+      now - this.#state.since >= (this.#deps.alertAfterMs ?? DISCONNECTED_ALERT_AFTER_MS)
+    ) {
       this.#alerted = true;
       alerts.raise("gateway_disconnected", `The ${gateway.name} gateway has been disconnected for over 5 minutes`, {
         detail: health.detail,

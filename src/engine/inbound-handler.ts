@@ -173,7 +173,8 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
     settings: runtime.settings(transition.stage),
     loadedKeys: runtime.loadedKeys,
   });
-  if (assigned === null) return { ...silent("no_arm", customer.id, transition.stage), stageChanged: transition.entered };
+  if (assigned === null)
+    return { ...silent("no_arm", customer.id, transition.stage), stageChanged: transition.entered };
   const a = assigned.assignment;
   const reply = runtime.compose(
     `${a.variant_id}@${a.variant_version}`,

@@ -5,27 +5,27 @@
  * assignment, reply, outbox and sender.
  */
 
+// the engine
+export type { AlertKind, Alerts } from "./alerts.js";
+export { createAlerts } from "./alerts.js";
 // ports and adapters
 export type { Clock } from "./clock.js";
 export { ManualClock, systemClock } from "./clock.js";
-export * from "./gateway/index.js";
-// the engine
-export type { Alerts, AlertKind } from "./alerts.js";
-export { createAlerts } from "./alerts.js";
+// customers
+export type { Profile } from "./customer-profile.js";
+export { parseProfile, profileSchema } from "./customer-profile.js";
+export type { CustomerView } from "./customer-view.js";
+export { customerIdByPhone, describeCustomer, profileOf } from "./customer-view.js";
 export type { EngineDeps, HandledMessage } from "./engine.js";
 export { Engine } from "./engine.js";
+export * from "./gateway/index.js";
 export type { GatewayHealthState } from "./gateway-health-monitor.js";
 export { GatewayHealthMonitor } from "./gateway-health-monitor.js";
 export type { InboundOutcome } from "./inbound-handler.js";
 export { EngineMetrics } from "./metrics.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
+export { normalisePhone } from "./phone.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
-// customers
-export type { Profile } from "./customer-profile.js";
-export { parseProfile, profileSchema } from "./customer-profile.js";
-export type { CustomerView } from "./customer-view.js";
-export { customerIdByPhone, describeCustomer, profileOf } from "./customer-view.js";
-export { normalisePhone } from "./phone.js";
 export { profileAfterOutcome } from "./profile-rules.js";

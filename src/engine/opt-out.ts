@@ -35,7 +35,14 @@ export const OPT_OUT_PHRASES: ReadonlySet<string> = new Set([
 ]);
 
 /** Opt-in words, after normalisation. */
-export const OPT_IN_PHRASES: ReadonlySet<string> = new Set(["start", "unstop", "opt in", "optin", "subscribe", "resume"]);
+export const OPT_IN_PHRASES: ReadonlySet<string> = new Set([
+  "start",
+  "unstop",
+  "opt in",
+  "optin",
+  "subscribe",
+  "resume",
+]);
 
 /** What a message means for consent. */
 export type ConsentSignal = "opt_out" | "opt_in" | null;

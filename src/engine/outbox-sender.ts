@@ -27,8 +27,8 @@ import {
 import type { Alerts } from "./alerts.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
-import { GatewayError } from "./gateway/index.js";
 import type { WhatsAppGateway } from "./gateway/index.js";
+import { GatewayError } from "./gateway/index.js";
 import type { EngineMetrics } from "./metrics.js";
 import { nextSendSlot, type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
 
@@ -131,7 +131,9 @@ export class OutboxSender {
         continue;
       }
       const task = this.#deliver(row)
-        .catch((error: unknown) => this.#deps.logger.error({ err: error, outboxId: row.id }, "send failed unexpectedly"))
+        .catch((error: unknown) =>
+          this.#deps.logger.error({ err: error, outboxId: row.id }, "send failed unexpectedly"),
+        )
         .finally(() => {
           this.#inFlight.delete(row.customer_id);
           this.kick();
@@ -233,16 +235,23 @@ export class OutboxSender {
       const pause = error.longPause ? REACHOUT_PAUSE_MS : (error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
       await putSetting(db, PAUSED_UNTIL_KEY, String(now + pause), now);
       await updateOutbox(db, id, { next_attempt_at: now + pause, last_error: error.message.slice(0, 300) });
-      alerts.raise("number_paused", `WhatsApp asked us to slow down; sending paused for ${Math.round(pause / 60_000)} min`, {
-        until: new Date(now + pause).toISOString(),
-        gatewayCode: error.gatewayCode ?? null,
-      });
+      alerts.raise(
+        "number_paused",
+        `WhatsApp asked us to slow down; sending paused for ${Math.round(pause / 60_000)} min`,
+        {
+          until: new Date(now + pause).toISOString(),
+          gatewayCode: error.gatewayCode ?? null,
+        },
+      );
       this.#wakeAt(now + pause);
       return;
     }
     if (error.authProblem) {
       // Logged out of WhatsApp (or wrong gateway credentials): the message is fine, the session is not.
-      await updateOutbox(db, id, { next_attempt_at: now + AUTH_PROBLEM_RETRY_MS, last_error: error.message.slice(0, 300) });
+      await updateOutbox(db, id, {
+        next_attempt_at: now + AUTH_PROBLEM_RETRY_MS,
+        last_error: error.message.slice(0, 300),
+      });
       alerts.raise("gateway_disconnected", "The gateway refused our credentials or is logged out; replies wait", {
         gatewayCode: error.gatewayCode ?? null,
       });

@@ -15,8 +15,8 @@ import {
   renderReply,
   variantKey,
 } from "../strategies/index.js";
-import { POSITIVE_PATTERN } from "./profile-rules.js";
 import { type ComposedReply, type PlaybookRuntime, type ReplyAudience, SAFE_LINE } from "./playbook-runtime.js";
+import { POSITIVE_PATTERN } from "./profile-rules.js";
 
 /** Intents tried in this order when several match: the most specific need first. */
 export const INTENT_PRIORITY = [

@@ -37,7 +37,8 @@ const PURCHASE_OBJECTION_PENALTY = 0.05;
 const PURCHASE_OBJECTION_PENALTY_MAX = 0.15;
 
 /** Positive or thankful words that nudge trust up. */
-export const POSITIVE_PATTERN = /\b(thanks?|thank you|thx|great|perfect|awesome|love (it|that)|sounds good|nice|amazing)\b/i;
+export const POSITIVE_PATTERN =
+  /\b(thanks?|thank you|thx|great|perfect|awesome|love (it|that)|sounds good|nice|amazing)\b/i;
 
 /**
  * Returns the profile after one inbound message.
@@ -89,7 +90,11 @@ function trustLevel(stageIndex: number, positive: boolean, objections: number): 
   return clamp(base + (positive ? 1 : 0) - Math.min(objections, 2), 0, 10);
 }
 
-function purchaseProbability(stage: { index: number; count: number }, knowsProduct: boolean, objections: number): number {
+function purchaseProbability(
+  stage: { index: number; count: number },
+  knowsProduct: boolean,
+  objections: number,
+): number {
   const base =
     stage.count === PURCHASE_BASE_DEFAULT.length
       ? (PURCHASE_BASE_DEFAULT[stage.index] ?? 0.05)

@@ -45,7 +45,12 @@ export function nextStage(current: string | null, text: string, stages: readonly
   const first = stages[0];
   if (first === undefined) throw new Error("the funnel has no active stages");
   const restart = current === null || (END_STAGES as readonly string[]).includes(current);
-  const fromIndex = restart ? 0 : Math.max(0, stages.findIndex((s) => s.id === current));
+  const fromIndex = restart
+    ? 0
+    : Math.max(
+        0,
+        stages.findIndex((s) => s.id === current),
+      );
   let target = fromIndex;
   for (let i = stages.length - 1; i > fromIndex; i--) {
     if (stages[i]?.signals.matches(text)) {

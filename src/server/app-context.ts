@@ -5,8 +5,8 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
 import type { Clock, Engine, PlaybookRuntime } from "../engine/index.js";
-import type { Database, FieldCipher } from "../store/index.js";
 import type { ExperimentsService } from "../experiments/index.js";
+import type { Database, FieldCipher } from "../store/index.js";
 
 /** The state of one part for `/healthz`. */
 export interface PartHealth {

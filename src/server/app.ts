@@ -28,7 +28,9 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(function notFound(request, reply) {
-    return reply.status(404).send({ error: { code: "not_found", message: `No route ${request.method} ${request.url}` } });
+    return reply
+      .status(404)
+      .send({ error: { code: "not_found", message: `No route ${request.method} ${request.url}` } });
   });
   registerHealthRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);

@@ -37,7 +37,11 @@ export interface StartServerOptions {
 }
 
 /** Starts the service and resolves once it listens. */
-export async function startServer({ env = {}, dataDir, timeoutMs = 20_000 }: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer({
+  env = {},
+  dataDir,
+  timeoutMs = 20_000,
+}: StartServerOptions = {}): Promise<RunningServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "closer-e2e-"));
   const child = spawn(process.execPath, [CLI_PATH, "serve"], {
     cwd: dir,
