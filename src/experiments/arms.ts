@@ -15,7 +15,6 @@ import {
 } from "../store/index.js";
 import type { ArmStatus } from "./math/index.js";
 
-
 /** An arm of a stage's experiment. */
 export interface Arm {
   /** `variant@version`. */
@@ -49,6 +48,17 @@ export interface ArmSyncResult {
 /** The key of an arm. */
 export function armKey(variantId: string, version: number): string {
   return `${variantId}@${version}`;
+}
+
+/**
+ * Splits an arm key `variant@version` into its parts.
+ * @returns null when the text is not `<variant id>@<positive integer>`.
+ */
+export function parseArmKey(key: string): { variantId: string; version: number } | null {
+  const match = /^([^@\s]+)@([1-9][0-9]*)$/.exec(key.trim());
+  if (match === null) return null;
+  const version = Number(match[2]);
+  return Number.isSafeInteger(version) ? { variantId: match[1] as string, version } : null;
 }
 
 /**
@@ -102,11 +112,7 @@ export async function syncArms(
  * The arms of a stage that receive customers: not retired, and present in the
  * loaded playbooks (a deleted file takes its arm out of rotation).
  */
-export async function activeArms(
-  db: Kysely<Database>,
-  stage: string,
-  loadedKeys: ReadonlySet<string>,
-): Promise<Arm[]> {
+export async function activeArms(db: Kysely<Database>, stage: string, loadedKeys: ReadonlySet<string>): Promise<Arm[]> {
   const rows = await db
     .selectFrom("variant_versions")
     .selectAll()

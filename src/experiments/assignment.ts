@@ -50,7 +50,11 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
 
   const arms = await activeArms(db, req.stage, req.loadedKeys);
   if (arms.length === 0) return null;
-  const policy = await currentPolicy(db, req, arms.map((a) => a.key));
+  const policy = await currentPolicy(
+    db,
+    req,
+    arms.map((a) => a.key),
+  );
   const keys = Object.keys(policy.weights);
   const { index, propensity } = chooseArm(
     keys.map((k) => policy.weights[k] ?? 0),

@@ -24,10 +24,7 @@ export interface Resolution {
 }
 
 /** What happened to the customer. */
-export type AttributionEvent =
-  | { kind: "advanced"; toStageIndex: number }
-  | { kind: "won" }
-  | { kind: "lost" };
+export type AttributionEvent = { kind: "advanced"; toStageIndex: number } | { kind: "won" } | { kind: "lost" };
 
 /**
  * Decides the resolutions an event causes.

@@ -62,11 +62,7 @@ export async function recordOutcome(
   const customer = await findCustomerById(db, report.customerId);
   if (customer === undefined) throw new Error(`unknown customer ${report.customerId}`);
   if (report.eventId !== undefined) {
-    const seen = await db
-      .selectFrom("outcomes")
-      .select("id")
-      .where("event_id", "=", report.eventId)
-      .executeTakeFirst();
+    const seen = await db.selectFrom("outcomes").select("id").where("event_id", "=", report.eventId).executeTakeFirst();
     if (seen !== undefined) return { duplicate: true, resolved: [], stage: customer.stage };
   }
   await db

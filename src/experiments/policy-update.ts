@@ -16,7 +16,7 @@ export interface ArmCounts {
 }
 
 /** Why a policy version was made. */
-export type PolicyReason = "initial" | "schedule" | "promotion" | "retirement" | "new_arm" | "arms_changed";
+export type PolicyReason = "initial" | "schedule" | "manual" | "promotion" | "retirement" | "new_arm" | "arms_changed";
 
 /**
  * Computes and stores a new policy version for one stage.

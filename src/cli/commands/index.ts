@@ -3,8 +3,15 @@
  * @module
  */
 import type { Command } from "../command.js";
+import { customersCommand } from "./customers.js";
+import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
+import { migrateCommand } from "./migrate.js";
+import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
+import { promoteCommand } from "./promote.js";
+import { retireCommand } from "./retire.js";
 import { serveCommand } from "./serve.js";
+import { simulateCommand } from "./simulate.js";
 
 /** A sub-command and its one-line summary. */
 export interface CommandEntry {
@@ -16,4 +23,19 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   serve: { summary: "start the service (playground, webhooks, admin API)", run: serveCommand },
   "playbooks lint": { summary: "check a playbook folder and report every problem", run: playbooksLintCommand },
+  simulate: { summary: "compare the bandit with A/B rotation on simulated customers", run: simulateCommand },
+  experiments: { summary: "every stage's verdict, SRM check and arms ([--json])", run: experimentsCommand },
+  "experiments evaluate": {
+    summary: "estimate another policy's success rate from the logged decisions",
+    run: experimentsEvaluateCommand,
+  },
+  "experiments srm-ack": {
+    summary: "acknowledge a stage's SRM alarm so its weights move again",
+    run: experimentsSrmAckCommand,
+  },
+  promote: { summary: "make an arm (variant@version) its stage's champion", run: promoteCommand },
+  retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
+  customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
+  migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
 };

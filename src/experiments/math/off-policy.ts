@@ -13,6 +13,12 @@ export interface LoggedDecision {
   readonly propensity: number;
   /** 1 for success, 0 for failure (resolved decisions only). */
   readonly reward: number;
+  /**
+   * How many identical decisions this entry stands for (same arm, propensity and
+   * reward); default 1. Lets a store hand over grouped counts instead of one row
+   * per decision.
+   */
+  readonly count?: number;
 }
 
 /** A target policy: probability of choosing each arm key; keys left out have probability 0. */
@@ -44,8 +50,9 @@ export interface OffPolicyEstimate {
  * Estimates the success rate of `target` from `log`. Standard errors: IPS uses the
  * sample variance of wᵢrᵢ over n; SNIPS the delta method,
  * √(Σ wᵢ² (rᵢ − V̂)²) / Σ wᵢ.
+ * Entries with a `count` weigh as that many identical decisions.
  * @throws RangeError when a logged propensity is outside (0, 1], a reward is not 0 or
- *   1, or a target probability is outside [0, 1].
+ *   1, a count is not a non-negative integer, or a target probability is outside [0, 1].
  */
 export function evaluatePolicy(log: readonly LoggedDecision[], target: TargetPolicy): OffPolicyEstimate {
   for (const [key, probability] of Object.entries(target)) {
@@ -53,7 +60,7 @@ export function evaluatePolicy(log: readonly LoggedDecision[], target: TargetPol
       throw new RangeError(`target probability of ${key} must be in [0, 1], got ${probability}`);
     }
   }
-  const n = log.length;
+  let n = 0;
   let matched = 0;
   let sumW = 0;
   let sumW2 = 0;
@@ -61,12 +68,14 @@ export function evaluatePolicy(log: readonly LoggedDecision[], target: TargetPol
   let sumW2R2 = 0;
   for (const [i, decision] of log.entries()) {
     assertDecision(i, decision);
+    const c = decision.count ?? 1;
     const w = targetProbability(target, decision.arm) / decision.propensity;
-    if (w > 0) matched += 1;
-    sumW += w;
-    sumW2 += w * w;
-    sumWR += w * decision.reward;
-    sumW2R2 += w * w * decision.reward * decision.reward;
+    n += c;
+    if (w > 0) matched += c;
+    sumW += c * w;
+    sumW2 += c * w * w;
+    sumWR += c * w * decision.reward;
+    sumW2R2 += c * w * w * decision.reward * decision.reward;
   }
   if (n === 0) return empty(0, "no logged decisions");
   if (matched === 0) return empty(n, "no logged decision matches the target policy");
@@ -77,7 +86,7 @@ export function evaluatePolicy(log: readonly LoggedDecision[], target: TargetPol
   let snipsSquares = 0;
   for (const decision of log) {
     const w = targetProbability(target, decision.arm) / decision.propensity;
-    snipsSquares += w * w * (decision.reward - snipsMean) ** 2;
+    snipsSquares += (decision.count ?? 1) * w * w * (decision.reward - snipsMean) ** 2;
   }
   return {
     n,
@@ -129,5 +138,8 @@ function assertDecision(index: number, decision: LoggedDecision): void {
   }
   if (decision.reward !== 0 && decision.reward !== 1) {
     throw new RangeError(`logged decision ${index} has reward ${decision.reward}, not 0 or 1`);
+  }
+  if (decision.count !== undefined && !(Number.isInteger(decision.count) && decision.count >= 0)) {
+    throw new RangeError(`logged decision ${index} has count ${decision.count}, not an integer ≥ 0`);
   }
 }

@@ -1,11 +1,29 @@
 /**
- * Admin API for experiments and outcomes (bearer token).
+ * Admin API for experiments, outcomes and the experiment jobs (bearer token):
+ *
+ * - `POST /api/outcomes`: a won, lost or advanced customer (the shop's order system).
+ * - `GET /api/experiments`: the report (verdict, SRM, arms) of every stage.
+ * - `POST /api/experiments/:stage/promote` `{arm, reason?, keepChallengers?}`,
+ *   `POST /api/experiments/:stage/retire` `{arm, reason?}`,
+ *   `POST /api/experiments/:stage/srm-ack` `{reason?}`.
+ * - `GET /api/experiments/:stage/evaluate?policy=champion|uniform|<JSON weights>`.
+ * - Operator tools, "recompute now": `POST /api/jobs/expire-windows` and
+ *   `POST /api/jobs/update-weights` run the scheduled jobs at once, at the
+ *   service's clock (a body may not move time).
  * @module
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { customerIdByPhone, normalisePhone } from "../../engine/index.js";
+import {
+  buildExperimentReport,
+  evaluateStagePolicy,
+  type PolicySpec,
+  policyWeightsSchema,
+} from "../../analytics/index.js";
+import { customerIdByPhone, normalisePhone, profileAfterOutcome, profileOf } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
+import type { ArmChangeResult, OutcomeHook } from "../../experiments/index.js";
+import { CUSTOMER_AAD, type FieldCipher, findCustomerById, updateCustomer } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
 import { requireAdmin } from "../auth.js";
 
@@ -19,14 +37,64 @@ export const outcomeBodySchema = z
     stage: z.string().min(1).optional(),
     /** Order value, in `currency` units. */
     value: z.number().nonnegative().optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code like USD").optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code like USD")
+      .optional(),
     reason: z.string().max(500).optional(),
     /** The caller's idempotency key: the same eventId twice has one effect. */
     eventId: z.string().min(1).max(200).optional(),
   })
   .strict();
 
-/** Registers `/api/outcomes` and `/api/experiments…`. */
+/** An arm as written in requests: `variant@version`. */
+const armSchema = z.string().regex(/^[^@\s]+@[1-9][0-9]*$/, "an arm like reserve-now@1 (variant@version)");
+const reasonSchema = z.string().trim().min(1).max(500).optional();
+
+/** The body of `POST /api/experiments/:stage/promote`. */
+export const promoteBodySchema = z.strictObject({
+  arm: armSchema,
+  reason: reasonSchema,
+  /** Keep the other arms in rotation (the old champion becomes active); default false: retire them. */
+  keepChallengers: z.boolean().optional(),
+});
+
+/** The body of `POST /api/experiments/:stage/retire`. */
+export const retireBodySchema = z.strictObject({ arm: armSchema, reason: reasonSchema });
+
+/** The body of `POST /api/experiments/:stage/srm-ack`. */
+export const srmAckBodySchema = z.strictObject({ reason: reasonSchema });
+
+/** The query of `GET /api/experiments/:stage/evaluate`. */
+export const evaluateQuerySchema = z.strictObject({
+  /** `champion`, `uniform`, or a JSON object of arm weights summing to 1. */
+  policy: z.string().min(1).default("champion"),
+});
+
+/** Bodies of the job endpoints: empty; time is the service's clock. */
+const jobBodySchema = z.strictObject({});
+
+/** Who the admin API records as the actor. */
+export const API_ACTOR = "api";
+
+/**
+ * An outcome hook that updates the customer's profile after a won or lost
+ * outcome (purchase probability, recommended approach), in the outcome's transaction.
+ */
+export function profileAfterOutcomeHook(cipher: FieldCipher): OutcomeHook {
+  return async function updateProfileAfterOutcome(db, report) {
+    if (report.outcome === "advanced") return;
+    const row = await findCustomerById(db, report.customerId);
+    if (row === undefined) return;
+    const profile = profileAfterOutcome(profileOf(row.profile_enc, cipher), report.outcome);
+    await updateCustomer(db, row.id, {
+      profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+      updated_at: report.now,
+    });
+  };
+}
+
+/** Registers `/api/outcomes`, `/api/experiments…` and `/api/jobs/…`. */
 export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post("/api/outcomes", async function postOutcome(request) {
     requireAdmin(request, ctx.adminToken);
@@ -35,22 +103,115 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
     if (identity === null) throw new CloserError("bad_request", `customer: "${body.customer}" is not a phone number`);
     const customerId = await customerIdByPhone(ctx.db, ctx.cipher, identity);
     if (customerId === null) {
-      throw new CloserError("customer_unknown", "No customer has written from that number; outcomes need a known customer.");
+      throw new CloserError(
+        "customer_unknown",
+        "No customer has written from that number; outcomes need a known customer.",
+      );
     }
-    if (body.stage !== undefined && !ctx.playbooks.stageIds.includes(body.stage) && !["won", "lost"].includes(body.stage)) {
+    if (
+      body.stage !== undefined &&
+      !ctx.playbooks.stageIds.includes(body.stage) &&
+      !["won", "lost"].includes(body.stage)
+    ) {
       throw new CloserError("strategy_unknown", `stage: "${body.stage}" is not a stage of the funnel`);
     }
-    const result = await ctx.experiments.recordOutcome({
-      customerId,
-      outcome: body.outcome,
-      stage: body.stage,
-      value: body.value,
-      currency: body.currency,
-      reason: body.reason,
-      eventId: body.eventId,
-      source: "api",
-      now: ctx.clock.now(),
-    });
+    const result = await ctx.experiments.recordOutcome(
+      {
+        customerId,
+        outcome: body.outcome,
+        stage: body.stage,
+        value: body.value,
+        currency: body.currency,
+        reason: body.reason,
+        eventId: body.eventId,
+        source: "api",
+        now: ctx.clock.now(),
+      },
+      profileAfterOutcomeHook(ctx.cipher),
+    );
     return { duplicate: result.duplicate, stage: result.stage, resolved: result.resolved.length };
   });
+
+  app.get("/api/experiments", async function experimentReport(request) {
+    requireAdmin(request, ctx.adminToken);
+    return buildExperimentReport(ctx.db, ctx.playbooks, ctx.clock.now());
+  });
+
+  app.post<{ Params: { stage: string } }>("/api/experiments/:stage/promote", async function promote(request) {
+    requireAdmin(request, ctx.adminToken);
+    const body = promoteBodySchema.parse(request.body ?? {});
+    const result = await ctx.experiments.promote(request.params.stage, body.arm, {
+      reason: body.reason,
+      keepChallengers: body.keepChallengers,
+      actor: API_ACTOR,
+      now: ctx.clock.now(),
+    });
+    return armChangeBody(result);
+  });
+
+  app.post<{ Params: { stage: string } }>("/api/experiments/:stage/retire", async function retire(request) {
+    requireAdmin(request, ctx.adminToken);
+    const body = retireBodySchema.parse(request.body ?? {});
+    const result = await ctx.experiments.retire(request.params.stage, body.arm, {
+      reason: body.reason,
+      actor: API_ACTOR,
+      now: ctx.clock.now(),
+    });
+    return armChangeBody(result);
+  });
+
+  app.post<{ Params: { stage: string } }>("/api/experiments/:stage/srm-ack", async function srmAck(request) {
+    requireAdmin(request, ctx.adminToken);
+    const body = srmAckBodySchema.parse(request.body ?? {});
+    return ctx.experiments.acknowledgeSrm(request.params.stage, {
+      reason: body.reason,
+      actor: API_ACTOR,
+      now: ctx.clock.now(),
+    });
+  });
+
+  app.get<{ Params: { stage: string } }>("/api/experiments/:stage/evaluate", async function evaluate(request) {
+    requireAdmin(request, ctx.adminToken);
+    const query = evaluateQuerySchema.parse(request.query ?? {});
+    return evaluateStagePolicy(ctx.db, ctx.playbooks, request.params.stage, parsePolicy(query.policy));
+  });
+
+  app.post("/api/jobs/expire-windows", async function runExpireWindows(request) {
+    requireAdmin(request, ctx.adminToken);
+    jobBodySchema.parse(request.body ?? {});
+    return ctx.experiments.expireWindows(ctx.clock.now());
+  });
+
+  app.post("/api/jobs/update-weights", async function runUpdateWeights(request) {
+    requireAdmin(request, ctx.adminToken);
+    jobBodySchema.parse(request.body ?? {});
+    return { stages: await ctx.experiments.updateWeights(ctx.clock.now(), "manual") };
+  });
+}
+
+/** Reads a policy parameter: `champion`, `uniform`, or JSON weights. */
+export function parsePolicy(text: string): PolicySpec {
+  if (text === "champion" || text === "uniform") return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CloserError("bad_request", `policy: "${text}" is not champion, uniform or a JSON object of arm weights`);
+  }
+  const weights = policyWeightsSchema.safeParse(parsed);
+  if (!weights.success) {
+    throw new CloserError("bad_request", 'policy: the weights must be a JSON object like {"reserve-now@1": 1}');
+  }
+  return weights.data;
+}
+
+function armChangeBody(result: ArmChangeResult) {
+  return {
+    stage: result.stage,
+    arm: result.arm,
+    champion: result.champion,
+    retired: result.retired,
+    demoted: result.demoted,
+    weights: result.policy.weights,
+  };
 }

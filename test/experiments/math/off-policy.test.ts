@@ -105,3 +105,30 @@ describe("kishEffectiveSampleSize", () => {
     expect(kishEffectiveSampleSize([])).toBe(0);
   });
 });
+
+describe("evaluatePolicy with grouped decisions", () => {
+  it("should treat an entry with a count as that many identical decisions", () => {
+    const log = logDecisions(2000, [0.2, 0.5, 0.3], 4);
+    const groups = new Map<string, LoggedDecision & { count: number }>();
+    for (const d of log) {
+      const key = `${d.arm}|${d.propensity}|${d.reward}`;
+      const group = groups.get(key) ?? { ...d, count: 0 };
+      group.count += 1;
+      groups.set(key, group);
+    }
+    const target = { "a@1": 0.1, "b@1": 0.6, "c@1": 0.3 };
+    const expanded = evaluatePolicy(log, target);
+    const grouped = evaluatePolicy([...groups.values()], target);
+    expect(grouped.n).toBe(expanded.n);
+    expect(grouped.matched).toBe(expanded.matched);
+    expect(grouped.ips!.estimate).toBeCloseTo(expanded.ips!.estimate, 12);
+    expect(grouped.ips!.standardError).toBeCloseTo(expanded.ips!.standardError, 12);
+    expect(grouped.snips!.estimate).toBeCloseTo(expanded.snips!.estimate, 12);
+    expect(grouped.snips!.standardError).toBeCloseTo(expanded.snips!.standardError, 12);
+    expect(grouped.effectiveSampleSize).toBeCloseTo(expanded.effectiveSampleSize, 8);
+  });
+
+  it.each([-1, 1.5, Number.NaN])("should reject a count of %s", (count) => {
+    expect(() => evaluatePolicy([{ arm: "a@1", propensity: 0.5, reward: 1, count }], { "a@1": 1 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The experiment report: per stage the verdict, the SRM check and every arm's
+ * counts, posterior, P(best), expected loss and current weight.
+ *
+ * Counts come from grouped SQL (a few rows per arm, whatever the number of
+ * assignments). P(best) and expected loss use posterior draws seeded from the
+ * stage's name, so the same data always give the same report.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import {
+  type Arm,
+  type ArmTally,
+  activeArms,
+  allArms,
+  createSeededRandom,
+  credibleInterval,
+  deriveSeed,
+  type ExperimentPlaybooks,
+  formatP,
+  posterior,
+  posteriorMean,
+  probabilityBest,
+  resolvedCounts,
+  type StageSettings,
+  srmState,
+  stageArmTallies,
+  thompsonWeights,
+  verdict,
+} from "../experiments/index.js";
+import { type Database, latestPolicyVersion } from "../store/index.js";
+import type { ArmReport, ExperimentReport, StageReport } from "./experiment-report-schema.js";
+
+/** Root seed of the report's posterior draws; each stage derives its own from its name. */
+export const REPORT_SEED = 4;
+
+/** A stage's report and the sentences that explain it to a person. */
+export interface StageReportWithNotes {
+  report: StageReport;
+  /** Verdict reasons, SRM detail, weight remarks. */
+  notes: string[];
+}
+
+/** Builds the report of every stage of the funnel, in funnel order. */
+export async function buildExperimentReport(
+  db: Kysely<Database>,
+  playbooks: ExperimentPlaybooks,
+  now: number,
+): Promise<ExperimentReport> {
+  return (await buildExperimentReportWithNotes(db, playbooks, now)).report;
+}
+
+/** Builds the report and, per stage id, the notes that explain it. */
+export async function buildExperimentReportWithNotes(
+  db: Kysely<Database>,
+  playbooks: ExperimentPlaybooks,
+  now: number,
+): Promise<{ report: ExperimentReport; notes: Record<string, string[]> }> {
+  const stages: StageReport[] = [];
+  const notes: Record<string, string[]> = {};
+  for (const stage of playbooks.stageIds) {
+    const built = await buildStageReport(db, playbooks, stage, now);
+    stages.push(built.report);
+    notes[stage] = built.notes;
+  }
+  return { report: { stages }, notes };
+}
+
+/** Builds one stage's report with its notes. */
+export async function buildStageReport(
+  db: Kysely<Database>,
+  playbooks: ExperimentPlaybooks,
+  stage: string,
+  now: number,
+): Promise<StageReportWithNotes> {
+  const settings = playbooks.settings(stage);
+  const arms = await allArms(db, stage);
+  const rotating = await activeArms(db, stage, playbooks.loadedKeys);
+  const rotatingKeys = new Set(rotating.map((a) => a.key));
+  const tallies = await stageArmTallies(db, stage);
+  const evidence = await posteriorCounts(db, settings, tallies, now);
+  const posteriors = new Map(
+    arms.map((a) => {
+      const c = evidence.get(a.key) ?? { successes: 0, failures: 0 };
+      return [a.key, posterior(settings.prior, c.successes, c.failures)];
+    }),
+  );
+  const best = probabilityBest(
+    rotating.map((a) => posteriors.get(a.key) ?? settings.prior),
+    createSeededRandom(deriveSeed(REPORT_SEED, `report:${stage}`)),
+    settings.draws,
+  );
+  const weights = await currentWeights(db, settings, rotating, evidence);
+  const notes: string[] = [...weights.notes];
+
+  const armReports: ArmReport[] = arms.map((arm) => {
+    const t = tallies.get(arm.key);
+    const post = posteriors.get(arm.key) ?? settings.prior;
+    const [lower, upper] = credibleInterval(post);
+    const i = rotating.findIndex((a) => a.key === arm.key);
+    return {
+      variant: arm.variantId,
+      version: arm.version,
+      status: arm.status,
+      decisions: (t?.successes ?? 0) + (t?.failures ?? 0),
+      successes: t?.successes ?? 0,
+      failures: t?.failures ?? 0,
+      pending: t?.pending ?? 0,
+      posteriorMean: posteriorMean(post),
+      credibleInterval: [lower, upper],
+      pBest: i >= 0 ? (best.pBest[i] ?? 0) : null,
+      expectedLoss: i >= 0 ? clampUnit(best.expectedLoss[i] ?? 0) : null,
+      weight: rotatingKeys.has(arm.key) ? (weights.byKey.get(arm.key) ?? 0) : 0,
+    };
+  });
+
+  const started = Math.min(now, ...[...tallies.values()].map((t) => t.firstAssignedAt));
+  const judged = verdict({
+    arms: armReports
+      .filter((a) => a.pBest !== null)
+      .map((a) => ({
+        key: `${a.variant}@${a.version}`,
+        decisions: a.decisions,
+        successes: a.successes,
+        failures: a.failures,
+        pBest: a.pBest ?? 0,
+        expectedLoss: a.expectedLoss ?? 0,
+      })),
+    startedAt: started,
+    now,
+    rules: { minDecisions: settings.minDecisions, minSuccesses: settings.minSuccesses, minDays: settings.minDays },
+  });
+  notes.unshift(...judged.reasons);
+
+  const srm = await srmState(db, stage);
+  if (srm.frozen) {
+    notes.push(
+      `SRM alarm (p-value ${formatP(srm.srm.pValue)}): reweighting is frozen until an operator acknowledges it`,
+    );
+  } else if (srm.srm.message) {
+    notes.push(`SRM: ${srm.srm.message}`);
+  }
+  return {
+    report: {
+      stage,
+      verdict: judged.verdict,
+      winner: judged.winner,
+      srm: { pValue: clampUnit(srm.srm.pValue), alarm: srm.frozen },
+      arms: armReports,
+    },
+    notes,
+  };
+}
+
+/** Resolved counts the posteriors use: the tallies, or discounted counts when the stage discounts old evidence. */
+async function posteriorCounts(
+  db: Kysely<Database>,
+  settings: StageSettings,
+  tallies: ReadonlyMap<string, ArmTally>,
+  now: number,
+): Promise<Map<string, { successes: number; failures: number }>> {
+  if (settings.discountPerWeek !== null) return resolvedCounts(db, settings, now);
+  return new Map([...tallies].map(([key, t]) => [key, { successes: t.successes, failures: t.failures }]));
+}
+
+/**
+ * The propensities a customer entering the stage faces now: the latest policy
+ * version's, or, when there is none yet or the arms in rotation changed since,
+ * what the policy would compute (not stored; the next assignment stores it).
+ */
+async function currentWeights(
+  db: Kysely<Database>,
+  settings: StageSettings,
+  rotating: readonly Arm[],
+  evidence: ReadonlyMap<string, { successes: number; failures: number }>,
+): Promise<{ byKey: Map<string, number>; notes: string[] }> {
+  const latest = await latestPolicyVersion(db, settings.stage);
+  const keys = rotating.map((a) => a.key);
+  if (latest !== undefined && sameKeys(Object.keys(latest.weights), keys)) {
+    return { byKey: new Map(Object.entries(latest.weights)), notes: [] };
+  }
+  const preview = thompsonWeights({
+    arms: rotating.map((a) => ({
+      key: a.key,
+      status: a.status,
+      successes: evidence.get(a.key)?.successes ?? 0,
+      failures: evidence.get(a.key)?.failures ?? 0,
+    })),
+    prior: settings.prior,
+    floor: settings.floor,
+    burnIn: settings.burnIn,
+    draws: settings.draws,
+    candidateCap: settings.candidateCap,
+    rng: createSeededRandom(deriveSeed(REPORT_SEED, `weights:${settings.stage}`)),
+  });
+  const note =
+    latest === undefined
+      ? "no policy stored yet: weights are what the first assignment will compute"
+      : "the arms changed since the last policy: weights are what the next assignment will compute";
+  return {
+    byKey: new Map(keys.map((k, i) => [k, preview.propensities[i] ?? 0])),
+    notes: keys.length > 0 ? [note] : [],
+  };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return a.length === b.length && b.every((k) => set.has(k));
+}
+
+function clampUnit(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}

@@ -1,0 +1,147 @@
+/**
+ * What the experiment commands share: the configuration, the store (opened,
+ * migrated, closed after), the data key, the loaded playbooks with their arms
+ * synchronised as `serve` does, the experiments service, and one way to turn
+ * failures into exit codes (0 ok, 1 user error, 2 unexpected).
+ *
+ * The CLI and a running server may share the SQLite file (WAL): each command
+ * is a short transaction.
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { Kysely } from "kysely";
+import { type Config, loadConfig, withDotEnv } from "../../config.js";
+import { type Clock, createPlaybookRuntime, type PlaybookRuntime, systemClock } from "../../engine/index.js";
+import { isCloserError } from "../../errors.js";
+import {
+  type ArmChangeResult,
+  createExperimentsService,
+  createSeededRandom,
+  type ExperimentsService,
+  syncArms,
+} from "../../experiments/index.js";
+import { silentLogger } from "../../log.js";
+import { loadServablePlaybooks } from "../../main.js";
+import {
+  createFieldCipher,
+  type Database,
+  type FieldCipher,
+  loadDataKey,
+  migrateToLatest,
+  openDatabase,
+} from "../../store/index.js";
+import type { CommandIo } from "../command.js";
+
+/** Everything an experiment command works with. */
+export interface CliContext {
+  config: Config;
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  playbooks: PlaybookRuntime;
+  experiments: ExperimentsService;
+  clock: Clock;
+  /** Recorded in the audit log: `cli:<user>`. */
+  actor: string;
+}
+
+/** A mistake in the command line: printed with the usage, exit status 1. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/**
+ * Opens the context, runs `fn`, and always closes the database.
+ * @throws CloserError for bad configuration, playbooks or data key (the caller maps it to exit 1).
+ */
+export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const loaded = loadConfig(withDotEnv(io.env, join(io.cwd, ".env")));
+  const config: Config = Object.freeze({
+    ...loaded,
+    DATA_DIR: resolve(io.cwd, loaded.DATA_DIR),
+    PLAYBOOKS_DIR: resolve(io.cwd, loaded.PLAYBOOKS_DIR),
+  });
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
+  for (const warning of dataKey.warnings) io.err(warning);
+  const cipher = createFieldCipher({ primary: dataKey.key });
+  const clock = systemClock;
+  const db = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const set = await loadServablePlaybooks(config, db);
+    await syncArms(
+      db,
+      set.variants.map((v) => ({
+        id: v.id,
+        version: v.version,
+        stage: v.stage,
+        status: v.status,
+        origin: v.origin,
+        hash: v.hash,
+        sourceFile: v.sourceFile,
+      })),
+      clock.now(),
+    );
+    const playbooks = createPlaybookRuntime(set);
+    const rng = createSeededRandom(config.CLOSER_RANDOM_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    const experiments = createExperimentsService({ db, playbooks, clock, rng, logger: silentLogger() });
+    const actor = `cli:${io.env["USER"] ?? io.env["USERNAME"] ?? "operator"}`;
+    return await fn({ config, db, cipher, playbooks, experiments, clock, actor });
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Runs a command body and maps failures to exit codes: a usage error or a
+ * CloserError (bad input, unknown stage or customer, refused operation) is
+ * printed and gives 1; anything else is reported as unexpected and gives 2.
+ * Never throws.
+ */
+export async function runCommand(io: CommandIo, name: string, usage: string, body: () => Promise<number>) {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`closer ${name}: ${(error as Error).message}`);
+      io.err(`usage: ${usage}`);
+      return 1;
+    }
+    if (isCloserError(error)) {
+      io.err(`closer ${name}: ${error.message}`);
+      return 1;
+    }
+    io.err(`closer ${name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}
+
+/** `parseArgs` in strict mode with positionals allowed. @throws a parse error (exit 1 via {@link runCommand}). */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+}
+
+/** True when `argv` asks for help. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+/** The lines both `promote` and `retire` print after the change: what was retired and the new weights. */
+export function formatArmChange(result: ArmChangeResult): string {
+  const lines: string[] = [];
+  const others = result.retired.filter((k) => k !== result.arm);
+  if (others.length > 0) lines.push(`Retired: ${others.join(", ")}.`);
+  if (result.demoted.length > 0) lines.push(`No longer champion (still in rotation): ${result.demoted.join(", ")}.`);
+  const weights = Object.entries(result.policy.weights)
+    .map(([key, w]) => `${key} ${w.toFixed(3)}`)
+    .join(", ");
+  lines.push(`Weights of ${result.stage} now: ${weights || "no arm in rotation"}.`);
+  return lines.join("\n");
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

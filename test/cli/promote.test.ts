@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSqliteDatabase } from "../../src/store/sqlite-database.js";
+import { type TempInstall, tempInstall } from "./cli-fixtures.js";
+
+interface ArmRow {
+  variant: string;
+  status: string;
+  weight: number;
+}
+
+describe("closer promote", () => {
+  let install: TempInstall;
+  beforeEach(() => {
+    install = tempInstall();
+  });
+  afterEach(() => {
+    install.remove();
+  });
+
+  async function closingArms(): Promise<ArmRow[]> {
+    const run = await install.run("experiments", "--json");
+    const report = JSON.parse(run.out) as { stages: { stage: string; arms: ArmRow[] }[] };
+    return report.stages.find((s) => s.stage === "closing")?.arms ?? [];
+  }
+
+  it("should make the arm champion, retire the others and give the champion weight 1", async () => {
+    const run = await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("Promoted simple-steps@1 to champion of closing.");
+    expect(run.out).toContain("Weights of closing now: simple-steps@1 1.000.");
+    const arms = await closingArms();
+    expect(arms.map((a) => [a.variant, a.status, a.weight])).toEqual([
+      ["limited-offer", "retired", 0],
+      ["reassurance-first", "retired", 0],
+      ["reserve-now", "retired", 0],
+      ["simple-steps", "champion", 1],
+    ]);
+  });
+
+  it("should keep the challengers with --keep-challengers", async () => {
+    const run = await install.run("promote", "closing", "simple-steps@1", "--keep-challengers");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("No longer champion (still in rotation): reserve-now@1.");
+    const arms = await closingArms();
+    expect(arms.filter((a) => a.status === "retired")).toEqual([]);
+    expect(arms.find((a) => a.variant === "reserve-now")?.status).toBe("active");
+  });
+
+  it("should write the audit log with the user, time and reason", async () => {
+    await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer");
+    const db = openSqliteDatabase({ file: join(install.env["DATA_DIR"] as string, "closer.db") });
+    try {
+      const entry = await db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("action", "=", "experiment_promote")
+        .executeTakeFirst();
+      expect(entry).toMatchObject({ actor: "cli:tester", subject: "closing/simple-steps@1" });
+      expect(Math.abs((entry?.at ?? 0) - Date.now())).toBeLessThan(60_000);
+      expect(JSON.parse(entry?.detail_json ?? "{}")).toMatchObject({ reason: "best closer" });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("should refuse a retired arm with exit status 1, also after a restart", async () => {
+    await install.run("promote", "closing", "simple-steps@1");
+    const run = await install.run("promote", "closing", "reserve-now@1");
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/reserve-now@1 is retired/);
+    expect((await closingArms()).find((a) => a.variant === "reserve-now")?.status).toBe("retired");
+  });
+
+  it.each([
+    [["checkout", "simple-steps@1"], /not a stage of the funnel/],
+    [["closing", "nope@1"], /not an arm of stage closing/],
+    [["closing", "simple-steps"], /write it as <variant>@<version>/],
+    [["closing"], /give the stage and the arm/],
+    [["closing", "simple-steps@1", "extra"], /unexpected argument 'extra'/],
+  ])("should exit 1 for %j", async (args, message) => {
+    const run = await install.run("promote", ...args);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(message);
+  });
+});
