@@ -20,6 +20,12 @@ import { latestExperimentEvent, recordExperimentEvent } from "./experiment-event
 import { type SrmResult, srmTest } from "./math/index.js";
 import { assignmentBalance } from "./stage-tallies.js";
 
+/**
+ * Fewest assignments in the window before the check may alarm: below it χ² is
+ * unreliable and a run of chance (24 vs 6 at 50/50) would freeze a stage.
+ */
+export const SRM_MIN_ASSIGNMENTS = 100;
+
 /** The SRM check of one stage. */
 export interface StageSrm extends SrmResult {
   /** The check covers assignments after this time (the last acknowledgement), epoch ms; null = all. */
@@ -45,8 +51,14 @@ export async function stageSrm(db: Kysely<Database>, stage: string): Promise<Sta
   const since = lastAck?.created_at ?? null;
   const balance = await assignmentBalance(db, stage, since);
   const result = srmTest(balance.observed, balance.expected);
+  const total = balance.observed.reduce((a, b) => a + b, 0);
+  const enough = total >= SRM_MIN_ASSIGNMENTS;
   return {
     ...result,
+    alarm: result.alarm && enough,
+    ...(enough || !result.alarm
+      ? {}
+      : { message: `${total} assignments; the check alarms from ${SRM_MIN_ASSIGNMENTS}` }),
     since,
     observed: Object.fromEntries(balance.keys.map((k, i) => [k, balance.observed[i] ?? 0])),
     expected: Object.fromEntries(balance.keys.map((k, i) => [k, balance.expected[i] ?? 0])),

@@ -52,6 +52,17 @@ describe("the SRM guard", () => {
     (await service.updateWeights(now, "schedule")).find((s) => s.stage === "closing");
   const kinds = async () => (await experimentEventsOf(t.db, "closing")).map((e) => e.kind);
 
+  it("should not alarm on a chance imbalance in too few assignments (24 vs 6 at 50/50)", async () => {
+    await seedAssignments(t.db, [
+      ...times(24, { arm: A, stage: "closing", policyId }),
+      ...times(6, { arm: B, stage: "closing", policyId }),
+    ]);
+    const srm = await stageSrm(t.db, "closing");
+    expect(srm.pValue).toBeLessThan(0.0011);
+    expect(srm.alarm).toBe(false);
+    expect((await closingStatus(T0))?.status).toBe("updated");
+  });
+
   it("should compare observed assignments with the sum of the logged policies' probabilities", async () => {
     const other = await seedPolicy(t.db, "closing", { [A]: 0.8, [B]: 0.2 });
     await seedAssignments(t.db, [
