@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
+import { DEFAULT_PACING, type PacingConfig } from "./engine/pacing.js";
 import { CloserError } from "./errors.js";
 
 const optionalString = z
@@ -18,13 +19,31 @@ const cronExpression = z.string().refine((v) => isValidCron(v), "a cron expressi
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const milliseconds = z.coerce.number().int().min(0);
+
+/** `21-8` → quiet from 21:00 to 08:00; `off` (or equal hours) → no quiet hours. */
+const quietHours = z
+  .string()
+  .trim()
+  .regex(/^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/, "hours like '21-8' (start-end, 0-23) or 'off'")
+  .transform((v) => {
+    if (v === "off") return { start: 0, end: 0 };
+    const [start, end] = v.split("-").map(Number);
+    return { start: start ?? 0, end: end ?? 0 };
+  });
+
 /** The schema of every environment variable Closer reads; defaults live here. */
 export const configSchema = z.object({
   PORT: port.default(3210),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATA_DIR: z.string().min(1).default("./data"),
   /** `postgres://…` switches the store to PostgreSQL; unset means SQLite in DATA_DIR. */
-  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
+      .optional(),
+  ),
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   /** base64 of 32 bytes; unset means the key file `DATA_DIR/closer.key`, made on first start. */
   CLOSER_DATA_KEY: optionalString,
@@ -33,7 +52,12 @@ export const configSchema = z.object({
   GATEWAY: z.enum(["playground", "gowa", "waha", "cloud"]).default("playground"),
   GOWA_URL: optionalString.pipe(z.url().optional()),
   /** `user:pass` for GOWA's HTTP Basic auth. */
-  GOWA_BASIC_AUTH: optionalString.pipe(z.string().regex(/^[^:]+:.+$/, "user:password").optional()),
+  GOWA_BASIC_AUTH: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^:]+:.+$/, "user:password")
+      .optional(),
+  ),
   GOWA_DEVICE_ID: optionalString,
   GOWA_WEBHOOK_SECRET: optionalString,
   WAHA_URL: optionalString.pipe(z.url().optional()),
@@ -47,6 +71,33 @@ export const configSchema = z.object({
   CLOUD_VERIFY_TOKEN: optionalString,
   /** `human`: seen, typing and jittered delays; `off`: send at once. Default: `off` in the playground, `human` live. */
   CLOSER_PACING: z.enum(["human", "off"]).optional(),
+  // Human pacing bounds (CLOSER_PACING=human). Each default is DEFAULT_PACING in src/engine/pacing.ts,
+  // where the reason for it is written; tests shrink them, operators rarely need to.
+  /** Pause before marking a message seen, ms: nobody reads the instant a message lands. */
+  CLOSER_SEEN_DELAY_MS: milliseconds.default(DEFAULT_PACING.seenDelayMs),
+  /** Least "typing…" time before any reply, ms. */
+  CLOSER_TYPING_BASE_MS: milliseconds.default(DEFAULT_PACING.typingBaseMs),
+  /** Extra "typing…" time per character of the reply, ms (≈ a brisk typist). */
+  CLOSER_TYPING_PER_CHAR_MS: z.coerce.number().min(0).default(DEFAULT_PACING.typingPerCharMs),
+  /** Longest "typing…" time, ms, so a long reply still arrives well inside the 30 s reply target. */
+  CLOSER_TYPING_MAX_MS: milliseconds.default(DEFAULT_PACING.typingMaxMs),
+  /** Random spread of every pacing delay as a fraction (0.25 = ±25 %), so timing never looks scripted. */
+  CLOSER_PACING_JITTER: z.coerce.number().min(0).max(1).default(DEFAULT_PACING.jitter),
+  /** Least time between two of our messages in one chat, ms: bursts look like a bot. */
+  CLOSER_MIN_GAP_MS: milliseconds.default(DEFAULT_PACING.minGapPerChatMs),
+  /** Most messages per minute from the number, all chats together (WhatsApp flags bursts). */
+  CLOSER_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_PACING.maxPerMinute),
+  /** Most messages per hour from the number, all chats together. */
+  CLOSER_MAX_PER_HOUR: z.coerce.number().int().min(1).default(DEFAULT_PACING.maxPerHour),
+  /**
+   * Quiet hours in the customer's time zone (`start-end`, 24 h clock, or `off`): nothing but a reply to a
+   * message just received goes out then. Default 21-8.
+   */
+  CLOSER_QUIET_HOURS: quietHours.default({ ...DEFAULT_PACING.quietHours }),
+  /** A reply within this many ms of the customer's message counts as "just received" (quiet hours do not hold it). */
+  CLOSER_FRESH_REPLY_MS: milliseconds.default(DEFAULT_PACING.freshReplyMs),
+  /** How often the gateway's status (GOWA `/app/status`, WAHA session, Cloud token) is checked, ms. */
+  GATEWAY_HEALTH_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
@@ -90,6 +141,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = withDotEnv(process.env)): Co
   const parsed = result.data;
   const pacing = parsed.CLOSER_PACING ?? (parsed.GATEWAY === "playground" ? "off" : "human");
   return Object.freeze({ ...parsed, pacing });
+}
+
+/** The pacing the sender applies: the mode in force and the bounds from `CLOSER_*` variables. */
+export function pacingFromConfig(config: Config): PacingConfig {
+  return {
+    mode: config.pacing,
+    seenDelayMs: config.CLOSER_SEEN_DELAY_MS,
+    typingBaseMs: config.CLOSER_TYPING_BASE_MS,
+    typingPerCharMs: config.CLOSER_TYPING_PER_CHAR_MS,
+    typingMaxMs: config.CLOSER_TYPING_MAX_MS,
+    jitter: config.CLOSER_PACING_JITTER,
+    minGapPerChatMs: config.CLOSER_MIN_GAP_MS,
+    maxPerMinute: config.CLOSER_MAX_PER_MINUTE,
+    maxPerHour: config.CLOSER_MAX_PER_HOUR,
+    quietHours: { ...config.CLOSER_QUIET_HOURS },
+    freshReplyMs: config.CLOSER_FRESH_REPLY_MS,
+  };
 }
 
 /** Returns `env` with the names from `./.env` added where `env` lacks them. */

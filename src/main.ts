@@ -10,26 +10,20 @@ import { mkdirSync } from "node:fs";
 import { relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import type { Config } from "./config.js";
+import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
   createAlerts,
   createGateway,
   createPlaybookRuntime,
-  DEFAULT_PACING,
   Engine,
   GatewayHealthMonitor,
   systemClock,
   type WhatsAppGateway,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
-import {
-  createExperimentsService,
-  createSeededRandom,
-  type Random,
-  syncArms,
-} from "./experiments/index.js";
-import { startJobs, type JobScheduler } from "./jobs.js";
+import { createExperimentsService, createSeededRandom, type Random, syncArms } from "./experiments/index.js";
+import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
 import {
@@ -93,15 +87,19 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
   try {
     await migrateToLatest(db);
     const set = await loadServablePlaybooks(config, db);
-    const synced = await syncArms(db, set.variants.map((v) => ({
-      id: v.id,
-      version: v.version,
-      stage: v.stage,
-      status: v.status,
-      origin: v.origin,
-      hash: v.hash,
-      sourceFile: v.sourceFile,
-    })), clock.now());
+    const synced = await syncArms(
+      db,
+      set.variants.map((v) => ({
+        id: v.id,
+        version: v.version,
+        stage: v.stage,
+        status: v.status,
+        origin: v.origin,
+        hash: v.hash,
+        sourceFile: v.sourceFile,
+      })),
+      clock.now(),
+    );
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 
@@ -118,13 +116,25 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       playbooks,
       clock,
       rng,
-      pacing: { ...DEFAULT_PACING, mode: config.pacing },
+      pacing: pacingFromConfig(config),
       logger,
       alerts,
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
     });
-    const experiments = createExperimentsService({ db, playbooks, clock, rng, logger: logger.child({ module: "experiments" }) });
-    const health = new GatewayHealthMonitor({ gateway, clock, alerts, onRecovered: () => engine.kickSender() });
+    const experiments = createExperimentsService({
+      db,
+      playbooks,
+      clock,
+      rng,
+      logger: logger.child({ module: "experiments" }),
+    });
+    const health = new GatewayHealthMonitor({
+      gateway,
+      clock,
+      alerts,
+      intervalMs: config.GATEWAY_HEALTH_CHECK_MS,
+      onRecovered: () => void engine.gatewayRecovered(),
+    });
     const app = buildApp(
       {
         config,

@@ -133,8 +133,21 @@ export class Engine {
     return { inboxId, outcome, replies };
   }
 
-  /** Asks the sender for a pass now (after `closer customers resume`, a gateway recovery, …). */
+  /** Asks the sender for a pass now (after `closer customers resume`, …). */
   kickSender(): void {
     this.#sender.kick();
+  }
+
+  /**
+   * The gateway is healthy again: replies waiting out a backoff after a failed attempt are
+   * retried now instead of minutes later. Never throws (failures are logged).
+   */
+  async gatewayRecovered(): Promise<void> {
+    try {
+      const n = await this.#sender.retryWaitingNow();
+      if (n > 0) this.#deps.logger.info({ replies: n }, "gateway recovered; retrying waiting replies now");
+    } catch (error) {
+      this.#deps.logger.error({ err: error }, "could not retry waiting replies");
+    }
   }
 }

@@ -110,12 +110,14 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
     });
 
   if (consent !== null) {
-    await record(customer.stage, customer.journey, consent);
     const wasOut = customer.opted_out === 1;
-    if (consent === "opt_out" && wasOut) return silent("opted_out", customer.id, customer.stage);
     if (consent === "opt_in" && !wasOut) {
       // START from someone subscribed is just a message; fall through to a normal reply below.
     } else {
+      await record(customer.stage, customer.journey, consent);
+      // The customer wrote: the confirmation answers them (never a first message, inside Cloud's window).
+      await touchInbound(deps, customer, now);
+      if (consent === "opt_out" && wasOut) return silent("opted_out", customer.id, customer.stage);
       await insertConsentEvent(db, customer.id, consent, now);
       await updateCustomer(db, customer.id, { opted_out: consent === "opt_out" ? 1 : 0, updated_at: now });
       const confirmation = consent === "opt_out" ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION;
@@ -125,6 +127,7 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
   }
   if (customer.opted_out === 1) {
     await record(customer.stage, customer.journey, null);
+    await touchInbound(deps, customer, now);
     return silent("opted_out", customer.id, customer.stage);
   }
 
@@ -239,6 +242,17 @@ async function queueReply(
     inReplyToAt: msg.sentAt,
     inReplyToGatewayId: msg.gatewayMessageId,
     createdAt: now,
+  });
+}
+
+/** Records that the customer wrote now, for a message that gets no stage handling (consent words, opted out). */
+async function touchInbound(deps: InboundHandlerDeps, customer: CustomerRow, now: number): Promise<void> {
+  const newConversation = customer.last_inbound_at === null || now - customer.last_inbound_at > CONVERSATION_GAP_MS;
+  await updateCustomer(deps.db, customer.id, {
+    last_inbound_at: now,
+    last_interaction_at: now,
+    conversation_count: customer.conversation_count + (newConversation ? 1 : 0),
+    updated_at: now,
   });
 }
 

@@ -27,10 +27,11 @@ import {
 import type { Alerts } from "./alerts.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
-import type { WhatsAppGateway } from "./gateway/index.js";
+import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
 import { GatewayError } from "./gateway/index.js";
 import type { EngineMetrics } from "./metrics.js";
-import { nextSendSlot, type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
+import { type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
+import { type SendReservation, SendWindow } from "./send-window.js";
 
 /** After this many failed attempts a retryable send is given up as failed. */
 export const MAX_SEND_ATTEMPTS = 12;
@@ -66,7 +67,7 @@ export interface OutboxSenderDeps {
 export class OutboxSender {
   readonly #deps: OutboxSenderDeps;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #recentSends: number[] = [];
+  readonly #window = new SendWindow();
   readonly #lastSendByChat = new Map<string, number>();
   readonly #abort = new AbortController();
   #passRunning = false;
@@ -103,6 +104,26 @@ export class OutboxSender {
           this.kick();
         }
       });
+  }
+
+  /**
+   * Makes every reply that is waiting after a failed attempt (gateway unreachable, logged out,
+   * 5xx) due now and runs a pass: called when the gateway is healthy again, so those replies do
+   * not sit out the rest of their backoff. A paused number stays paused (the pass checks it).
+   * @returns how many replies were made due.
+   */
+  async retryWaitingNow(): Promise<number> {
+    if (this.#stopped) return 0;
+    const now = this.#deps.clock.now();
+    const result = await this.#deps.db
+      .updateTable("outbox")
+      .set({ next_attempt_at: now })
+      .where("status", "in", ["pending", "sending"])
+      .where("next_attempt_at", ">", now)
+      .where("last_error", "is not", null)
+      .executeTakeFirst();
+    this.kick();
+    return Number(result.numUpdatedRows);
   }
 
   /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
@@ -163,13 +184,16 @@ export class OutboxSender {
     if (gateway.name === "cloud" && now - customer.last_inbound_at > CLOUD_SERVICE_WINDOW_MS) {
       return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
     }
+    let reserved: SendReservation | null = null;
     if (pacing.mode === "human") {
       const fresh = row.in_reply_to_at !== null && now - row.in_reply_to_at <= pacing.freshReplyMs;
       const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
       const quietEnd = fresh ? null : quietHoursEnd(now, profile.timeZone, pacing);
       if (quietEnd !== null) return this.#defer(id, quietEnd);
-      const slot = nextSendSlot(this.#recentSends, now, pacing);
-      if (slot > now) return this.#defer(id, slot);
+      // Chats are delivered concurrently: the admitted send counts at once, so the others see it.
+      const admitted = this.#window.admit(now, pacing);
+      if ("notBefore" in admitted) return this.#defer(id, admitted.notBefore);
+      reserved = admitted;
     }
 
     const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone);
@@ -179,15 +203,18 @@ export class OutboxSender {
       .where("id", "=", row.message_id)
       .executeTakeFirstOrThrow();
     const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
+    let result: SendResult;
     try {
       if (pacing.mode === "human") await this.#actHuman(to, row, text);
-      const result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
-      await this.#recordSent(row, result.gatewayMessageId);
+      result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
     } catch (error) {
-      await this.#recordFailure(row, to, error);
+      this.#window.release(reserved);
+      return await this.#recordFailure(row, to, error);
     } finally {
       if (pacing.mode === "human") await gateway.setTyping(to, false).catch(() => undefined);
     }
+    // Recording is outside the try: a send that happened is never treated as a failed one.
+    await this.#recordSent(row, result.gatewayMessageId, reserved);
   }
 
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
@@ -204,7 +231,7 @@ export class OutboxSender {
     await sleep(typingDelayMs(text.length, pacing, rng.next()), undefined, { signal }).catch(() => undefined);
   }
 
-  async #recordSent(row: OutboxRow, gatewayMessageId: string): Promise<void> {
+  async #recordSent(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {
     const { db, clock, metrics, gateway } = this.#deps;
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
@@ -214,8 +241,7 @@ export class OutboxSender {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
     });
-    this.#recentSends.push(now);
-    while (this.#recentSends.length > 0 && (this.#recentSends[0] ?? now) < now - 3_600_000) this.#recentSends.shift();
+    this.#window.record(now, reserved);
     this.#lastSendByChat.set(row.customer_id, now);
     metrics.sent++;
     if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);
@@ -223,7 +249,7 @@ export class OutboxSender {
   }
 
   async #recordFailure(row: OutboxRow, to: string, error: unknown): Promise<void> {
-    const { db, clock, logger, alerts, metrics, rng } = this.#deps;
+    const { db, clock, logger, alerts, metrics } = this.#deps;
     const now = clock.now();
     const id = Number(row.id);
     const chat = maskPhone(to);

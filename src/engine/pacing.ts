@@ -19,15 +19,21 @@ export interface PacingConfig {
   typingMaxMs: number;
   /** Random spread of every delay, as a fraction (0.25 = ±25 %), so timing never looks scripted. */
   jitter: number;
-  /** Least time between two of our messages in one chat, ms. Default 2500. */
+  /** Least time between two of our messages in one chat, ms. Default 2500: bubbles in the same second read as a bot. */
   minGapPerChatMs: number;
-  /** Most messages per minute from the number (all chats). Default 20. */
+  /**
+   * Most messages per minute from the number (all chats). Default 20: a person answers a few chats at
+   * once at most; bursts from one number are what WhatsApp's anti-spam flags (GOWA/WAHA "error 463").
+   */
   maxPerMinute: number;
-  /** Most messages per hour from the number (all chats). Default 400. */
+  /** Most messages per hour from the number (all chats). Default 400: a busy shop's peak, far below bulk-sender volume. */
   maxPerHour: number;
-  /** Quiet hours in the customer's time zone, [start, end) in hours; default 21 → 8. */
+  /**
+   * Quiet hours in the customer's time zone, [start, end) in hours; default 21 → 8: a sales message at
+   * night is the surest way to be blocked or reported. Replies to a message just received still go.
+   */
   quietHours: { start: number; end: number };
-  /** A reply counts as "to a message just received" within this many ms of it. Default 15 minutes. */
+  /** A reply counts as "to a message just received" within this many ms of it. Default 15 minutes: the customer is still in the chat. */
   freshReplyMs: number;
 }
 
