@@ -22,7 +22,7 @@ import {
   type WhatsAppGateway,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
-import { createExperimentsService, createSeededRandom, type Random, syncArms } from "./experiments/index.js";
+import { createExperimentsService, createSeededRandom, loadedVersionsOf, type Random, syncArms } from "./experiments/index.js";
 import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
@@ -87,19 +87,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
   try {
     await migrateToLatest(db);
     const set = await loadServablePlaybooks(config, db);
-    const synced = await syncArms(
-      db,
-      set.variants.map((v) => ({
-        id: v.id,
-        version: v.version,
-        stage: v.stage,
-        status: v.status,
-        origin: v.origin,
-        hash: v.hash,
-        sourceFile: v.sourceFile,
-      })),
-      clock.now(),
-    );
+    const synced = await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 

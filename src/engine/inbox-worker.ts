@@ -10,8 +10,8 @@ import type { Clock } from "./clock.js";
 import { handleInboxRow, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
 import type { EngineMetrics } from "./metrics.js";
 
-/** A row that fails this many times is parked as `failed`. */
-export const MAX_INBOX_ATTEMPTS = 5;
+/** A row that fails this many times (one try per poll, about a second apart) is parked as `failed`. */
+export const MAX_INBOX_ATTEMPTS = 10;
 /** Rows read per batch. */
 const BATCH_SIZE = 200;
 
@@ -68,7 +68,9 @@ export class InboxWorker {
       if (rows.length === 0 || this.#stopped) return;
       for (const row of rows) {
         if (this.#stopped) return;
-        await this.#handle(row);
+        // A row that failed and will be retried stops this pass: the next poll tries it again,
+        // so a passing fault (a locked database) gets time to clear and later rows keep their order.
+        if ((await this.#handle(row)) === "retry") return;
       }
     }
   }
@@ -80,7 +82,7 @@ export class InboxWorker {
     await this.#running;
   }
 
-  async #handle(row: InboxRow): Promise<void> {
+  async #handle(row: InboxRow): Promise<"done" | "retry" | "failed"> {
     const { clock, logger, metrics } = this.#deps;
     const id = Number(row.id);
     try {
@@ -89,6 +91,7 @@ export class InboxWorker {
       if (outcome.fallback !== null && outcome.fallback !== "none") metrics.guardrailFallbacks++;
       logger.debug({ inboxId: id, stage: outcome.stage, silent: outcome.silentBecause }, "inbound handled");
       this.#deps.onProcessed?.(id, outcome);
+      return "done";
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const state = await markInboxAttemptFailed(this.#deps.db, id, reason, MAX_INBOX_ATTEMPTS, clock.now());
@@ -97,6 +100,7 @@ export class InboxWorker {
         metrics.inboundFailed++;
         this.#deps.onProcessed?.(id, null);
       }
+      return state;
     }
   }
 }

@@ -13,6 +13,7 @@ import {
   updateUnservedVersion,
   type VariantVersionRow,
 } from "../store/index.js";
+import type { LoadedVariant } from "../strategies/index.js";
 import type { ArmStatus } from "./math/index.js";
 
 /** An arm of a stage's experiment. */
@@ -43,6 +44,19 @@ export interface ArmSyncResult {
   added: string[];
   autoRetired: string[];
   updatedUnserved: string[];
+}
+
+/** The variant versions of a loaded playbook set, as {@link syncArms} takes them. */
+export function loadedVersionsOf(variants: readonly LoadedVariant[]): LoadedVariantVersion[] {
+  return variants.map((v) => ({
+    id: v.id,
+    version: v.version,
+    stage: v.stage,
+    status: v.status,
+    origin: v.origin,
+    hash: v.hash,
+    sourceFile: v.sourceFile,
+  }));
 }
 
 /** The key of an arm. */

@@ -8,7 +8,7 @@
 
 // arms, assignment, attribution (one module each, in file order)
 export type { Arm, ArmSyncResult, LoadedVariantVersion } from "./arms.js";
-export { activeArms, allArms, armKey, parseArmKey, syncArms } from "./arms.js";
+export { activeArms, allArms, armKey, loadedVersionsOf, parseArmKey, syncArms } from "./arms.js";
 export type { AssignmentResult, AssignRequest } from "./assignment.js";
 export { assignOnEntry } from "./assignment.js";
 export type { AttributionEvent, PendingAssignment, Resolution } from "./attribution.js";

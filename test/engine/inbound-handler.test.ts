@@ -6,7 +6,7 @@ import { acceptMessage } from "../../src/engine/intake.js";
 import { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "../../src/engine/opt-out.js";
 import type { PlaybookRuntime } from "../../src/engine/playbook-runtime.js";
 import { createPlaybookRuntime } from "../../src/engine/playbook-runtime-factory.js";
-import { createSeededRandom, syncArms } from "../../src/experiments/index.js";
+import { createSeededRandom, loadedVersionsOf, syncArms } from "../../src/experiments/index.js";
 import {
   assignmentsOf,
   type CustomerRow,
@@ -44,15 +44,7 @@ describe("the inbound handler", () => {
 
   beforeEach(async () => {
     t = await createTestDatabase();
-    const variants = set.variants.map((v) => ({
-      id: v.id,
-      version: v.version,
-      stage: v.stage,
-      status: v.status,
-      origin: v.origin,
-      hash: v.hash,
-      sourceFile: v.sourceFile,
-    }));
+    const variants = loadedVersionsOf(set.variants);
     await syncArms(t.db, variants, T0);
     deps = { db: t.db, cipher: t.cipher, playbooks, rng: createSeededRandom(42), handoffMs: HANDOFF_MS };
   });

@@ -20,6 +20,7 @@ import {
   createExperimentsService,
   createSeededRandom,
   type ExperimentsService,
+  loadedVersionsOf,
   syncArms,
 } from "../../experiments/index.js";
 import { silentLogger } from "../../log.js";
@@ -71,19 +72,7 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
   try {
     await migrateToLatest(db);
     const set = await loadServablePlaybooks(config, db);
-    await syncArms(
-      db,
-      set.variants.map((v) => ({
-        id: v.id,
-        version: v.version,
-        stage: v.stage,
-        status: v.status,
-        origin: v.origin,
-        hash: v.hash,
-        sourceFile: v.sourceFile,
-      })),
-      clock.now(),
-    );
+    await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     const playbooks = createPlaybookRuntime(set);
     const rng = createSeededRandom(config.CLOSER_RANDOM_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const experiments = createExperimentsService({ db, playbooks, clock, rng, logger: silentLogger() });
