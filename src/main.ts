@@ -15,14 +15,22 @@ import {
   type Clock,
   createAlerts,
   createGateway,
+  createLlmClient,
   createPlaybookRuntime,
   Engine,
   GatewayHealthMonitor,
+  type LlmClient,
   systemClock,
   type WhatsAppGateway,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
-import { createExperimentsService, createSeededRandom, loadedVersionsOf, type Random, syncArms } from "./experiments/index.js";
+import {
+  createExperimentsService,
+  createSeededRandom,
+  loadedVersionsOf,
+  type Random,
+  syncArms,
+} from "./experiments/index.js";
 import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
@@ -48,6 +56,7 @@ export interface CloserOverrides {
   clock?: Clock;
   rng?: Random;
   gateway?: WhatsAppGateway;
+  llm?: LlmClient;
 }
 
 /** A built Closer service. */
@@ -97,6 +106,9 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
     const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
+    const llm = createLlmClient(config, overrides.llm);
+    if (llm !== undefined)
+      logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
     const engine = new Engine({
       db,
       cipher,
@@ -108,6 +120,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       logger,
       alerts,
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
+      llm,
+      llmTimeoutMs: config.LLM_TIMEOUT_MS,
     });
     const experiments = createExperimentsService({
       db,

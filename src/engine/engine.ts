@@ -14,6 +14,8 @@ import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
 import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
+import type { LlmClient } from "./llm/llm-client.js";
+import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
 import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
@@ -32,6 +34,10 @@ export interface EngineDeps {
   logger: Logger;
   alerts: Alerts;
   handoffMs: number;
+  /** When set, replies are rewritten by this LLM within the variant's rules (templates are the fallback). */
+  llm?: LlmClient | undefined;
+  /** Give up on one LLM answer after this many ms. Default 20 000. */
+  llmTimeoutMs?: number;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -48,6 +54,7 @@ export class Engine {
   readonly #deps: EngineDeps;
   readonly #worker: InboxWorker;
   readonly #sender: OutboxSender;
+  readonly #composer: LlmComposer | null;
   readonly #processed = new SettleBoard<InboundOutcome | null>();
   readonly #settled = new SettleBoard<string>();
 
@@ -60,14 +67,31 @@ export class Engine {
       playbooks: deps.playbooks,
       rng: deps.rng,
       handoffMs: deps.handoffMs,
+      llmReplies: deps.llm !== undefined,
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
-        if (outcome !== null && outcome.outboxIds.length > 0) this.#sender.kick();
+        if (outcome === null || outcome.outboxIds.length === 0) return;
+        this.#composer?.kick();
+        this.#sender.kick();
       },
     });
+    this.#composer =
+      deps.llm === undefined
+        ? null
+        : new LlmComposer({
+            db: deps.db,
+            cipher: deps.cipher,
+            llm: deps.llm,
+            playbooks: deps.playbooks,
+            clock: deps.clock,
+            logger: logger.child({ module: "llm-composer" }),
+            metrics: this.metrics,
+            timeoutMs: deps.llmTimeoutMs ?? 20_000,
+            onComposed: () => this.#sender.kick(),
+          });
     this.#sender = new OutboxSender({
       db: deps.db,
       cipher: deps.cipher,
@@ -90,12 +114,14 @@ export class Engine {
   /** Starts the worker and the sender; pending rows left by a crash are handled now. */
   start(): void {
     this.#worker.start();
+    this.#composer?.start();
     this.#sender.start();
   }
 
   /** Finishes the message in hand and the sends in hand, then stops. */
   async stop(): Promise<void> {
     await this.#worker.stop();
+    await this.#composer?.stop();
     await this.#sender.stop();
   }
 

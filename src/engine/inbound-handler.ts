@@ -45,6 +45,8 @@ export interface InboundHandlerDeps {
   rng: Random;
   /** How long a human takeover silences the bot, in ms. */
   handoffMs: number;
+  /** True when an LLM rewrites replies: they are queued as `composing`, with the template reply as the draft. */
+  llmReplies?: boolean;
 }
 
 /** What handling one message did (for the log, the playground and tests). */
@@ -239,6 +241,7 @@ async function queueReply(
     messageId,
     customerId: customer.id,
     kind: meta.kind,
+    status: deps.llmReplies === true && meta.kind === "reply" ? "composing" : "pending",
     inReplyToAt: msg.sentAt,
     inReplyToGatewayId: msg.gatewayMessageId,
     createdAt: now,

@@ -17,6 +17,10 @@ export class EngineMetrics {
   sendRetried = 0;
   held = 0;
   guardrailFallbacks = 0;
+  /** Replies an LLM wrote that were sent as written. */
+  llmReplies = 0;
+  /** Replies sent as the template draft because the LLM failed, timed out or broke a rule. */
+  llmFallbacks = 0;
   #latencies: number[] = [];
 
   /** Records the time from an inbound message to our reply being sent, ms. */

@@ -147,6 +147,8 @@ export class OutboxSender {
       if (chatsSeen.has(row.customer_id)) continue;
       chatsSeen.add(row.customer_id);
       if (this.#inFlight.has(row.customer_id)) continue;
+      // The LLM composer is still writing this reply; it kicks the sender when done.
+      if (row.status === "composing") continue;
       if (row.next_attempt_at > now) {
         earliest = Math.min(earliest, row.next_attempt_at);
         continue;

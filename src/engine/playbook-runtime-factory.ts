@@ -7,16 +7,27 @@
 import type { StageSettings } from "../experiments/index.js";
 import {
   buildRenderContext,
+  type Catalog,
   checkClaims,
   checkGuardrails,
+  discountedPrice,
   findProductsMentioned,
+  formatMoney,
   type LoadedVariant,
   type PlaybookSet,
   renderReply,
+  runningOffers,
   variantKey,
 } from "../strategies/index.js";
 import { type ComposedReply, type PlaybookRuntime, type ReplyAudience, SAFE_LINE } from "./playbook-runtime.js";
 import { POSITIVE_PATTERN } from "./profile-rules.js";
+
+function problemsOf(set: PlaybookSet, variant: LoadedVariant, text: string, productId: string | null, now: number) {
+  return [
+    ...checkClaims(text, set.catalog, now, { product: productId }).map((v) => v.message),
+    ...checkGuardrails(text, variant).map((v) => v.message),
+  ];
+}
 
 /** Intents tried in this order when several match: the most specific need first. */
 export const INTENT_PRIORITY = [
@@ -78,11 +89,56 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
       };
     },
     compose(key, intent, audience, now) {
-      const variant = variants.get(key);
-      if (variant === undefined) throw new Error(`variant ${key} is not loaded`);
-      return compose(set, variant, intent, audience, now);
+      return compose(set, variantOf(key), intent, audience, now);
+    },
+    replyBrief(key, stage, now) {
+      const variant = variantOf(key);
+      return {
+        shopName: catalog.shop.name,
+        stage,
+        stageGoal: funnel.stages.find((s) => s.id === stage)?.goal ?? "",
+        variantDescription: variant.description,
+        tone: variant.strategy.tone,
+        goals: variant.strategy.goals,
+        avoid: variant.strategy.avoid,
+        instructions: variant.llmInstructions,
+        forbiddenPhrases: variant.guardrails.forbiddenPhrases,
+        maxDiscountPercent: variant.guardrails.maxDiscountPercent,
+        catalogFacts: catalogFacts(catalog, now),
+      };
+    },
+    checkReply(key, text, productId, now) {
+      return problemsOf(set, variantOf(key), text, productId, now);
     },
   };
+
+  function variantOf(key: string): LoadedVariant {
+    const variant = variants.get(key);
+    if (variant === undefined) throw new Error(`variant ${key} is not loaded`);
+    return variant;
+  }
+}
+
+/** The catalog as one fact per line, for an LLM: what a reply may state at `now`. */
+export function catalogFacts(catalog: Catalog, now: number): string[] {
+  const money = (n: number) => formatMoney(n, catalog.shop.currency);
+  const facts = catalog.products.map(
+    (p) =>
+      `${p.name}: ${formatMoney(p.price, p.currency)}; ${p.stock === 0 ? "out of stock" : `${p.stock} in stock`}. ${p.description}`,
+  );
+  for (const offer of runningOffers(catalog, null, now)) {
+    const product = offer.product === null ? null : catalog.products.find((p) => p.id === offer.product);
+    const target = product ? `the ${product.name}` : "every product";
+    const price = product ? ` (${formatMoney(discountedPrice(product.price, offer.percent), product.currency)})` : "";
+    facts.push(`Offer: ${offer.percent}% off ${target}${price}, valid until ${offer.validUntil}. ${offer.description}`);
+  }
+  const shipping = catalog.shop.shipping;
+  facts.push(
+    `Shipping: ${money(shipping.flatRate)}${shipping.freeOver === null ? "" : `, free over ${money(shipping.freeOver)}`}; delivery in ${shipping.days} business days.`,
+  );
+  if (catalog.shop.returnsDays !== null) facts.push(`Returns: within ${catalog.shop.returnsDays} days.`);
+  if (catalog.shop.warranty !== null) facts.push(`Warranty: ${catalog.shop.warranty}.`);
+  return facts;
 }
 
 function compose(
@@ -104,10 +160,7 @@ function compose(
     },
     product: productId,
   });
-  const problems = (text: string) => [
-    ...checkClaims(text, set.catalog, now, { product: productId }).map((v) => v.message),
-    ...checkGuardrails(text, variant).map((v) => v.message),
-  ];
+  const problems = (text: string) => problemsOf(set, variant, text, productId, now);
   const template = intent in variant.templates ? intent : "default";
   const first = renderReply(variant, template, context);
   const firstProblems = problems(first);

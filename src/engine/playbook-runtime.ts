@@ -7,6 +7,7 @@
  */
 import type { StageSettings } from "../experiments/index.js";
 import type { Profile } from "./customer-profile.js";
+import type { ReplyBrief } from "./llm/reply-prompt.js";
 import type { MessageSignals } from "./profile-rules.js";
 import type { StageRule } from "./stage-machine.js";
 
@@ -47,6 +48,10 @@ export interface PlaybookRuntime {
   classify(text: string): MessageSignals;
   /** Renders the variant's reply for the intent and checks it against catalog and guardrails. */
   compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply;
+  /** What an LLM is told about the variant's strategy, the stage and the catalog facts at `now`. */
+  replyBrief(variantKey: string, stage: string, now: number): ReplyBrief;
+  /** Why a reply may not be sent (unbacked claims, guardrails); empty when it may. */
+  checkReply(variantKey: string, text: string, productId: string | null, now: number): string[];
 }
 
 /** A reply that states nothing a catalog must back; used when every template fails its checks. */

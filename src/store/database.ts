@@ -102,7 +102,7 @@ export interface OutboxTable {
   customer_id: string;
   /** `reply` | `confirmation`. */
   kind: string;
-  /** `pending` | `sending` | `sent` | `failed` | `held`. */
+  /** `composing` (an LLM is rewriting the draft) | `pending` | `sending` | `sent` | `failed` | `held`. */
   status: string;
   attempts: number;
   /** The sender does not touch the row before this time. */

@@ -9,6 +9,30 @@
 // encryption and secrets
 export type { AdminToken, AdminTokenOptions } from "./admin-token.js";
 export { ADMIN_TOKEN_FILE_NAME, loadOrCreateAdminToken } from "./admin-token.js";
+// repositories
+export type { NewAssignment } from "./assignment.repository.js";
+export {
+  assignmentsOf,
+  expiredPendingAssignments,
+  findAssignment,
+  insertAssignment,
+  pendingAssignmentsOf,
+  resolveAssignment,
+} from "./assignment.repository.js";
+export { appendAudit, recentAudit } from "./audit.repository.js";
+export { consentHistory, insertConsentEvent } from "./consent.repository.js";
+export type { CustomerRecord } from "./customer.repository.js";
+export {
+  CUSTOMER_AAD,
+  customerRowToRecord,
+  deleteCustomerCascade,
+  findCustomerById,
+  findCustomerByLidIndex,
+  findCustomerByPhoneIndex,
+  insertCustomer,
+  listCustomers,
+  updateCustomer,
+} from "./customer.repository.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
 export { DATA_KEY_BYTES, DATA_KEY_FILE_NAME, loadDataKey, parseDataKey } from "./data-key.js";
 // schema
@@ -44,42 +68,6 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
-// opening and migrating
-export type { MigrateOptions, MigrationState, MigrationStep } from "./migrate.js";
-export { listMigrations, MIGRATIONS, migrateToLatest } from "./migrate.js";
-export type { OpenDatabaseConfig } from "./open-database.js";
-export { openDatabase, sqliteFilePath } from "./open-database.js";
-export type { SecretFileSystem } from "./secret-file.js";
-export type { SqlDialectName } from "./sql-dialect.js";
-export { sqlDialectOf } from "./sql-dialect.js";
-export type { SqliteDatabaseOptions } from "./sqlite-database.js";
-export { openSqliteDatabase, SQLITE_FILE_NAME } from "./sqlite-database.js";
-export { transaction } from "./transaction.js";
-
-// repositories
-export type { NewAssignment } from "./assignment.repository.js";
-export {
-  assignmentsOf,
-  expiredPendingAssignments,
-  findAssignment,
-  insertAssignment,
-  pendingAssignmentsOf,
-  resolveAssignment,
-} from "./assignment.repository.js";
-export { appendAudit, recentAudit } from "./audit.repository.js";
-export { consentHistory, insertConsentEvent } from "./consent.repository.js";
-export type { CustomerRecord } from "./customer.repository.js";
-export {
-  CUSTOMER_AAD,
-  customerRowToRecord,
-  deleteCustomerCascade,
-  findCustomerById,
-  findCustomerByLidIndex,
-  findCustomerByPhoneIndex,
-  insertCustomer,
-  listCustomers,
-  updateCustomer,
-} from "./customer.repository.js";
 export { endHandoffs, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
@@ -101,8 +89,14 @@ export {
   setMessageStatus,
   transcript,
 } from "./message.repository.js";
+// opening and migrating
+export type { MigrateOptions, MigrationState, MigrationStep } from "./migrate.js";
+export { listMigrations, MIGRATIONS, migrateToLatest } from "./migrate.js";
+export type { OpenDatabaseConfig } from "./open-database.js";
+export { openDatabase, sqliteFilePath } from "./open-database.js";
 export type { NewOutboxEntry } from "./outbox.repository.js";
 export {
+  composingOutboxRows,
   countOutboxByStatus,
   insertOutboxEntry,
   openOutboxRows,
@@ -112,7 +106,13 @@ export {
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
+export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
+export type { SqlDialectName } from "./sql-dialect.js";
+export { sqlDialectOf } from "./sql-dialect.js";
+export type { SqliteDatabaseOptions } from "./sqlite-database.js";
+export { openSqliteDatabase, SQLITE_FILE_NAME } from "./sqlite-database.js";
+export { transaction } from "./transaction.js";
 export {
   allVariantVersions,
   insertVariantVersion,

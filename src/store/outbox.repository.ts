@@ -10,6 +10,8 @@ export interface NewOutboxEntry {
   messageId: number;
   customerId: string;
   kind: "reply" | "confirmation";
+  /** `composing` when an LLM will rewrite the draft before it is sent; default `pending`. */
+  status?: "pending" | "composing";
   inReplyToAt: number | null;
   inReplyToGatewayId: string | null;
   createdAt: number;
@@ -23,7 +25,7 @@ export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry)
       message_id: e.messageId,
       customer_id: e.customerId,
       kind: e.kind,
-      status: "pending",
+      status: e.status ?? "pending",
       attempts: 0,
       next_attempt_at: e.createdAt,
       in_reply_to_at: e.inReplyToAt,
@@ -39,17 +41,23 @@ export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry)
 
 /**
  * Rows the sender may work on: pending or interrupted (`sending` after a crash),
- * oldest first. Rows whose `next_attempt_at` is in the future are included so the
- * sender keeps per-chat order (a later reply never overtakes an earlier one).
+ * oldest first, with the `composing` ones (an LLM is still writing them). Rows
+ * that are composing or whose `next_attempt_at` is in the future are included so
+ * the sender keeps per-chat order (a later reply never overtakes an earlier one).
  */
 export async function openOutboxRows(db: Kysely<Database>, limit: number): Promise<OutboxRow[]> {
   return db
     .selectFrom("outbox")
     .selectAll()
-    .where("status", "in", ["pending", "sending"])
+    .where("status", "in", ["pending", "sending", "composing"])
     .orderBy("id")
     .limit(limit)
     .execute();
+}
+
+/** Replies an LLM is to rewrite, oldest first. */
+export async function composingOutboxRows(db: Kysely<Database>, limit: number): Promise<OutboxRow[]> {
+  return db.selectFrom("outbox").selectAll().where("status", "=", "composing").orderBy("id").limit(limit).execute();
 }
 
 /** Sets an outbox row's state. */

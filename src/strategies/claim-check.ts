@@ -142,7 +142,7 @@ export function checkClaims(
       ? running
       : running.filter((o) => o.product === null || inFocus.some((p) => offerAppliesTo(o, p)));
   const violations = [
-    ...checkMoney(text, catalog, running),
+    ...checkMoney(text, catalog, running, contextProduct),
     ...checkPercents(text, running),
     ...checkStock(text, catalog, contextProduct, mentioned, focusOffers, now),
     ...checkScarcity(text, inFocus, focusOffers, now),
@@ -150,8 +150,27 @@ export function checkClaims(
   return violations.sort((a, b) => a.index - b.index);
 }
 
-function checkMoney(text: string, catalog: Catalog, running: Offer[]): ClaimViolation[] {
-  const backed = backedAmounts(catalog, running);
+/** The sentence (or line) of `text` that holds [start, end): split at . ! ? and line breaks, not at decimal points. */
+function sentenceAround(text: string, start: number, end: number): string {
+  const boundary = /[!?\n]|\.(?!\d)/g;
+  let from = 0;
+  let to = text.length;
+  for (const m of text.matchAll(boundary)) {
+    if (m.index < start) from = m.index + 1;
+    else if (m.index >= end) {
+      to = m.index;
+      break;
+    }
+  }
+  return text.slice(from, to);
+}
+
+function checkMoney(
+  text: string,
+  catalog: Catalog,
+  running: Offer[],
+  contextProduct: Product | null,
+): ClaimViolation[] {
   const taken: [number, number][] = [];
   const violations: ClaimViolation[] = [];
   for (const pattern of MONEY_PATTERNS) {
@@ -161,6 +180,11 @@ function checkMoney(text: string, catalog: Catalog, running: Offer[]): ClaimViol
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       taken.push([start, end]);
       const amount = Number((match[1] ?? match[2] ?? "").replace(/,/g, ""));
+      // An amount must belong to the product its sentence names ("the Dutch oven is $49" is not
+      // backed by the $49 skillet); without a name, to the product in context, else to any product.
+      const named = findProductsMentioned(sentenceAround(text, start, end), catalog);
+      const subjects = named.length > 0 ? named : contextProduct !== null ? [contextProduct] : catalog.products;
+      const backed = backedAmounts(catalog, running, subjects);
       if (backed.some((value) => Math.abs(value - amount) <= MONEY_TOLERANCE)) continue;
       violations.push({
         kind: "price",
@@ -173,10 +197,10 @@ function checkMoney(text: string, catalog: Catalog, running: Offer[]): ClaimViol
   return violations;
 }
 
-function backedAmounts(catalog: Catalog, running: Offer[]): number[] {
+function backedAmounts(catalog: Catalog, running: Offer[], products: readonly Product[]): number[] {
   const amounts = [catalog.shop.shipping.flatRate];
   if (catalog.shop.shipping.freeOver !== null) amounts.push(catalog.shop.shipping.freeOver);
-  for (const product of catalog.products) {
+  for (const product of products) {
     amounts.push(product.price);
     for (const offer of running.filter((o) => offerAppliesTo(o, product))) {
       const price = discountedPrice(product.price, offer.percent);

@@ -21,6 +21,7 @@ const BACKED: Case[] = [
   { name: "a shop-wide offer's price", text: "The skillet is $44.10 this week", expected: [] },
   { name: "a running offer's saving", text: "You save $19.35.", expected: [] },
   { name: "shipping amounts", text: "Shipping is $6.95, free over $75.", expected: [] },
+  { name: "each named product's own price", text: "The Skillet is $49. The Dutch Oven is $129.00.", expected: [] },
   { name: "a running offer's percent", text: "It's 15% off until Jan 31.", expected: [] },
   { name: "'save N%' of a running offer", text: "Save 10% on everything.", expected: [] },
   { name: "'N% offer' of a running offer", text: "with the 15% offer", expected: [] },
@@ -56,6 +57,17 @@ const BACKED: Case[] = [
 ];
 
 const UNBACKED: Case[] = [
+  {
+    name: "another product's price given to the product the sentence names",
+    text: "The Dutch Oven is only $49 today.",
+    expected: ["price:$49"],
+  },
+  {
+    name: "another product's price given to the product in context",
+    text: "It's just $49.",
+    product: "dutch-oven",
+    expected: ["price:$49"],
+  },
   { name: "an invented price", text: "Only $99 for you.", expected: ["price:$99"] },
   { name: "an invented price with the code after it", text: "It's 99.00 USD.", expected: ["price:99.00 USD"] },
   { name: "an invented price with the code before it", text: "It's USD 99", expected: ["price:USD 99"] },

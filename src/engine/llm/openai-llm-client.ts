@@ -7,7 +7,7 @@
  */
 import OpenAI from "openai";
 import { z } from "zod";
-import { LlmError, type LlmClient, type LlmRequest } from "./llm-client.js";
+import { type LlmClient, LlmError, type LlmRequest } from "./llm-client.js";
 
 /** How an OpenAI-compatible endpoint is reached. */
 export interface OpenAiLlmConfig {
@@ -46,7 +46,9 @@ export function createOpenAiLlmClient({ baseUrl, apiKey, model, maxRetries = 2 }
         content = completion.choices[0]?.message?.content;
       } catch (error) {
         if (error instanceof OpenAI.APIConnectionTimeoutError) {
-          throw new LlmError("llm_timeout", `the model did not answer within ${request.timeoutMs} ms`, { cause: error });
+          throw new LlmError("llm_timeout", `the model did not answer within ${request.timeoutMs} ms`, {
+            cause: error,
+          });
         }
         const status = error instanceof OpenAI.APIError ? ` (HTTP ${error.status ?? "?"})` : "";
         throw new LlmError("llm_failed", `the model call failed${status}`, { cause: error });
@@ -70,7 +72,10 @@ export function parseAnswer<T>(content: string | null | undefined, schema: z.Zod
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    throw new LlmError("llm_failed", `the model's answer does not fit the schema: ${result.error.issues[0]?.message ?? "?"}`);
+    throw new LlmError(
+      "llm_failed",
+      `the model's answer does not fit the schema: ${result.error.issues[0]?.message ?? "?"}`,
+    );
   }
   return result.data;
 }

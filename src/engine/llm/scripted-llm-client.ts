@@ -2,7 +2,7 @@
  * An in-memory LLM for tests and demos: answers from a script, records requests.
  * @module
  */
-import { LlmError, type LlmClient, type LlmRequest } from "./llm-client.js";
+import { type LlmClient, LlmError, type LlmRequest } from "./llm-client.js";
 import { parseAnswer } from "./openai-llm-client.js";
 
 /** One scripted answer: raw text the "model" returns, or an error to throw. */

@@ -1,0 +1,156 @@
+/**
+ * The LLM composer: rewrites queued replies (`composing` outbox rows) with the
+ * LLM, within the assigned variant's strategy and rules, outside the database
+ * transaction that queued them. The template reply is the draft and the
+ * fallback: a failure, a timeout, or an answer that states something the
+ * catalog does not back (or breaks a guardrail) sends the draft, and is counted.
+ * A row left composing by a crash is composed again after the restart.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { Logger } from "../log.js";
+import {
+  CUSTOMER_AAD,
+  composingOutboxRows,
+  type Database,
+  type FieldCipher,
+  findCustomerById,
+  MESSAGE_TEXT_AAD,
+  type OutboxRow,
+  transcript,
+} from "../store/index.js";
+import type { Clock } from "./clock.js";
+import { parseProfile } from "./customer-profile.js";
+import type { LlmClient } from "./llm/llm-client.js";
+import { buildReplyPrompt, PROMPT_TURNS_MAX, replyAnswerSchema } from "./llm/reply-prompt.js";
+import type { EngineMetrics } from "./metrics.js";
+import type { PlaybookRuntime } from "./playbook-runtime.js";
+
+/** Rows composed per pass. */
+const BATCH_SIZE = 20;
+
+/** What the composer needs. */
+export interface LlmComposerDeps {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  llm: LlmClient;
+  playbooks: PlaybookRuntime;
+  clock: Clock;
+  logger: Logger;
+  metrics: EngineMetrics;
+  /** Give up on one answer after this many ms. */
+  timeoutMs: number;
+  /** Called after rows became `pending` (to kick the sender). */
+  onComposed: () => void;
+}
+
+/** Rewrites composing replies. */
+export class LlmComposer {
+  readonly #deps: LlmComposerDeps;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+  #pollTimer: NodeJS.Timeout | undefined;
+
+  constructor(deps: LlmComposerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts a safety poll and composes what a crash left behind. */
+  start(pollMs = 1_000): void {
+    this.#pollTimer = setInterval(() => this.kick(), pollMs);
+    this.#pollTimer.unref();
+    this.kick();
+  }
+
+  /** Asks for a pass as soon as possible. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running !== null) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#drain()
+      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "llm composer pass failed"))
+      .finally(() => {
+        this.#running = null;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops after the replies in hand. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#pollTimer);
+    await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const rows = await composingOutboxRows(this.#deps.db, BATCH_SIZE);
+      if (rows.length === 0 || this.#stopped) return;
+      // Replies to different customers are written concurrently; the model is the slow part.
+      await Promise.all(rows.map((row) => this.#compose(row)));
+      this.#deps.onComposed();
+    }
+  }
+
+  async #compose(row: OutboxRow): Promise<void> {
+    const { db, cipher, llm, playbooks, clock, logger, metrics } = this.#deps;
+    const message = await db.selectFrom("messages").selectAll().where("id", "=", row.message_id).executeTakeFirst();
+    const customer = await findCustomerById(db, row.customer_id);
+    let text: string | null = null;
+    if (message !== undefined && customer !== undefined && message.variant_id !== null) {
+      const key = `${message.variant_id}@${message.variant_version}`;
+      const draft = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
+      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+      const now = clock.now();
+      try {
+        const turns = (await transcript(db, cipher, customer.id, PROMPT_TURNS_MAX + 1)).filter(
+          (m) => m.id < row.message_id,
+        );
+        const prompt = buildReplyPrompt({
+          brief: playbooks.replyBrief(key, message.stage, now),
+          customerName: customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name),
+          profile,
+          transcript: turns.map((t) => ({ author: t.author, text: t.text })),
+          draft,
+        });
+        const answer = await llm.completeJson({
+          ...prompt,
+          schema: replyAnswerSchema,
+          schemaName: "reply",
+          timeoutMs: this.#deps.timeoutMs,
+        });
+        const problems = playbooks.checkReply(key, answer.reply, profile.lastProductId, now);
+        if (problems.length === 0) text = answer.reply;
+        else logger.warn({ outboxId: row.id, variant: key, problems }, "LLM reply broke a rule; sending the template");
+      } catch (error) {
+        logger.warn(
+          { outboxId: row.id, err: error instanceof Error ? error.message : String(error) },
+          "LLM reply failed; sending the template",
+        );
+      }
+    }
+    await db.transaction().execute(async (trx) => {
+      if (text !== null) {
+        await trx
+          .updateTable("messages")
+          .set({ text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD) })
+          .where("id", "=", row.message_id)
+          .execute();
+      }
+      await trx
+        .updateTable("outbox")
+        .set({ status: "pending" })
+        .where("id", "=", Number(row.id))
+        .where("status", "=", "composing")
+        .execute();
+    });
+    if (text !== null) metrics.llmReplies++;
+    else metrics.llmFallbacks++;
+  }
+}

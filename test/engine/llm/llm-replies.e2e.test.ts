@@ -1,0 +1,106 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config.js";
+import { silentLogger } from "../../../src/log.js";
+import { type Closer, startCloser } from "../../../src/main.js";
+import { FakeOpenAi } from "../../support/fake-openai.js";
+
+const PLAYBOOKS = resolve(import.meta.dirname, "../../../playbooks");
+
+interface Answer {
+  replies: { text: string; variant: string | null }[];
+}
+
+describe("replies written by an OpenAI-compatible LLM", () => {
+  let llm: FakeOpenAi;
+  let closer: Closer;
+  let n = 0;
+
+  async function say(text: string, from = `+1555777${String(++n).padStart(4, "0")}`): Promise<Answer> {
+    const response = await closer.app.inject({
+      method: "POST",
+      url: "/api/playground/messages",
+      payload: { from, name: "Ana", text },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json() as Answer;
+  }
+
+  beforeAll(async () => {
+    llm = await FakeOpenAi.start({ apiKey: "sk-test", model: "test-model" });
+  });
+  afterAll(async () => {
+    await llm.close();
+  });
+  beforeEach(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "closer-llm-"));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      PLAYBOOKS_DIR: PLAYBOOKS,
+      PORT: "0",
+      CLOSER_RANDOM_SEED: "9",
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: "sk-test",
+      LLM_MODEL: "test-model",
+      LLM_TIMEOUT_MS: "400",
+    });
+    closer = await startCloser(config, silentLogger());
+    llm.requests.length = 0;
+  });
+  afterEach(async () => {
+    await closer.stop();
+  });
+
+  it("sends the model's reply, asked with the variant's strategy, the catalog facts and the transcript", async () => {
+    llm.always({
+      kind: "content",
+      content: '{"reply":"Hi Ana! Welcome to Hearth & Table. What are you cooking these days?"}',
+    });
+    const answer = await say("Hi! I saw your shop on Instagram");
+    expect(answer.replies[0]?.text).toBe("Hi Ana! Welcome to Hearth & Table. What are you cooking these days?");
+    const request = llm.requests[0];
+    expect(request?.authorization).toBe("Bearer sk-test");
+    expect(request?.body.response_format?.type).toBe("json_schema");
+    const system = request?.body.messages?.[0]?.content ?? "";
+    expect(system).toContain("Stage: first_contact");
+    expect(system).toMatch(/Enameled Cast Iron Dutch Oven \(5\.5 qt\): \$129\.00/);
+    expect(system).toContain("A draft reply that follows the strategy");
+    expect(request?.body.messages?.at(-1)).toEqual({ role: "user", content: "Hi! I saw your shop on Instagram" });
+    expect(closer.engine.metrics.llmReplies).toBe(1);
+  });
+
+  it("sends the template instead when the model states a price the catalog does not back", async () => {
+    llm.always({ kind: "content", content: '{"reply":"The Dutch oven is only $49 today!"}' });
+    const answer = await say("How much is the dutch oven?");
+    expect(answer.replies[0]?.text).not.toContain("$49");
+    expect(answer.replies[0]?.text).toContain("$129.00");
+    expect(closer.engine.metrics.llmFallbacks).toBe(1);
+  });
+
+  it("sends the template when the model keeps failing, times out, or answers outside the schema", async () => {
+    llm.always({ kind: "error", status: 500 });
+    const failing = await say("Hello");
+    expect(failing.replies).toHaveLength(1);
+    expect(llm.requests.length).toBe(3);
+
+    llm.always({ kind: "stall", ms: 2_000, content: '{"reply":"too late"}' });
+    const slow = await say("Hello");
+    expect(slow.replies[0]?.text).not.toBe("too late");
+
+    llm.always({ kind: "content", content: "Sure! Here is a reply without JSON." });
+    const prose = await say("Hello");
+    expect(prose.replies[0]?.text).not.toContain("Here is a reply");
+    expect(closer.engine.metrics.llmFallbacks).toBe(3);
+    expect(closer.engine.metrics.llmReplies).toBe(0);
+  });
+
+  it("recovers from a passing server error through retries", async () => {
+    llm.script({ kind: "error", status: 503 });
+    llm.always({ kind: "content", content: '{"reply":"Hello! How can I help you today?"}' });
+    const answer = await say("Hello");
+    expect(answer.replies[0]?.text).toBe("Hello! How can I help you today?");
+    expect(llm.requests.length).toBe(2);
+  });
+});
