@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFieldCipher } from "../../src/store/field-cipher.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { openSqliteDatabase } from "../../src/store/sqlite-database.js";
+import { openSqliteDatabase, STATEMENT_CACHE_SIZE } from "../../src/store/sqlite-database.js";
 import { TEST_DATA_KEY } from "../support/test-database.js";
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -103,6 +103,27 @@ describe("openSqliteDatabase", () => {
     expect(bytes.includes(secret)).toBe(false);
     expect(bytes.includes("4111 1111")).toBe(false);
     expect(bytes.includes("555 0100")).toBe(false);
+    await db.destroy();
+  });
+
+  it("should answer repeated queries with current rows while it reuses prepared statements", async () => {
+    const db = openSqliteDatabase({ file: join(dir, "closer.db") });
+    await migrateToLatest(db);
+    const keys = () => db.selectFrom("settings").select("key").orderBy("key").execute();
+    expect(await keys()).toEqual([]);
+    await db.insertInto("settings").values({ key: "a", value: "1", updated_at: 1 }).execute();
+    expect(await keys()).toEqual([{ key: "a" }]);
+    // More distinct statements than the cache keeps, so the first ones are evicted and prepared again.
+    for (let i = 0; i < STATEMENT_CACHE_SIZE + 10; i++) {
+      await sql`select ${sql.lit(i)} as n`.execute(db);
+    }
+    await db.insertInto("settings").values({ key: "b", value: "2", updated_at: 1 }).execute();
+    expect(await keys()).toEqual([{ key: "a" }, { key: "b" }]);
+    // A kept `select *` sees a column added after it was prepared.
+    const all = () => sql<Record<string, unknown>>`select * from settings where key = 'a'`.execute(db);
+    expect(Object.keys((await all()).rows[0] ?? {})).toEqual(["key", "value", "updated_at"]);
+    await sql`alter table settings add column note text`.execute(db);
+    expect(Object.keys((await all()).rows[0] ?? {})).toEqual(["key", "value", "updated_at", "note"]);
     await db.destroy();
   });
 });

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: every benchmark of issue 5 in one run, on this machine, over
+ * loopback and temporary SQLite files. Writes `bench/results.json` and prints a
+ * table. Targets are reported, never asserted.
+ *
+ *   node dist/bench/run.js [--only pipeline,bandit,experiments,memory] [--quick] [--profile]
+ *
+ * `--quick` shortens every phase (a smoke test, not a measurement); `--profile`
+ * runs the pipeline's Closer with `--cpu-prof` and prints where its time went.
+ * @module
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runBanditBench } from "./bandit-bench.js";
+import { runPipelineBench } from "./pipeline/pipeline-bench.js";
+import { summarizeProfile } from "./profile-summary.js";
+import { runExperimentsBench } from "./reports/experiments-bench.js";
+import { runMemoryBench } from "./reports/memory-bench.js";
+import { checkTargets, formatTable } from "./results.js";
+import { probeFsyncCommitsPerSecond } from "./support/fsync-probe.js";
+import { REPO_ROOT } from "./support/paths.js";
+
+const BENCHES = ["bandit", "pipeline", "experiments", "memory"] as const;
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    quick: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const only = new Set(values.only?.split(",").map((s) => s.trim()) ?? BENCHES);
+for (const name of only) {
+  if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: unknown benchmark '${name}'`);
+}
+const quick = values.quick === true;
+const scale = quick ? 0.25 : 1;
+const workDir = mkdtempSync(join(tmpdir(), "closer-bench-"));
+const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}`);
+const t0 = performance.now();
+// Reports are computed "now" at a fixed instant, so generated histories end at the same moment every run.
+const now = Date.UTC(2026, 10, 28, 12);
+
+const meta: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+  cpu: cpus()[0]?.model ?? "unknown",
+  cpuCount: cpus().length,
+  totalMemoryMb: Math.round(totalmem() / 1_048_576),
+  loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  fsyncCommitsPerSecondAtStart: probeFsyncCommitsPerSecond(workDir),
+  quick,
+  notes: [
+    "The load generator, the GOWA sink and the server share this machine's cores; the server is one node process.",
+    "Throughput is replies received by the sink per second while customers chat in a closed loop.",
+    "Half-peak latency comes from an open-loop generator at half the measured peak.",
+    "Each inbound message costs Closer three durable commits (intake, handling, send record): see fsyncCommitsPerSecond.",
+  ],
+};
+const results: Record<string, unknown> = { meta };
+
+try {
+  if (only.has("bandit")) {
+    log("bandit: chooseArm, assignOnEntry, thompsonWeights");
+    results["bandit"] = await runBanditBench(workDir);
+  }
+  if (only.has("pipeline")) {
+    const profileDir = values.profile ? join(workDir, "profile") : undefined;
+    const pipeline = await runPipelineBench({
+      workDir,
+      concurrency: 32,
+      baselineConcurrency: 32,
+      warmupMs: 5000 * scale,
+      measureMs: 20_000 * scale,
+      halfWarmupMs: 3000 * scale,
+      halfMeasureMs: 15_000 * scale,
+      baselineWarmupMs: 2000 * scale,
+      baselineMeasureMs: 8000 * scale,
+      profileDir,
+      log,
+    });
+    Object.assign(results, pipeline);
+    if (profileDir !== undefined) printProfile(profileDir);
+  }
+  if (only.has("experiments")) {
+    results["experiments"] = await runExperimentsBench(workDir, now, {
+      assignments: quick ? 100_000 : 1_000_000,
+      runs: quick ? 1 : 3,
+      log,
+    });
+  }
+  if (only.has("memory")) {
+    results["memory"] = await runMemoryBench(workDir, now, { customers: quick ? 10_000 : 100_000, log });
+  }
+  meta["fsyncCommitsPerSecondAtEnd"] = probeFsyncCommitsPerSecond(workDir);
+} finally {
+  if (!values.keep) rmSync(workDir, { recursive: true, force: true });
+  else log(`kept ${workDir}`);
+}
+
+meta["finishedAt"] = new Date().toISOString();
+meta["durationSeconds"] = Math.round((performance.now() - t0) / 100) / 10;
+meta["loadAverageAtEnd"] = loadavg().map((l) => Math.round(l * 100) / 100);
+results["targets"] = checkTargets(results);
+const file = join(REPO_ROOT, "bench", "results.json");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${formatTable(results)}\n\nWrote ${file}`);
+
+function printProfile(dir: string): void {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
+    const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, name), "utf8")), 15);
+    log(`profile of the pipeline's Closer (${summary.totalMs} ms sampled, ${summary.idlePercent}% idle):`);
+    for (const l of summary.byCategory) console.log(`  ${String(l.percent).padStart(5)}%  ${l.name}`);
+    for (const l of summary.projectInclusive.slice(0, 10))
+      console.log(`  ${String(l.percent).padStart(5)}%  ${l.name} (incl.)`);
+  }
+}
