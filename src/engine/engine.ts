@@ -11,6 +11,7 @@ import type { Database, FieldCipher } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
 import type { Clock } from "./clock.js";
 import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
+import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
 import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
@@ -55,12 +56,14 @@ export class Engine {
   readonly #worker: InboxWorker;
   readonly #sender: OutboxSender;
   readonly #composer: LlmComposer | null;
+  readonly #intake: GroupCommit;
   readonly #processed = new SettleBoard<InboundOutcome | null>();
   readonly #settled = new SettleBoard<string>();
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
     const logger = deps.logger;
+    this.#intake = new GroupCommit(deps.db);
     this.#worker = new InboxWorker({
       db: deps.db,
       cipher: deps.cipher,
@@ -138,7 +141,8 @@ export class Engine {
         await applyReceipt(db, event);
         continue;
       }
-      const result = await acceptMessage(db, cipher, event, clock.now());
+      // Persisted in a transaction shared with the webhooks that arrive alongside (group commit).
+      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, event, clock.now()));
       if (result.accepted) this.metrics.inboundAccepted++;
       else this.metrics.inboundDuplicates++;
       results.push(result);

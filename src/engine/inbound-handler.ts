@@ -63,12 +63,19 @@ export interface InboundOutcome {
 
 /** Handles one pending inbox row. Runs in its own transaction; marks the row done. */
 export async function handleInboxRow(deps: InboundHandlerDeps, row: InboxRow, now: number): Promise<InboundOutcome> {
+  return deps.db.transaction().execute((trx) => handleInboxRowInTransaction({ ...deps, db: trx }, row, now));
+}
+
+/** Handles one pending inbox row inside the caller's transaction (`deps.db`); marks the row done. */
+export async function handleInboxRowInTransaction(
+  deps: InboundHandlerDeps,
+  row: InboxRow,
+  now: number,
+): Promise<InboundOutcome> {
   const message = deps.cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD) as InboundMessage;
-  return deps.db.transaction().execute(async (trx) => {
-    const outcome = await handleMessage({ ...deps, db: trx }, message, now);
-    await markInboxDone(trx, Number(row.id), now);
-    return outcome;
-  });
+  const outcome = await handleMessage(deps, message, now);
+  await markInboxDone(deps.db, Number(row.id), now);
+  return outcome;
 }
 
 async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<InboundOutcome> {

@@ -4,16 +4,17 @@
  * handler. A failing row is retried, then parked, and the next one goes on.
  * @module
  */
+import { sql } from "kysely";
 import type { Logger } from "../log.js";
 import { type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
 import type { Clock } from "./clock.js";
-import { handleInboxRow, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
+import { handleInboxRowInTransaction, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
 import type { EngineMetrics } from "./metrics.js";
 
 /** A row that fails this many times (one try per poll, about a second apart) is parked as `failed`. */
 export const MAX_INBOX_ATTEMPTS = 10;
-/** Rows read per batch. */
-const BATCH_SIZE = 200;
+/** Rows handled per transaction. */
+const BATCH_SIZE = 64;
 
 /** What the worker needs. */
 export interface InboxWorkerDeps extends InboundHandlerDeps {
@@ -61,17 +62,20 @@ export class InboxWorker {
       });
   }
 
-  /** Handles pending rows until none is left. */
+  /**
+   * Handles pending rows until none is left. Rows are handled in batches, one
+   * transaction (one disk sync) per batch and a savepoint per row, so one
+   * failing row rolls back alone; callbacks run after the batch is committed.
+   */
   async drain(): Promise<void> {
     for (;;) {
       const rows = await pendingInboxRows(this.#deps.db, BATCH_SIZE);
       if (rows.length === 0 || this.#stopped) return;
-      for (const row of rows) {
-        if (this.#stopped) return;
-        // A row that failed and will be retried stops this pass: the next poll tries it again,
-        // so a passing fault (a locked database) gets time to clear and later rows keep their order.
-        if ((await this.#handle(row)) === "retry") return;
-      }
+      const results = await this.#handleBatch(rows);
+      for (const result of results) this.#report(result);
+      // A row that failed and will be retried stops this pass: the next poll tries it again,
+      // so a passing fault (a locked database) gets time to clear and later rows keep their order.
+      if (results.some((r) => r.state === "retry")) return;
     }
   }
 
@@ -82,25 +86,53 @@ export class InboxWorker {
     await this.#running;
   }
 
-  async #handle(row: InboxRow): Promise<"done" | "retry" | "failed"> {
-    const { clock, logger, metrics } = this.#deps;
-    const id = Number(row.id);
-    try {
-      const outcome = await handleInboxRow(this.#deps, row, clock.now());
+  async #handleBatch(rows: InboxRow[]): Promise<RowResult[]> {
+    const { db, clock } = this.#deps;
+    const now = clock.now();
+    const results: RowResult[] = [];
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        if (this.#stopped) return;
+        const id = Number(row.id);
+        await sql`savepoint inbox_row`.execute(trx);
+        try {
+          const outcome = await handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now);
+          await sql`release savepoint inbox_row`.execute(trx);
+          results.push({ id, outcome, state: "done", error: null });
+        } catch (error) {
+          await sql`rollback to savepoint inbox_row`.execute(trx);
+          await sql`release savepoint inbox_row`.execute(trx);
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          const state = await markInboxAttemptFailed(trx, id, reason, MAX_INBOX_ATTEMPTS, now);
+          results.push({ id, outcome: null, state, error });
+          if (state === "retry") return;
+        }
+      }
+    });
+    return results;
+  }
+
+  #report({ id, outcome, state, error }: RowResult): void {
+    const { logger, metrics } = this.#deps;
+    if (outcome !== null) {
       metrics.inboundProcessed++;
       if (outcome.fallback !== null && outcome.fallback !== "none") metrics.guardrailFallbacks++;
       logger.debug({ inboxId: id, stage: outcome.stage, silent: outcome.silentBecause }, "inbound handled");
       this.#deps.onProcessed?.(id, outcome);
-      return "done";
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const state = await markInboxAttemptFailed(this.#deps.db, id, reason, MAX_INBOX_ATTEMPTS, clock.now());
-      logger.error({ inboxId: id, err: error, state }, "inbound message failed");
-      if (state === "failed") {
-        metrics.inboundFailed++;
-        this.#deps.onProcessed?.(id, null);
-      }
-      return state;
+      return;
+    }
+    logger.error({ inboxId: id, err: error, state }, "inbound message failed");
+    if (state === "failed") {
+      metrics.inboundFailed++;
+      this.#deps.onProcessed?.(id, null);
     }
   }
+}
+
+/** What became of one row of a batch. */
+interface RowResult {
+  id: number;
+  outcome: InboundOutcome | null;
+  state: "done" | "retry" | "failed";
+  error: unknown;
 }

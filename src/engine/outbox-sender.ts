@@ -29,6 +29,7 @@ import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
 import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
 import { GatewayError } from "./gateway/index.js";
+import { GroupCommit } from "./group-commit.js";
 import type { EngineMetrics } from "./metrics.js";
 import { type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
 import { type SendReservation, SendWindow } from "./send-window.js";
@@ -66,6 +67,8 @@ export interface OutboxSenderDeps {
 /** Sends the outbox. `start()` begins polling; `kick()` asks for a pass now; `stop()` waits for sends in hand. */
 export class OutboxSender {
   readonly #deps: OutboxSenderDeps;
+  /** Sends that finish together are recorded in one transaction. */
+  readonly #commits: GroupCommit;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #window = new SendWindow();
   readonly #lastSendByChat = new Map<string, number>();
@@ -78,6 +81,7 @@ export class OutboxSender {
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
+    this.#commits = new GroupCommit(deps.db);
   }
 
   /** Starts a safety poll (every `pollMs`) and a first pass. */
@@ -234,9 +238,9 @@ export class OutboxSender {
   }
 
   async #recordSent(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {
-    const { db, clock, metrics, gateway } = this.#deps;
+    const { clock, metrics, gateway } = this.#deps;
     const now = clock.now();
-    await db.transaction().execute(async (trx) => {
+    await this.#commits.run(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
       await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
       for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {

@@ -1,0 +1,70 @@
+/**
+ * Group commit: units of work queued in the same turn of the event loop run in
+ * one transaction (one disk sync), each in its own savepoint so a failing unit
+ * rolls back alone and only its caller sees the error.
+ * @module
+ */
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../store/index.js";
+
+/** Most units in one transaction. */
+export const GROUP_COMMIT_MAX = 256;
+
+type Unit = {
+  work: (trx: Kysely<Database>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+};
+
+/** Runs units of work in shared transactions. */
+export class GroupCommit {
+  readonly #db: Kysely<Database>;
+  #queue: Unit[] = [];
+  #flushing = false;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** Runs `work` in a transaction shared with the units queued alongside it; resolves after the commit. */
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, GROUP_COMMIT_MAX);
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+      try {
+        await this.#db.transaction().execute(async (trx) => {
+          for (const unit of batch) {
+            await sql`savepoint group_unit`.execute(trx);
+            try {
+              outcomes.push({ ok: true, value: await unit.work(trx) });
+              await sql`release savepoint group_unit`.execute(trx);
+            } catch (error) {
+              await sql`rollback to savepoint group_unit`.execute(trx);
+              await sql`release savepoint group_unit`.execute(trx);
+              outcomes.push({ ok: false, error });
+            }
+          }
+        });
+      } catch (error) {
+        for (const unit of batch) unit.reject(error);
+        continue;
+      }
+      batch.forEach((unit, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome?.error);
+      });
+    }
+    this.#flushing = false;
+  }
+}

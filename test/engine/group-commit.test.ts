@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GroupCommit } from "../../src/engine/group-commit.js";
+import { getSetting, putSetting } from "../../src/store/index.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+describe("GroupCommit", () => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it("commits units queued together, and a failing unit rolls back alone", async () => {
+    const commits = new GroupCommit(t.db);
+    const results = await Promise.allSettled([
+      commits.run((trx) => putSetting(trx, "a", "1", 1)),
+      commits.run(async (trx) => {
+        await putSetting(trx, "b", "2", 1);
+        throw new Error("unit b fails");
+      }),
+      commits.run(async (trx) => {
+        await putSetting(trx, "c", "3", 1);
+        return "c done";
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[2] as PromiseFulfilledResult<string>).value).toBe("c done");
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: "unit b fails" });
+    expect(await getSetting(t.db, "a")).toBe("1");
+    expect(await getSetting(t.db, "b")).toBeUndefined();
+    expect(await getSetting(t.db, "c")).toBe("3");
+  });
+
+  it("keeps taking work after a batch", async () => {
+    const commits = new GroupCommit(t.db);
+    await commits.run((trx) => putSetting(trx, "x", "1", 1));
+    await commits.run((trx) => putSetting(trx, "x", "2", 2));
+    expect(await getSetting(t.db, "x")).toBe("2");
+  });
+});
