@@ -13,8 +13,10 @@ import type { EngineMetrics } from "./metrics.js";
 
 /** A row that fails this many times (one try per poll, about a second apart) is parked as `failed`. */
 export const MAX_INBOX_ATTEMPTS = 10;
-/** Rows handled per transaction. */
+/** Most rows handled per transaction. */
 const BATCH_SIZE = 64;
+/** A batch takes no new row after this many ms, so intake never waits long for the write lock. */
+const BATCH_BUDGET_MS = 8;
 
 /** What the worker needs. */
 export interface InboxWorkerDeps extends InboundHandlerDeps {
@@ -91,8 +93,11 @@ export class InboxWorker {
     const now = clock.now();
     const results: RowResult[] = [];
     await db.transaction().execute(async (trx) => {
+      const started = performance.now();
       for (const row of rows) {
         if (this.#stopped) return;
+        // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
+        if (results.length > 0 && performance.now() - started > BATCH_BUDGET_MS) return;
         const id = Number(row.id);
         await sql`savepoint inbox_row`.execute(trx);
         try {

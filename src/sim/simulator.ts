@@ -1,0 +1,114 @@
+/**
+ * One simulated run: one policy, one seeded customer stream, discrete events in
+ * simulated time. Customers arrive (Poisson), enter the first stage and get an arm
+ * from the policy; the arm moves them on with its true p after a lognormal delay
+ * inside the window (the policy learns the success then, and the customer enters
+ * the next stage at once), or they do not move on and the policy learns the failure
+ * when the window closes, and the customer is lost. Success in the last stage wins
+ * the customer. Pure: no I/O, no clock, every draw from seeded streams.
+ * @module
+ */
+import type { PolicyArm } from "../experiments/index.js";
+import { arrivalTimes, customersSeed, MS_PER_DAY, type StageDraws, stageDraws } from "./customer-stream.js";
+import { DecisionLooks, type DecisionLooksOptions, type VerdictCounts } from "./decision-looks.js";
+import { EventQueue } from "./event-queue.js";
+import { type MarketPlan, MarketState } from "./market.js";
+import { MaturedCounts, zeroCounts } from "./matured-counts.js";
+import { RunRecorder, type RunResult } from "./run-recorder.js";
+import type { SimPolicy } from "./sim-policy.js";
+
+/** What one run needs besides the policy. */
+export interface RunSpec {
+  readonly market: MarketPlan;
+  readonly customers: number;
+  readonly arrivalsPerDay: number;
+  /** The run's seed: the customer stream is a function of it alone. */
+  readonly seed: number;
+  /** Points of the curves; default 100 (fewer when there are fewer customers). */
+  readonly curvePoints?: number;
+  /** Daily verdict looks, or false for none; `counts` defaults to `resolved`, as in the product. */
+  readonly looks: (Omit<DecisionLooksOptions, "stages" | "everyMs"> & { readonly counts?: VerdictCounts }) | false;
+}
+
+/** An assignment waiting for its outcome. */
+interface Pending {
+  readonly customer: number;
+  readonly stage: number;
+  readonly arm: number;
+  readonly success: boolean;
+  readonly assignedAt: number;
+}
+
+/**
+ * Runs `policy` on the customer stream of `spec.seed` until every customer is won
+ * or lost.
+ * @throws RangeError when the policy chooses an arm that is not in rotation.
+ */
+export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
+  const { market: plan, customers, seed } = spec;
+  const stageCount = plan.stages.length;
+  const market = new MarketState(plan);
+  const arrivals = arrivalTimes(seed, customers, spec.arrivalsPerDay);
+  const root = customersSeed(seed);
+  const widest = Math.max(...plan.stages.map((stage) => stage.arms.length));
+  const draws: StageDraws = { u: new Float64Array(widest), delayMs: new Float64Array(widest) };
+  const counts = zeroCounts(plan);
+  const inRotation = (s: number): readonly PolicyArm[] => counts[s]!.slice(0, market.available(s));
+  let trueP = plan.stages.map((_, s) => market.probabilities(s));
+  const recorder = new RunRecorder(plan, customers);
+  const queue = new EventQueue<Pending>();
+  const looks =
+    spec.looks === false ? undefined : new DecisionLooks({ ...spec.looks, stages: stageCount, everyMs: MS_PER_DAY });
+  const matured = spec.looks !== false && spec.looks.counts === "matured" ? new MaturedCounts(plan) : undefined;
+  const verdictArms = matured
+    ? (s: number, at: number) => matured.until(s, at).slice(0, market.available(s))
+    : (s: number) => inRotation(s);
+  let endMs = 0;
+
+  const enter = (customer: number, s: number, now: number): void => {
+    const stage = plan.stages[s]!;
+    const available = market.available(s);
+    stageDraws(root, customer, s, available, stage, draws);
+    const k = policy.choose({ now, customer, stage: s, arms: inRotation(s), trueP: trueP[s]! });
+    if (!(Number.isInteger(k) && k >= 0 && k < available)) {
+      throw new RangeError(`policy ${policy.name} chose arm ${k} of ${available} in ${stage.stage}`);
+    }
+    const success = draws.u[k]! < market.p(s, k);
+    recorder.decided(customer, s, k, market, success);
+    matured?.assigned(s, k, now, success);
+    const resolvesAt = now + (success ? draws.delayMs[k]! : stage.windowMs);
+    queue.push(resolvesAt, { customer, stage: s, arm: k, success, assignedAt: now });
+  };
+
+  const resolve = (pending: Pending, now: number): void => {
+    const arm = counts[pending.stage]![pending.arm]!;
+    if (pending.success) arm.successes++;
+    else arm.failures++;
+    policy.observe({ ...pending, resolvedAt: now });
+    if (!pending.success) return;
+    if (pending.stage + 1 < stageCount) enter(pending.customer, pending.stage + 1, now);
+    else recorder.won(pending.customer);
+  };
+
+  for (let next = 0; next < customers || queue.size > 0; ) {
+    const arrivalAt = next < customers ? arrivals[next]! : Number.POSITIVE_INFINITY;
+    const eventAt = queue.peekTime();
+    const now = Math.min(arrivalAt, eventAt);
+    looks?.until(now, verdictArms, market);
+    endMs = now;
+    if (eventAt <= arrivalAt) {
+      resolve(queue.pop(), eventAt);
+      continue;
+    }
+    if (market.advanceTo(next)) trueP = plan.stages.map((_, s) => market.probabilities(s));
+    enter(next++, 0, arrivalAt);
+  }
+
+  return recorder.result({
+    policy: policy.name,
+    seed,
+    endMs,
+    looks: looks?.records ?? [],
+    ...(spec.curvePoints === undefined ? {} : { curvePoints: spec.curvePoints }),
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The plain-text tables `closer simulate` prints.
+ * @module
+ */
+import type { MeanSe, SimulationSummary } from "./summary.js";
+
+/** The main table: per policy regret, customers won, best-arm share per stage, regret / Lai–Robbins. */
+export function formatSummaryTable(summary: SimulationSummary): string {
+  const stages = Object.keys(summary.stages);
+  const header = ["policy", "regret (mean ± se)", "won (mean ± se)", ...stages.map((s) => `best ${s}`), "regret/LR"];
+  const rows = Object.entries(summary.policies).map(([name, p]) => [
+    name,
+    formatMeanSe(p.regret, 1),
+    formatMeanSe(p.won, 1),
+    ...stages.map((stage) => percent(p.bestArmShare[stage] ?? 0)),
+    p.regretOverLaiRobbins === null ? "–" : p.regretOverLaiRobbins.toFixed(2),
+  ]);
+  return table(header, rows, 1);
+}
+
+/** Per stage and policy: decisions, regret, and uniform rotation's expected regret T·(p* − p̄) on those decisions. */
+export function formatStageTable(summary: SimulationSummary): string {
+  const header = ["stage", "policy", "decisions", "regret", "T·(p*−p̄)"];
+  const rows = Object.entries(summary.stages).flatMap(([stage, policies]) =>
+    Object.entries(policies).map(([name, s]) => [
+      stage,
+      name,
+      s.decisions.mean.toFixed(0),
+      formatMeanSe(s.regret, 1),
+      s.uniformRegret.mean.toFixed(1),
+    ]),
+  );
+  return table(header, rows, 2);
+}
+
+/** Decision quality under daily looks: how often the verdict named a winner, and a wrong one. */
+export function formatDecisionTable(summary: SimulationSummary): string {
+  const { decisionQuality } = summary;
+  const header = ["policy", "experiments", "named a winner", "named a wrong winner"];
+  const rows = Object.entries(decisionQuality.policies).map(([name, q]) => [
+    name,
+    String(q.experiments),
+    percent(q.namedWinnerRate),
+    percent(q.wrongWinnerRate),
+  ]);
+  const counted =
+    decisionQuality.counts === "matured"
+      ? "The verdict counted only assignments whose window had closed (--verdict-counts matured)."
+      : "The verdict counted every resolved outcome, as the product does.";
+  const note = decisionQuality.aa
+    ? "A/A scenario: every arm is equal, so every named winner is a false one (target ≤ 5%)."
+    : "An experiment is one stage in one seed; a winner counts once however many daily looks named it.";
+  return `${table(header, rows, 1)}\n${note}\n${counted}`;
+}
+
+/** `12.3 ± 0.4`. */
+export function formatMeanSe(value: MeanSe, digits: number): string {
+  return `${value.mean.toFixed(digits)} ± ${value.se.toFixed(digits)}`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/** A table whose first `leftColumns` columns are left-aligned and the rest right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], leftColumns: number): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

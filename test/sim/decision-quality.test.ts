@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { runSimulation, type SimulationOptions } from "../../src/sim/simulation.js";
+import { summarise } from "../../src/sim/summary.js";
+import { scenario } from "./sim-fixtures.js";
+
+/** One stage, two equal arms, three weeks of customers: every named winner is a false one. */
+const AA = scenario({
+  name: "aa-small",
+  customers: 6000,
+  arrivals_per_day: 300,
+  stages: [
+    {
+      stage: "first_contact",
+      window_hours: 48,
+      delay_hours: { median: 6 },
+      arms: [
+        { variant: "a", p: 0.3 },
+        { variant: "b", p: 0.3 },
+      ],
+    },
+  ],
+});
+
+/** Same funnel, one arm clearly better. */
+const AB = scenario({
+  ...AA,
+  name: "ab-small",
+  stages: [{ ...AA.stages[0]!, arms: [AA.stages[0]!.arms[0]!, { variant: "b", p: 0.4 }] }],
+});
+
+const FAST: Partial<SimulationOptions> = {
+  seeds: 30,
+  verdictDraws: 1000,
+  policySettings: { thompson: { draws: 500 } },
+};
+
+function quality(options: SimulationOptions) {
+  return summarise(options, runSimulation(options)).decisionQuality;
+}
+
+describe("decision quality under daily looks", () => {
+  it("should name a winner in at most 5% of A/A experiments under uniform rotation", () => {
+    const dq = quality({ scenario: AA, policies: ["uniform"], ...FAST });
+    expect(dq.aa).toBe(true);
+    expect(dq.policies["uniform"]!.experiments).toBe(30);
+    expect(dq.policies["uniform"]!.namedWinnerRate).toBeLessThanOrEqual(0.05);
+  });
+
+  it("should name a winner in at most 5% of A/A experiments under Thompson when the verdict counts matured assignments", () => {
+    const dq = quality({ scenario: AA, policies: ["thompson"], verdictCounts: "matured", ...FAST });
+    expect(dq.counts).toBe("matured");
+    expect(dq.policies["thompson"]!.namedWinnerRate).toBeLessThanOrEqual(0.05);
+  });
+
+  // Known problem, reported: successes resolve hours after assignment but failures only when the
+  // window closes, so under adaptive allocation the arm whose traffic is rising looks better than it
+  // is, and the verdict on resolved counts confirms whichever arm got ahead by chance.
+  it.fails("should name a winner in at most 5% of A/A experiments under Thompson on resolved counts (fails today)", () => {
+    const dq = quality({ scenario: AA, policies: ["thompson"], ...FAST });
+    expect(dq.policies["thompson"]!.namedWinnerRate).toBeLessThanOrEqual(0.05);
+  });
+
+  it("should name the better arm, and never the worse, when one arm is clearly better", () => {
+    const dq = quality({ scenario: AB, policies: ["uniform", "thompson"], verdictCounts: "matured", ...FAST });
+    for (const name of ["uniform", "thompson"]) {
+      expect(dq.policies[name]!.namedWinnerRate, name).toBeGreaterThan(0.5);
+      expect(dq.policies[name]!.wrongWinnerRate, name).toBe(0);
+      expect(dq.policies[name]!.stages["first_contact"]!.meanFirstCorrectDay, name).toBeGreaterThanOrEqual(14);
+    }
+  });
+
+  it("should name no winner on the oracle's data, which never leave one arm", () => {
+    const dq = quality({ scenario: AB, policies: ["oracle"], ...FAST, seeds: 3 });
+    expect(dq.policies["oracle"]!.namedWinnerRate).toBe(0);
+  });
+});
