@@ -77,8 +77,15 @@ export async function buildStageReport(
   const arms = await allArms(db, stage);
   const rotating = await activeArms(db, stage, playbooks.loadedKeys);
   const rotatingKeys = new Set(rotating.map((a) => a.key));
-  const tallies = await stageArmTallies(db, stage);
+  const tallies = await stageArmTallies(db, stage, now);
   const evidence = await posteriorCounts(db, settings, tallies, now);
+  // The policy learns from every resolved outcome; the report and the verdict from matured cohorts only.
+  const resolvedEvidence = new Map(
+    [...tallies].map(([key, t]) => [
+      key,
+      { successes: t.successes + t.earlySuccesses, failures: t.failures + t.earlyFailures },
+    ]),
+  );
   const posteriors = new Map(
     arms.map((a) => {
       const c = evidence.get(a.key) ?? { successes: 0, failures: 0 };
@@ -90,7 +97,12 @@ export async function buildStageReport(
     createSeededRandom(deriveSeed(REPORT_SEED, `report:${stage}`)),
     settings.draws,
   );
-  const weights = await currentWeights(db, settings, rotating, evidence);
+  const weights = await currentWeights(
+    db,
+    settings,
+    rotating,
+    settings.discountPerWeek === null ? resolvedEvidence : evidence,
+  );
   const notes: string[] = [...weights.notes];
 
   const armReports: ArmReport[] = arms.map((arm) => {

@@ -4,15 +4,22 @@
  * handful of grouped rows in memory, never one object per assignment.
  * @module
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../store/index.js";
 import { armKey } from "./arms.js";
 
-/** One arm's assignments in a stage, by status. */
+/**
+ * One arm's assignments in a stage, by status. With a `now`, only matured
+ * assignments (conversion window closed) count as successes and failures; one
+ * resolved inside its still-open window counts as pending and in `early*`.
+ */
 export interface ArmTally {
   successes: number;
   failures: number;
   pending: number;
+  /** Successes and failures already resolved inside a window that is still open (in `pending`). */
+  earlySuccesses: number;
+  earlyFailures: number;
   /** Time of the arm's first assignment, epoch ms. */
   firstAssignedAt: number;
 }
@@ -33,28 +40,55 @@ export interface AssignmentBalance {
 /** Policy versions fetched per query when their weights are loaded (well under SQLite's parameter limit). */
 const POLICY_IDS_PER_QUERY = 500;
 
-/** Per arm key (`variant@version`), the stage's assignments by status. Arms never assigned are absent. */
-export async function stageArmTallies(db: Kysely<Database>, stage: string): Promise<Map<string, ArmTally>> {
+/**
+ * Per arm key (`variant@version`), the stage's assignments by status. Arms never assigned are absent.
+ *
+ * Why matured only: a success resolves as soon as the customer moves on, a failure only when the
+ * window closes. Counting resolved outcomes early makes an arm whose traffic is growing look better
+ * than it is (its successes are in, its failures not yet), and the verdict then "confirms" whichever
+ * arm the bandit happened to favour; the simulator's A/A scenario named a winner in over half the runs.
+ * Counting cohorts whose window has closed removes that bias.
+ * @param now count as decided only assignments whose window closed by then; omitted = every resolved one.
+ */
+export async function stageArmTallies(
+  db: Kysely<Database>,
+  stage: string,
+  now?: number,
+): Promise<Map<string, ArmTally>> {
+  const cutoff = now ?? Number.MAX_SAFE_INTEGER;
   const rows = await db
     .selectFrom("assignments")
     .select([
       "variant_id",
       "variant_version",
       "status",
+      sql<number>`case when window_ends_at <= ${cutoff} then 1 else 0 end`.as("matured"),
       (eb) => eb.fn.countAll<number>().as("n"),
       (eb) => eb.fn.min<number>("assigned_at").as("first_at"),
     ])
     .where("stage", "=", stage)
-    .groupBy(["variant_id", "variant_version", "status"])
+    .groupBy(["variant_id", "variant_version", "status", "matured"])
     .execute();
   const out = new Map<string, ArmTally>();
   for (const row of rows) {
     const key = armKey(row.variant_id, Number(row.variant_version));
-    const tally = out.get(key) ?? { successes: 0, failures: 0, pending: 0, firstAssignedAt: Number(row.first_at) };
+    const tally = out.get(key) ?? {
+      successes: 0,
+      failures: 0,
+      pending: 0,
+      earlySuccesses: 0,
+      earlyFailures: 0,
+      firstAssignedAt: Number(row.first_at),
+    };
     const n = Number(row.n);
-    if (row.status === "success") tally.successes += n;
-    else if (row.status === "failure") tally.failures += n;
-    else tally.pending += n;
+    const matured = Number(row.matured) === 1 || now === undefined;
+    if (row.status === "success" && matured) tally.successes += n;
+    else if (row.status === "failure" && matured) tally.failures += n;
+    else {
+      tally.pending += n;
+      if (row.status === "success") tally.earlySuccesses += n;
+      if (row.status === "failure") tally.earlyFailures += n;
+    }
     tally.firstAssignedAt = Math.min(tally.firstAssignedAt, Number(row.first_at));
     out.set(key, tally);
   }

@@ -45,10 +45,10 @@ export interface DecisionLooksOptions {
 }
 
 /**
- * Which outcomes the verdict counts. `resolved` (what the product does): every
- * resolved outcome. `matured`: only assignments whose window has closed, so that
- * early successes are not counted before the failures of the same cohort (a
- * diagnostic of the bias that delayed failures cause under adaptive allocation).
+ * Which outcomes the verdict counts. `matured` (what the product does): only
+ * assignments whose window has closed, so that early successes are not counted
+ * before the failures of the same cohort. `resolved`: every resolved outcome, to
+ * show the bias that delayed failures cause under adaptive allocation.
  */
 export type VerdictCounts = "resolved" | "matured";
 

@@ -34,7 +34,7 @@ export interface SimulationOptions {
   readonly rules?: Partial<DecisionRules>;
   /** Points of the curves; default 100. */
   readonly curvePoints?: number;
-  /** What the verdict counts; default `resolved`, as the product does. */
+  /** What the verdict counts; default `matured`, as the product does. */
   readonly verdictCounts?: VerdictCounts;
 }
 

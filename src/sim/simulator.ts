@@ -26,7 +26,7 @@ export interface RunSpec {
   readonly seed: number;
   /** Points of the curves; default 100 (fewer when there are fewer customers). */
   readonly curvePoints?: number;
-  /** Daily verdict looks, or false for none; `counts` defaults to `resolved`, as in the product. */
+  /** Daily verdict looks, or false for none; `counts` defaults to `matured`, as in the product. */
   readonly looks: (Omit<DecisionLooksOptions, "stages" | "everyMs"> & { readonly counts?: VerdictCounts }) | false;
 }
 
@@ -59,7 +59,8 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   const queue = new EventQueue<Pending>();
   const looks =
     spec.looks === false ? undefined : new DecisionLooks({ ...spec.looks, stages: stageCount, everyMs: MS_PER_DAY });
-  const matured = spec.looks !== false && spec.looks.counts === "matured" ? new MaturedCounts(plan) : undefined;
+  const matured =
+    spec.looks !== false && (spec.looks.counts ?? "matured") === "matured" ? new MaturedCounts(plan) : undefined;
   const verdictArms = matured
     ? (s: number, at: number) => matured.until(s, at).slice(0, market.available(s))
     : (s: number) => inRotation(s);

@@ -97,7 +97,7 @@ export function summarise(
     policies: entries((mine) => policySummary(mine, stageNames)),
     decisionQuality: {
       looks: "daily",
-      counts: options.verdictCounts ?? "resolved",
+      counts: options.verdictCounts ?? "matured",
       aa: scenario.stages.every((stage) => new Set(stage.arms.map((arm) => arm.p)).size === 1),
       policies: entries((mine) => decisionQuality(mine, stageNames)),
     },

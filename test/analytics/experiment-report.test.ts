@@ -81,13 +81,20 @@ describe("the experiment report", () => {
       const old = await seedPolicy(t.db, "closing", { [C]: 1 }, T0 - DAY);
       const current = await seedPolicy(t.db, "closing", { [A]: 0.5, [B]: 0.5 }, T0);
       await seedAssignments(t.db, [
-        ...times(2, { arm: C, stage: "closing", policyId: old, status: "success", at: T0 - DAY }),
-        ...times(3, { arm: A, stage: "closing", policyId: current, status: "success" }),
-        ...times(2, { arm: A, stage: "closing", policyId: current, status: "failure" }),
+        ...times(2, { arm: C, stage: "closing", policyId: old, status: "success", at: T0 - DAY, windowEndsAt: T0 + 1 }),
+        ...times(3, { arm: A, stage: "closing", policyId: current, status: "success", windowEndsAt: T0 + 1 }),
+        ...times(2, { arm: A, stage: "closing", policyId: current, status: "failure", windowEndsAt: T0 + 1 }),
         ...times(1, { arm: A, stage: "closing", policyId: current, status: "pending" }),
-        ...times(1, { arm: B, stage: "closing", policyId: current, status: "success" }),
-        ...times(4, { arm: B, stage: "closing", policyId: current, status: "failure" }),
+        ...times(1, { arm: B, stage: "closing", policyId: current, status: "success", windowEndsAt: T0 + 1 }),
+        ...times(4, { arm: B, stage: "closing", policyId: current, status: "failure", windowEndsAt: T0 + 1 }),
       ]);
+    });
+
+    it("should leave outcomes inside a still-open window out of the decided counts", async () => {
+      const { report } = await buildStageReport(t.db, fakePlaybooks([A, B, C]), "closing", T0);
+      const reserve = report.arms.find((a) => a.variant === "reserve-now");
+      expect(reserve).toMatchObject({ decisions: 0, successes: 0, failures: 0, pending: 6 });
+      expect(reserve!.posteriorMean).toBeCloseTo(1 / 2, 12);
     });
 
     it("should match counts, posteriors, P(best), SRM and weights computed by hand", async () => {
@@ -187,10 +194,31 @@ describe("the experiment report", () => {
       ]);
       const policy = await seedPolicy(t.db, "closing", { [A]: 0.5, [B]: 0.5 });
       await seedAssignments(t.db, [
-        ...times(80, { arm: A, stage: "closing", policyId: policy, status: "success", at: T0 }),
-        ...times(20, { arm: A, stage: "closing", policyId: policy, status: "failure", at: T0 + DAY }),
-        ...times(30, { arm: B, stage: "closing", policyId: policy, status: "success", at: T0 + DAY }),
-        ...times(70, { arm: B, stage: "closing", policyId: policy, status: "failure", at: T0 + DAY }),
+        ...times(80, { arm: A, stage: "closing", policyId: policy, status: "success", at: T0, windowEndsAt: T0 + DAY }),
+        ...times(20, {
+          arm: A,
+          stage: "closing",
+          policyId: policy,
+          status: "failure",
+          at: T0 + DAY,
+          windowEndsAt: T0 + DAY,
+        }),
+        ...times(30, {
+          arm: B,
+          stage: "closing",
+          policyId: policy,
+          status: "success",
+          at: T0 + DAY,
+          windowEndsAt: T0 + DAY,
+        }),
+        ...times(70, {
+          arm: B,
+          stage: "closing",
+          policyId: policy,
+          status: "failure",
+          at: T0 + DAY,
+          windowEndsAt: T0 + DAY,
+        }),
       ]);
     });
     const rules = { minDecisions: 20, minSuccesses: 5, minDays: 3 };

@@ -27,8 +27,34 @@ describe("stage tallies", () => {
   it("should count a stage's assignments per arm and status, with each arm's first assignment", async () => {
     const tallies = await stageArmTallies(t.db, "intent");
     expect(Object.fromEntries(tallies)).toEqual({
-      "a@1": { successes: 3, failures: 2, pending: 1, firstAssignedAt: T0 + 10 },
-      "b@1": { successes: 0, failures: 4, pending: 0, firstAssignedAt: T0 + 600 },
+      "a@1": { successes: 3, failures: 2, pending: 1, earlySuccesses: 0, earlyFailures: 0, firstAssignedAt: T0 + 10 },
+      "b@1": { successes: 0, failures: 4, pending: 0, earlySuccesses: 0, earlyFailures: 0, firstAssignedAt: T0 + 600 },
+    });
+  });
+
+  it("should count as decided only the assignments whose window closed by `now`", async () => {
+    const windowEnds = await t.db
+      .selectFrom("assignments")
+      .select("window_ends_at")
+      .where("stage", "=", "intent")
+      .execute();
+    const latest = Math.max(...windowEnds.map((r) => r.window_ends_at));
+    const earliest = Math.min(...windowEnds.map((r) => r.window_ends_at));
+    const before = await stageArmTallies(t.db, "intent", earliest - 1);
+    expect(before.get("a@1")).toMatchObject({
+      successes: 0,
+      failures: 0,
+      pending: 6,
+      earlySuccesses: 3,
+      earlyFailures: 2,
+    });
+    const after = await stageArmTallies(t.db, "intent", latest);
+    expect(after.get("a@1")).toMatchObject({
+      successes: 3,
+      failures: 2,
+      pending: 1,
+      earlySuccesses: 0,
+      earlyFailures: 0,
     });
   });
 

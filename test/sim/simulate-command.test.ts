@@ -76,7 +76,7 @@ describe("closer simulate", () => {
     }
     expect(json.policies.oracle.regret).toEqual({ mean: 0, se: 0 });
     expect(json.policies.oracle.bestArmShare).toEqual({ first_contact: 1, closing: 1 });
-    expect(json.decisionQuality).toMatchObject({ looks: "daily", counts: "resolved", aa: false });
+    expect(json.decisionQuality).toMatchObject({ looks: "daily", counts: "matured", aa: false });
     expect(Object.keys(json.decisionQuality.policies)).toEqual(["uniform", "oracle"]);
     expect(out.join("\n")).toMatch(/regret \(mean ± se\)/);
     expect(out.join("\n")).toMatch(/^oracle +0\.0 ± 0\.0/m);

@@ -52,8 +52,8 @@ Options:
   --recompute-hours H  hours between Thompson weight updates (default 1, the product's)
   --workers N        threads (default: every core; 1 runs in this thread)
   --verdict-counts resolved|matured
-                     what the daily verdict counts: every resolved outcome, as the product
-                     does (default), or only assignments whose window has closed
+                     what the daily verdict counts: only assignments whose window has
+                     closed, as the product does (default), or every resolved outcome
   --json FILE        write the figures as JSON
   --report FILE      write an HTML page with tables and regret and conversion charts
   --engine           run the scenario through the whole engine as it ships (a temporary

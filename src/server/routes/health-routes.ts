@@ -2,8 +2,9 @@
  * `GET /healthz` (database, playbooks, gateway) and `GET /metrics` (Prometheus text).
  * @module
  */
-import { sql } from "kysely";
+
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import { countInboxByStatus, countOutboxByStatus } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
 

@@ -9,11 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type InboundMessage, normalisePhone, profileOf } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
-import {
-  findCustomerById,
-  messagesByIds,
-  outboxRowsByIds,
-} from "../../store/index.js";
+import { findCustomerById, messagesByIds, outboxRowsByIds } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
 import { PLAYGROUND_HTML } from "../pages/playground-page.js";
 
@@ -44,7 +40,10 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
     const body = playgroundMessageSchema.parse(request.body ?? {});
     const phone = normalisePhone(body.from);
     if (phone === null) {
-      throw new CloserError("bad_request", `from: "${body.from}" is not an international phone number like +15551234567`);
+      throw new CloserError(
+        "bad_request",
+        `from: "${body.from}" is not an international phone number like +15551234567`,
+      );
     }
     const message: InboundMessage = {
       kind: "message",
@@ -61,10 +60,16 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
     const [intake] = await ctx.engine.receive([message]);
     if (intake === undefined) throw new Error("intake returned nothing");
     const handled = await ctx.engine.waitFor(intake.inboxId, PLAYGROUND_REPLY_TIMEOUT_MS);
-    const outboxRows = await outboxRowsByIds(ctx.db, handled.replies.map((r) => r.outboxId));
+    const outboxRows = await outboxRowsByIds(
+      ctx.db,
+      handled.replies.map((r) => r.outboxId),
+    );
     const sentIds = outboxRows.filter((r) => r.status === "sent").map((r) => r.message_id);
     const messages = await messagesByIds(ctx.db, ctx.cipher, sentIds);
-    const propensities = await propensitiesOf(ctx, messages.map((m) => m.assignmentId));
+    const propensities = await propensitiesOf(
+      ctx,
+      messages.map((m) => m.assignmentId),
+    );
     const customerId = handled.outcome?.customerId ?? null;
     const customer = customerId === null ? undefined : await findCustomerById(ctx.db, customerId);
     return {

@@ -32,7 +32,8 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext): 
   scope.post("/webhooks/gowa", async function gowaWebhook(request) {
     const secret = activeSecret(ctx, "gowa", config.GOWA_WEBHOOK_SECRET);
     const raw = rawBodyOf(request);
-    if (!verifyGowaSignature(raw, request.headers["x-hub-signature-256"], secret)) throw badSignature("X-Hub-Signature-256");
+    if (!verifyGowaSignature(raw, request.headers["x-hub-signature-256"], secret))
+      throw badSignature("X-Hub-Signature-256");
     return accept(ctx, normalizeGowaWebhook(raw, { now: ctx.clock.now(), deviceId: config.GOWA_DEVICE_ID }));
   });
 
@@ -55,7 +56,10 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext): 
     if (!verifyCloudSignature(raw, request.headers["x-hub-signature-256"], secret)) {
       throw badSignature("X-Hub-Signature-256");
     }
-    return accept(ctx, normalizeCloudWebhook(raw, { now: ctx.clock.now(), phoneNumberId: config.CLOUD_PHONE_NUMBER_ID }));
+    return accept(
+      ctx,
+      normalizeCloudWebhook(raw, { now: ctx.clock.now(), phoneNumberId: config.CLOUD_PHONE_NUMBER_ID }),
+    );
   });
 
   scope.get("/webhooks/cloud", async function cloudVerification(request, reply) {
@@ -89,5 +93,8 @@ function rawBodyOf(request: FastifyRequest): Buffer {
 }
 
 function badSignature(header: string): CloserError {
-  return new CloserError("signature_invalid", `The ${header} signature does not match the body; nothing was processed.`);
+  return new CloserError(
+    "signature_invalid",
+    `The ${header} signature does not match the body; nothing was processed.`,
+  );
 }
