@@ -35,11 +35,7 @@ export async function prepareBenchDatabase(dataDir: string, now: number): Promis
   const db = openSqliteDatabase({ file: sqliteFilePath(dataDir) });
   try {
     await migrateToLatest(db);
-    await syncArms(
-      db,
-      loadedVersionsOf(set.variants),
-      now,
-    );
+    await syncArms(db, loadedVersionsOf(set.variants), now);
   } finally {
     await db.destroy();
   }
