@@ -10,6 +10,7 @@ import { type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../stor
 import type { Clock } from "./clock.js";
 import { handleInboxRowInTransaction, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
 import type { EngineMetrics } from "./metrics.js";
+import { RepeatingPass } from "./repeating-pass.js";
 
 /** A row that fails this many times (one try per poll, about a second apart) is parked as `failed`. */
 export const MAX_INBOX_ATTEMPTS = 10;
@@ -30,38 +31,24 @@ export interface InboxWorkerDeps extends InboundHandlerDeps {
 /** Processes the inbox. */
 export class InboxWorker {
   readonly #deps: InboxWorkerDeps;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #stopped = false;
-  #pollTimer: NodeJS.Timeout | undefined;
+  readonly #loop: RepeatingPass;
 
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
+    this.#loop = new RepeatingPass(
+      () => this.drain(),
+      (error) => deps.logger.error({ err: error }, "inbox drain failed"),
+    );
   }
 
   /** Starts a safety poll and handles whatever is pending (e.g. rows left by a crash). */
   start(pollMs = 1_000): void {
-    this.#pollTimer = setInterval(() => this.kick(), pollMs);
-    this.#pollTimer.unref();
-    this.kick();
+    this.#loop.start(pollMs);
   }
 
   /** Asks for a drain as soon as possible. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.drain()
-      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "inbox drain failed"))
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   /**
@@ -72,7 +59,7 @@ export class InboxWorker {
   async drain(): Promise<void> {
     for (;;) {
       const rows = await pendingInboxRows(this.#deps.db, BATCH_SIZE);
-      if (rows.length === 0 || this.#stopped) return;
+      if (rows.length === 0 || this.#loop.stopped) return;
       const results = await this.#handleBatch(rows);
       for (const result of results) this.#report(result);
       // A row that failed and will be retried stops this pass: the next poll tries it again,
@@ -83,9 +70,7 @@ export class InboxWorker {
 
   /** Stops after the message in hand. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#pollTimer);
-    await this.#running;
+    await this.#loop.stop();
   }
 
   async #handleBatch(rows: InboxRow[]): Promise<RowResult[]> {
@@ -95,7 +80,7 @@ export class InboxWorker {
     await db.transaction().execute(async (trx) => {
       const started = performance.now();
       for (const row of rows) {
-        if (this.#stopped) return;
+        if (this.#loop.stopped) return;
         // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
         if (results.length > 0 && performance.now() - started > BATCH_BUDGET_MS) return;
         const id = Number(row.id);

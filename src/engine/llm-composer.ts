@@ -25,6 +25,7 @@ import type { LlmClient } from "./llm/llm-client.js";
 import { buildReplyPrompt, PROMPT_TURNS_MAX, replyAnswerSchema } from "./llm/reply-prompt.js";
 import type { EngineMetrics } from "./metrics.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
+import { RepeatingPass } from "./repeating-pass.js";
 
 /** Rows composed per pass. */
 const BATCH_SIZE = 20;
@@ -47,51 +48,35 @@ export interface LlmComposerDeps {
 /** Rewrites composing replies. */
 export class LlmComposer {
   readonly #deps: LlmComposerDeps;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #stopped = false;
-  #pollTimer: NodeJS.Timeout | undefined;
+  readonly #loop: RepeatingPass;
 
   constructor(deps: LlmComposerDeps) {
     this.#deps = deps;
+    this.#loop = new RepeatingPass(
+      () => this.#drain(),
+      (error) => deps.logger.error({ err: error }, "llm composer pass failed"),
+    );
   }
 
   /** Starts a safety poll and composes what a crash left behind. */
   start(pollMs = 1_000): void {
-    this.#pollTimer = setInterval(() => this.kick(), pollMs);
-    this.#pollTimer.unref();
-    this.kick();
+    this.#loop.start(pollMs);
   }
 
   /** Asks for a pass as soon as possible. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain()
-      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "llm composer pass failed"))
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   /** Stops after the replies in hand. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#pollTimer);
-    await this.#running;
+    await this.#loop.stop();
   }
 
   async #drain(): Promise<void> {
     for (;;) {
       const rows = await composingOutboxRows(this.#deps.db, BATCH_SIZE);
-      if (rows.length === 0 || this.#stopped) return;
+      if (rows.length === 0 || this.#loop.stopped) return;
       // Replies to different customers are written concurrently; the model is the slow part.
       await Promise.all(rows.map((row) => this.#compose(row)));
       this.#deps.onComposed();

@@ -32,6 +32,7 @@ import { GatewayError } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
 import type { EngineMetrics } from "./metrics.js";
 import { type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
+import { RepeatingPass } from "./repeating-pass.js";
 import { type SendReservation, SendWindow } from "./send-window.js";
 
 /** After this many failed attempts a retryable send is given up as failed. */
@@ -73,41 +74,26 @@ export class OutboxSender {
   readonly #window = new SendWindow();
   readonly #lastSendByChat = new Map<string, number>();
   readonly #abort = new AbortController();
-  #passRunning = false;
-  #passAgain = false;
+  readonly #loop: RepeatingPass;
   #wakeTimer: NodeJS.Timeout | undefined;
-  #pollTimer: NodeJS.Timeout | undefined;
-  #stopped = false;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
     this.#commits = new GroupCommit(deps.db);
+    this.#loop = new RepeatingPass(
+      () => this.#pass(),
+      (error) => deps.logger.error({ err: error }, "outbox pass failed"),
+    );
   }
 
   /** Starts a safety poll (every `pollMs`) and a first pass. */
   start(pollMs = 1_000): void {
-    this.#pollTimer = setInterval(() => this.kick(), pollMs);
-    this.#pollTimer.unref();
-    this.kick();
+    this.#loop.start(pollMs);
   }
 
   /** Asks for a pass as soon as possible. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#passRunning) {
-      this.#passAgain = true;
-      return;
-    }
-    this.#passRunning = true;
-    void this.#pass()
-      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "outbox pass failed"))
-      .finally(() => {
-        this.#passRunning = false;
-        if (this.#passAgain) {
-          this.#passAgain = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   /**
@@ -117,7 +103,7 @@ export class OutboxSender {
    * @returns how many replies were made due.
    */
   async retryWaitingNow(): Promise<number> {
-    if (this.#stopped) return 0;
+    if (this.#loop.stopped) return 0;
     const now = this.#deps.clock.now();
     const result = await this.#deps.db
       .updateTable("outbox")
@@ -132,10 +118,10 @@ export class OutboxSender {
 
   /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#pollTimer);
+    const stopping = this.#loop.stop();
     clearTimeout(this.#wakeTimer);
     this.#abort.abort();
+    await stopping;
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
