@@ -129,6 +129,10 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
       if (consent === "opt_out" && wasOut) return silent("opted_out", customer.id, customer.stage);
       await insertConsentEvent(db, customer.id, consent, now);
       await updateCustomer(db, customer.id, { opted_out: consent === "opt_out" ? 1 : 0, updated_at: now });
+      // While a person has the chat, only the opt-out confirmation comes from the bot.
+      if (consent === "opt_in" && customer.handoff_until !== null && customer.handoff_until > now) {
+        return silent("handoff", customer.id, customer.stage);
+      }
       const confirmation = consent === "opt_out" ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION;
       const id = await queueReply(deps, customer, msg, now, confirmation, { kind: "confirmation" });
       return { ...silent(null, customer.id, customer.stage), outboxIds: [id] };

@@ -112,7 +112,14 @@ export class LlmComposer {
         });
         const problems = playbooks.checkReply(key, answer.reply, profile.lastProductId, now);
         if (problems.length === 0) text = answer.reply;
-        else logger.warn({ outboxId: row.id, variant: key, problems }, "LLM reply broke a rule; sending the template");
+        else {
+          // The problems quote the reply, so they stay at debug; warn says only how many.
+          logger.debug({ outboxId: row.id, variant: key, problems }, "LLM reply problems");
+          logger.warn(
+            { outboxId: row.id, variant: key, problems: problems.length },
+            "LLM reply broke a rule; sending the template",
+          );
+        }
       } catch (error) {
         logger.warn(
           { outboxId: row.id, err: error instanceof Error ? error.message : String(error) },

@@ -41,6 +41,10 @@ export const MAX_SEND_ATTEMPTS = 12;
 export const REACHOUT_PAUSE_MS = 60 * 60_000;
 /** How long the number pauses after a plain 429 without Retry-After. */
 export const RATE_LIMIT_PAUSE_MS = 60_000;
+/** Tries to record a reply the gateway accepted, before giving up (the row would then be sent again). */
+export const RECORD_SENT_ATTEMPTS = 5;
+/** Pause between those tries, ms (times the attempt number). */
+const RECORD_SENT_RETRY_MS = 200;
 /** How long a reply waits when the gateway is logged out or refuses our credentials. */
 export const AUTH_PROBLEM_RETRY_MS = 5 * 60_000;
 /** The Cloud API's customer-service window. */
@@ -168,10 +172,8 @@ export class OutboxSender {
     const customer = await findCustomerById(db, row.customer_id);
     if (customer === undefined) return this.#settle(row, "failed", "customer was deleted");
     const now = clock.now();
-    if (row.kind === "reply" && customer.opted_out === 1) return this.#settle(row, "held", "customer opted out");
-    if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
-      return this.#settle(row, "held", "a person has taken over this chat");
-    }
+    const silenced = silencedBecause(row, customer, now);
+    if (silenced !== null) return this.#settle(row, "held", silenced);
     if (customer.last_inbound_at === null) return this.#settle(row, "failed", "the customer never wrote first");
     if (gateway.name === "cloud" && now - customer.last_inbound_at > CLOUD_SERVICE_WINDOW_MS) {
       return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
@@ -197,7 +199,16 @@ export class OutboxSender {
     const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
     let result: SendResult;
     try {
-      if (pacing.mode === "human") await this.#actHuman(to, row, text);
+      if (pacing.mode === "human") {
+        await this.#actHuman(to, row, text);
+        // The customer may have written STOP, or a person may have taken the chat, while we "typed".
+        const latest = await findCustomerById(db, row.customer_id);
+        const reason = latest === undefined ? "customer was deleted" : silencedBecause(row, latest, clock.now());
+        if (reason !== null) {
+          this.#window.release(reserved);
+          return await this.#settle(row, "held", reason);
+        }
+      }
       result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
     } catch (error) {
       this.#window.release(reserved);
@@ -205,8 +216,18 @@ export class OutboxSender {
     } finally {
       if (pacing.mode === "human") await gateway.setTyping(to, false).catch(() => undefined);
     }
-    // Recording is outside the try: a send that happened is never treated as a failed one.
-    await this.#recordSent(row, result.gatewayMessageId, reserved);
+    // Recording is outside the try: a send that happened is never treated as a failed one, and a
+    // failed write is retried rather than leaving the row pending (which would send it again).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#recordSent(row, result.gatewayMessageId, reserved);
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_SENT_ATTEMPTS) throw error;
+        this.#deps.logger.warn({ outboxId: id, err: error, attempt }, "recording a sent reply failed; retrying");
+        await sleep(RECORD_SENT_RETRY_MS * attempt);
+      }
+    }
   }
 
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
@@ -276,6 +297,14 @@ export class OutboxSender {
       this.#wakeAt(now + AUTH_PROBLEM_RETRY_MS);
       return;
     }
+    if (error.timedOut) {
+      // The gateway may have sent it before we stopped waiting: another try could send it twice.
+      metrics.sendFailed++;
+      alerts.raise("send_failures", "The gateway did not answer a send in time; that reply is not sent again", {
+        outboxId: id,
+      });
+      return this.#settle(row, "failed", "no answer from the gateway in time; it may have been delivered");
+    }
     if (error.retryable) {
       logger.warn({ outboxId: id, chat, code: error.code }, "send failed; will retry");
       return this.#retry(row, now, error.message);
@@ -316,4 +345,20 @@ export class OutboxSender {
     if (status === "held") metrics.held++;
     this.#deps.onSettled?.(Number(row.id), status);
   }
+}
+
+/**
+ * Why a queued message must not go out now: the customer opted out (only the opt-out
+ * confirmation still goes), or a person has the chat (nothing from the bot); null when it may.
+ */
+function silencedBecause(
+  row: OutboxRow,
+  customer: { opted_out: number; handoff_until: number | null },
+  now: number,
+): string | null {
+  if (row.kind === "reply" && customer.opted_out === 1) return "customer opted out";
+  if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
+    return "a person has taken over this chat";
+  }
+  return null;
 }

@@ -1,7 +1,8 @@
 /**
  * The scheduled job that resolves expired conversion windows: each pending
  * assignment whose window closed fails, and a customer whose current stage's
- * window closed has gone quiet and becomes `lost`. Idempotent.
+ * window closed becomes `lost` if they have also been silent for a whole window
+ * (gone quiet); one who is still writing keeps their journey. Idempotent.
  * @module
  */
 import type { Kysely } from "kysely";
@@ -25,10 +26,13 @@ export async function expireWindows(db: Kysely<Database>, now: number, batchSize
         result.expired++;
         const customer = await trx
           .selectFrom("customers")
-          .select(["id", "stage", "journey"])
+          .select(["id", "stage", "journey", "last_inbound_at"])
           .where("id", "=", a.customer_id)
           .executeTakeFirst();
-        if (customer !== undefined && customer.journey === a.journey && customer.stage === a.stage) {
+        // Lost means gone quiet: someone still chatting keeps their journey (the arm still failed).
+        const window = a.window_ends_at - a.assigned_at;
+        const quiet = customer?.last_inbound_at == null || now - customer.last_inbound_at >= window;
+        if (customer !== undefined && quiet && customer.journey === a.journey && customer.stage === a.stage) {
           await updateCustomer(trx, customer.id, { stage: "lost", stage_entered_at: now, updated_at: now });
           result.customersLost++;
         }

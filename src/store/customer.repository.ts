@@ -72,6 +72,14 @@ export async function updateCustomer(db: Kysely<Database>, id: string, patch: Cu
  * `forgotten:<random uuid>` id that links to nothing. Run it in a transaction.
  */
 export async function deleteCustomerCascade(db: Kysely<Database>, id: string): Promise<void> {
+  const identity = await db
+    .selectFrom("customers")
+    .select(["phone_index", "lid_index"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  // Inbound payloads hold the phone and the text too; a pending one would bring the customer back.
+  const indexes = [identity?.phone_index, identity?.lid_index].filter((x): x is string => typeof x === "string");
+  if (indexes.length > 0) await db.deleteFrom("inbox").where("identity_index", "in", indexes).execute();
   await db.deleteFrom("outbox").where("customer_id", "=", id).execute();
   await db.deleteFrom("messages").where("customer_id", "=", id).execute();
   await db.deleteFrom("consent_events").where("customer_id", "=", id).execute();

@@ -388,6 +388,33 @@ describe("the outbox sender", () => {
     expect(fake.gateway.send).not.toHaveBeenCalled();
   });
 
+  it("holds a reply when the customer opts out while the bot is still typing it", async () => {
+    const fake = fakeGateway();
+    const c = await customer();
+    fake.gateway.setTyping.mockImplementation(async (_chat: string, typing: boolean) => {
+      if (typing) await t.db.updateTable("customers").set({ opted_out: 1 }).where("id", "=", c).execute();
+    });
+    const id = await queue(c, "a sales reply");
+    startSender(fake.gateway, HUMAN_QUICK).kick();
+    await until(() => settled.length === 1, "settled");
+    expect(settled).toEqual([{ id, status: "held" }]);
+    expect(fake.gateway.send).not.toHaveBeenCalled();
+  });
+
+  it("does not send again a reply the gateway did not answer in time (it may have gone out)", async () => {
+    const fake = fakeGateway();
+    fake.answer(() => gatewayError("gateway_unreachable", { gatewayCode: "TIMEOUT", timedOut: true }));
+    const id = await queue(await customer(), "hello");
+    startSender(fake.gateway).kick();
+    await until(() => settled.some((s) => s.id === id), "settled");
+    expect(settled).toEqual([{ id, status: "failed" }]);
+    clock.advance(HOUR);
+    sender?.kick();
+    await quiet();
+    expect(fake.gateway.send).toHaveBeenCalledTimes(1);
+    expect(alerts.raise).toHaveBeenCalledWith("send_failures", expect.any(String), expect.any(Object));
+  });
+
   it("never writes first to a number that has not written to us", async () => {
     const fake = fakeGateway();
     const id = await queue(await customer({ lastInboundAt: null }), "hello", { inReplyToAt: null });

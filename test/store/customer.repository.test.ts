@@ -15,6 +15,7 @@ import {
 } from "../../src/store/customer.repository.js";
 import type { NewCustomerRow } from "../../src/store/database.js";
 import { insertHandoff } from "../../src/store/handoff.repository.js";
+import { insertInboxEntry } from "../../src/store/inbox.repository.js";
 import { insertMessage } from "../../src/store/message.repository.js";
 import { insertOutboxEntry } from "../../src/store/outbox.repository.js";
 import { insertPolicyVersion } from "../../src/store/policy-version.repository.js";
@@ -225,6 +226,23 @@ describe("customer repository", () => {
       for (const table of ["messages", "outbox", "consent_events", "handoffs"] as const) {
         expect(await customerIdsIn(table), table).toEqual(["stays"]);
       }
+    });
+
+    it("should delete the customer's inbound payloads still in the inbox", async () => {
+      await insertCustomer(t.db, customerRow("gone"));
+      await insertCustomer(t.db, customerRow("stays"));
+      for (const id of ["gone", "stays"]) {
+        await insertInboxEntry(t.db, {
+          gateway: "gowa",
+          gatewayMessageId: `in-${id}`,
+          identityIndex: t.cipher.blindIndex(`phone-${id}`),
+          payloadEnc: "enc",
+          receivedAt: 1,
+        });
+      }
+      await deleteCustomerCascade(t.db, "gone");
+      const left = await t.db.selectFrom("inbox").select("gateway_message_id").execute();
+      expect(left.map((r) => r.gateway_message_id)).toEqual(["in-stays"]);
     });
 
     it("should keep assignments and outcomes for the statistics, detached from the person", async () => {

@@ -7,8 +7,12 @@
 import { gatewayUnreachable } from "./gateway-error.js";
 import type { GatewayName } from "./whatsapp-gateway.js";
 
-/** How long one gateway request may take before it is abandoned, in ms (GOWA itself gives up at 45 s). */
-export const GATEWAY_REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * How long a gateway request may take, ms: longer than GOWA's own 45 s request deadline, so a
+ * slow send ends with the gateway's answer rather than ours (a send we gave up on may still have
+ * gone out, and is then not retried).
+ */
+export const GATEWAY_REQUEST_TIMEOUT_MS = 50_000;
 
 /** The `fetch` the adapters call; injectable for tests. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
