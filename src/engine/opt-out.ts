@@ -47,11 +47,31 @@ export const OPT_IN_PHRASES: ReadonlySet<string> = new Set([
 /** What a message means for consent. */
 export type ConsentSignal = "opt_out" | "opt_in" | null;
 
+/** Polite words around an opt-out word that do not change its meaning ("stop please", "unsubscribe me"). */
+const FILLER = /\b(please|pls|plz|thanks|thank you|thx|now|anymore|any more|ok|okay|just|me|sorry)\b/g;
+
+/**
+ * Phrases that ask to opt out wherever they stand in a message: they only ever mean one thing
+ * ("please stop messaging me, thanks", "no more messages"). Single words like "stop" or "cancel"
+ * only count alone, since "we have to stop the bill" and "can I cancel my order?" are not opt-outs.
+ */
+const OPT_OUT_ANYWHERE: readonly RegExp[] = [
+  /\bunsubscribe\b/,
+  /\bstop (messaging|texting|sending|contacting|writing to|spamming) (me|us)\b/,
+  /\b(dont|don't|do not) (message|text|contact|write to|spam) (me|us)\b/,
+  /\bleave me alone\b/,
+  /\bremove me from\b/,
+  /\bno more (messages|texts)\b/,
+  /\bopt me out\b/,
+];
+
 /** Classifies a message as an opt-out, an opt-in, or neither. */
 export function consentSignal(text: string): ConsentSignal {
   const normalised = normaliseForConsent(text);
-  if (OPT_OUT_PHRASES.has(normalised)) return "opt_out";
-  if (OPT_IN_PHRASES.has(normalised)) return "opt_in";
+  const bare = normalised.replace(FILLER, " ").replace(/\s+/g, " ").trim();
+  if (OPT_OUT_PHRASES.has(normalised) || OPT_OUT_PHRASES.has(bare)) return "opt_out";
+  if (OPT_OUT_ANYWHERE.some((pattern) => pattern.test(normalised))) return "opt_out";
+  if (OPT_IN_PHRASES.has(normalised) || OPT_IN_PHRASES.has(bare)) return "opt_in";
   return null;
 }
 

@@ -17,6 +17,14 @@ describe("consentSignal", () => {
     { name: "revoke", text: "revoke" },
     { name: "stop with an emoji", text: "STOP \u{1F6D1}" },
     { name: "a quoted stop", text: "'stop'" },
+    { name: "a polite stop", text: "Stop please" },
+    { name: "please stop", text: "please STOP!" },
+    { name: "unsubscribe me", text: "unsubscribe me" },
+    { name: "an unsubscribe request in a sentence", text: "How do I unsubscribe from this?" },
+    { name: "stop messaging me in a sentence", text: "Please stop messaging me, thanks" },
+    { name: "do not text me again", text: "do not text me again" },
+    { name: "no more messages", text: "no more messages please" },
+    { name: "leave me alone", text: "just leave me alone" },
   ])("should read $name as an opt-out", ({ text }) => {
     expect(consentSignal(text)).toBe("opt_out");
   });
@@ -36,6 +44,8 @@ describe("consentSignal", () => {
     { name: "start inside a sentence", text: "start my order please" },
     { name: "an empty message", text: "" },
     { name: "punctuation only", text: "?!" },
+    { name: "stopping by the shop", text: "can I stop by the shop to pick it up?" },
+    { name: "a stop-motion question", text: "does the kettle stop boiling on its own?" },
   ])("should not read $name as a consent change", ({ text }) => {
     expect(consentSignal(text)).toBeNull();
   });
