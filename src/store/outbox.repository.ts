@@ -39,18 +39,30 @@ export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry)
   return Number(row.id);
 }
 
+/** Outbox states the sender still has to finish. */
+const OPEN_STATUSES = ["pending", "sending", "composing"] as const;
+
 /**
- * Rows the sender may work on: pending or interrupted (`sending` after a crash),
- * oldest first, with the `composing` ones (an LLM is still writing them). Rows
- * that are composing or whose `next_attempt_at` is in the future are included so
- * the sender keeps per-chat order (a later reply never overtakes an earlier one).
+ * The head of each chat's queue: per customer, the oldest row still to finish
+ * (pending, interrupted `sending`, or `composing` while an LLM writes it), the
+ * soonest due first. Only heads are returned, so a later reply never overtakes
+ * an earlier one, and many deferred chats (quiet hours, a paused number) do not
+ * crowd out fresh replies from the scan.
  */
 export async function openOutboxRows(db: Kysely<Database>, limit: number): Promise<OutboxRow[]> {
   return db
-    .selectFrom("outbox")
-    .selectAll()
-    .where("status", "in", ["pending", "sending", "composing"])
-    .orderBy("id")
+    .selectFrom("outbox as o")
+    .selectAll("o")
+    .where("o.status", "in", OPEN_STATUSES)
+    .where("o.id", "=", (eb) =>
+      eb
+        .selectFrom("outbox as head")
+        .select((h) => h.fn.min("head.id").as("first"))
+        .whereRef("head.customer_id", "=", "o.customer_id")
+        .where("head.status", "in", OPEN_STATUSES),
+    )
+    .orderBy("o.next_attempt_at")
+    .orderBy("o.id")
     .limit(limit)
     .execute();
 }

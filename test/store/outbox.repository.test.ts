@@ -14,9 +14,16 @@ describe("outbox repository", () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase();
-    await insertCustomer(t.db, {
-      id: "c1",
-      phone_index: "idx-c1",
+    for (const id of ["c1", "c2"]) await insertCustomer(t.db, customerRow(id));
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  function customerRow(id: string) {
+    return {
+      id,
+      phone_index: `idx-${id}`,
       phone_enc: "enc",
       lid_index: null,
       name_enc: null,
@@ -32,15 +39,12 @@ describe("outbox repository", () => {
       conversation_count: 0,
       created_at: 1,
       updated_at: 1,
-    });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+    };
+  }
 
-  async function queue(createdAt = 1_000): Promise<number> {
+  async function queue(createdAt = 1_000, customerId = "c1"): Promise<number> {
     const messageId = await insertMessage(t.db, {
-      customerId: "c1",
+      customerId,
       direction: "out",
       author: "bot",
       textEnc: "enc",
@@ -56,7 +60,7 @@ describe("outbox repository", () => {
     });
     return insertOutboxEntry(t.db, {
       messageId,
-      customerId: "c1",
+      customerId,
       kind: "reply",
       inReplyToAt: createdAt - 10,
       inReplyToGatewayId: "in-1",
@@ -85,22 +89,31 @@ describe("outbox repository", () => {
   });
 
   describe("openOutboxRows", () => {
-    it("should include pending and interrupted sending rows, exclude sent, failed and held ones, oldest first", async () => {
+    it("should give each chat's oldest unfinished row, skipping sent, failed and held ones", async () => {
       const ids = [await queue(), await queue(), await queue(), await queue(), await queue()];
-      const [pending, sending, sent, failed, held] = ids as [number, number, number, number, number];
-      await updateOutbox(t.db, sending, { status: "sending" });
+      const [sent, failed, held, sending, pending] = ids as [number, number, number, number, number];
       await updateOutbox(t.db, sent, { status: "sent", sent_at: 5 });
       await updateOutbox(t.db, failed, { status: "failed" });
       await updateOutbox(t.db, held, { status: "held" });
-
-      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([pending, sending]);
+      await updateOutbox(t.db, sending, { status: "sending" });
+      const other = await queue(1_000, "c2");
+      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([sending, other]);
+      await updateOutbox(t.db, sending, { status: "sent" });
+      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([pending, other]);
     });
 
-    it("should include rows not due yet so a later reply never overtakes an earlier one", async () => {
+    it("should give the head of a chat even when it is not due yet, so a later reply never overtakes it", async () => {
       const early = await queue();
-      const late = await queue();
+      await queue();
       await updateOutbox(t.db, early, { next_attempt_at: 999_999, attempts: 1 });
-      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([early, late]);
+      expect((await openOutboxRows(t.db, 10)).map((r) => r.id)).toEqual([early]);
+    });
+
+    it("should list due chats before deferred ones, so a backlog of deferred chats cannot crowd them out", async () => {
+      const deferred = await queue(1_000, "c1");
+      await updateOutbox(t.db, deferred, { next_attempt_at: 999_999 });
+      const fresh = await queue(2_000, "c2");
+      expect((await openOutboxRows(t.db, 1)).map((r) => r.id)).toEqual([fresh]);
     });
 
     it("should respect the limit", async () => {
