@@ -79,6 +79,8 @@ export class OutboxSender {
   readonly #lastSendByChat = new Map<string, number>();
   readonly #abort = new AbortController();
   readonly #loop: RepeatingPass;
+  /** Until when WhatsApp asked us to stop sending (epoch ms), once read from the store. */
+  #pausedUntil: number | null = null;
   #wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: OutboxSenderDeps) {
@@ -132,7 +134,9 @@ export class OutboxSender {
   async #pass(): Promise<void> {
     const { db, clock } = this.#deps;
     const now = clock.now();
-    const pausedUntil = Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
+    // Read once (it survives restarts in the store); this sender is its only writer.
+    this.#pausedUntil ??= Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
+    const pausedUntil = this.#pausedUntil;
     if (pausedUntil > now) return this.#wakeAt(pausedUntil);
     const rows = await openOutboxRows(db, SCAN_LIMIT);
     const chatsSeen = new Set<string>();
@@ -273,6 +277,7 @@ export class OutboxSender {
     if (error.code === "gateway_rate_limited") {
       const pause = error.longPause ? REACHOUT_PAUSE_MS : (error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
       await putSetting(db, PAUSED_UNTIL_KEY, String(now + pause), now);
+      this.#pausedUntil = now + pause;
       await updateOutbox(db, id, { next_attempt_at: now + pause, last_error: error.message.slice(0, 300) });
       alerts.raise(
         "number_paused",
