@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
-import { DEFAULT_PACING, type PacingConfig } from "./engine/pacing.js";
+import { DEFAULT_PACING, type PacingConfig } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 
 const optionalString = z

@@ -6,3 +6,5 @@
 
 export { buildApp } from "./app.js";
 export type { AppContext, PartHealth } from "./app-context.js";
+// shared with the `outcome` command, so the CLI and the API accept the same outcomes
+export { outcomeBodySchema, profileAfterOutcomeHook } from "./routes/experiment-routes.js";

@@ -6,7 +6,7 @@
 import { customerIdByPhone, normalisePhone } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import { maskPhone } from "../../log.js";
-import { outcomeBodySchema, profileAfterOutcomeHook } from "../../server/routes/experiment-routes.js";
+import { outcomeBodySchema, profileAfterOutcomeHook } from "../../server/index.js";
 import type { Command } from "../command.js";
 import { parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
 

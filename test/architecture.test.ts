@@ -1,0 +1,86 @@
+/**
+ * The layout of DESIGN.md, enforced: which folder may import which, and the
+ * pure math imports no I/O and reads no clock or global randomness.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../src");
+
+/** What each folder may import besides itself and the shared kernel at the root of src/. */
+const ALLOWED: Record<string, readonly string[]> = {
+  strategies: [],
+  store: [],
+  experiments: ["strategies", "store"],
+  engine: ["strategies", "experiments", "store"],
+  analytics: ["experiments", "store"],
+  sim: ["strategies", "experiments", "engine", "analytics", "store", "main"],
+  server: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
+  cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "main"],
+};
+/** Root modules every folder may use: configuration, errors, logging. */
+const KERNEL = new Set(["config", "errors", "log"]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1] as string);
+}
+
+/** The top-level folder (or root module) a relative import lands in, seen from `file`. */
+function targetOf(file: string, specifier: string): string | null {
+  if (!specifier.startsWith(".")) return null;
+  const target = relative(SRC, resolve(file, "..", specifier)).split(/[\\/]/);
+  return target.length === 1 ? (target[0] as string).replace(/\.js$/, "") : (target[0] as string);
+}
+
+describe("the layout of DESIGN.md", () => {
+  const files = sourceFiles(SRC);
+
+  it.each(Object.keys(ALLOWED))("%s imports only what it may", (folder) => {
+    const offending: string[] = [];
+    for (const file of files.filter((f) => relative(SRC, f).startsWith(`${folder}/`))) {
+      for (const specifier of importsOf(file)) {
+        const target = targetOf(file, specifier);
+        if (target === null || target === folder || KERNEL.has(target)) continue;
+        if (!ALLOWED[folder]?.includes(target)) offending.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it("other folders import a folder through its index.ts only", () => {
+    const offending: string[] = [];
+    for (const file of files) {
+      const own = relative(SRC, file).split(/[\\/]/)[0];
+      for (const specifier of importsOf(file)) {
+        const target = targetOf(file, specifier);
+        if (target === null || target === own || KERNEL.has(target) || !(target in ALLOWED)) continue;
+        const inside = relative(SRC, resolve(file, "..", specifier));
+        if (inside !== `${target}/index.js`) offending.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it("the bandit math is pure: no I/O modules, no clock, no global randomness", () => {
+    const offending: string[] = [];
+    for (const file of files.filter((f) => relative(SRC, f).startsWith("experiments/math/"))) {
+      const text = readFileSync(file, "utf8");
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith("./")) offending.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+      if (/Date\.now\(|new Date\(|Math\.random\(|console\./.test(text))
+        offending.push(`${relative(SRC, file)} uses I/O`);
+    }
+    expect(offending).toEqual([]);
+  });
+});
