@@ -94,6 +94,11 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
       return silent("own_echo", null, null);
     }
     const customer = await findOrCreateCustomer(deps, msg, now);
+    // The echo of our own send can arrive before the send's answer told us its id (WAHA without
+    // `source`): a bot message with the same text in this chat moments ago is that echo.
+    if (msg.origin !== "app" && (await isRecentBotText(deps, customer.id, msg.text, now))) {
+      return silent("own_echo", customer.id, customer.stage);
+    }
     await takeOver(deps, customer, msg, now);
     return silent("human_reply", customer.id, customer.stage);
   }
@@ -345,4 +350,18 @@ async function findOrCreateCustomer(deps: InboundHandlerDeps, msg: InboundMessag
   };
   await insertCustomer(db, created);
   return created;
+}
+
+/** How far back a bot message may be the subject of an echo whose id we do not know yet. */
+export const ECHO_WINDOW_MS = 2 * 60_000;
+
+async function isRecentBotText(deps: InboundHandlerDeps, customerId: string, text: string, now: number) {
+  const recent = await deps.db
+    .selectFrom("messages")
+    .select("text_enc")
+    .where("customer_id", "=", customerId)
+    .where("author", "=", "bot")
+    .where("created_at", ">=", now - ECHO_WINDOW_MS)
+    .execute();
+  return recent.some((m) => deps.cipher.decrypt(m.text_enc, MESSAGE_TEXT_AAD) === text);
 }

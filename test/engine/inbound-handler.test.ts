@@ -158,6 +158,28 @@ describe("the inbound handler", () => {
       expect(await handoffHistory(t.db, customerId)).toEqual([]);
     });
 
+    it("ignores an echo whose origin is unknown that arrives before the send's id is known, by its text", async () => {
+      const hello = await handle(message({ text: "Hi there" }));
+      const customerId = hello.customerId ?? "";
+      const [botLine] = (await transcript(t.db, t.cipher, customerId, 10)).filter((l) => l.author === "bot");
+      const echo = await handle(
+        message(
+          { fromMe: true, origin: "unknown", gatewayMessageId: "UNKNOWN-ID", text: botLine?.text ?? "" },
+          T0 + 2_000,
+        ),
+      );
+      expect(echo.silentBecause).toBe("own_echo");
+      expect(await handoffHistory(t.db, customerId)).toEqual([]);
+
+      const person = await handle(
+        message(
+          { fromMe: true, origin: "unknown", gatewayMessageId: "OTHER-ID", text: "Sari here, I'll help you" },
+          T0 + 3_000,
+        ),
+      );
+      expect(person.silentBecause).toBe("human_reply");
+    });
+
     it("starts a handoff for HANDOFF_HOURS when a person writes from the business phone, and the bot answers again after it", async () => {
       const hello = await handle(message({ text: "Hi there" }));
       const customerId = hello.customerId ?? "";
