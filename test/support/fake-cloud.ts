@@ -8,14 +8,8 @@
  * plus the GET verification handshake.
  * @module
  */
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { BackgroundWork, LoopbackServer, parseJson, readBody, sendJson } from "./loopback-server.js";
 import { loadContractExample, metaJson, postWebhook, signCloud, type WebhookDelivery } from "./webhook-signing.js";
 
 /** One request the fake received. */
@@ -80,12 +74,11 @@ export class FakeCloud {
   /** Wamids marked read. */
   readonly read: string[] = [];
   webhookUrl: string | undefined;
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #options: Required<Omit<FakeCloudOptions, "webhookUrl">>;
   readonly #failures: ScriptedFailure[] = [];
   readonly #lastInbound = new Map<string, number>();
-  readonly #pending = new Set<Promise<unknown>>();
-  #port = 0;
+  readonly #background = new BackgroundWork();
   #counter = 0;
   #tokenValid = true;
 
@@ -101,9 +94,7 @@ export class FakeCloud {
       now: options.now ?? Date.now,
     };
     this.webhookUrl = options.webhookUrl;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => res.destroy());
-    });
+    this.#server = new LoopbackServer((req, res) => this.#handle(req, res));
   }
 
   /** Starts a fake on a free loopback port. */
@@ -115,7 +106,7 @@ export class FakeCloud {
 
   /** The Graph base URL with version, for `CLOUD_API_URL`. */
   get apiUrl(): string {
-    return `http://127.0.0.1:${this.#port}/${this.#options.apiVersion}`;
+    return `http://127.0.0.1:${this.#server.port}/${this.#options.apiVersion}`;
   }
 
   /** The next `n` text sends answer `status` with `body` (default a Graph 500, code 131000). */
@@ -148,23 +139,12 @@ export class FakeCloud {
 
   /** Stops listening and drops open connections. */
   async down(): Promise<void> {
-    if (!this.#server.listening) return;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await this.#server.down();
   }
 
   /** Listens again, on the same port once one was assigned. */
   async up(): Promise<void> {
-    if (this.#server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once("error", reject);
-      this.#server.listen(this.#port, "127.0.0.1", () => {
-        this.#server.off("error", reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    await this.#server.up();
   }
 
   /** Waits for background notifications, then stops. */
@@ -175,7 +155,7 @@ export class FakeCloud {
 
   /** Waits until every background notification has been answered. */
   async settle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#background.settle();
   }
 
   /** Meta's GET handshake against the webhook URL, with our verify token unless `token` overrides it. */
@@ -353,34 +333,12 @@ export class FakeCloud {
       const work = (async () => {
         for (const status of ["sent", "delivered", "read"] as const) await this.postStatus([wamid], status);
       })();
-      const tracked = work.catch(() => undefined).finally(() => this.#pending.delete(tracked));
-      this.#pending.add(tracked);
+      this.#background.run(work);
     }
     return true;
   }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): Answered {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=UTF-8",
-    "content-length": Buffer.byteLength(payload),
-  });
-  res.end(payload);
-  return true;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  if (raw === "") return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
+  return sendJson(res, status, body, "application/json; charset=UTF-8");
 }

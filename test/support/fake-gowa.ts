@@ -7,14 +7,8 @@
  * contract's examples, signed and serialised the way GOWA does.
  * @module
  */
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { BackgroundWork, LoopbackServer, parseJson, readBody, sendJson } from "./loopback-server.js";
 import { goJsonMarshal, loadContractExample, postWebhook, signGowa, type WebhookDelivery } from "./webhook-signing.js";
 
 /** One request the fake received. */
@@ -73,12 +67,11 @@ export class FakeGowa {
   /** Every successful text send, oldest first. */
   readonly sent: GowaSent[] = [];
   webhookUrl: string | undefined;
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #options: Required<Omit<FakeGowaOptions, "basicAuth" | "webhookUrl">> & { basicAuth?: string };
   readonly #failures: ScriptedFailure[] = [];
   readonly #notOnWhatsApp = new Set<string>();
-  readonly #pending = new Set<Promise<unknown>>();
-  #port = 0;
+  readonly #background = new BackgroundWork();
   #connected = true;
   #loggedIn = true;
   #counter = 0;
@@ -93,9 +86,7 @@ export class FakeGowa {
       ...(options.basicAuth === undefined ? {} : { basicAuth: options.basicAuth }),
     };
     this.webhookUrl = options.webhookUrl;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => res.destroy());
-    });
+    this.#server = new LoopbackServer((req, res) => this.#handle(req, res));
   }
 
   /** Starts a fake on a free loopback port. */
@@ -107,7 +98,7 @@ export class FakeGowa {
 
   /** The base URL, e.g. `http://127.0.0.1:41234`. */
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#server.port}`;
   }
 
   /** The next `n` requests to `path` (default the send route) answer `status` with `body`. */
@@ -138,23 +129,12 @@ export class FakeGowa {
 
   /** Stops listening and drops open connections (the gateway is down). */
   async down(): Promise<void> {
-    if (!this.#server.listening) return;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await this.#server.down();
   }
 
   /** Listens again, on the same port once one was assigned. */
   async up(): Promise<void> {
-    if (this.#server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once("error", reject);
-      this.#server.listen(this.#port, "127.0.0.1", () => {
-        this.#server.off("error", reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    await this.#server.up();
   }
 
   /** Waits for webhooks posted in the background (`autoAcks`), then stops. */
@@ -165,7 +145,7 @@ export class FakeGowa {
 
   /** Waits until every background webhook has been answered. */
   async settle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#background.settle();
   }
 
   /**
@@ -311,7 +291,7 @@ export class FakeGowa {
     this.sent.push({ messageId, phone: phone.jid, message: input["message"], replyMessageId: reply, deviceId });
     const status = `Message sent to ${phone.jid} (server timestamp: ${goTime(this.#options.now())})`;
     success(res, status, { message_id: messageId, status });
-    if (this.#options.autoAcks && this.webhookUrl !== undefined) this.#background(this.#acks(messageId, phone.jid));
+    if (this.#options.autoAcks && this.webhookUrl !== undefined) this.#background.run(this.#acks(messageId, phone.jid));
     return true;
   }
 
@@ -348,11 +328,6 @@ export class FakeGowa {
   async #acks(messageId: string, chat: string): Promise<void> {
     await this.postAck([messageId], "delivered", chat);
     await this.postAck([messageId], "read", chat);
-  }
-
-  #background(work: Promise<unknown>): void {
-    const tracked = work.catch(() => undefined).finally(() => this.#pending.delete(tracked));
-    this.#pending.add(tracked);
   }
 
   #authorized(header: string | undefined): boolean {
@@ -405,31 +380,13 @@ function success(res: ServerResponse, message: string, results: unknown): Answer
 }
 
 function json(res: ServerResponse, status: number, body: unknown): Answered {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-  res.end(payload);
-  return true;
+  return sendJson(res, status, body, "application/json");
 }
 
 function text(res: ServerResponse, status: number, body: string): Answered {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
   return true;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  if (raw === "") return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /** RFC 3339 in UTC without fractional seconds, as Go's `time.RFC3339` writes it. */

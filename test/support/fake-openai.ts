@@ -3,8 +3,8 @@
  * the bearer key, the model and the body like the real API, answers in its
  * format, and can be scripted to fail, stall or answer badly.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer, readBody, sendJson } from "./loopback-server.js";
 
 /** A request the fake received. */
 export interface FakeOpenAiRequest {
@@ -28,30 +28,26 @@ export class FakeOpenAi {
   readonly requests: FakeOpenAiRequest[] = [];
   #script: FakeOpenAiBehaviour[] = [];
   #fallback: FakeOpenAiBehaviour = { kind: "content", content: '{"reply":"Hello from the model."}' };
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #apiKey: string;
   readonly #model: string;
 
-  private constructor(server: Server, apiKey: string, model: string) {
-    this.#server = server;
+  private constructor(apiKey: string, model: string) {
+    this.#server = new LoopbackServer((req, res) => this.handle(req, res));
     this.#apiKey = apiKey;
     this.#model = model;
   }
 
   /** Starts on 127.0.0.1 on a free port. */
   static async start({ apiKey = "sk-test", model = "test-model" } = {}): Promise<FakeOpenAi> {
-    let fake: FakeOpenAi | undefined;
-    const server = createServer((req, res) => {
-      void fake?.handle(req, res);
-    });
-    fake = new FakeOpenAi(server, apiKey, model);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const fake = new FakeOpenAi(apiKey, model);
+    await fake.#server.up();
     return fake;
   }
 
   /** The base URL to give the client (`…/v1`). */
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1`;
+    return `http://127.0.0.1:${this.#server.port}/v1`;
   }
 
   /** Answers every request from now on with this behaviour (after any scripted ones). */
@@ -65,17 +61,15 @@ export class FakeOpenAi {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server.down();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = await readBody(req);
     const path = req.url ?? "";
     let body: FakeOpenAiRequest["body"];
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as FakeOpenAiRequest["body"];
+      body = JSON.parse(raw) as FakeOpenAiRequest["body"];
     } catch {
       return send(res, 400, {
         error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error" },
@@ -120,6 +114,5 @@ export class FakeOpenAi {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body, "application/json");
 }

@@ -7,14 +7,8 @@
  * examples with WAHA's headers and HMAC-SHA512 signature.
  * @module
  */
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { BackgroundWork, LoopbackServer, parseJson, readBody, sendJson } from "./loopback-server.js";
 import { loadContractExample, postWebhook, type WebhookDelivery, wahaWebhookHeaders } from "./webhook-signing.js";
 
 /** One request the fake received. */
@@ -73,12 +67,11 @@ export class FakeWaha {
   readonly requests: WahaRequest[] = [];
   readonly sent: WahaSent[] = [];
   webhookUrl: string | undefined;
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #options: FakeWahaOptions & { session: string; me: string; now: () => number };
   readonly #failures: ScriptedFailure[] = [];
-  readonly #pending = new Set<Promise<unknown>>();
+  readonly #background = new BackgroundWork();
   #status: WahaStatus = "WORKING";
-  #port = 0;
   #counter = 0;
 
   private constructor(options: FakeWahaOptions) {
@@ -89,9 +82,7 @@ export class FakeWaha {
       now: options.now ?? Date.now,
     };
     this.webhookUrl = options.webhookUrl;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => res.destroy());
-    });
+    this.#server = new LoopbackServer((req, res) => this.#handle(req, res));
   }
 
   /** Starts a fake on a free loopback port. */
@@ -103,7 +94,7 @@ export class FakeWaha {
 
   /** The base URL, e.g. `http://127.0.0.1:41234`. */
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#server.port}`;
   }
 
   /** The next `n` requests to `path` (default `sendText`) answer `status` with `body` (default WAHA's 500 dump). */
@@ -133,23 +124,12 @@ export class FakeWaha {
 
   /** Stops listening and drops open connections. */
   async down(): Promise<void> {
-    if (!this.#server.listening) return;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await this.#server.down();
   }
 
   /** Listens again, on the same port once one was assigned. */
   async up(): Promise<void> {
-    if (this.#server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once("error", reject);
-      this.#server.listen(this.#port, "127.0.0.1", () => {
-        this.#server.off("error", reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    await this.#server.up();
   }
 
   /** Waits for background webhooks, then stops. */
@@ -160,7 +140,7 @@ export class FakeWaha {
 
   /** Waits until every background webhook has been answered. */
   async settle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#background.settle();
   }
 
   /**
@@ -345,7 +325,7 @@ export class FakeWaha {
       ack: 1,
       ackName: "SERVER",
     });
-    if (this.#options.autoWebhooks && this.webhookUrl !== undefined) this.#background(this.#echo(id, chatId, text));
+    if (this.#options.autoWebhooks && this.webhookUrl !== undefined) this.#background.run(this.#echo(id, chatId, text));
     return true;
   }
 
@@ -378,11 +358,6 @@ export class FakeWaha {
     await this.postAck([id], "DEVICE");
     await this.postAck([id], "READ");
   }
-
-  #background(work: Promise<unknown>): void {
-    const tracked = work.catch(() => undefined).finally(() => this.#pending.delete(tracked));
-    this.#pending.add(tracked);
-  }
 }
 
 /** WAHA's 500 body: the exception and the request (never read by adapters: it echoes the text). */
@@ -407,26 +382,5 @@ function notFound(res: ServerResponse, method: string | undefined, path: string)
 }
 
 function json(res: ServerResponse, status: number, body: unknown): Answered {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-  });
-  res.end(payload);
-  return true;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  if (raw === "") return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
+  return sendJson(res, status, body, "application/json; charset=utf-8");
 }
