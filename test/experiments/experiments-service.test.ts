@@ -8,7 +8,7 @@ import {
 } from "../../src/experiments/index.js";
 import { silentLogger } from "../../src/log.js";
 import { findCustomerById, insertCustomer, latestPolicyVersion } from "../../src/store/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
 import { fakePlaybooks, seedArms, seedAssignments, seedPolicy, T0 } from "./experiment-fixtures.js";
 
 describe("the experiments service", () => {
@@ -71,25 +71,19 @@ describe("the experiments service", () => {
 
   describe("recordOutcome", () => {
     beforeEach(async () => {
-      await insertCustomer(t.db, {
-        id: "cust-1",
-        phone_index: "idx-1",
-        phone_enc: "enc",
-        lid_index: null,
-        name_enc: null,
-        stage: "closing",
-        journey: 1,
-        stage_entered_at: T0,
-        profile_enc: "enc",
-        opted_out: 0,
-        handoff_until: null,
-        first_contact_at: T0,
-        last_inbound_at: T0,
-        last_interaction_at: T0,
-        conversation_count: 1,
-        created_at: T0,
-        updated_at: T0,
-      });
+      await insertCustomer(
+        t.db,
+        placeholderCustomerRow("cust-1", {
+          stage: "closing",
+          stage_entered_at: T0,
+          first_contact_at: T0,
+          last_inbound_at: T0,
+          last_interaction_at: T0,
+          conversation_count: 1,
+          created_at: T0,
+          updated_at: T0,
+        }),
+      );
       const policyId = await seedPolicy(t.db, "closing", { "reserve-now@1": 1 });
       await seedAssignments(t.db, [{ arm: "reserve-now@1", stage: "closing", policyId, customerId: "cust-1", at: T0 }]);
     });

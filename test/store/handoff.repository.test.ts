@@ -1,32 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { insertCustomer } from "../../src/store/customer.repository.js";
 import { endHandoffs, handoffHistory, insertHandoff } from "../../src/store/handoff.repository.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
 
 describe("handoff repository", () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase();
     for (const id of ["c1", "c2"]) {
-      await insertCustomer(t.db, {
-        id,
-        phone_index: `idx-${id}`,
-        phone_enc: "enc",
-        lid_index: null,
-        name_enc: null,
-        stage: "first_contact",
-        journey: 1,
-        stage_entered_at: 1,
-        profile_enc: "enc",
-        opted_out: 0,
-        handoff_until: null,
-        first_contact_at: 1,
-        last_inbound_at: null,
-        last_interaction_at: 1,
-        conversation_count: 0,
-        created_at: 1,
-        updated_at: 1,
-      });
+      await insertCustomer(t.db, placeholderCustomerRow(id));
     }
   });
   afterEach(async () => {

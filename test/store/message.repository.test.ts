@@ -10,7 +10,7 @@ import {
   setMessageStatus,
   transcript,
 } from "../../src/store/message.repository.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
 
 describe("message repository", () => {
   let t: TestDatabase;
@@ -24,25 +24,7 @@ describe("message repository", () => {
   });
 
   async function seedCustomer(id: string): Promise<void> {
-    await insertCustomer(t.db, {
-      id,
-      phone_index: `idx-${id}`,
-      phone_enc: "enc",
-      lid_index: null,
-      name_enc: null,
-      stage: "first_contact",
-      journey: 1,
-      stage_entered_at: 1,
-      profile_enc: "enc",
-      opted_out: 0,
-      handoff_until: null,
-      first_contact_at: 1,
-      last_inbound_at: null,
-      last_interaction_at: 1,
-      conversation_count: 0,
-      created_at: 1,
-      updated_at: 1,
-    });
+    await insertCustomer(t.db, placeholderCustomerRow(id));
   }
 
   function message(text: string, over: Partial<NewMessage> = {}): NewMessage {

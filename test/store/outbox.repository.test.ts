@@ -8,39 +8,17 @@ import {
   outboxRowsByIds,
   updateOutbox,
 } from "../../src/store/outbox.repository.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
 
 describe("outbox repository", () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase();
-    for (const id of ["c1", "c2"]) await insertCustomer(t.db, customerRow(id));
+    for (const id of ["c1", "c2"]) await insertCustomer(t.db, placeholderCustomerRow(id));
   });
   afterEach(async () => {
     await t.close();
   });
-
-  function customerRow(id: string) {
-    return {
-      id,
-      phone_index: `idx-${id}`,
-      phone_enc: "enc",
-      lid_index: null,
-      name_enc: null,
-      stage: "first_contact",
-      journey: 1,
-      stage_entered_at: 1,
-      profile_enc: "enc",
-      opted_out: 0,
-      handoff_until: null,
-      first_contact_at: 1,
-      last_inbound_at: null,
-      last_interaction_at: 1,
-      conversation_count: 0,
-      created_at: 1,
-      updated_at: 1,
-    };
-  }
 
   async function queue(createdAt = 1_000, customerId = "c1"): Promise<number> {
     const messageId = await insertMessage(t.db, {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import type { Database } from "../../src/store/database.js";
+import type { Database, NewCustomerRow } from "../../src/store/database.js";
 import { createFieldCipher, type FieldCipher } from "../../src/store/field-cipher.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
 import { openSqliteDatabase, SQLITE_FILE_NAME } from "../../src/store/sqlite-database.js";
@@ -53,4 +53,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     throw error;
   }
   return { db, cipher: createFieldCipher({ primary: TEST_DATA_KEY }), dir, file, close };
+}
+
+/**
+ * A customer row for tests that need one to exist (foreign keys) but not its
+ * contents: placeholder ciphertext, stage first_contact, times 1.
+ */
+export function placeholderCustomerRow(id: string, over: Partial<NewCustomerRow> = {}): NewCustomerRow {
+  return {
+    id,
+    phone_index: `idx-${id}`,
+    phone_enc: "enc",
+    lid_index: null,
+    name_enc: null,
+    stage: "first_contact",
+    journey: 1,
+    stage_entered_at: 1,
+    profile_enc: "enc",
+    opted_out: 0,
+    handoff_until: null,
+    first_contact_at: 1,
+    last_inbound_at: null,
+    last_interaction_at: 1,
+    conversation_count: 0,
+    created_at: 1,
+    updated_at: 1,
+    ...over,
+  };
 }
