@@ -9,8 +9,13 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** `../shared/contracts` beside the repository (CI checks `shared/` out next to the clone). */
-export const CONTRACTS_DIR = fileURLToPath(new URL("../../../shared/contracts/", import.meta.url));
+/**
+ * The gateway contracts: `CLOSER_CONTRACTS_DIR` when set, else `../shared/contracts` beside the
+ * repository (CI checks `shared/` out next to the clone).
+ */
+export const CONTRACTS_DIR = process.env["CLOSER_CONTRACTS_DIR"]
+  ? `${process.env["CLOSER_CONTRACTS_DIR"].replace(/\/$/, "")}/`
+  : fileURLToPath(new URL("../../../shared/contracts/", import.meta.url));
 
 /** A contract folder. */
 export type ContractVendor = "gowa" | "waha" | "whatsapp-cloud";
