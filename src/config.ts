@@ -112,8 +112,17 @@ export const configSchema = z.object({
   WEIGHTS_CRON: cronExpression.default("0 * * * *"),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */
   RESOLVE_CRON: cronExpression.default("*/5 * * * *"),
-  /** Cron expression of the weekly reflection (default Monday 03:00). */
-  REFLECTION_CRON: cronExpression.default("0 3 * * 1"),
+  /**
+   * The shop's IANA time zone (`Europe/Madrid`, `America/New_York`): scheduled jobs run on its clock, and
+   * "today" for daily budgets and weekly reports is its day. Default UTC.
+   */
+  SHOP_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isKnownTimeZone, "an IANA time zone like 'Europe/Madrid' or 'UTC'"),
+  /** Cron expression of the weekly reflection, in the shop's time zone (default Monday 03:00). */
+  REFLECT_CRON: cronExpression.default("0 3 * * 1"),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 });
@@ -181,6 +190,15 @@ export function parseDotEnv(text: string): Record<string, string> {
     out[match[1] as string] = value;
   }
   return out;
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function redactIfSecret(name: string, value: string | undefined): string | undefined {

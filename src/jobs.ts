@@ -25,23 +25,32 @@ export interface JobDeps {
 /** Starts the scheduled jobs. */
 export function startJobs(config: Config, deps: JobDeps): JobScheduler {
   const { experiments, clock, logger } = deps;
+  const options = { timezone: config.SHOP_TIMEZONE };
   const tasks = [
-    schedule(config.RESOLVE_CRON, async function resolveWindows() {
-      try {
-        const result = await experiments.expireWindows(clock.now());
-        if (result.expired > 0) logger.info(result, "conversion windows resolved");
-      } catch (error) {
-        logger.error({ err: error }, "window resolution failed");
-      }
-    }),
-    schedule(config.WEIGHTS_CRON, async function recomputeWeights() {
-      try {
-        const statuses = await experiments.updateWeights(clock.now(), "schedule");
-        logger.info({ stages: statuses }, "weights recomputed");
-      } catch (error) {
-        logger.error({ err: error }, "weight recomputation failed");
-      }
-    }),
+    schedule(
+      config.RESOLVE_CRON,
+      async function resolveWindows() {
+        try {
+          const result = await experiments.expireWindows(clock.now());
+          if (result.expired > 0) logger.info(result, "conversion windows resolved");
+        } catch (error) {
+          logger.error({ err: error }, "window resolution failed");
+        }
+      },
+      options,
+    ),
+    schedule(
+      config.WEIGHTS_CRON,
+      async function recomputeWeights() {
+        try {
+          const statuses = await experiments.updateWeights(clock.now(), "schedule");
+          logger.info({ stages: statuses }, "weights recomputed");
+        } catch (error) {
+          logger.error({ err: error }, "weight recomputation failed");
+        }
+      },
+      options,
+    ),
   ];
   return {
     stop() {

@@ -38,6 +38,12 @@ describe("the pacing configuration", () => {
     });
   });
 
+  it("takes the shop's time zone, and names the variable when the zone is unknown", () => {
+    expect(loadConfig({ SHOP_TIMEZONE: "Europe/Madrid" }).SHOP_TIMEZONE).toBe("Europe/Madrid");
+    expect(loadConfig({}).SHOP_TIMEZONE).toBe("UTC");
+    expect(() => loadConfig({ SHOP_TIMEZONE: "Mars/Olympus" })).toThrow(/SHOP_TIMEZONE: an IANA time zone/);
+  });
+
   it("turns quiet hours off with 'off'", () => {
     expect(pacingFromConfig(loadConfig({ CLOSER_QUIET_HOURS: "off" })).quietHours).toEqual({ start: 0, end: 0 });
   });

@@ -43,7 +43,7 @@ describe("the experiments API", () => {
       CLOSER_RANDOM_SEED: "3",
       WEIGHTS_CRON: NEVER_CRON,
       RESOLVE_CRON: NEVER_CRON,
-      REFLECTION_CRON: NEVER_CRON,
+      REFLECT_CRON: NEVER_CRON,
       LOG_LEVEL: "silent",
     });
     closer = await startCloser(config, silentLogger(), { clock });

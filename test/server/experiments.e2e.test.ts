@@ -126,7 +126,7 @@ describe("experiments, end to end", () => {
       CLOSER_RANDOM_SEED: "11",
       WEIGHTS_CRON: NEVER_CRON,
       RESOLVE_CRON: NEVER_CRON,
-      REFLECTION_CRON: NEVER_CRON,
+      REFLECT_CRON: NEVER_CRON,
       LOG_LEVEL: "silent",
     });
     closer = await startCloser(config, silentLogger(), { clock });
