@@ -109,10 +109,12 @@ export class LlmComposer {
           schema: replyAnswerSchema,
           schemaName: "reply",
           timeoutMs: this.#deps.timeoutMs,
+          purpose: "reply",
         });
         const problems = playbooks.checkReply(key, answer.reply, profile.lastProductId, now);
         if (problems.length === 0) text = answer.reply;
         else {
+          metrics.countLlmFallback("guardrail");
           // The problems quote the reply, so they stay at debug; warn says only how many.
           logger.debug({ outboxId: row.id, variant: key, problems }, "LLM reply problems");
           logger.warn(

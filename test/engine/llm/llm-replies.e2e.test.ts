@@ -83,7 +83,8 @@ describe("replies written by an OpenAI-compatible LLM", () => {
     llm.always({ kind: "error", status: 500 });
     const failing = await say("Hello");
     expect(failing.replies).toHaveLength(1);
-    expect(llm.requests.length).toBe(3);
+    // Retried (with backoff, while the 400 ms deadline leaves room), then the template.
+    expect(llm.requests.length).toBeGreaterThanOrEqual(2);
 
     llm.always({ kind: "stall", ms: 2_000, content: '{"reply":"too late"}' });
     const slow = await say("Hello");
