@@ -11,6 +11,9 @@ export { parseAnswer, parseAnswerDetailed, stripReasoning } from "./answer-parse
 // the port
 export type { LlmCallGuard, LlmCallReport, LlmPermit } from "./llm-call-guard.js";
 export { OPEN_GUARD } from "./llm-call-guard.js";
+// `closer llm check`
+export type { LlmCheckOptions, LlmCheckResult } from "./llm-check.js";
+export { checkLlm } from "./llm-check.js";
 export type { LlmClient, LlmFailureReason, LlmMessage, LlmPurpose, LlmRequest } from "./llm-client.js";
 export { LlmError } from "./llm-client.js";
 // the guard

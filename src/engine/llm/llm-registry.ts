@@ -8,6 +8,7 @@ import type { Logger } from "../../log.js";
 import type { LlmCallGuard } from "./llm-call-guard.js";
 import type { LlmClient } from "./llm-client.js";
 import { createOpenAiLlmClient } from "./openai-llm-client.js";
+import type { StructuredOutputModes } from "./structured-output.js";
 
 /** The configuration the registry reads (the `LLM_*` variables of src/config.ts). */
 export interface LlmSettings {
@@ -26,6 +27,8 @@ export interface LlmClientOptions {
   guard?: LlmCallGuard;
   /** Hears the structured-output mode in use, once, at info. */
   logger?: Logger;
+  /** Where the learned structured-output mode is kept (default: process-wide). */
+  modes?: StructuredOutputModes;
 }
 
 /**
@@ -63,5 +66,6 @@ export function createLlmClient(
     extraBody: settings.LLM_EXTRA_BODY ?? {},
     ...(options.guard === undefined ? {} : { guard: options.guard }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.modes === undefined ? {} : { modes: options.modes }),
   });
 }
