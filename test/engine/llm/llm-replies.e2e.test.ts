@@ -97,6 +97,30 @@ describe("replies written by an OpenAI-compatible LLM", () => {
     expect(closer.engine.metrics.llmReplies).toBe(0);
   });
 
+  it("sends the reply of a model that thinks first (MiniMax-M2, DeepSeek-R1), without its reasoning", async () => {
+    llm.always({
+      kind: "content",
+      content: '<think>The customer greets us. Keep it warm.</think>\n\n{"reply":"Hi Ana! How can I help you today?"}',
+    });
+    const answer = await say("Hi!");
+    expect(answer.replies[0]?.text).toBe("Hi Ana! How can I help you today?");
+    expect(closer.engine.metrics.llmReplies).toBe(1);
+    const rows = await closer.db.selectFrom("llm_usage").selectAll().execute();
+    expect(rows).toMatchObject([{ purpose: "reply", outcome: "ok", tokens_in: 100, tokens_out: 20 }]);
+  });
+
+  it("counts the reason of each fallback in /metrics", async () => {
+    llm.always({ kind: "content", content: '{"text":"wrong shape"}' });
+    await say("Hello");
+    llm.always({ kind: "content", content: '{"reply":"The Dutch oven is only $49 today!"}' });
+    await say("How much is the dutch oven?");
+    const metrics = await closer.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toContain('closer_llm_fallback_reasons_total{reason="schema_mismatch"} 1');
+    expect(metrics.body).toContain('closer_llm_fallback_reasons_total{reason="guardrail"} 1');
+    expect(metrics.body).toContain('closer_llm_calls_total{outcome="ok"} 1');
+    expect(metrics.body).toContain('closer_llm_calls_total{outcome="failed"} 1');
+  });
+
   it("recovers from a passing server error through retries", async () => {
     llm.script({ kind: "error", status: 503 });
     llm.always({ kind: "content", content: '{"reply":"Hello! How can I help you today?"}' });
