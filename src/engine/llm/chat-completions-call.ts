@@ -12,7 +12,6 @@ import { retryAfterMs } from "./retry-policy.js";
 
 /** The subset of a chat completion we read; vendor fields stop here. */
 const completionSchema = z.object({
-  model: z.string().optional(),
   choices: z
     .array(
       z.object({
@@ -43,8 +42,6 @@ export type ChatAttempt =
       reasoningField: boolean;
       tokensIn: number;
       tokensOut: number;
-      /** The model the server says answered (may differ from the one asked for). */
-      model: string | null;
     }
   | { kind: "http_error"; status: number; body: string; retryAfterMs: number | null }
   | { kind: "timeout" }
@@ -122,7 +119,7 @@ function readCompletion(text: string): ChatAttempt {
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: "answer", content: null, reasoningField: false, tokensIn: 0, tokensOut: 0, model: null };
+    return { kind: "answer", content: null, reasoningField: false, tokensIn: 0, tokensOut: 0 };
   }
   const parsed = completionSchema.safeParse(json);
   const completion = parsed.success ? parsed.data : {};
@@ -133,7 +130,6 @@ function readCompletion(text: string): ChatAttempt {
     reasoningField: hasReasoning(message?.reasoning_content ?? message?.reasoning ?? message?.reasoning_details),
     tokensIn: completion.usage?.prompt_tokens ?? 0,
     tokensOut: completion.usage?.completion_tokens ?? 0,
-    model: completion.model ?? null,
   };
 }
 
