@@ -122,7 +122,7 @@ export const configSchema = z.object({
   LLM_PRICE_PER_MTOK_OUT: z.coerce.number().min(0).default(0),
   /** US dollars the LLM may cost per shop day; then templates until midnight (SHOP_TIMEZONE). Unset = no budget. */
   LLM_DAILY_BUDGET_USD: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
-  /** Failed LLM calls in a row that open the circuit breaker (templates for a cool-down, and an alert). */
+  /** LLM calls in a row the endpoint failed (not answers of the wrong shape) that open the circuit breaker. */
   LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   /** How long an open LLM circuit breaker sends templates before one trial call, ms. */
   LLM_BREAKER_COOLDOWN_MS: milliseconds.default(60_000),

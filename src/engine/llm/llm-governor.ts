@@ -43,6 +43,12 @@ export interface LlmGovernorConfig {
   breakerCooldownMs: number;
 }
 
+/**
+ * Failures of the answer, not of the endpoint: the endpoint answered, so they neither open the breaker
+ * (a reflection schema a model keeps missing must not silence replies) nor count as its failures.
+ */
+const ANSWER_FAILURES: ReadonlySet<string> = new Set(["empty_answer", "not_json", "schema_mismatch"]);
+
 /** Purposes with an offline path (templates, keyword signals): a failure there is a fallback. */
 const PURPOSES_WITH_FALLBACK: ReadonlySet<LlmPurpose> = new Set(["reply", "analysis"]);
 
@@ -114,7 +120,8 @@ export class LlmGovernor implements LlmCallGuard {
     metrics.llmRetries += report.retries;
     if (report.outcome === "ok") metrics.llmCallsOk++;
     else metrics.llmCallsFailed++;
-    if (this.#breaker.record(report.outcome === "ok", clock.now())) {
+    const endpointOk = report.outcome === "ok" || ANSWER_FAILURES.has(report.reason ?? "");
+    if (this.#breaker.record(endpointOk, clock.now())) {
       metrics.llmBreakerOpens++;
       if (!this.#breakerAlerted) {
         this.#breakerAlerted = true;
@@ -124,7 +131,7 @@ export class LlmGovernor implements LlmCallGuard {
           cooldownMs: breakerCooldownMs,
         });
       }
-    } else if (report.outcome === "ok") this.#breakerAlerted = false;
+    } else if (endpointOk) this.#breakerAlerted = false;
     this.#finish(report);
     const budget = this.#config.dailyBudgetUsd;
     if (budget !== undefined && this.#spentToday >= budget) this.#budgetReached();

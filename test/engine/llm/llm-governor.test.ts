@@ -100,6 +100,17 @@ describe("the LLM governor", () => {
     expect(rows.filter((r) => r.outcome === "skipped_breaker")).toHaveLength(2);
   });
 
+  it("does not open the breaker for answers of the wrong shape: the endpoint is answering", async () => {
+    const g = governor();
+    for (let i = 0; i < 5; i++) await call(g, failed({ purpose: "reflection", reason: "schema_mismatch" }));
+    await call(g, failed());
+    await call(g, failed({ reason: "not_json" }));
+    await call(g, failed());
+    await call(g, report());
+    expect(alerts).toEqual([]);
+    expect(metrics.llmCallsFailed).toBe(8);
+  });
+
   it("lets one trial call through after the cool-down; a success closes the breaker", async () => {
     const g = governor();
     for (let i = 0; i < 3; i++) await call(g, failed());
