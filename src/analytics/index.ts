@@ -41,16 +41,33 @@ export {
 // off-policy evaluation
 export type { PolicySpec, PolicyWeights, StagePolicyEvaluation } from "./policy-evaluation.js";
 export { evaluateStagePolicy, policyWeightsSchema, WEIGHTS_SUM_TOLERANCE } from "./policy-evaluation.js";
+// delivery and the weekly job's work
+export type { ReportDeliveryOptions, ReportDeliveryResult } from "./report-delivery.js";
+export {
+  deliverWeeklyReport,
+  REPORT_WEBHOOK_ATTEMPTS,
+  REPORT_WEBHOOK_FIRST_RETRY_MS,
+  reportBaseName,
+} from "./report-delivery.js";
 export { NO_DATA, NOT_TRACKED } from "./report-format.js";
 export type { NarrativeLlm } from "./report-narrative.js";
 export { numbersNotIn, writeNarrative } from "./report-narrative.js";
-export type { ReportPeriod } from "./report-period.js";
-export { lastFullWeek, parseReportTime, parseSince, reportPeriod } from "./report-period.js";
+export type { ReportPeriod, ReportSpanRequest } from "./report-period.js";
+export {
+  DEFAULT_SINCE,
+  lastFullWeek,
+  parseReportTime,
+  parseSince,
+  reportPeriod,
+  resolveReportSpan,
+} from "./report-period.js";
 export { SERVICE_TARGETS } from "./service-section.js";
 export type { WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
 export { buildWeeklyReport } from "./weekly-report.js";
 export type { WeeklyReportHtmlOptions } from "./weekly-report-html.js";
 export { renderWeeklyReportHtml, WEEKLY_REPORT_CSS } from "./weekly-report-html.js";
+export type { WeeklyReportRun } from "./weekly-report-job.js";
+export { runWeeklyReport } from "./weekly-report-job.js";
 export { renderWeeklyReportMarkdown } from "./weekly-report-markdown.js";
 // the weekly sales report: its schema, builder, renderers, charts and period
 export type {

@@ -59,6 +59,35 @@ export function parseReportTime(text: string, timeZone: string): number {
   return at;
 }
 
+/** How a caller names a report's span: a look-back, or a start and an end. */
+export interface ReportSpanRequest {
+  /** A look-back ending now (`7d`, `36h`, `2w`); the default when neither from nor to is given. */
+  since?: string | undefined;
+  /** A date (midnight in the shop's zone) or a date-time with offset. */
+  from?: string | undefined;
+  /** Same; default now. */
+  to?: string | undefined;
+}
+
+/** The look-back used when a caller names no span. */
+export const DEFAULT_SINCE = "7d";
+
+/**
+ * Turns `--since` or `--from/--to` (or the same query parameters) into a span ending by `now`.
+ * @throws CloserError `bad_request` for a bad value, for `since` with `from`, or a start not before the end.
+ */
+export function resolveReportSpan(request: ReportSpanRequest, now: number, timeZone: string): ReportPeriod {
+  const { since, from, to } = request;
+  if (since !== undefined && (from !== undefined || to !== undefined)) {
+    throw new CloserError("bad_request", "give either since or from/to, not both");
+  }
+  if (from === undefined) {
+    if (to !== undefined) throw new CloserError("bad_request", "to needs a from");
+    return reportPeriod(now - parseSince(since ?? DEFAULT_SINCE), now);
+  }
+  return reportPeriod(parseReportTime(from, timeZone), to === undefined ? now : parseReportTime(to, timeZone));
+}
+
 /** The last full week before `now` in `timeZone`: Monday 00:00 of the previous week to Monday 00:00 of this one. */
 export function lastFullWeek(now: number, timeZone: string): ReportPeriod {
   const today = localDate(now, timeZone);
