@@ -12,9 +12,19 @@ import { compile, type TopLevelSpec } from "vega-lite";
 export const CHART_CONFIG = {
   font: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
   background: "white",
-  axis: { labelFontSize: 12, titleFontSize: 12, labelColor: "#333", titleColor: "#333", gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 12, titleFontSize: 12, orient: "bottom" as const },
-  title: { fontSize: 14, anchor: "start" as const, color: "#222" },
+  /** The given width is the whole chart's: the plot shrinks to make room for labels and legend. */
+  autosize: { type: "fit-x" as const, contains: "padding" as const },
+  axis: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    labelColor: "#333",
+    titleColor: "#333",
+    gridColor: "#e6e6e6",
+    // vega measures text without a canvas by estimate, on the generous side: room for stage names.
+    labelLimit: 180,
+  },
+  legend: { labelFontSize: 12, titleFontSize: 12, orient: "bottom" as const, labelLimit: 200 },
+  title: { fontSize: 14, anchor: "start" as const, color: "#222", limit: 330 },
   view: { stroke: null },
 };
 

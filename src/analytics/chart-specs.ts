@@ -2,15 +2,19 @@
  * The Vega-Lite specifications of the report's charts, built from the report's
  * JSON: the funnel, conversion per week, each stage's arm rates with their 95 %
  * intervals, revenue per arm, what customers talk about, and the service
- * figures against the plan's targets. Each is sized to read on a phone (about
- * 340 px of plot) and scales to its container on a wide screen.
+ * figures against the plan's targets. Each is {@link CHART_WIDTH} px wide in
+ * all, so it fits a 390 px phone unscaled and sits beside the others on a wide
+ * screen.
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { WeeklyReport } from "./weekly-report-schema.js";
 
-/** Plot width of every report chart, px: fits a 390 px phone with margins and labels. */
-export const CHART_WIDTH = 300;
+/**
+ * Whole width of every report chart, px, labels and legend included (vega's
+ * `fit-x` shrinks the plot to make room): fits a 390 px phone unscaled.
+ */
+export const CHART_WIDTH = 340;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PERCENT = { format: ".0%" };
 const COLORS = { main: "#1b7f3b", previous: "#9aa5b1", lost: "#b54708", target: "#222" };
@@ -76,8 +80,9 @@ export function armIntervalsSpec(stage: WeeklyReport["experiments"]["stages"][nu
   const y = { field: "arm", type: "nominal" as const, title: null, sort: values.map((v) => v.arm) };
   return {
     $schema: SCHEMA,
-    title: `${stage.stage}: success rate with 95% interval`,
+    title: `${stage.stage}: success rate with its 95% interval`,
     width: CHART_WIDTH,
+    height: { step: 30 },
     data: { values },
     encoding: { y },
     layer: [
@@ -93,31 +98,32 @@ export function armIntervalsSpec(stage: WeeklyReport["experiments"]["stages"][nu
         encoding: { x: { field: "rate", type: "quantitative" } },
       },
       {
-        mark: { type: "text", align: "left", dx: 6, dy: -10, fontSize: 11, color: "#333" },
+        mark: { type: "text", align: "center", dy: -11, fontSize: 11, color: "#333" },
         encoding: { x: { field: "rate", type: "quantitative" }, text: { field: "label" } },
       },
     ],
   };
 }
 
-/** Revenue of the won customers per arm on their path, or won customers per period when no revenue was recorded. */
+/**
+ * Revenue of the won customers per arm on their path, in the currency with the
+ * most revenue (amounts in different currencies do not add up), coloured by
+ * stage; won customers per period when no revenue was recorded.
+ */
 export function salesChartSpec(sales: WeeklyReport["sales"]): TopLevelSpec {
-  if (sales.revenueByArm.length > 0) {
-    const values = sales.revenueByArm.map((r) => ({
-      arm: `${r.stage}: ${r.arm}`,
-      revenue: r.revenue,
-      currency: r.currency ?? "(no currency)",
-    }));
+  const main = [...sales.revenue].sort((a, b) => (b.revenue.value ?? 0) - (a.revenue.value ?? 0))[0]?.currency;
+  const rows = sales.revenueByArm.filter((r) => r.currency === main);
+  if (rows.length > 0) {
     return {
       $schema: SCHEMA,
-      title: "Revenue by strategy on the customers' path",
+      title: `Revenue by strategy on the customers' path (${main ?? "no currency"})`,
       width: CHART_WIDTH,
-      data: { values },
-      mark: { type: "bar", color: COLORS.main, tooltip: true },
+      data: { values: rows.map((r) => ({ arm: r.arm, stage: r.stage, revenue: r.revenue, customers: r.customers })) },
+      mark: { type: "bar", tooltip: true },
       encoding: {
         y: { field: "arm", type: "nominal", title: null, sort: "-x" },
         x: { field: "revenue", type: "quantitative", title: "revenue" },
-        ...(new Set(values.map((v) => v.currency)).size > 1 ? { color: { field: "currency", type: "nominal" } } : {}),
+        color: { field: "stage", type: "nominal", title: null, sort: [...new Set(rows.map((r) => r.stage))] },
       },
     };
   }

@@ -56,9 +56,11 @@ export async function deliverWeeklyReport(
   return { files, fileError, ...posted };
 }
 
-/** The files' base name: `weekly-<from>--<to>` with the period's dates. */
+/** The files' base name: `weekly-<from>--<to>` with the period's dates in the shop's time zone. */
 export function reportBaseName(report: WeeklyReport): string {
-  return `weekly-${report.period.from.slice(0, 10)}--${report.period.to.slice(0, 10)}`;
+  const { from, to, timeZone } = report.period;
+  const day = (iso: string) => new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(iso));
+  return `weekly-${day(from)}--${day(to)}`;
 }
 
 async function writeReportFiles(

@@ -73,17 +73,20 @@ export async function writeNarrative(
 /**
  * The numbers written in `text` that do not appear in `source`: a written
  * number matches a number of the JSON when it equals it rounded to the written
- * decimals, or equals it × 100 so rounded (a rate as a percentage); digits
- * inside the JSON's strings (dates, arm names) match as written.
+ * decimals, or equals it × 100 so rounded (a rate as a percentage). Strings of
+ * the JSON that carry digits (arm names like `reserve-now@2`, dates, or the
+ * date part of a time) are taken out of the text first, so their digits never
+ * vouch for a figure written elsewhere.
  */
 export function numbersNotIn(text: string, source: unknown): string[] {
   const values: number[] = [];
-  const words = new Set<string>();
-  collect(source, values, words);
+  const strings = new Set<string>();
+  collect(source, values, strings);
+  let rest = text;
+  for (const known of [...strings].sort((a, b) => b.length - a.length)) rest = rest.replaceAll(known, " ");
   const out: string[] = [];
-  for (const match of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) {
+  for (const match of rest.matchAll(/\d[\d,]*(?:\.\d+)?/g)) {
     const written = match[0].replace(/,(?=\d{3}\b)/g, "").replace(/,$/, "");
-    if (words.has(written)) continue;
     const number = Number(written);
     const decimals = written.includes(".") ? (written.split(".")[1]?.length ?? 0) : 0;
     const round = (v: number) => Number(v.toFixed(decimals));
@@ -93,10 +96,14 @@ export function numbersNotIn(text: string, source: unknown): string[] {
   return [...new Set(out)];
 }
 
-function collect(value: unknown, numbers: number[], words: Set<string>): void {
+/** Gathers the JSON's numbers, and its strings that hold digits (with the date of each ISO time). */
+function collect(value: unknown, numbers: number[], strings: Set<string>): void {
   if (typeof value === "number") numbers.push(value);
-  else if (typeof value === "string") for (const m of value.matchAll(/\d+(?:\.\d+)?/g)) words.add(m[0]);
-  else if (Array.isArray(value)) for (const item of value) collect(item, numbers, words);
+  else if (typeof value === "string") {
+    if (!/\d/.test(value)) return;
+    strings.add(value);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) strings.add(value.slice(0, 10));
+  } else if (Array.isArray(value)) for (const item of value) collect(item, numbers, strings);
   else if (typeof value === "object" && value !== null)
-    for (const v of Object.values(value)) collect(v, numbers, words);
+    for (const v of Object.values(value)) collect(v, numbers, strings);
 }

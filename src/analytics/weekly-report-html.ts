@@ -40,6 +40,7 @@ export const WEEKLY_REPORT_CSS = `
 .closer-report h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .closer-report .charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; }
 .closer-report figure { margin: .5rem 0; max-width: 100%; }
+.closer-report figcaption { font-weight: 600; font-size: .95rem; margin-bottom: .25rem; }
 .closer-report .table-wrap { max-width: 100%; overflow-x: auto; }
 .closer-report table { border-collapse: collapse; margin: .5rem 0; font-size: .95rem; }
 .closer-report th, .closer-report td { border-bottom: 1px solid #e3e3e3; padding: 4px 8px; text-align: right; }
@@ -110,7 +111,7 @@ async function funnelSection(report: WeeklyReport): Promise<string> {
   ]);
   return `<section id="report-funnel">
 <h2>Funnel</h2>
-<p>New customers ${cellText(f.newCustomers, "count")} · won ${cellText(f.won, "count")} · lost ${cellText(f.lost, "count")} · went quiet ${cellText(f.wentQuiet, "count")}</p>
+<p>New customers ${cell(f.newCustomers, "count")} · won ${cell(f.won, "count")} · lost ${cell(f.lost, "count")} · went quiet ${cell(f.wentQuiet, "count")}</p>
 <div class="charts">${await figure(funnelChartSpec(f))}${await figure(weeklyConversionSpec(f.weekly))}</div>
 ${table(["stage", "entered", "moved on", "conversion", "undecided", "median time to move on"], rows)}
 </section>`;
@@ -132,7 +133,7 @@ async function salesSection(report: WeeklyReport): Promise<string> {
         );
   return `<section id="report-sales">
 <h2>Sales</h2>
-<p>Won customers ${cellText(s.wonCustomers, "count")}</p>
+<p>Won customers ${cell(s.wonCustomers, "count")}</p>
 <div class="charts">${await figure(salesChartSpec(s))}</div>
 ${revenue}
 </section>`;
@@ -216,8 +217,11 @@ function alertsSection(report: WeeklyReport): string {
   return `<section id="report-alerts">\n<h2>Alerts</h2>\n${body}\n</section>`;
 }
 
+/** A chart with its title as the caption in the page's own type (SVG titles get cut by vega's text estimate). */
 async function figure(spec: TopLevelSpec): Promise<string> {
-  return `<figure>${await renderChartSvg(spec)}</figure>`;
+  const { title, ...chart } = spec as TopLevelSpec & { title?: string };
+  const caption = typeof title === "string" ? title : "chart";
+  return `<figure><figcaption>${esc(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -231,10 +235,6 @@ function cell(m: Metric, kind: FigureKind): string {
   const text = formatMetric(m, kind);
   const open = text.indexOf(" (");
   return open < 0 ? esc(text) : `${esc(text.slice(0, open))} <span class="delta">${esc(text.slice(open + 1))}</span>`;
-}
-
-function cellText(m: Metric, kind: FigureKind): string {
-  return cell(m, kind);
 }
 
 function days(report: WeeklyReport): string {
