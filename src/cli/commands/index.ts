@@ -10,6 +10,7 @@ import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
 import { promoteCommand } from "./promote.js";
+import { reportCommand } from "./report.js";
 import { retireCommand } from "./retire.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand } from "./simulate.js";
@@ -40,4 +41,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
   "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
+  report: {
+    summary: "the sales report: funnel, sales, experiments, customers, service, next steps",
+    run: reportCommand,
+  },
 };
