@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { runWeeklyReport } from "./analytics/index.js";
+import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
@@ -188,7 +188,15 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     );
     engine.start();
     health.start();
-    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
+    const reportDeps = {
+      db,
+      cipher,
+      playbooks,
+      clock,
+      timeZone: config.SHOP_TIMEZONE,
+      llm,
+      sources: { llmUsage: llmUsageSource(db) },
+    };
     const jobs: JobScheduler = startJobs(config, {
       experiments,
       clock,

@@ -29,6 +29,7 @@ export type { ArmReport, ExperimentReport, StageReport } from "./experiment-repo
 export { armReportSchema, experimentReportSchema, stageReportSchema } from "./experiment-report-schema.js";
 // text tables
 export { formatExperimentReport, formatPolicyEvaluation } from "./experiment-table.js";
+export { llmUsageSource } from "./llm-usage-source.js";
 export type { ReportFigures } from "./next-actions.js";
 export {
   FALLING_CONVERSION_MIN_ENTERED,
