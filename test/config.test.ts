@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, pacingFromConfig } from "../src/config.js";
+import { loadConfig, pacingFromConfig, parseDotEnv } from "../src/config.js";
 import { DEFAULT_PACING } from "../src/engine/pacing.js";
 
 describe("the pacing configuration", () => {
@@ -67,6 +67,11 @@ describe("the pacing configuration", () => {
       LLM_MAX_TOKENS: 2048,
       LLM_DAILY_BUDGET_USD: 5.5,
     });
+  });
+
+  it("reads LLM_EXTRA_BODY's JSON from a .env line as written", () => {
+    const env = parseDotEnv('LLM_EXTRA_BODY={"reasoning_split":true}   # MiniMax\n');
+    expect(loadConfig(env).LLM_EXTRA_BODY).toEqual({ reasoning_split: true });
   });
 
   it("turns quiet hours off with 'off'", () => {
