@@ -8,7 +8,6 @@
  * is a short transaction.
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Kysely } from "kysely";
@@ -32,6 +31,7 @@ import {
   loadDataKey,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
 
@@ -63,7 +63,7 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
     DATA_DIR: resolve(io.cwd, loaded.DATA_DIR),
     PLAYBOOKS_DIR: resolve(io.cwd, loaded.PLAYBOOKS_DIR),
   });
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.DATA_DIR);
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) io.err(warning);
   const cipher = createFieldCipher({ primary: dataKey.key });
