@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   llm_failed: { status: 502, description: "The LLM answered with an error or an invalid answer." },
   // experiments
   experiment_invalid: { status: 409, description: "The experiment operation is not allowed." },
+  promotion_needs_force: {
+    status: 409,
+    description: "The promotion would retire arms while the stage is still collecting evidence; repeat it with force.",
+  },
 } as const;
 
 /** A stable error code. */

@@ -20,6 +20,7 @@ import {
   createSeededRandom,
   type ExperimentsService,
   loadedVersionsOf,
+  RETIRED_ARMS_KEEP_CUSTOMERS,
   syncArms,
 } from "../../experiments/index.js";
 import { silentLogger } from "../../log.js";
@@ -122,6 +123,7 @@ export function formatArmChange(result: ArmChangeResult): string {
   const lines: string[] = [];
   const others = result.retired.filter((k) => k !== result.arm);
   if (others.length > 0) lines.push(`Retired: ${others.join(", ")}.`);
+  if (result.retired.length > 0) lines.push(RETIRED_ARMS_KEEP_CUSTOMERS);
   if (result.demoted.length > 0) lines.push(`No longer champion (still in rotation): ${result.demoted.join(", ")}.`);
   const weights = Object.entries(result.policy.weights)
     .map(([key, w]) => `${key} ${w.toFixed(3)}`)
