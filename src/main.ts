@@ -6,7 +6,7 @@
  * then the database.
  * @module
  */
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { type Config, pacingFromConfig } from "./config.js";
@@ -34,7 +34,6 @@ import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
 import {
-  allVariantVersions,
   createFieldCipher,
   type Database,
   loadDataKey,
@@ -42,6 +41,7 @@ import {
   migrateToLatest,
   openDatabase,
   prepareDataDir,
+  servedVersionHashes,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -198,17 +198,16 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
 /** Loads the playbooks and refuses a set that is invalid or edits a served version without a new number. */
 export async function loadServablePlaybooks(config: Config, db: Kysely<Database>): Promise<PlaybookSet> {
   const loaded = await loadPlaybookSet(config.PLAYBOOKS_DIR, nodeFileReader);
-  const show = (p: Parameters<typeof formatProblem>[0]) => formatProblem(p, relative(process.cwd(), p.file) || p.file);
+  // Problems name files inside the playbooks folder; show them as `closer playbooks lint` does, from the working directory.
+  const show = (p: Parameters<typeof formatProblem>[0]) =>
+    formatProblem(p, relative(process.cwd(), join(config.PLAYBOOKS_DIR, p.file)) || ".");
   if (!loaded.ok) {
     throw new CloserError(
       "playbook_invalid",
       `The playbooks in ${config.PLAYBOOKS_DIR} have problems:\n${loaded.problems.map(show).join("\n")}`,
     );
   }
-  const served = new Map(
-    (await allVariantVersions(db)).filter((v) => v.first_served_at !== null).map((v) => [v.id, v.content_hash]),
-  );
-  const problems = checkServedVersions(loaded.set.variants, served);
+  const problems = checkServedVersions(loaded.set.variants, await servedVersionHashes(db));
   if (problems.length > 0) {
     throw new CloserError("playbook_version_not_bumped", problems.map(show).join("\n"));
   }

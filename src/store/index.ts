@@ -119,6 +119,7 @@ export {
   allVariantVersions,
   insertVariantVersion,
   markVersionServed,
+  servedVersionHashes,
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";
