@@ -24,6 +24,7 @@ export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
   CUSTOMER_AAD,
+  customerIdsWithPrefix,
   customerRowToRecord,
   deleteCustomerCascade,
   findCustomerById,
