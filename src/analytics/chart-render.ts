@@ -47,6 +47,17 @@ export async function renderChartSvg(spec: TopLevelSpec, label = chartTitle(spec
   }
 }
 
+/**
+ * A chart as an HTML `<figure>`: the specification's title becomes the caption,
+ * in the page's own type (inside the SVG vega would cut it by its estimate of
+ * text width), and the accessible label of the SVG.
+ */
+export async function renderChartFigure(spec: TopLevelSpec): Promise<string> {
+  const { title: _title, ...chart } = spec as TopLevelSpec & { title?: unknown };
+  const caption = chartTitle(spec);
+  return `<figure><figcaption>${escapeText(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
+}
+
 function chartTitle(spec: TopLevelSpec): string {
   const title = (spec as { title?: unknown }).title;
   if (typeof title === "string") return title;
@@ -57,5 +68,9 @@ function chartTitle(spec: TopLevelSpec): string {
 }
 
 function escapeAttribute(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;");
+  return escapeText(text).replaceAll('"', "&quot;");
+}
+
+function escapeText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }

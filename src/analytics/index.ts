@@ -7,7 +7,7 @@
  */
 
 // charts: Vega-Lite specs rendered to SVG on the server
-export { CHART_CONFIG, renderChartSvg } from "./chart-render.js";
+export { CHART_CONFIG, renderChartFigure, renderChartSvg } from "./chart-render.js";
 export {
   armIntervalsSpec,
   CHART_WIDTH,
@@ -29,6 +29,8 @@ export type { ArmReport, ExperimentReport, StageReport } from "./experiment-repo
 export { armReportSchema, experimentReportSchema, stageReportSchema } from "./experiment-report-schema.js";
 // text tables
 export { formatExperimentReport, formatPolicyEvaluation } from "./experiment-table.js";
+export type { LineSeries, LinesChartOptions } from "./line-chart-spec.js";
+export { linesChartSpec } from "./line-chart-spec.js";
 export type { ReportFigures } from "./next-actions.js";
 export {
   FALLING_CONVERSION_MIN_ENTERED,
