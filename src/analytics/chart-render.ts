@@ -7,6 +7,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { escapeHtml } from "./html-escape.js";
 
 /** Fonts and colours every chart shares (readable at 390 px: 12 px labels, 13 px titles). */
 export const CHART_CONFIG = {
@@ -40,7 +41,7 @@ export async function renderChartSvg(spec: TopLevelSpec, label = chartTitle(spec
     const svg = await view.toSVG();
     return svg.replace(
       /^<svg /,
-      `<svg role="img" aria-label="${escapeAttribute(label)}" style="max-width:100%;height:auto" preserveAspectRatio="xMinYMin meet" `,
+      `<svg role="img" aria-label="${escapeHtml(label)}" style="max-width:100%;height:auto" preserveAspectRatio="xMinYMin meet" `,
     );
   } finally {
     view.finalize();
@@ -55,7 +56,7 @@ export async function renderChartSvg(spec: TopLevelSpec, label = chartTitle(spec
 export async function renderChartFigure(spec: TopLevelSpec): Promise<string> {
   const { title: _title, ...chart } = spec as TopLevelSpec & { title?: unknown };
   const caption = chartTitle(spec);
-  return `<figure><figcaption>${escapeText(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
+  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
 }
 
 function chartTitle(spec: TopLevelSpec): string {
@@ -65,12 +66,4 @@ function chartTitle(spec: TopLevelSpec): string {
     return (title as { text: string }).text;
   }
   return "chart";
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replaceAll('"', "&quot;");
-}
-
-function escapeText(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }

@@ -6,7 +6,6 @@
  * weekly sales report with its Vega-Lite charts rendered to SVG on the server.
  */
 
-// charts: Vega-Lite specs rendered to SVG on the server
 export { CHART_CONFIG, renderChartFigure, renderChartSvg } from "./chart-render.js";
 export {
   armIntervalsSpec,
@@ -29,6 +28,8 @@ export type { ArmReport, ExperimentReport, StageReport } from "./experiment-repo
 export { armReportSchema, experimentReportSchema, stageReportSchema } from "./experiment-report-schema.js";
 // text tables
 export { formatExperimentReport, formatPolicyEvaluation } from "./experiment-table.js";
+// charts: Vega-Lite specs rendered to SVG on the server, and HTML escaping for the pages
+export { escapeHtml } from "./html-escape.js";
 export type { LineSeries, LinesChartOptions } from "./line-chart-spec.js";
 export { linesChartSpec } from "./line-chart-spec.js";
 export type { ReportFigures } from "./next-actions.js";

@@ -14,6 +14,7 @@ import {
   serviceChartSpec,
   weeklyConversionSpec,
 } from "./chart-specs.js";
+import { escapeHtml as esc } from "./html-escape.js";
 import {
   type FigureKind,
   formatMetric,
@@ -232,14 +233,4 @@ function cell(m: Metric, kind: FigureKind): string {
 function days(report: WeeklyReport): string {
   const n = Math.round((Date.parse(report.period.to) - Date.parse(report.period.from)) / 86_400_000);
   return n === 7 ? "week" : `${n} days`;
-}
-
-/** Escapes text for HTML content and attribute values. */
-function esc(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }

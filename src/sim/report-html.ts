@@ -7,7 +7,7 @@
  * its own box, and charts scale to the column.
  * @module
  */
-import { type LineSeries, linesChartSpec, renderChartFigure } from "../analytics/index.js";
+import { escapeHtml, type LineSeries, linesChartSpec, renderChartFigure } from "../analytics/index.js";
 import type { MeanSe, PolicyCurves, SimulationSummary } from "./summary.js";
 
 /** Line colours per policy; unknown names cycle through the spare ones. */
@@ -112,16 +112,6 @@ ${htmlTable(
 </body>
 </html>
 `;
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }
 
 function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
