@@ -65,7 +65,7 @@ export {
   resolveReportSpan,
 } from "./report-period.js";
 export { SERVICE_TARGETS } from "./service-section.js";
-export type { WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
+export type { LlmUsage, WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
 export { buildWeeklyReport } from "./weekly-report.js";
 export type { WeeklyReportHtmlOptions } from "./weekly-report-html.js";
 export { renderWeeklyReportHtml, WEEKLY_REPORT_CSS } from "./weekly-report-html.js";

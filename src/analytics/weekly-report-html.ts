@@ -40,6 +40,7 @@ export const WEEKLY_REPORT_CSS = `
 .closer-report h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .closer-report .charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; }
 .closer-report figure { margin: .5rem 0; max-width: 100%; }
+.closer-report figure svg { max-width: 100%; height: auto; }
 .closer-report figcaption { font-weight: 600; font-size: .95rem; margin-bottom: .25rem; }
 .closer-report .table-wrap { max-width: 100%; overflow-x: auto; }
 .closer-report table { border-collapse: collapse; margin: .5rem 0; font-size: .95rem; }
