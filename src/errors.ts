@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   // llm
   llm_timeout: { status: 504, description: "The LLM did not answer in time." },
   llm_failed: { status: 502, description: "The LLM answered with an error or an invalid answer." },
+  llm_unavailable: {
+    status: 503,
+    description: "The LLM was not called: its circuit breaker is open or the daily budget is spent.",
+  },
   // experiments
   experiment_invalid: { status: 409, description: "The experiment operation is not allowed." },
   promotion_needs_force: {

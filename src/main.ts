@@ -9,7 +9,7 @@
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { runWeeklyReport } from "./analytics/index.js";
+import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
@@ -18,8 +18,11 @@ import {
   createLlmClient,
   createPlaybookRuntime,
   Engine,
+  EngineMetrics,
   GatewayHealthMonitor,
   type LlmClient,
+  LlmGovernor,
+  llmEndpointOf,
   systemClock,
   type WhatsAppGateway,
 } from "./engine/index.js";
@@ -109,7 +112,30 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
     const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
-    const llm = createLlmClient(config, overrides.llm);
+    const metrics = new EngineMetrics();
+    const endpoint = overrides.llm === undefined ? llmEndpointOf(config) : undefined;
+    const governor =
+      endpoint === undefined
+        ? undefined
+        : new LlmGovernor({
+            db,
+            clock,
+            metrics,
+            alerts,
+            logger: logger.child({ module: "llm" }),
+            model: endpoint.model,
+            timeZone: config.SHOP_TIMEZONE,
+            concurrency: config.LLM_CONCURRENCY,
+            dailyBudgetUsd: config.LLM_DAILY_BUDGET_USD,
+            pricePerMTokIn: config.LLM_PRICE_PER_MTOK_IN,
+            pricePerMTokOut: config.LLM_PRICE_PER_MTOK_OUT,
+            breakerFailures: config.LLM_BREAKER_FAILURES,
+            breakerCooldownMs: config.LLM_BREAKER_COOLDOWN_MS,
+          });
+    const llm = createLlmClient(config, overrides.llm, {
+      ...(governor === undefined ? {} : { guard: governor }),
+      logger: logger.child({ module: "llm" }),
+    });
     if (llm !== undefined)
       logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
     const engine = new Engine({
@@ -125,6 +151,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      metrics,
     });
     const experiments = createExperimentsService({
       db,
@@ -172,7 +199,15 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     }
     engine.start();
     health.start();
-    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
+    const reportDeps = {
+      db,
+      cipher,
+      playbooks,
+      clock,
+      timeZone: config.SHOP_TIMEZONE,
+      llm,
+      sources: { llmUsage: llmUsageSource(db) },
+    };
     const jobs: JobScheduler = startJobs(config, {
       experiments,
       clock,
@@ -199,6 +234,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         health.stop();
         await app.close();
         await engine.stop();
+        await governor?.flush();
         await db.destroy();
       },
     };

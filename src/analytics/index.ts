@@ -32,6 +32,7 @@ export { formatExperimentReport, formatPolicyEvaluation } from "./experiment-tab
 export { escapeHtml } from "./html-escape.js";
 export type { LineSeries, LinesChartOptions } from "./line-chart-spec.js";
 export { linesChartSpec } from "./line-chart-spec.js";
+export { llmUsageSource } from "./llm-usage-source.js";
 export type { ReportFigures } from "./next-actions.js";
 export {
   FALLING_CONVERSION_MIN_ENTERED,

@@ -55,6 +55,8 @@ export type {
   HandoffTable,
   InboxRow,
   InboxTable,
+  LlmUsageRow,
+  LlmUsageTable,
   MessageRow,
   MessageTable,
   NewCustomerRow,
@@ -82,6 +84,8 @@ export {
   markInboxDone,
   pendingInboxRows,
 } from "./inbox.repository.js";
+export type { LlmUsageDay, LlmUsageSummary, NewLlmUsage } from "./llm-usage.repository.js";
+export { llmCostOfDay, llmUsageSummary, recordLlmUsage } from "./llm-usage.repository.js";
 export type { MessageRecord, NewMessage } from "./message.repository.js";
 export {
   findOutboundByGatewayId,

@@ -45,7 +45,12 @@ describe("closer report", () => {
       ]);
       expect(report.funnel.stages.every((s) => s.entered.value === 0 && s.conversion.value === null)).toBe(true);
       expect(report.sales).toMatchObject({ wonCustomers: { value: 0, previous: 0, delta: 0 }, revenue: [] });
-      expect(report.service.llm).toBeNull();
+      // LLM usage is tracked (llm_usage): zero calls, and no cost per won customer without a win.
+      expect(report.service.llm).toMatchObject({
+        calls: { value: 0, previous: 0 },
+        costUsd: { value: 0, previous: 0 },
+        costPerWonCustomerUsd: { value: null, previous: null },
+      });
       expect(report.service.humanRequested).toBeNull();
       expect(report.customers.sources).toBeNull();
       expect(report.narrative).toEqual({ status: "not_configured", text: null, reason: null });
@@ -56,7 +61,7 @@ describe("closer report", () => {
       const run = await install.run("report");
       expect(run.code).toBe(0);
       expect(run.out).toMatch(/\| Human requested \| not tracked yet \|/);
-      expect(run.out).toMatch(/\| LLM cost per won customer \(USD\) \| not tracked yet \|/);
+      expect(run.out).toMatch(/\| LLM cost \(USD\) \| 0\.00 \(±0\) \|/);
       expect(run.out).toMatch(/Sources \(ad referrals\): not tracked yet/);
     });
 
@@ -237,7 +242,8 @@ describe("closer report", () => {
       expect(s.conversations.value).toBe(12);
       expect(s.automationRate.value).toBe(1);
       expect(s.humanTakeovers.value).toBe(0);
-      expect(s.llm).toBeNull();
+      // Template replies only: no LLM call, no LLM cost.
+      expect(s.llm).toMatchObject({ calls: { value: 0 }, costUsd: { value: 0 }, costPerWonCustomerUsd: { value: 0 } });
     });
 
     it("should write an HTML page with an SVG chart in every section", async () => {
