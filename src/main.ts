@@ -6,7 +6,6 @@
  * then the database.
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
@@ -37,13 +36,14 @@ import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
 import {
-  allVariantVersions,
   createFieldCipher,
   type Database,
   loadDataKey,
   loadOrCreateAdminToken,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
+  servedVersionHashes,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -77,13 +77,15 @@ export interface Closer {
 /**
  * Builds and starts Closer.
  * @throws CloserError `playbook_invalid` (with every problem, one per line) or
- * `playbook_version_not_bumped` when the playbooks cannot be served; other
- * CloserErrors for a bad key, token or database.
+ * `playbook_version_not_bumped` when the playbooks cannot be served;
+ * `data_dir_unusable` when DATA_DIR cannot be created or written; `port_in_use`
+ * or `listen_failed` when the server cannot listen; other CloserErrors for a
+ * bad key, token or database.
  */
 export async function startCloser(config: Config, logger: Logger, overrides: CloserOverrides = {}): Promise<Closer> {
   const clock = overrides.clock ?? systemClock;
   const rng = overrides.rng ?? createSeededRandom(config.CLOSER_RANDOM_SEED ?? randomSeed());
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.DATA_DIR);
 
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) logger.warn(warning);
@@ -166,6 +168,15 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       },
       logger,
     );
+    // Listen first: a second Closer on a taken port must stop before its engine touches the
+    // inbox or sends anything from the outbox. Webhooks that arrive meanwhile are persisted.
+    let address: string;
+    try {
+      address = await app.listen({ host: config.HOST, port: config.PORT });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, config);
+    }
     engine.start();
     health.start();
     const reportDeps = {
@@ -188,7 +199,6 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         })),
       }),
     });
-    const address = await app.listen({ host: config.HOST, port: config.PORT });
     let stopped = false;
     return {
       url: address,
@@ -217,21 +227,36 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
 /** Loads the playbooks and refuses a set that is invalid or edits a served version without a new number. */
 export async function loadServablePlaybooks(config: Config, db: Kysely<Database>): Promise<PlaybookSet> {
   const loaded = await loadPlaybookSet(config.PLAYBOOKS_DIR, nodeFileReader);
-  const show = (p: Parameters<typeof formatProblem>[0]) => formatProblem(p, relative(process.cwd(), p.file) || p.file);
+  // Problems name files inside the playbooks folder; show them as `closer playbooks lint` does, from the working directory.
+  const show = (p: Parameters<typeof formatProblem>[0]) =>
+    formatProblem(p, relative(process.cwd(), join(config.PLAYBOOKS_DIR, p.file)) || ".");
   if (!loaded.ok) {
     throw new CloserError(
       "playbook_invalid",
       `The playbooks in ${config.PLAYBOOKS_DIR} have problems:\n${loaded.problems.map(show).join("\n")}`,
     );
   }
-  const served = new Map(
-    (await allVariantVersions(db)).filter((v) => v.first_served_at !== null).map((v) => [v.id, v.content_hash]),
-  );
-  const problems = checkServedVersions(loaded.set.variants, served);
+  const problems = checkServedVersions(loaded.set.variants, await servedVersionHashes(db));
   if (problems.length > 0) {
     throw new CloserError("playbook_version_not_bumped", problems.map(show).join("\n"));
   }
   return loaded.set;
+}
+
+/** One line for a failed `listen`: a taken port says what probably holds it and what to change. */
+function listenError(error: unknown, config: Config): CloserError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "EADDRINUSE") {
+    return new CloserError("port_in_use", `port ${config.PORT} is in use: another Closer? set PORT`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CloserError(
+    "listen_failed",
+    `cannot listen on ${config.HOST}:${config.PORT} (${reason}): set HOST and PORT`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function randomSeed(): number {

@@ -14,8 +14,15 @@ export { ManualClock, systemClock } from "./clock.js";
 // customers
 export type { Profile } from "./customer-profile.js";
 export { parseProfile, profileSchema } from "./customer-profile.js";
-export type { CustomerView } from "./customer-view.js";
-export { customerIdByPhone, describeCustomer, profileOf } from "./customer-view.js";
+export type { CustomerRefMatch, CustomerView } from "./customer-view.js";
+export {
+  customerIdByPhone,
+  describeCustomer,
+  findCustomerIdByRef,
+  profileOf,
+  SHORT_CUSTOMER_ID_LENGTH,
+  shortCustomerId,
+} from "./customer-view.js";
 export type { EngineDeps, HandledMessage } from "./engine.js";
 export { Engine } from "./engine.js";
 export * from "./gateway/index.js";
