@@ -28,6 +28,14 @@ export { createLlmClient } from "./llm/llm-registry.js";
 export { createOpenAiLlmClient } from "./llm/openai-llm-client.js";
 export { ScriptedLlmClient } from "./llm/scripted-llm-client.js";
 export { EngineMetrics } from "./metrics.js";
+export type { OperatorAct } from "./operator-actions.js";
+export {
+  forgetCustomer,
+  giveBackToBot,
+  queueShopMessage,
+  SHOP_MESSAGE_MAX_CHARS,
+  takeOverChat,
+} from "./operator-actions.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normalisePhone } from "./phone.js";

@@ -242,6 +242,14 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** A signed-in dashboard browser (the cookie holds the id; only its hash is stored). */
+export interface DashboardSessionTable {
+  /** SHA-256 (hex) of the session id in the cookie. */
+  id_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** The whole schema. */
 export interface Database {
   customers: CustomerTable;
@@ -258,6 +266,7 @@ export interface Database {
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type CustomerRow = Selectable<CustomerTable>;

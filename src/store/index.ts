@@ -33,6 +33,12 @@ export {
   listCustomers,
   updateCustomer,
 } from "./customer.repository.js";
+export {
+  dashboardSessionValid,
+  deleteDashboardSession,
+  deleteExpiredDashboardSessions,
+  insertDashboardSession,
+} from "./dashboard-session.repository.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
 export { DATA_KEY_BYTES, DATA_KEY_FILE_NAME, loadDataKey, parseDataKey } from "./data-key.js";
 // schema
@@ -45,6 +51,7 @@ export type {
   CustomerRow,
   CustomerTable,
   CustomerUpdate,
+  DashboardSessionTable,
   Database,
   ExperimentEventRow,
   ExperimentEventTable,
