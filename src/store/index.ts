@@ -110,6 +110,7 @@ export {
   outboxRowsByIds,
   updateOutbox,
 } from "./outbox.repository.js";
+export { outcomesOfCustomer } from "./outcome.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
