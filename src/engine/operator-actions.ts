@@ -12,6 +12,7 @@ import {
   type Database,
   deleteCustomerCascade,
   endHandoffs,
+  extendOpenHandoff,
   type FieldCipher,
   findCustomerById,
   insertHandoff,
@@ -45,12 +46,19 @@ export async function takeOverChat(
   const customer = await findCustomerById(db, customerId);
   if (customer === undefined) throw new CloserError("customer_unknown", "No such customer.");
   const until = now + handoffMs;
-  if (customer.handoff_until === null || customer.handoff_until < until) {
-    await insertHandoff(db, { customerId, startedAt: now, endsAt: until, reason: `${actor}_takeover` });
-    await updateCustomer(db, customerId, { handoff_until: until, updated_at: now });
-    await appendAudit(db, { at: now, actor, action: "handoff_start", subject: customerId });
+  const current = customer.handoff_until;
+  if (current !== null && current > now) {
+    // Already with a person: writing again keeps the chat for the full handoff time.
+    if (current < until) {
+      await extendOpenHandoff(db, customerId, until, now);
+      await updateCustomer(db, customerId, { handoff_until: until, updated_at: now });
+    }
+    return { handoffUntil: Math.max(until, current) };
   }
-  return { handoffUntil: Math.max(until, customer.handoff_until ?? 0) };
+  await insertHandoff(db, { customerId, startedAt: now, endsAt: until, reason: `${actor}_takeover` });
+  await updateCustomer(db, customerId, { handoff_until: until, updated_at: now });
+  await appendAudit(db, { at: now, actor, action: "handoff_start", subject: customerId });
+  return { handoffUntil: until };
 }
 
 /**

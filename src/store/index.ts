@@ -75,7 +75,7 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
-export { endHandoffs, handoffHistory, insertHandoff } from "./handoff.repository.js";
+export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
   countInboxByStatus,

@@ -24,13 +24,14 @@ header nav a[aria-current="page"], header nav a:hover { background: rgba(255,255
 main { max-width: 1200px; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.4rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 0 0 .6rem; }
+h3 { font-size: 1rem; margin: .6rem 0 .3rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; min-width: 0; }
 .grid { display: grid; gap: 1rem; grid-template-columns: 1fr; }
 @media (min-width: 900px) { .grid.two { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); } .grid.half { grid-template-columns: 1fr 1fr; } }
 .table-box { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { color: var(--muted); font-weight: 600; white-space: nowrap; }
+th { color: var(--muted); font-weight: 600; font-size: .85rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 abbr[title], [title].term { text-decoration: underline dotted; cursor: help; }
 button, .button { font: inherit; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); border-radius: 6px; padding: .4rem .8rem; cursor: pointer; text-decoration: none; display: inline-block; }

@@ -13,6 +13,7 @@ import {
   type StageReport,
 } from "../../analytics/index.js";
 import { CloserError } from "../../errors.js";
+import type { StageSettings } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
 import { csrfFor, sendPage } from "./dashboard-reply.js";
 import { DASHBOARD_PATH } from "./dashboard-session.js";
@@ -42,6 +43,19 @@ function verdictText(report: StageReport): string {
   return "still collecting evidence";
 }
 
+/** What a promotion while collecting rests on, in the owner's words. */
+function evidenceWarning(report: StageReport, settings: StageSettings): string {
+  const rotating = report.arms.filter((a) => a.status !== "retired");
+  const judged = rotating.reduce((sum, a) => sum + a.decisions, 0);
+  const moved = rotating.reduce((sum, a) => sum + a.successes, 0);
+  const thinnest = Math.min(...rotating.map((a) => a.decisions));
+  return (
+    `Still collecting evidence: ${judged} customer${judged === 1 ? "" : "s"} judged so far (${moved} moved on), ` +
+    `the thinnest strategy has ${thinnest}; a verdict needs ${settings.minDecisions} per strategy, ` +
+    `${settings.minSuccesses} successes each and ${settings.minDays} days. Promoting now rests on that evidence only.`
+  );
+}
+
 const checkbox = z
   .literal("yes")
   .optional()
@@ -68,10 +82,7 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
         report: stage,
         verdictText: verdictText(stage),
         notes: stageNotes,
-        collecting:
-          stage.verdict === "collecting"
-            ? `Still collecting evidence: ${stageNotes[0] ?? "the verdict needs more decided customers"}. A promotion now rests on thin evidence.`
-            : null,
+        collecting: stage.verdict === "collecting" ? evidenceWarning(stage, ctx.playbooks.settings(stage.stage)) : null,
         arms: stage.arms.map((a) => ({
           ...a,
           key: `${a.variant}@${a.version}`,

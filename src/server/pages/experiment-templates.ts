@@ -15,7 +15,7 @@ new customers are shared out by how likely each one is to be the best.</p>
 <section class="card" id="stage-{{report.stage}}" data-testid="stage-{{report.stage}}">
   <h2>{{stage report.stage}} · <span class="term" title="verdict: {{report.verdict}}">{{verdictText}}</span></h2>
   {{#if report.srm.alarm}}<p class="error" data-testid="srm-alarm">Traffic is not split as the bandit intended (<span class="term" title="sample ratio mismatch, p = {{report.srm.pValue}}">SRM alarm</span>): the shares are frozen until you look into it and acknowledge it.</p>{{/if}}
-  {{#if notes.length}}<ul class="muted">{{#each notes}}<li>{{this}}</li>{{/each}}</ul>{{/if}}
+  {{#if notes.length}}<details class="action"><summary>Why this verdict</summary><ul class="muted">{{#each notes}}<li>{{this}}</li>{{/each}}</ul></details>{{/if}}
   {{#if chart}}<div class="chart" data-testid="interval-chart">{{{chart}}}</div>{{/if}}
   <div class="table-box">
   <table>
@@ -33,7 +33,7 @@ new customers are shared out by how likely each one is to be the best.</p>
     <tbody>
     {{#each arms}}
       <tr data-testid="arm-row" data-arm="{{key}}">
-        <td>{{key}}</td><td><span class="term" title="{{status}}">{{role}}</span></td>
+        <td>{{key}}</td><td title="{{status}}">{{role}}</td>
         <td class="num">{{decisions}}</td><td class="num">{{successes}}</td><td class="num">{{pending}}</td>
         <td class="num">{{pct posteriorMean}}</td><td class="num">{{pct low}}–{{pct high}}</td>
         <td class="num">{{pct pBest}}</td><td class="num">{{pct weight}}</td>
@@ -43,6 +43,8 @@ new customers are shared out by how likely each one is to be the best.</p>
   </table>
   </div>
   {{#if rotating.length}}
+  <details class="action" data-testid="change-strategies">
+  <summary>Promote or retire a strategy…</summary>
   <div class="side-by-side">
     <form method="post" action="/dashboard/experiments/{{report.stage}}/promote" data-testid="promote-form">
       <input type="hidden" name="_csrf" value="{{../csrf}}">
@@ -66,6 +68,7 @@ new customers are shared out by how likely each one is to be the best.</p>
       <p><button type="submit" class="secondary">Retire</button></p>
     </form>
   </div>
+  </details>
   {{/if}}
   {{#if report.srm.alarm}}
   <form method="post" action="/dashboard/experiments/{{report.stage}}/srm-ack" class="inline" data-testid="srm-form">
