@@ -7,9 +7,10 @@
  * @module
  */
 import { mkdirSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
@@ -146,6 +147,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         playbooks,
         experiments,
         clock,
+        llm,
         adminToken: admin.token,
         playbookSummary: {
           dir: config.PLAYBOOKS_DIR,
@@ -159,7 +161,18 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     );
     engine.start();
     health.start();
-    const jobs: JobScheduler = startJobs(config, { experiments, clock, logger: logger.child({ module: "jobs" }) });
+    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
+    const jobs: JobScheduler = startJobs(config, {
+      experiments,
+      clock,
+      logger: logger.child({ module: "jobs" }),
+      weeklyReport: async () => ({
+        ...(await runWeeklyReport(reportDeps, {
+          dir: join(config.DATA_DIR, "reports"),
+          webhookUrl: config.REPORT_WEBHOOK_URL,
+        })),
+      }),
+    });
     const address = await app.listen({ host: config.HOST, port: config.PORT });
     let stopped = false;
     return {

@@ -9,6 +9,7 @@ import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
 import { promoteCommand } from "./promote.js";
+import { reportCommand } from "./report.js";
 import { retireCommand } from "./retire.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand } from "./simulate.js";
@@ -38,4 +39,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
+  report: {
+    summary: "the sales report: funnel, sales, experiments, customers, service, next steps",
+    run: reportCommand,
+  },
 };
