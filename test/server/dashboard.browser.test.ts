@@ -241,9 +241,31 @@ describe("the dashboard, in headless Chromium against the real server and a fake
     await context.close();
   });
 
+  it("marks a customer won with its value, and the overview's revenue counts it", async () => {
+    const { context, page } = await signedInPage(VIEWPORTS[0]);
+    expect(await page.getByTestId("revenue").first().textContent()).toBe("—");
+    await page.goto(`${server.url}/dashboard/conversations/${budiId}`);
+    await page.getByTestId("won-value").fill("129.50");
+    await page.getByTestId("won-currency").fill("EUR");
+    await page.getByTestId("won-button").click();
+    expect(await page.getByTestId("notice").textContent()).toMatch(/marked won/i);
+    expect(await page.getByTestId("events").textContent()).toContain("won 129.5 EUR, reported by dashboard");
+
+    await page.goto(`${server.url}/dashboard`);
+    expect(await page.getByTestId("won-customers").textContent()).toBe("1");
+    expect(await page.getByTestId("revenue").allTextContents()).toEqual(["129.5 EUR"]);
+    const report = page.getByTestId("weekly-report");
+    expect(await report.locator("section").count()).toBeGreaterThanOrEqual(5);
+    expect(await report.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(5);
+    expect(await report.textContent()).toContain("EUR");
+    await page.screenshot({ path: screenshotPath("dashboard-overview-after-sale-1280x800") });
+    await context.close();
+  });
+
   it("promotes a strategy, warning while the stage is still collecting evidence", async () => {
     const { context, page } = await signedInPage(VIEWPORTS[0]);
     await page.goto(`${server.url}/dashboard/experiments`);
+    expect(await page.getByTestId("interval-chart").locator("svg[role=img]").count()).toBe(4);
     const stage = page.getByTestId("stage-closing");
     await stage.getByTestId("change-strategies").locator("summary").click();
     const arm = (await stage.getByTestId("promote-arm").locator("option").nth(1).getAttribute("value")) ?? "";

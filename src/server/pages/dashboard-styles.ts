@@ -72,6 +72,7 @@ dl.profile dd { margin: 0; overflow-wrap: anywhere; }
 .alerts li { padding: .5rem .7rem; border-radius: 8px; background: var(--warn-bg); color: var(--warn); }
 .alerts li.ok { background: var(--good-bg); color: var(--good); }
 .chart svg, .chart img { max-width: 100%; height: auto; }
+.closer-report { max-width: none; }
 details.action { margin: .3rem 0; }
 details.action summary { cursor: pointer; color: var(--brand); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

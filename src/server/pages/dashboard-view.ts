@@ -88,3 +88,12 @@ export function formatPercent(p: number): string {
 export function formatWhen(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/**
+ * Drops the `style` attribute the chart renderer gives each SVG for standalone
+ * pages: the dashboard's CSP allows no inline styles, and its stylesheet sizes
+ * charts the same way (`.chart svg`).
+ */
+export function withoutInlineStyles(html: string): string {
+  return html.replaceAll(' style="max-width:100%;height:auto"', "");
+}

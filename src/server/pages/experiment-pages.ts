@@ -8,8 +8,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
   type ArmReport,
+  armIntervalsSpec,
   buildExperimentReportWithNotes,
   buildStageReport,
+  renderChartSvg,
   type StageReport,
 } from "../../analytics/index.js";
 import { CloserError } from "../../errors.js";
@@ -17,6 +19,7 @@ import type { StageSettings } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
 import { csrfFor, sendPage } from "./dashboard-reply.js";
 import { DASHBOARD_PATH } from "./dashboard-session.js";
+import { withoutInlineStyles } from "./dashboard-view.js";
 import { renderExperiments } from "./experiment-templates.js";
 
 /** Who the audit log names for dashboard decisions. */
@@ -56,6 +59,33 @@ function evidenceWarning(report: StageReport, settings: StageSettings): string {
   );
 }
 
+/** Every arm's success rate with its 95% interval and chance of being best, drawn on the server as SVG. */
+async function intervalChart(stage: StageReport): Promise<string> {
+  const svg = await renderChartSvg(
+    armIntervalsSpec({
+      stage: stage.stage,
+      verdict: stage.verdict,
+      winner: stage.winner,
+      champion: stage.arms.filter((a) => a.status === "champion").map((a) => `${a.variant}@${a.version}`)[0] ?? null,
+      srm: stage.srm,
+      arms: stage.arms.map((a) => ({
+        arm: `${a.variant}@${a.version}`,
+        status: a.status,
+        decisions: a.decisions,
+        rate: a.posteriorMean,
+        lower: a.credibleInterval[0],
+        upper: a.credibleInterval[1],
+        pBest: a.pBest,
+        weight: a.weight,
+        // Period figures of the weekly report; the chart does not draw them.
+        earlyWins: 0,
+        assignedInPeriod: 0,
+      })),
+    }),
+  );
+  return withoutInlineStyles(svg);
+}
+
 const checkbox = z
   .literal("yes")
   .optional()
@@ -76,24 +106,27 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
 
   scope.get<{ Querystring: { done?: string } }>(base, async function experiments(request, reply) {
     const { report, notes } = await buildExperimentReportWithNotes(ctx.db, ctx.playbooks, ctx.clock.now());
-    const stages = report.stages.map((stage) => {
-      const stageNotes = notes[stage.stage] ?? [];
-      return {
-        report: stage,
-        verdictText: verdictText(stage),
-        notes: stageNotes,
-        collecting: stage.verdict === "collecting" ? evidenceWarning(stage, ctx.playbooks.settings(stage.stage)) : null,
-        arms: stage.arms.map((a) => ({
-          ...a,
-          key: `${a.variant}@${a.version}`,
-          role: ROLES[a.status],
-          low: a.credibleInterval[0],
-          high: a.credibleInterval[1],
-        })),
-        rotating: stage.arms.filter((a) => a.status !== "retired").map((a) => `${a.variant}@${a.version}`),
-        chart: null,
-      };
-    });
+    const stages = await Promise.all(
+      report.stages.map(async (stage) => {
+        const stageNotes = notes[stage.stage] ?? [];
+        return {
+          report: stage,
+          verdictText: verdictText(stage),
+          notes: stageNotes,
+          collecting:
+            stage.verdict === "collecting" ? evidenceWarning(stage, ctx.playbooks.settings(stage.stage)) : null,
+          arms: stage.arms.map((a) => ({
+            ...a,
+            key: `${a.variant}@${a.version}`,
+            role: ROLES[a.status],
+            low: a.credibleInterval[0],
+            high: a.credibleInterval[1],
+          })),
+          rotating: stage.arms.filter((a) => a.status !== "retired").map((a) => `${a.variant}@${a.version}`),
+          chart: await intervalChart(stage),
+        };
+      }),
+    );
     const html = renderExperiments({
       title: "Strategies",
       nav: "experiments",
