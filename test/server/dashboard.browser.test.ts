@@ -254,11 +254,21 @@ describe("the dashboard, in headless Chromium against the real server and a fake
     await page.goto(`${server.url}/dashboard`);
     expect(await page.getByTestId("won-customers").textContent()).toBe("1");
     expect(await page.getByTestId("revenue").allTextContents()).toEqual(["129.5 EUR"]);
+    await page.screenshot({ path: screenshotPath("dashboard-overview-after-sale-1280x800") });
+
+    // The same form sent twice (a double click without JavaScript) carries one event id: one sale.
+    const anaId = (await customerView(server, `+${ANA.phone}`))?.id ?? "";
+    const form = { value: "20", currency: "USD", eventId: "dashboard-form-1" };
+    for (let i = 0; i < 2; i++) {
+      expect((await http.post(`/dashboard/conversations/${anaId}/won`, form)).status).toBe(303);
+    }
+    await page.reload();
+    expect(await page.getByTestId("won-customers").textContent()).toBe("2");
+    expect((await page.getByTestId("revenue").allTextContents()).sort()).toEqual(["129.5 EUR", "20 USD"]);
     const report = page.getByTestId("weekly-report");
     expect(await report.locator("section").count()).toBeGreaterThanOrEqual(5);
     expect(await report.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(5);
     expect(await report.textContent()).toContain("EUR");
-    await page.screenshot({ path: screenshotPath("dashboard-overview-after-sale-1280x800") });
     await context.close();
   });
 
