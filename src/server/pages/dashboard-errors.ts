@@ -27,11 +27,7 @@ export function dashboardErrorHandler(
   reply: FastifyReply,
 ): FastifyReply {
   const { status, message } = describe(error, request);
-  const referer = request.headers.referer;
-  const back =
-    typeof referer === "string" && new URL(referer, "http://x").pathname.startsWith("/dashboard")
-      ? referer
-      : "/dashboard";
+  const back = backFor(request);
   return reply
     .status(status)
     .type("text/html; charset=utf-8")
@@ -60,4 +56,13 @@ function describe(error: FastifyError | Error, request: FastifyRequest): { statu
   if (status !== undefined && status >= 400 && status < 500) return { status, message: error.message };
   request.log.error({ err: error }, "unhandled dashboard error");
   return { status: 500, message: "Something went wrong on our side; the log has the details." };
+}
+
+/** The page a failed action came from (pages send no Referer: `Referrer-Policy: no-referrer`). */
+function backFor(request: FastifyRequest): string {
+  const path = request.url.split("?")[0] ?? "";
+  if (request.method !== "POST") return "/dashboard";
+  if (path.startsWith("/dashboard/experiments/")) return "/dashboard/experiments";
+  if (path.startsWith("/dashboard/conversations/")) return path.replace(/\/[^/]+$/, "");
+  return path === "/dashboard/login" ? "/dashboard/login" : "/dashboard";
 }

@@ -116,10 +116,15 @@ function registerLogin(scope: FastifyInstance, ctx: AppContext): void {
   });
 }
 
-/** Only a dashboard path may be a redirect target (no open redirects). */
+/** Only a page of this dashboard may be a redirect target (no open redirects, no `..` out of it). */
 function safeNext(next: string | undefined): string {
-  if (next === undefined || !/^\/dashboard(?:[/?#]|$)/.test(next) || next.includes("//") || next.includes("\\")) {
+  const base = "http://closer.invalid";
+  let url: URL;
+  try {
+    url = new URL(next ?? "", base);
+  } catch {
     return DASHBOARD_PATH;
   }
-  return next;
+  if (url.origin !== base || !/^\/dashboard(?:\/|$)/.test(url.pathname) || next?.includes("\\")) return DASHBOARD_PATH;
+  return `${url.pathname}${url.search}`;
 }
