@@ -34,14 +34,14 @@ export {
   listCustomers,
   updateCustomer,
 } from "./customer.repository.js";
-export type { DataDirFileSystem } from "./data-dir.js";
-export { prepareDataDir } from "./data-dir.js";
 export {
   dashboardSessionValid,
   deleteDashboardSession,
   deleteExpiredDashboardSessions,
   insertDashboardSession,
 } from "./dashboard-session.repository.js";
+export type { DataDirFileSystem } from "./data-dir.js";
+export { prepareDataDir } from "./data-dir.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
 export { DATA_KEY_BYTES, DATA_KEY_FILE_NAME, loadDataKey, parseDataKey } from "./data-key.js";
 // schema
