@@ -38,6 +38,8 @@ const EXPECTED: Record<string, InboundEvent[]> = {
       lid: null,
       name: "MyName",
       text: "Hi there!",
+      content: { kind: "text" },
+      referral: null,
       fromMe: false,
       origin: "app",
       sentAt: 1_784_724_406_000,
@@ -52,6 +54,8 @@ const EXPECTED: Record<string, InboundEvent[]> = {
       lid: "4639135154355@lid",
       name: "rochafabiano31",
       text: "Tudo indo. Sim",
+      content: { kind: "text" },
+      referral: null,
       fromMe: false,
       origin: "app",
       sentAt: 1_784_724_406_000,
@@ -66,6 +70,8 @@ const EXPECTED: Record<string, InboundEvent[]> = {
       lid: null,
       name: null,
       text: "Reply text",
+      content: { kind: "text" },
+      referral: null,
       fromMe: true,
       origin: "api",
       sentAt: 1_784_724_409_000,
@@ -174,9 +180,6 @@ describe("normalizeWahaWebhook", () => {
   });
 
   it.each([
-    "message.reaction",
-    "message.revoked",
-    "message.edited",
     "presence.update",
     "message.ack.group",
     "session.status",
