@@ -345,6 +345,7 @@ async function findOrCreateCustomer(deps: InboundHandlerDeps, msg: InboundMessag
     last_inbound_at: null,
     last_interaction_at: now,
     conversation_count: 0,
+    referral_json: null,
     created_at: now,
     updated_at: now,
   };

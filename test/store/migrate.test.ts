@@ -47,6 +47,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "conversation_count",
     "created_at",
     "updated_at",
+    "referral_json",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
   inbox: columnsOf<Database["inbox"]>()(
@@ -78,6 +79,12 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "status_reason",
     "created_at",
     "status_at",
+    "kind",
+    "content_enc",
+    "reaction_enc",
+    "reacted_at",
+    "edited_at",
+    "revoked_at",
   ),
   outbox: columnsOf<Database["outbox"]>()(
     "id",
@@ -201,7 +208,7 @@ describe("migrateToLatest", () => {
   });
 
   it("should list each migration with the time it was applied", async () => {
-    expect(await listMigrations(db)).toEqual([{ name: "2026-11-28T0000-initial", executedAt: null }]);
+    expect(await listMigrations(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, executedAt: null })));
     const before = Date.now();
     await migrateToLatest(db);
     const [state] = await listMigrations(db);
@@ -234,16 +241,18 @@ describe("migrateToLatest", () => {
     expect((error as Error).message).toContain("boom");
     expect((error as { details?: unknown }).details).toEqual({
       steps: [
-        { name: "2026-11-28T0000-initial", status: "rolled_back" },
+        ...Object.keys(MIGRATIONS).map((name) => ({ name, status: "rolled_back" })),
         { name: "2099-01-01T0000-broken", status: "failed" },
       ],
     });
     const names = (await db.introspection.getTables()).map((table) => table.name);
     expect(names).not.toContain("half_done");
     expect(names).not.toContain("inbox");
-    expect((await listMigrations(db, { migrations })).map((m) => m.executedAt)).toEqual([null, null]);
+    expect((await listMigrations(db, { migrations })).map((m) => m.executedAt)).toEqual(
+      Object.keys(migrations).map(() => null),
+    );
     // The run can be repeated once the broken migration is gone.
-    expect(await migrateToLatest(db)).toEqual([{ name: "2026-11-28T0000-initial", status: "applied" }]);
+    expect(await migrateToLatest(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, status: "applied" })));
   });
 
   it("should drop every table when the initial migration is reverted", async () => {
