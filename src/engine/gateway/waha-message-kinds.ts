@@ -34,7 +34,7 @@ export function wahaMessageParts(payload: Raw): WahaMessageParts {
   const data = isRecord(payload["_data"]) ? payload["_data"] : {};
   const body = typeof payload["body"] === "string" ? payload["body"] : "";
   const noweb = isRecord(data["message"]) ? unwrap(data["message"]) : null;
-  if (noweb !== null) return nowebParts(noweb, payload, body);
+  if (noweb !== null) return nowebParts(noweb, body);
   if (typeof data["type"] === "string") return webjsParts(data["type"], data, payload, body);
   return genericParts(payload, body);
 }
@@ -49,7 +49,7 @@ const NOWEB_MEDIA: readonly [string, MediaKind][] = [
   ["stickerMessage", "sticker"],
 ];
 
-function nowebParts(message: Raw, payload: Raw, body: string): WahaMessageParts {
+function nowebParts(message: Raw, body: string): WahaMessageParts {
   const referral = nowebReferral(message);
   const parts = (content: MessageContent, text = "") => ({ content, text, referral });
   const reaction = record(message["reactionMessage"]);
