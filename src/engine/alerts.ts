@@ -6,7 +6,13 @@
 import type { Logger } from "../log.js";
 
 /** Kinds of alert. */
-export type AlertKind = "gateway_disconnected" | "gateway_reconnected" | "number_paused" | "send_failures";
+export type AlertKind =
+  | "gateway_disconnected"
+  | "gateway_reconnected"
+  | "number_paused"
+  | "send_failures"
+  /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
+  | "order_received";
 
 /** Raises alerts. */
 export interface Alerts {

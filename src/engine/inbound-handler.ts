@@ -36,14 +36,17 @@ import { type InboundMessage, type MessageContent, type MessageKind, TEXT_CONTEN
 import {
   applyTranscriptUpdate,
   isTranscriptUpdate,
+  messageView,
   type ReplyPlan,
   replyPlanFor,
+  signalsFor,
+  stageAfter,
   type TranscriptUpdate,
 } from "./inbound/index.js";
 import { consentSignal, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "./opt-out.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
-import { type MessageSignals, profileForNewJourney, timeZoneForPhone, updateProfile } from "./profile-rules.js";
-import { nextStage, type StageTransition, stageIndex } from "./stage-machine.js";
+import { profileForNewJourney, timeZoneForPhone, updateProfile } from "./profile-rules.js";
+import { stageIndex } from "./stage-machine.js";
 
 /** A new conversation starts after this much silence. */
 export const CONVERSATION_GAP_MS = 24 * 3_600_000;
@@ -310,45 +313,6 @@ async function converse(
     llm: plan.mode === "intent",
   });
   return { ...moved(null), outboxIds: [id], fallback: reply.fallback, order: reply.order ?? null };
-}
-
-/** The funnel's signals for the message: its words, plus the product a catalog inquiry or order names. */
-function signalsFor(runtime: PlaybookRuntime, content: MessageContent, plan: ReplyPlan): MessageSignals {
-  const signals = runtime.classify(plan.text);
-  const named =
-    content.kind === "product_inquiry"
-      ? [content.productId]
-      : content.kind === "order"
-        ? content.items.map((item) => item.productId)
-        : [];
-  const productIds = named.map((ref) => runtime.findProductId(ref)).filter((id): id is string => id !== null);
-  if (plan.mode !== "intent") return { ...signals, intent: "default", productIds };
-  return {
-    ...signals,
-    productIds: [...signals.productIds, ...productIds.filter((id) => !signals.productIds.includes(id))],
-  };
-}
-
-/** The stage after the message: the funnel's signals; an order moves the customer on to closing (never to won). */
-function stageAfter(runtime: PlaybookRuntime, previous: string | null, plan: ReplyPlan): StageTransition {
-  const transition = nextStage(previous, plan.text, runtime.stages);
-  if (plan.mode !== "order") return transition;
-  const closing = runtime.stageIds.includes(ORDER_STAGE) ? ORDER_STAGE : (runtime.stageIds.at(-1) ?? transition.stage);
-  const from = stageIndex(transition.stage, runtime.stages);
-  const to = stageIndex(closing, runtime.stages);
-  if (from >= to) return transition;
-  return { ...transition, stage: closing, entered: true, skipped: runtime.stageIds.slice(from + 1, to) };
-}
-
-/** The stage a catalog order moves a customer to: the shop still confirms payment, so not `won`. */
-export const ORDER_STAGE = "closing";
-
-function messageView(content: MessageContent): { kind: string; contactName: string | null; place: string | null } {
-  return {
-    kind: content.kind,
-    contactName: content.kind === "contact" ? content.names.join(", ") || null : null,
-    place: content.kind === "location" ? (content.name ?? content.address) : null,
-  };
 }
 
 /** Keeps the ad or post a customer first wrote from (reports segment by it). */

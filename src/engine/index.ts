@@ -30,7 +30,7 @@ export { ScriptedLlmClient } from "./llm/scripted-llm-client.js";
 export { EngineMetrics } from "./metrics.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
-export { normalisePhone } from "./phone.js";
+export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcome } from "./profile-rules.js";

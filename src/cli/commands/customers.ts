@@ -4,7 +4,7 @@
  * request, or end a human takeover so the bot answers again.
  * @module
  */
-import { customerIdByPhone, describeCustomer, normalisePhone } from "../../engine/index.js";
+import { customerIdByPhone, describeCustomer, normaliseCustomerIdentity } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import {
   appendAudit,
@@ -88,7 +88,7 @@ export const customersCommand: Command = async (argv, io) => {
 
 async function customerId(ctx: CliContext, raw: string | undefined): Promise<string> {
   if (raw === undefined) throw new UsageError("give the customer's phone number, e.g. +15551234567");
-  const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
+  const identity = normaliseCustomerIdentity(raw);
   if (identity === null) throw new UsageError(`"${raw}" is not a phone number like +15551234567`);
   const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
   if (id === null) throw new CloserError("customer_unknown", "no customer has written from that number");

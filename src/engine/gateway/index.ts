@@ -58,7 +58,7 @@ export {
 } from "./playground-gateway.js";
 export { WahaGateway, type WahaGatewayConfig } from "./waha-gateway.js";
 export { normalizeWahaWebhook, type WahaWebhookOptions } from "./waha-webhook.js";
-export type { NormalizeOptions, WebhookNormalization } from "./webhook-normalization.js";
+export { ignoredCategory, type NormalizeOptions, type WebhookNormalization } from "./webhook-normalization.js";
 export {
   type HeaderValue,
   HUB_SIGNATURE_HEADER,
