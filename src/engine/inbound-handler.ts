@@ -42,6 +42,7 @@ import {
   signalsFor,
   stageAfter,
   type TranscriptUpdate,
+  templateFor,
 } from "./inbound/index.js";
 import { consentSignal, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "./opt-out.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
@@ -290,7 +291,7 @@ async function converse(
   const a = assigned.assignment;
   const reply = runtime.compose(
     `${a.variant_id}@${a.variant_version}`,
-    plan.template ?? signals.intent,
+    templateFor(plan, content, signals),
     {
       name: msg.name ?? null,
       stage: transition.stage,

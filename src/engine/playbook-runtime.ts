@@ -57,7 +57,7 @@ export interface PlaybookRuntime {
   findProductId(reference: string): string | null;
   /**
    * Renders the variant's reply for the intent (or kind template: `media`, `voice`, `location`,
-   * `contact`, `order`) and checks it against catalog and guardrails. A kind template that is
+   * `contact`, `order`, `product`) and checks it against catalog and guardrails. A kind template that is
    * missing or fails its checks gives way to a neutral line for that kind, never to the intent
    * templates (a photo is not answered with the welcome).
    */
@@ -77,6 +77,7 @@ export const KIND_SAFE_LINES: Readonly<Record<string, string>> = Object.freeze({
   voice: "Thanks for your voice message! I can't listen to voice notes, sorry. Could you type your question?",
   location: "Thanks for sharing your location! What would you like to know?",
   contact: "Thanks for sharing that contact! How can I help?",
+  product: "Thanks for asking! What would you like to know about it?",
   order: "Thank you for your order! The shop will confirm the items, the total and the payment with you shortly.",
 });
 

@@ -36,10 +36,11 @@ export const variantRefSchema = z
 /**
  * Templates that answer a kind of message rather than an intent: `media` (a photo, video,
  * document or sticker without caption), `voice` (a voice note or audio), `location`, `contact`
- * (a shared contact card) and `order` (a catalog order). Keys stay flat per language so a
+ * (a shared contact card), `order` (a catalog order) and `product` (a question about a catalog
+ * product the customer shared or picked, when no more specific intent template fits). Keys stay flat per language so a
  * language can later add its own (`templates.es.media`).
  */
-export const KIND_TEMPLATES = ["media", "voice", "location", "contact", "order"] as const;
+export const KIND_TEMPLATES = ["media", "voice", "location", "contact", "order", "product"] as const;
 
 /** Kind templates every variant should have (lint warns without them; the engine then uses a neutral line). */
 export const REQUIRED_KIND_TEMPLATES = ["media", "voice"] as const;

@@ -167,7 +167,11 @@ function partsOf(event: string, message: WahaMessage): WahaMessageParts | null {
     }
     case "message.edited":
       if (!message.editedMessageId) return null;
-      return { content: { kind: "edit", targetId: message.editedMessageId }, text: message.body ?? "", referral: null };
+      return {
+        content: { kind: "edit", targetId: fullWahaId(message.editedMessageId, message) },
+        text: message.body ?? "",
+        referral: null,
+      };
     default:
       return wahaMessageParts(message);
   }
@@ -180,8 +184,9 @@ function normalizeRevoked(payload: unknown): WebhookNormalization {
     return { ok: false, reason: `bad WAHA message.revoked: ${describeIssues(parsed.error, "payload")}` };
   const { revokedMessageId, before, after } = parsed.data;
   const base = after ?? before;
-  const targetId = revokedMessageId ?? before?.id ?? after?.id;
-  if (!base || !targetId) return { ok: false, reason: "bad WAHA message.revoked: payload: before/after required" };
+  const rawTarget = before?.id ?? revokedMessageId ?? after?.id;
+  if (!base || !rawTarget) return { ok: false, reason: "bad WAHA message.revoked: payload: before/after required" };
+  const targetId = fullWahaId(rawTarget, base);
   const revoke = { ...base, id: `revoked:${targetId}`, body: null, _data: null };
   const normalized = normalizeMessage("message.revoked", revoke);
   if (!normalized.ok) return normalized;
@@ -189,6 +194,16 @@ function normalizeRevoked(payload: unknown): WebhookNormalization {
     event.kind === "message" ? { ...event, text: "", content: { kind: "revoke" as const, targetId } } : event,
   );
   return { ...normalized, events };
+}
+
+/**
+ * WAHA names messages `{fromMe}_{chat}_{id}`, but `editedMessageId` and `revokedMessageId` may be the
+ * bare WhatsApp id: an edit or revoke is by the message's own author, so the rest follows from it.
+ */
+function fullWahaId(id: string, by: { fromMe: boolean; from: string; to?: string | null | undefined }): string {
+  if (id.includes("_")) return id;
+  const chat = by.fromMe ? by.to : by.from;
+  return chat ? `${by.fromMe}_${chat}_${id}` : id;
 }
 
 function normalizeAck(payload: unknown, at: number): WebhookNormalization {

@@ -5,7 +5,7 @@
  * transcript. The handler in ../inbound-handler.ts runs them in order.
  */
 
-export { messageView, ORDER_STAGE, signalsFor, stageAfter } from "./kind-signals.js";
+export { messageView, ORDER_STAGE, signalsFor, stageAfter, templateFor } from "./kind-signals.js";
 export { type ReplyPlan, replyPlanFor } from "./reply-plan.js";
 export {
   applyTranscriptUpdate,

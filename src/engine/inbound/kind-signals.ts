@@ -53,3 +53,16 @@ export function messageView(content: MessageContent): {
     place: content.kind === "location" ? (content.name ?? content.address) : null,
   };
 }
+
+/** Intents a catalog product inquiry answers with the `product` template (nothing more specific asked). */
+const GENERAL_INTENTS = new Set(["default", "greeting"]);
+
+/**
+ * The template that answers: the plan's kind template; for a product inquiry about a catalog
+ * product without a more specific question, `product`; else the intent's.
+ */
+export function templateFor(plan: ReplyPlan, content: MessageContent, signals: MessageSignals): string {
+  if (plan.template !== null) return plan.template;
+  const aboutProduct = content.kind === "product_inquiry" && signals.productIds.length > 0;
+  return aboutProduct && GENERAL_INTENTS.has(signals.intent) ? "product" : signals.intent;
+}
