@@ -1,14 +1,3 @@
-/**
- * Handles one inbox row, start to end, inside one database transaction, as a
- * short sequence of named steps: transcript updates (reaction, edit, revoke),
- * the shop's own messages, the customer and their ad referral, unknown kinds,
- * consent, then the conversation (stage, profile, assignment, reply, outbox),
- * each message kind answered as its reply plan says (inbound/reply-plan.ts).
- * Either all of it is stored or none of it, so a crash at any point loses
- * nothing and a retry does not send twice.
- * @module
- */
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { assignOnEntry, type Random, resolveOnAdvance } from "../experiments/index.js";
 import {
@@ -16,28 +5,28 @@ import {
   type CustomerRow,
   type Database,
   type FieldCipher,
-  findCustomerByLidIndex,
-  findCustomerByPhoneIndex,
   findOutboundByGatewayId,
   INBOX_PAYLOAD_AAD,
   type InboxRow,
   insertConsentEvent,
-  insertCustomer,
   insertHandoff,
   insertMessage,
   insertOutboxEntry,
-  MESSAGE_CONTENT_AAD,
   MESSAGE_TEXT_AAD,
   markInboxDone,
   updateCustomer,
 } from "../store/index.js";
-import { type Profile, parseProfile, profileSchema } from "./customer-profile.js";
+import { parseProfile } from "./customer-profile.js";
 import { type InboundMessage, type MessageContent, type MessageKind, TEXT_CONTENT } from "./gateway/index.js";
 import {
   applyTranscriptUpdate,
+  findCustomer,
+  findOrCreateCustomer,
   isTranscriptUpdate,
+  keepReferral,
   messageView,
   type ReplyPlan,
+  recordInbound,
   replyPlanFor,
   signalsFor,
   stageAfter,
@@ -46,7 +35,7 @@ import {
 } from "./inbound/index.js";
 import { consentSignal, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "./opt-out.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
-import { profileForNewJourney, timeZoneForPhone, updateProfile } from "./profile-rules.js";
+import { profileForNewJourney, updateProfile } from "./profile-rules.js";
 import { stageIndex } from "./stage-machine.js";
 
 /** A new conversation starts after this much silence. */
@@ -316,44 +305,6 @@ async function converse(
   return { ...moved(null), outboxIds: [id], fallback: reply.fallback, order: reply.order ?? null };
 }
 
-/** Keeps the ad or post a customer first wrote from (reports segment by it). */
-async function keepReferral(deps: InboundHandlerDeps, customer: CustomerRow, msg: InboundMessage, now: number) {
-  if (!msg.referral || customer.referral_json !== null) return;
-  const referral_json = JSON.stringify(msg.referral);
-  await updateCustomer(deps.db, customer.id, { referral_json, updated_at: now });
-  customer.referral_json = referral_json;
-}
-
-/** The customer's message in the transcript: its text and kind, its described content encrypted. */
-async function recordInbound(
-  deps: InboundHandlerDeps,
-  customer: CustomerRow,
-  msg: InboundMessage,
-  stage: string,
-  journey: number,
-  intent: string | null,
-  now: number,
-): Promise<number> {
-  const content = msg.content ?? TEXT_CONTENT;
-  return insertMessage(deps.db, {
-    customerId: customer.id,
-    direction: "in",
-    author: "customer",
-    textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD),
-    gatewayMessageId: msg.gatewayMessageId,
-    journey,
-    stage,
-    assignmentId: null,
-    variantId: null,
-    variantVersion: null,
-    intent,
-    status: "received",
-    createdAt: now,
-    kind: content.kind,
-    contentEnc: content.kind === "text" ? null : deps.cipher.encryptJson(content, MESSAGE_CONTENT_AAD),
-  });
-}
-
 async function queueReply(
   deps: InboundHandlerDeps,
   customer: CustomerRow,
@@ -430,79 +381,6 @@ async function takeOver(deps: InboundHandlerDeps, customer: CustomerRow, msg: In
     await insertHandoff(deps.db, { customerId: customer.id, startedAt: now, endsAt: until, reason: "human_reply" });
     await updateCustomer(deps.db, customer.id, { handoff_until: until, last_interaction_at: now, updated_at: now });
   }
-}
-
-/**
- * Finds the customer by phone, then by `@lid` alias; merges the two identities
- * when a payload maps a lid to a phone; creates the customer on first contact.
- */
-async function findOrCreateCustomer(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<CustomerRow> {
-  return (await findCustomer(deps, msg, now)) ?? createCustomer(deps, msg, now);
-}
-
-/** Finds the customer by phone, then by `@lid` alias (merging the two when a payload maps them). */
-async function findCustomer(
-  deps: InboundHandlerDeps,
-  msg: InboundMessage,
-  now: number,
-): Promise<CustomerRow | undefined> {
-  const { db, cipher } = deps;
-  const identity = msg.phone ?? msg.lid;
-  if (identity === null) throw new Error("inbound message without phone or lid");
-  const phoneIndex = cipher.blindIndex(identity);
-  const lidIndex = msg.lid === null ? null : cipher.blindIndex(msg.lid);
-  let row = await findCustomerByPhoneIndex(db, phoneIndex);
-  if (row === undefined && lidIndex !== null) {
-    row = await findCustomerByLidIndex(db, lidIndex);
-    if (row !== undefined && msg.phone !== null) {
-      // The gateway now maps this lid to a phone: the phone becomes the identity.
-      await updateCustomer(db, row.id, {
-        phone_index: phoneIndex,
-        phone_enc: cipher.encrypt(msg.phone, CUSTOMER_AAD.phone),
-        updated_at: now,
-      });
-      row = { ...row, phone_index: phoneIndex };
-    }
-  }
-  if (row !== undefined) {
-    if (lidIndex !== null && row.lid_index === null) {
-      await updateCustomer(db, row.id, { lid_index: lidIndex });
-      row = { ...row, lid_index: lidIndex };
-    }
-    return row;
-  }
-  return undefined;
-}
-
-async function createCustomer(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<CustomerRow> {
-  const { db, cipher } = deps;
-  const identity = msg.phone ?? msg.lid;
-  if (identity === null) throw new Error("inbound message without phone or lid");
-  const phoneIndex = cipher.blindIndex(identity);
-  const lidIndex = msg.lid === null ? null : cipher.blindIndex(msg.lid);
-  const profile: Profile = { ...profileSchema.parse({}), timeZone: timeZoneForPhone(msg.phone) };
-  const created: CustomerRow = {
-    id: randomUUID(),
-    phone_index: phoneIndex,
-    phone_enc: cipher.encrypt(identity, CUSTOMER_AAD.phone),
-    lid_index: lidIndex,
-    name_enc: msg.name ? cipher.encrypt(msg.name, CUSTOMER_AAD.name) : null,
-    stage: deps.playbooks.stageIds[0] ?? "first_contact",
-    journey: 1,
-    stage_entered_at: now,
-    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
-    opted_out: 0,
-    handoff_until: null,
-    first_contact_at: now,
-    last_inbound_at: null,
-    last_interaction_at: now,
-    conversation_count: 0,
-    referral_json: null,
-    created_at: now,
-    updated_at: now,
-  };
-  await insertCustomer(db, created);
-  return created;
 }
 
 /** How far back a bot message may be the subject of an echo whose id we do not know yet. */

@@ -5,6 +5,8 @@
  * transcript. The handler in ../inbound-handler.ts runs them in order.
  */
 
+export { type CustomerIdentityDeps, findCustomer, findOrCreateCustomer } from "./customer-identity.js";
+export { type InboundRecordDeps, keepReferral, recordInbound } from "./inbound-record.js";
 export { messageView, ORDER_STAGE, signalsFor, stageAfter, templateFor } from "./kind-signals.js";
 export { type ReplyPlan, replyPlanFor } from "./reply-plan.js";
 export {

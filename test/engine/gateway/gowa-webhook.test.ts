@@ -108,10 +108,7 @@ describe("normalizeGowaWebhook", () => {
     expect(result.ok && result.ignored).toHaveLength(1);
   });
 
-  it.each([
-    "call.offer",
-    "group.participants",
-  ])("should ignore a %s event with a reason", (event) => {
+  it.each(["call.offer", "group.participants"])("should ignore a %s event with a reason", (event) => {
     const result = normalize({ ...example("message-text.json"), event });
     expect(result).toEqual({ ok: true, events: [], ignored: [`${event}: event not handled`] });
   });

@@ -179,17 +179,16 @@ describe("normalizeWahaWebhook", () => {
     expect(normalizeOk(body)[0]).toMatchObject({ kind: "receipt", at: NOW });
   });
 
-  it.each([
-    "presence.update",
-    "message.ack.group",
-    "session.status",
-  ])("should ignore a %s event with a reason", (event) => {
-    expect(normalize({ ...example("message.json"), event })).toEqual({
-      ok: true,
-      events: [],
-      ignored: [`${event}: event not handled`],
-    });
-  });
+  it.each(["presence.update", "message.ack.group", "session.status"])(
+    "should ignore a %s event with a reason",
+    (event) => {
+      expect(normalize({ ...example("message.json"), event })).toEqual({
+        ok: true,
+        events: [],
+        ignored: [`${event}: event not handled`],
+      });
+    },
+  );
 
   it("should ignore events of another session", () => {
     expect(normalize(example("message.json"), "sales")).toEqual({
