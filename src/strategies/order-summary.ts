@@ -68,7 +68,8 @@ export function summarizeOrder(catalog: Catalog, order: OrderInput): OrderSummar
     total: lines.length === 0 ? null : formatMoney(total, currency),
     hasUnknownItems: known.length < order.items.length,
   };
-  return { view, productIds: lines.map((l) => l.product.id), amounts: [...lines.map((l) => l.lineTotal), total] };
+  const amounts = lines.length === 0 ? [] : [...lines.map((l) => l.lineTotal), total];
+  return { view, productIds: lines.map((l) => l.product.id), amounts };
 }
 
 function round(amount: number): number {

@@ -24,7 +24,7 @@ export interface ReplyPlan {
 }
 
 /** Button ids or titles that mean "stop promotions" (Cloud marketing templates, custom quick replies). */
-const STOP_BUTTON = /\b(stop|unsubscribe|opt[\s_-]?out)\b/i;
+const STOP_BUTTON = /(?:^|[^a-z])(stop|unsubscribe|opt[\s_-]?out)(?:$|[^a-z])/i;
 
 /** The plan for a customer's message of this kind (reactions, edits, revokes and system never get here). */
 export function replyPlanFor(content: MessageContent, text: string): ReplyPlan {
