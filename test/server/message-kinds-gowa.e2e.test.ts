@@ -168,6 +168,14 @@ const CASES: KindCase[] = [
     check: (view) => expect(customerLines(view)[0]).toMatchObject({ text: "", revokedAt: expect.any(String) }),
   },
   {
+    name: "edit of a message never seen (never answered): answered as a new message",
+    fixture: "edit-unseen",
+    customer: phone(22),
+    expect: "reply",
+    kind: "text",
+    check: (view) => expect(customerLines(view)[0]?.text).toBe("Do you have the Dutch oven in stock?"),
+  },
+  {
     name: "deleted for me on the business phone: no reply, erased",
     fixture: "deleted-for-me",
     customer: phone(2),
