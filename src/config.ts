@@ -123,6 +123,15 @@ export const configSchema = z.object({
     .refine(isKnownTimeZone, "an IANA time zone like 'Europe/Madrid' or 'UTC'"),
   /** Cron expression of the weekly reflection, in the shop's time zone (default Monday 03:00). */
   REFLECT_CRON: cronExpression.default("0 3 * * 1"),
+  /**
+   * `on` (default): a variant the reflection writes is `proposed` and gets no traffic until an operator
+   * approves it (`closer candidates approve`); `off`: it is written as a `candidate` on capped traffic at once.
+   */
+  REFLECTION_REVIEW: z.enum(["on", "off"]).default("on"),
+  /** What the LLM costs per million input (prompt) tokens, US dollars; for the reflection's cost estimate. Default 0. */
+  LLM_PRICE_PER_MTOK_IN: z.coerce.number().min(0).default(0),
+  /** What the LLM costs per million output (completion) tokens, US dollars. Default 0. */
+  LLM_PRICE_PER_MTOK_OUT: z.coerce.number().min(0).default(0),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 });

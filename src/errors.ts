@@ -34,6 +34,9 @@ export const ERROR_CODES = {
   // llm
   llm_timeout: { status: 504, description: "The LLM did not answer in time." },
   llm_failed: { status: 502, description: "The LLM answered with an error or an invalid answer." },
+  llm_unconfigured: { status: 503, description: "The operation needs an LLM and none is configured." },
+  // reflection
+  reflection_busy: { status: 409, description: "Another reflection run holds the lock." },
   // experiments
   experiment_invalid: { status: 409, description: "The experiment operation is not allowed." },
 } as const;

@@ -11,6 +11,7 @@ import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerPlaygroundRoutes } from "./routes/playground-routes.js";
+import { registerReflectionRoutes } from "./routes/reflection-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 
 /** Largest accepted request body, bytes (WhatsApp text is at most 4096 characters; payloads carry metadata). */
@@ -36,6 +37,7 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerPlaygroundRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerReflectionRoutes(app, ctx);
   void app.register(async function webhooks(scope) {
     registerWebhookRoutes(scope, ctx);
   });

@@ -62,6 +62,8 @@ export type {
   PendingAckTable,
   PolicyVersionRow,
   PolicyVersionTable,
+  ReflectionLockRow,
+  ReflectionRunRow,
   SettingTable,
   VariantVersionRow,
   VariantVersionTable,
@@ -104,6 +106,18 @@ export {
   updateOutbox,
 } from "./outbox.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
+export type { ReflectionStageRecord } from "./reflection-run.repository.js";
+export {
+  acquireReflectionLock,
+  currentReflectionLock,
+  finishReflectionStage,
+  recentReflectionRuns,
+  reflectionRunsOfBatch,
+  releaseReflectionLock,
+  startReflectionStage,
+  takeOverReflectionLock,
+  touchReflectionLock,
+} from "./reflection-run.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";

@@ -8,6 +8,7 @@
 
 // catalog
 export {
+  catalogFacts,
   discountedPrice,
   findProduct,
   findProductsMentioned,
@@ -43,6 +44,7 @@ export { buildRenderContext, renderContextSchema } from "./render-context.js";
 export type { SignalMatcher } from "./signals.js";
 export { compileSignals } from "./signals.js";
 export type { CompiledTemplate } from "./template-renderer.js";
+export { templateVariables } from "./template-lint.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
 export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
 // variants and versions

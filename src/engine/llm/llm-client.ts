@@ -24,6 +24,16 @@ export interface LlmRequest<T> {
   schemaName: string;
   /** Give up after this many ms. */
   timeoutMs: number;
+  /** Called with the tokens the call used, when the endpoint reports them (cost accounting). */
+  onUsage?: (usage: LlmUsage) => void;
+}
+
+/** Tokens one call used, as the endpoint reported them. */
+export interface LlmUsage {
+  /** Prompt (input) tokens. */
+  in: number;
+  /** Completion (output) tokens. */
+  out: number;
 }
 
 /** Talks to a language model. */

@@ -44,6 +44,9 @@ export function createOpenAiLlmClient({ baseUrl, apiKey, model, maxRetries = 2 }
           { timeout: request.timeoutMs },
         );
         content = completion.choices[0]?.message?.content;
+        if (completion.usage) {
+          request.onUsage?.({ in: completion.usage.prompt_tokens, out: completion.usage.completion_tokens });
+        }
       } catch (error) {
         if (error instanceof OpenAI.APIConnectionTimeoutError) {
           throw new LlmError("llm_timeout", `the model did not answer within ${request.timeoutMs} ms`, {
