@@ -106,6 +106,8 @@ export {
   updateOutbox,
 } from "./outbox.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
+export type { PolicyVersion } from "./policy-version.repository.js";
+export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
 export type { ReflectionStageRecord } from "./reflection-run.repository.js";
 export {
   acquireReflectionLock,
@@ -118,8 +120,6 @@ export {
   takeOverReflectionLock,
   touchReflectionLock,
 } from "./reflection-run.repository.js";
-export type { PolicyVersion } from "./policy-version.repository.js";
-export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

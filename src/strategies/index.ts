@@ -43,8 +43,8 @@ export type { OfferView, ProductView, RenderContext, RenderContextInput } from "
 export { buildRenderContext, renderContextSchema } from "./render-context.js";
 export type { SignalMatcher } from "./signals.js";
 export { compileSignals } from "./signals.js";
-export type { CompiledTemplate } from "./template-renderer.js";
 export { templateVariables } from "./template-lint.js";
+export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
 export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
 // variants and versions
