@@ -32,7 +32,7 @@ export type { GuardrailKind, GuardrailViolation } from "./guardrails.js";
 export { checkGuardrails } from "./guardrails.js";
 export { nodeFileReader } from "./node-file-reader.js";
 // loading and lint
-export { loadPlaybookSet } from "./playbook-loader.js";
+export { lintVariantFile, loadPlaybookSet } from "./playbook-loader.js";
 export type { PlaybookReader } from "./playbook-reader.js";
 export { memoryPlaybookReader } from "./playbook-reader.js";
 export type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";

@@ -59,10 +59,3 @@ export function memoryPlaybookFolder(dir: string, files: Record<string, string>)
     },
   };
 }
-
-/** Every file of the folder with its text. */
-export async function snapshotFolder(folder: PlaybookFolder): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const file of await folder.listFiles()) files[file] = await folder.readFile(file);
-  return files;
-}

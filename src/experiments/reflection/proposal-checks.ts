@@ -13,8 +13,7 @@ import {
   checkGuardrails,
   formatProblem,
   type LoadedVariant,
-  loadPlaybookSet,
-  memoryPlaybookReader,
+  lintVariantFile,
   type PlaybookSet,
   type Variant,
 } from "../../strategies/index.js";
@@ -22,12 +21,10 @@ import { type Proposal, parseProposal, rawProposalId } from "./proposal-schema.j
 import { NEAR_DUPLICATE_SIMILARITY, textSimilarity } from "./text-similarity.js";
 import { uniqueVariantId, type VariantFileMeta, variantFilePath, variantFileText } from "./variant-file.js";
 
-/** The stage and folder a proposal is checked against. */
+/** The stage and the playbooks a proposal is checked against. */
 export interface ProposalContext {
   stage: string;
   set: PlaybookSet;
-  /** Every file of the playbooks folder (relative path → text), as it is now. */
-  folder: Readonly<Record<string, string>>;
   /** Variants already in the stage (every version in the folder, retired ones too). */
   stageVariants: readonly LoadedVariant[];
   /** The stage's champion, if any: its forbidden phrases are the stage's. */
@@ -84,7 +81,7 @@ export async function checkProposal(
   });
   const reasons = [
     ...parentReasons(proposal, ctx),
-    ...(await lintReasons(file, text, ctx)),
+    ...lintReasons(file, text, ctx),
     ...instructionClaimReasons(proposal, ctx),
     ...guardrailReasons(proposal, parents, ctx),
     ...duplicateReasons(proposal, ctx),
@@ -119,11 +116,10 @@ function parentReasons(proposal: Proposal, ctx: ProposalContext): string[] {
     .map((parent) => `parents: ${parent} is not a variant of stage ${ctx.stage} (its variants: ${known.join(", ")})`);
 }
 
-async function lintReasons(file: string, text: string, ctx: ProposalContext): Promise<string[]> {
-  const dir = ctx.set.dir;
-  const result = await loadPlaybookSet(dir, memoryPlaybookReader(dir, { ...ctx.folder, [file]: text }));
-  const problems = result.ok ? result.warnings : result.problems;
-  return problems.filter((p) => p.file === file && p.severity === "error").map((p) => `lint: ${formatProblem(p)}`);
+function lintReasons(file: string, text: string, ctx: ProposalContext): string[] {
+  return lintVariantFile(ctx.set, file, text)
+    .filter((p) => p.severity === "error")
+    .map((p) => `lint: ${formatProblem(p)}`);
 }
 
 function instructionClaimReasons(proposal: Proposal, ctx: ProposalContext): string[] {
@@ -156,10 +152,12 @@ function guardrailReasons(proposal: Proposal, parents: readonly LoadedVariant[],
   ];
   for (const [where, t] of texts) {
     for (const v of checkGuardrails(t, guarded)) {
-      if (v.kind === "forbidden_phrase" || where === "llm_instructions")
-        reasons.push(
-          `guardrails: ${where}: ${v.message.replace("this variant", "the stage's or parents' guardrails")}`,
-        );
+      if (v.kind === "forbidden_phrase" || where === "llm_instructions") {
+        const message = v.message
+          .replace("this variant's maximum", "the parents' maximum")
+          .replace("of this variant", "of its parents or the stage's champion");
+        reasons.push(`guardrails: ${where}: ${message}`);
+      }
     }
   }
   return reasons;

@@ -25,7 +25,7 @@ import type { ExperimentPlaybooks } from "../experiment-playbooks.js";
 import type { Random } from "../math/index.js";
 import { WEEK_MS } from "../stage-settings.js";
 import { makeRoomForArm } from "./max-arms.js";
-import { type PlaybookFolder, snapshotFolder } from "./playbook-folder.js";
+import type { PlaybookFolder } from "./playbook-folder.js";
 import { checkProposal, proposalText } from "./proposal-checks.js";
 import { MAX_PROPOSALS_PER_ANSWER, proposalsAnswerSchema } from "./proposal-schema.js";
 import { takeReflectionLock, thisHolder } from "./reflection-lock.js";
@@ -197,7 +197,6 @@ async function reflectStage(
     }
     const items = answer.proposals.slice(0, MAX_PROPOSALS_PER_ANSWER);
     report.proposed = items.length;
-    const folder = await snapshotFolder(deps.folder);
     const stageVariants = set.variants.filter((v) => v.stage === stage);
     const recent = await recentReflectionArms(db, set, stage, startedAt);
     const takenIds = new Set(set.variants.map((v) => v.id));
@@ -212,7 +211,6 @@ async function reflectStage(
       const checked = await checkProposal(raw, index, {
         stage,
         set,
-        folder,
         stageVariants,
         champion,
         acceptedTexts,
