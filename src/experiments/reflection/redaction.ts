@@ -12,7 +12,7 @@ export type RedactionKind = "name" | "phone" | "email" | "address";
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const URL_LIKE = /\bhttps?:\/\/\S+/gi;
 // 7+ digits with optional +, spaces, dots, dashes and brackets between them.
-const PHONE = /(?<![\p{L}\p{N}])\+?\d(?:[\s().-]{0,2}\d){6,}(?![\p{L}\p{N}])/gu;
+const PHONE = /(?<![\p{L}\p{N}])(?:\+|\()?\d(?:[\s().-]{0,2}\d){6,}(?![\p{L}\p{N}])/gu;
 const STREET_TYPES =
   "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|square|sq|terrace|highway|hwy|calle|rua|strasse|straße|weg|platz";
 const STREET = new RegExp(
@@ -28,8 +28,10 @@ const GIVEN_NAME = new RegExp(
   String.raw`\b((?:my name is|my name's|name is|this is|i am|i'm|im|call me|it's|me llamo|soy|sou|je suis|ich bin)\s+)(${NAME_WORD}(?:\s+${NAME_WORD})?)`,
   "giu",
 );
+const GREETINGS = ["hi", "hello", "hey", "dear", "thanks", "thank you", "hola", "olá", "ola"];
+// The greeting in any case, the name capitalised (so "thanks again" is not taken for a name).
 const GREETED_NAME = new RegExp(
-  String.raw`\b((?:hi|hello|hey|dear|thanks|thank you|hola|olá|ola)\s+)(${NAME_WORD})(?=[,!.]|\s*$)`,
+  String.raw`\b((?:${GREETINGS.map(anyCase).join("|")})\s+)(${NAME_WORD})(?=[,!.]|\s*$)`,
   "gu",
 );
 // Words after "I'm" that are not names ("I'm Interested", "I'm Not sure").
@@ -85,6 +87,12 @@ function nameWords(names: readonly string[]): string[] {
   const words = names.flatMap((name) => name.split(/\s+/)).filter((word) => word.replace(/\W/g, "").length >= 2);
   // Longest first, so "Anabel" is not half-replaced by "Ana".
   return [...new Set(words)].sort((a, b) => b.length - a.length);
+}
+
+function anyCase(word: string): string {
+  return [...word]
+    .map((c) => (c.toLowerCase() === c.toUpperCase() ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`))
+    .join("");
 }
 
 function escapeRegex(text: string): string {
