@@ -203,11 +203,14 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       clock,
       logger: logger.child({ module: "jobs" }),
     });
-    const stopWatching = watchPlaybookFolder(
-      config.PLAYBOOKS_DIR,
-      () => void reloader.reload("watch"),
-      logger.child({ module: "playbooks" }),
-    );
+    const stopWatching =
+      config.PLAYBOOKS_WATCH === "on"
+        ? watchPlaybookFolder(
+            config.PLAYBOOKS_DIR,
+            () => void reloader.reload("watch"),
+            logger.child({ module: "playbooks" }),
+          )
+        : () => undefined;
     const onHangUp = () => void reloader.reload("sighup");
     process.on("SIGHUP", onHangUp);
     const address = await app.listen({ host: config.HOST, port: config.PORT });
