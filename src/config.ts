@@ -134,6 +134,10 @@ export const configSchema = z.object({
   LLM_PRICE_PER_MTOK_IN: z.coerce.number().min(0).default(0),
   /** What the LLM costs per million output (completion) tokens, US dollars. Default 0. */
   LLM_PRICE_PER_MTOK_OUT: z.coerce.number().min(0).default(0),
+  /** Cron expression of the weekly sales report, in the shop's time zone (default Monday 07:00). */
+  REPORT_CRON: cronExpression.default("0 7 * * 1"),
+  /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */
+  REPORT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 });

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
@@ -173,6 +174,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         playbooks,
         experiments,
         clock,
+        llm,
         adminToken: admin.token,
         playbookSummary: () => ({
           dir: config.PLAYBOOKS_DIR,
@@ -197,11 +199,18 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     );
     engine.start();
     health.start();
+    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
     const jobs: JobScheduler = startJobs(config, {
       experiments,
       reflection,
       clock,
       logger: logger.child({ module: "jobs" }),
+      weeklyReport: async () => ({
+        ...(await runWeeklyReport(reportDeps, {
+          dir: join(config.DATA_DIR, "reports"),
+          webhookUrl: config.REPORT_WEBHOOK_URL,
+        })),
+      }),
     });
     const stopWatching =
       config.PLAYBOOKS_WATCH === "on"

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
-import type { Clock, Engine, PlaybookRuntime, ReloadResult } from "../engine/index.js";
+import type { Clock, Engine, LlmClient, PlaybookRuntime, ReloadResult } from "../engine/index.js";
 import type { CandidateDeps, ExperimentsService, ReflectionDeps } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 
@@ -23,6 +23,8 @@ export interface AppContext {
   playbooks: PlaybookRuntime;
   experiments: ExperimentsService;
   clock: Clock;
+  /** The configured LLM (the weekly report's narrative); undefined without one. */
+  llm?: LlmClient | undefined;
   adminToken: string;
   /** Summary of the playbooks in force for `/healthz`. */
   playbookSummary(): { dir: string; stages: number; variants: number; products: number };

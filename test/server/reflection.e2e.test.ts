@@ -111,7 +111,12 @@ describe("closer reflect against an OpenAI-compatible model, with the service ru
     ]);
     for (const r of rejected) expect(r.reasons.length).toBeGreaterThan(0);
     const kinds = rejected.map((r) => new Set(r.reasons.map((reason) => reason.split(":")[0])));
-    ["schema", "lint", "claim", "guardrails"].forEach((kind, i) => expect(kinds[i]?.has(kind)).toBe(true));
+    expect(["schema", "lint", "claim", "guardrails"].map((kind, i) => kinds[i]?.has(kind))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
 
     expect(readdirSync(join(home, "playbooks/variants/intent")).sort()).toEqual([
       "budget-first.yaml",

@@ -12,6 +12,7 @@ import { playbooksLintCommand } from "./playbooks-lint.js";
 import { playbooksReloadCommand } from "./playbooks-reload.js";
 import { promoteCommand } from "./promote.js";
 import { reflectCommand } from "./reflect.js";
+import { reportCommand } from "./report.js";
 import { retireCommand } from "./retire.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand } from "./simulate.js";
@@ -47,4 +48,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   reflect: { summary: "let the LLM propose new variants now (the weekly reflection)", run: reflectCommand },
   candidates: { summary: "list, show, approve or reject the reflection's proposals", run: candidatesCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
+  report: {
+    summary: "the sales report: funnel, sales, experiments, customers, service, next steps",
+    run: reportCommand,
+  },
 };
