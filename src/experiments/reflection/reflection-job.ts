@@ -12,10 +12,8 @@ import type { Kysely } from "kysely";
 import type { LlmClient, LlmUsage } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import {
-  appendAudit,
   type Database,
   type FieldCipher,
-  finishReflectionStage,
   reflectionRunsOfBatch,
   startReflectionStage,
   touchReflectionLock,
@@ -23,13 +21,19 @@ import {
 import { catalogFacts, type PlaybookSet, templateVariables } from "../../strategies/index.js";
 import type { ExperimentPlaybooks } from "../experiment-playbooks.js";
 import type { Random } from "../math/index.js";
-import { WEEK_MS } from "../stage-settings.js";
 import { makeRoomForArm } from "./max-arms.js";
 import type { PlaybookFolder } from "./playbook-folder.js";
 import { checkProposal, proposalText } from "./proposal-checks.js";
 import { MAX_PROPOSALS_PER_ANSWER, proposalsAnswerSchema } from "./proposal-schema.js";
 import { takeReflectionLock, thisHolder } from "./reflection-lock.js";
 import { buildReflectionPrompt } from "./reflection-prompt.js";
+import {
+  costUsd,
+  recentReflectionArms,
+  recordStageRun,
+  type StageRunReport,
+  storedReport,
+} from "./reflection-records.js";
 import { gatherStageEvidence } from "./stage-evidence.js";
 
 /** At most this many new arms per stage in any 7 days. */
@@ -40,7 +44,8 @@ export const PROPOSALS_ASKED = 3;
 export const REFLECTION_LLM_TIMEOUT_MS = 180_000;
 /** Characters per token when the endpoint reports no usage (a common rule of thumb for English). */
 const CHARS_PER_TOKEN = 4;
-const ACTOR = "reflection";
+
+export type { StageRunReport } from "./reflection-records.js";
 
 /** What a reflection run uses. */
 export interface ReflectionDeps {
@@ -70,19 +75,6 @@ export interface ReflectionOptions {
   stages?: string[];
   /** Check everything, write nothing, retire nothing. */
   dryRun?: boolean;
-}
-
-/** One stage of a run, as `closer reflect --json` prints it. */
-export interface StageRunReport {
-  stage: string;
-  /** Proposals the model made. */
-  proposed: number;
-  accepted: { variant: string; version: number; file: string }[];
-  rejected: { id: string; reasons: string[] }[];
-  tokens: { in: number; out: number };
-  costUsd: number;
-  /** Only when the stage failed (the LLM could not be used): why. */
-  error?: string;
 }
 
 /** A whole run. */
@@ -199,7 +191,9 @@ async function reflectStage(
     report.proposed = items.length;
     const stageVariants = set.variants.filter((v) => v.stage === stage);
     const recent = await recentReflectionArms(db, set, stage, startedAt);
-    const takenIds = new Set(set.variants.map((v) => v.id));
+    // Ids in the store too: a removed file's served version must never come back with other text.
+    const stored = await db.selectFrom("variant_versions").select("variant_id").execute();
+    const takenIds = new Set([...set.variants.map((v) => v.id), ...stored.map((r) => r.variant_id)]);
     const acceptedTexts: { key: string; text: string }[] = [];
     const armStatus = new Map(
       (await db.selectFrom("variant_versions").select(["id", "status"]).where("stage", "=", stage).execute()).map(
@@ -248,89 +242,13 @@ async function reflectStage(
     report.error = error instanceof Error ? error.message : String(error);
   }
   if (used.usage !== null) {
-    const u = used.usage;
-    report.tokens = { in: u.in, out: u.out };
-    report.costUsd = roundCents((u.in * deps.pricePerMTok.in + u.out * deps.pricePerMTok.out) / 1_000_000);
+    report.tokens = { in: used.usage.in, out: used.usage.out };
+    report.costUsd = costUsd(used.usage, deps.pricePerMTok);
   }
-  await finishReflectionStage(db, batchId, stage, {
-    status: report.error === undefined ? "done" : "failed",
-    model: llm.model,
-    tokensIn: report.tokens.in,
-    tokensOut: report.tokens.out,
-    tokensEstimated: used.estimated,
-    costUsd: report.costUsd,
-    proposed: report.proposed,
-    accepted: report.accepted,
-    rejected: report.rejected,
-    error: report.error ?? null,
-    finishedAt: clock.now(),
-  });
-  await appendAudit(db, {
-    at: clock.now(),
-    actor: ACTOR,
-    action: dryRun ? "reflection_dry_run" : "reflection_run",
-    subject: stage,
-    detail: {
-      batchId,
-      model: llm.model,
-      accepted: report.accepted.map((a) => `${a.variant}@${a.version}`),
-      rejected: report.rejected.length,
-      error: report.error ?? null,
-    },
-  });
+  await recordStageRun(
+    db,
+    { batchId, stage, model: llm.model, dryRun, estimated: used.estimated, at: clock.now() },
+    report,
+  );
   return report;
-}
-
-/** Arms of the stage the reflection added in the 7 days before `now` (store and folder together). */
-async function recentReflectionArms(
-  db: Kysely<Database>,
-  set: PlaybookSet,
-  stage: string,
-  now: number,
-): Promise<number> {
-  const since = now - WEEK_MS;
-  const rows = await db
-    .selectFrom("variant_versions")
-    .select("id")
-    .where("stage", "=", stage)
-    .where("origin", "=", "reflection")
-    .where("created_at", ">", since)
-    .execute();
-  const keys = new Set(rows.map((r) => r.id));
-  for (const v of set.variants) {
-    if (
-      v.stage === stage &&
-      v.origin === "reflection" &&
-      v.createdAt !== undefined &&
-      Date.parse(v.createdAt) > since
-    ) {
-      keys.add(`${v.id}@${v.version}`);
-    }
-  }
-  return keys.size;
-}
-
-function storedReport(row: {
-  stage: string;
-  proposed: number;
-  accepted_json: string;
-  rejected_json: string;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  error: string | null;
-}): StageRunReport {
-  return {
-    stage: row.stage,
-    proposed: row.proposed,
-    accepted: JSON.parse(row.accepted_json) as StageRunReport["accepted"],
-    rejected: JSON.parse(row.rejected_json) as StageRunReport["rejected"],
-    tokens: { in: row.tokens_in, out: row.tokens_out },
-    costUsd: row.cost_usd,
-    ...(row.error === null ? {} : { error: row.error }),
-  };
-}
-
-function roundCents(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LlmError, ScriptedLlmClient } from "../../../src/engine/index.js";
 import { allArms, runReflection } from "../../../src/experiments/index.js";
 import { currentReflectionLock, recentAudit, recentReflectionRuns } from "../../../src/store/index.js";
+import { seedArms } from "../experiment-fixtures.js";
 import {
   answer,
   badProposals,
@@ -139,6 +140,16 @@ describe("the weekly reflection", () => {
     expect(JSON.parse(row?.accepted_json ?? "[]")).toEqual(run?.accepted);
     const audit = await recentAudit(world.t.db);
     expect(audit.some((a) => a.action === "reflection_run" && a.subject === "intent")).toBe(true);
+  });
+
+  it("never reuses the id of a variant the store knows, even when its file is gone", async () => {
+    await seedArms(world.t.db, [{ key: "fit-question-first@1", stage: "intent", status: "retired" }]);
+    const report = await runReflection(world.deps(new ScriptedLlmClient([answer([goodProposal()])])), {
+      stages: ["intent"],
+    });
+    expect(report.runs[0]?.accepted).toEqual([
+      { variant: "fit-question-first-2", version: 1, file: "variants/intent/fit-question-first-2.yaml" },
+    ]);
   });
 
   it("writes nothing on a dry run but reports what would be accepted", async () => {
