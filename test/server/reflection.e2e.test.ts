@@ -137,6 +137,15 @@ describe("closer reflect against an OpenAI-compatible model, with the service ru
     expect(listed.code).toBe(0);
     expect(listed.out).toMatch(/"variant": "fit-question-first",\s+"version": 1,\s+"status": "proposed"/);
 
+    const show = await runCommand("candidates", ["show", "intent", "budget-first@1"], env, home);
+    expect(show.code).toBe(0);
+    expect(show.out).toMatch(/^budget-first@1 \(intent, proposed\) — variants\/intent\/budget-first\.yaml$/m);
+    expect(show.out).toMatch(/^Rationale: Design move: answer the top objection/m);
+    expect(show.out).toMatch(
+      /^--- fit-finder@1 \(variants\/intent\/fit-finder\.yaml\) {2}\| {2}\+\+\+ budget-first@1$/m,
+    );
+    expect(show.out).toMatch(/^version: 1 {50}\s+version: 1$/m);
+
     const approve = await runCommand(
       "candidates",
       ["approve", "intent", "fit-question-first@1", "--reason", "ok"],
