@@ -185,6 +185,19 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "acquired_at",
     "heartbeat_at",
   ),
+  llm_usage: columnsOf<Database["llm_usage"]>()(
+    "id",
+    "at",
+    "day",
+    "purpose",
+    "model",
+    "outcome",
+    "fallback_reason",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "latency_ms",
+  ),
 };
 
 const NOT_NULL_ROWS = {

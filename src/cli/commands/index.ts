@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { candidatesCommand } from "./candidates.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
+import { llmCheckCommand } from "./llm-check.js";
 import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
@@ -47,6 +48,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
   reflect: { summary: "let the LLM propose new variants now (the weekly reflection)", run: reflectCommand },
   candidates: { summary: "list, show, approve or reject the reflection's proposals", run: candidatesCommand },
+  "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
   report: {
     summary: "the sales report: funnel, sales, experiments, customers, service, next steps",

@@ -174,6 +174,7 @@ async function reflectStage(
       ...prompt,
       schema: proposalsAnswerSchema,
       schemaName: "proposals",
+      purpose: "reflection",
       timeoutMs: REFLECTION_LLM_TIMEOUT_MS,
       onUsage: (u) => {
         used.usage = u;
