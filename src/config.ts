@@ -146,6 +146,13 @@ export const configSchema = z.object({
     .refine(isKnownTimeZone, "an IANA time zone like 'Europe/Madrid' or 'UTC'"),
   /** Cron expression of the weekly reflection, in the shop's time zone (default Monday 03:00). */
   REFLECT_CRON: cronExpression.default("0 3 * * 1"),
+  /** `on` (default): the service reloads its playbooks shortly after a change in PLAYBOOKS_DIR; `off`: only on request or SIGHUP. */
+  PLAYBOOKS_WATCH: z.enum(["on", "off"]).default("on"),
+  /**
+   * `on` (default): a variant the reflection writes is `proposed` and gets no traffic until an operator
+   * approves it (`closer candidates approve`); `off`: it is written as a `candidate` on capped traffic at once.
+   */
+  REFLECTION_REVIEW: z.enum(["on", "off"]).default("on"),
   /** Cron expression of the weekly sales report, in the shop's time zone (default Monday 07:00). */
   REPORT_CRON: cronExpression.default("0 7 * * 1"),
   /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */

@@ -41,6 +41,9 @@ export const ERROR_CODES = {
     status: 503,
     description: "The LLM was not called: its circuit breaker is open or the daily budget is spent.",
   },
+  llm_unconfigured: { status: 503, description: "The operation needs an LLM and none is configured." },
+  // reflection
+  reflection_busy: { status: 409, description: "Another reflection run holds the lock." },
   // experiments
   experiment_invalid: { status: 409, description: "The experiment operation is not allowed." },
   promotion_needs_force: {

@@ -6,6 +6,7 @@
  * then the database.
  * @module
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
@@ -15,21 +16,26 @@ import {
   type Clock,
   createAlerts,
   createGateway,
-  createPlaybookRuntime,
+  createPlaybookReloader,
   createServingLlm,
   Engine,
   EngineMetrics,
   GatewayHealthMonitor,
   type LlmClient,
+  PlaybookHolder,
   systemClock,
   type WhatsAppGateway,
+  watchPlaybookFolder,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 import {
   createExperimentsService,
   createSeededRandom,
+  type ExperimentPlaybooks,
   loadedVersionsOf,
+  nodePlaybookFolder,
   type Random,
+  type ReflectionDeps,
   syncArms,
 } from "./experiments/index.js";
 import { type JobScheduler, startJobs } from "./jobs.js";
@@ -38,6 +44,7 @@ import { buildApp } from "./server/index.js";
 import {
   createFieldCipher,
   type Database,
+  type FieldCipher,
   loadDataKey,
   loadOrCreateAdminToken,
   migrateToLatest,
@@ -104,7 +111,13 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 
-    const playbooks = createPlaybookRuntime(set);
+    const playbooks = new PlaybookHolder(set);
+    const reloader = createPlaybookReloader({
+      holder: playbooks,
+      load: () => loadServablePlaybooks(config, db),
+      sync: async (next) => (await syncArms(db, loadedVersionsOf(next.variants), clock.now())).added,
+      logger: logger.child({ module: "playbooks" }),
+    });
     const { gateway, warnings } = overrides.gateway
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
@@ -147,6 +160,21 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       intervalMs: config.GATEWAY_HEALTH_CHECK_MS,
       onRecovered: () => void engine.gatewayRecovered(),
     });
+    const reflection =
+      llm === undefined
+        ? undefined
+        : reflectionDeps(config, {
+            db,
+            cipher,
+            llm,
+            clock,
+            rng,
+            playbooks: () => playbooks,
+            reload: async () => {
+              const result = await reloader.reload("reflection");
+              if (!result.ok) throw new CloserError("playbook_invalid", result.problems);
+            },
+          });
     const app = buildApp(
       {
         config,
@@ -158,11 +186,22 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         clock,
         llm,
         adminToken: admin.token,
-        playbookSummary: {
+        playbookSummary: () => ({
           dir: config.PLAYBOOKS_DIR,
-          stages: set.funnel.stages.length,
-          variants: set.variants.length,
-          products: set.catalog.products.length,
+          stages: playbooks.set.funnel.stages.length,
+          variants: playbooks.set.variants.length,
+          products: playbooks.set.catalog.products.length,
+        }),
+        reloadPlaybooks: (why) => reloader.reload(why),
+        reflection,
+        candidates: {
+          db,
+          folder: nodePlaybookFolder(config.PLAYBOOKS_DIR),
+          loadPlaybooks: () => loadServablePlaybooks(config, db),
+          playbooks: () => playbooks,
+          reload: async () => void (await reloader.reload("review")),
+          clock,
+          rng,
         },
         gatewayHealth: () => health.current(),
       },
@@ -190,6 +229,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     };
     const jobs: JobScheduler = startJobs(config, {
       experiments,
+      reflection,
       clock,
       logger: logger.child({ module: "jobs" }),
       weeklyReport: async () => ({
@@ -199,6 +239,18 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         })),
       }),
     });
+    const stopWatching =
+      config.PLAYBOOKS_WATCH === "on"
+        ? watchPlaybookFolder(
+            config.PLAYBOOKS_DIR,
+            () => void reloader.reload("watch"),
+            logger.child({ module: "playbooks" }),
+          )
+        : () => undefined;
+    const onHangUp = () => void reloader.reload("sighup");
+    process.on("SIGHUP", onHangUp);
+    const serviceFile = join(config.DATA_DIR, SERVICE_FILE_NAME);
+    writeFileSync(serviceFile, `${JSON.stringify({ url: address, pid: process.pid })}\n`, { mode: 0o600 });
     let stopped = false;
     return {
       url: address,
@@ -210,6 +262,9 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       async stop() {
         if (stopped) return;
         stopped = true;
+        process.off("SIGHUP", onHangUp);
+        stopWatching();
+        rmSync(serviceFile, { force: true });
         jobs.stop();
         health.stop();
         await app.close();
@@ -241,6 +296,31 @@ export async function loadServablePlaybooks(config: Config, db: Kysely<Database>
     throw new CloserError("playbook_version_not_bumped", problems.map(show).join("\n"));
   }
   return loaded.set;
+}
+
+/** The file in DATA_DIR where the running service writes its URL (for `closer playbooks reload` and `closer reflect`). */
+export const SERVICE_FILE_NAME = "service.json";
+
+/** What the reflection needs besides the configuration. */
+export interface ReflectionParts {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  llm: LlmClient;
+  clock: Clock;
+  rng: Random;
+  playbooks(): ExperimentPlaybooks;
+  reload(): Promise<void>;
+}
+
+/** The reflection's dependencies from the configuration (folder, review, prices) and the running parts. */
+export function reflectionDeps(config: Config, parts: ReflectionParts): ReflectionDeps {
+  return {
+    ...parts,
+    folder: nodePlaybookFolder(config.PLAYBOOKS_DIR),
+    loadPlaybooks: () => loadServablePlaybooks(config, parts.db),
+    review: config.REFLECTION_REVIEW === "on",
+    pricePerMTok: { in: config.LLM_PRICE_PER_MTOK_IN, out: config.LLM_PRICE_PER_MTOK_OUT },
+  };
 }
 
 /** One line for a failed `listen`: a taken port says what probably holds it and what to change. */

@@ -23,6 +23,11 @@ const ALLOWED: Record<string, readonly string[]> = {
 const ENGINE_GROUPS = ["gateway", "inbound"] as const;
 /** Root modules every folder may use: configuration, errors, logging. */
 const KERNEL = new Set(["config", "errors", "log"]);
+/**
+ * Sub-folders that may also import a folder's types (never its values): the reflection reaches the LLM
+ * through the engine's port, passed in, while the engine imports the experiments.
+ */
+const TYPE_ONLY: Record<string, readonly string[]> = { "experiments/reflection": ["engine"] };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -32,9 +37,17 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function importsOf(file: string): string[] {
+function importsOf(file: string, { valuesOnly = false } = {}): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1] as string);
+  return [...text.matchAll(/^\s*(?:import|export)\b(\s+type\b)?[^'"]*?from\s+["']([^"']+)["']/gm)]
+    .filter((m) => !valuesOnly || m[1] === undefined)
+    .map((m) => m[2] as string);
+}
+
+/** The TYPE_ONLY targets a file may import types from. */
+function typeOnlyTargets(file: string): readonly string[] {
+  const path = relative(SRC, file);
+  return Object.entries(TYPE_ONLY).flatMap(([folder, targets]) => (path.startsWith(`${folder}/`) ? targets : []));
 }
 
 /** The top-level folder (or root module) a relative import lands in, seen from `file`. */
@@ -50,9 +63,11 @@ describe("the layout of DESIGN.md", () => {
   it.each(Object.keys(ALLOWED))("%s imports only what it may", (folder) => {
     const offending: string[] = [];
     for (const file of files.filter((f) => relative(SRC, f).startsWith(`${folder}/`))) {
+      const values = new Set(importsOf(file, { valuesOnly: true }));
       for (const specifier of importsOf(file)) {
         const target = targetOf(file, specifier);
         if (target === null || target === folder || KERNEL.has(target)) continue;
+        if (typeOnlyTargets(file).includes(target) && !values.has(specifier)) continue;
         if (!ALLOWED[folder]?.includes(target)) offending.push(`${relative(SRC, file)} → ${specifier}`);
       }
     }
@@ -85,6 +100,17 @@ describe("the layout of DESIGN.md", () => {
           offending.push(`${relative(SRC, file)} → ${specifier}`);
       }
     }
+    expect(offending).toEqual([]);
+  });
+
+  it("the reflection imports only the engine's types (the LLM port), never its code", () => {
+    const reflection = files.filter((f) => relative(SRC, f).startsWith("experiments/reflection/"));
+    expect(reflection.length).toBeGreaterThan(0);
+    const offending = reflection.flatMap((file) =>
+      importsOf(file, { valuesOnly: true })
+        .filter((specifier) => targetOf(file, specifier) === "engine")
+        .map((specifier) => `${relative(SRC, file)} → ${specifier}`),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -72,7 +72,7 @@ export const armRevenueSchema = z.strictObject({
 export const weeklyArmSchema = z.strictObject({
   /** `variant@version`. */
   arm: z.string(),
-  status: z.enum(["champion", "active", "candidate", "retired"]),
+  status: z.enum(["champion", "active", "candidate", "proposed", "retired"]),
   /** Matured decisions (window closed) the verdict counts. */
   decisions: count,
   /** Posterior mean of the success rate and its 95 % credible interval. */

@@ -42,6 +42,9 @@ export {
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";
+export { PlaybookHolder } from "./playbook-holder.js";
+export type { PlaybookReloader, PlaybookReloaderDeps, ReloadResult } from "./playbook-reloader.js";
+export { createPlaybookReloader, PLAYBOOK_WATCH_DEBOUNCE_MS, watchPlaybookFolder } from "./playbook-reloader.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcome } from "./profile-rules.js";

@@ -78,8 +78,8 @@ export const RETIRED_ARMS_KEEP_CUSTOMERS =
  * Makes `key` the champion of `stage`. Run it inside a transaction.
  * @param rng seeds the recomputed policy's posterior draws.
  * @throws CloserError `bad_request` (malformed key), `strategy_unknown` (no such
- *   stage or arm in it), `experiment_invalid` (retired, or not in the loaded playbooks),
- *   `promotion_needs_force` (it would retire arms while the verdict is `collecting`,
+ *   stage or arm in it), `experiment_invalid` (retired, proposed and not yet approved, or not in the
+ *   loaded playbooks), `promotion_needs_force` (it would retire arms while the verdict is `collecting`,
  *   and `force` is not set; the message says how much evidence there is).
  */
 export async function promoteArm(
@@ -95,6 +95,12 @@ export async function promoteArm(
       "experiment_invalid",
       `${arm.key} is retired, and a retired arm never comes back under the same version; ` +
         `give the variant a new version to bring it back as a new arm.`,
+    );
+  }
+  if (arm.status === "proposed") {
+    throw new CloserError(
+      "experiment_invalid",
+      `${arm.key} is a proposal awaiting review; approve it first (closer candidates approve ${stage} ${arm.key}).`,
     );
   }
   if (!playbooks.loadedKeys.has(arm.key)) {

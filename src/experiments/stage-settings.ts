@@ -19,6 +19,8 @@ export interface StageSettings {
   draws: number;
   /** Most total propensity the stage's candidate arms may get. */
   candidateCap: number;
+  /** Most non-retired arms in the stage; the reflection retires the weakest past burn-in before adding one. Default 6. */
+  maxArms?: number;
   /** Weekly discount γ of old evidence (null = off). */
   discountPerWeek: number | null;
   /** Decision rules. */

@@ -12,6 +12,7 @@ import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerPlaygroundRoutes } from "./routes/playground-routes.js";
+import { registerReflectionRoutes } from "./routes/reflection-routes.js";
 import { registerReportRoutes } from "./routes/report-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 
@@ -38,6 +39,7 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerPlaygroundRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerReflectionRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerDashboard(app, ctx);
   void app.register(async function webhooks(scope) {

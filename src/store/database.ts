@@ -263,6 +263,52 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** One stage of one reflection run (a batch covers the stages of one run). */
+export interface ReflectionRunTable {
+  id: Id;
+  /** The run this stage belongs to; a resumed run keeps its batch id. */
+  batch_id: string;
+  stage: string;
+  /** `running` | `done` | `failed`. */
+  status: string;
+  /** The LLM's model name. */
+  model: string;
+  /** 1 when nothing was written (`--dry-run`). */
+  dry_run: number;
+  tokens_in: number;
+  tokens_out: number;
+  /** 1 when the endpoint reported no usage and the tokens are estimated from the text (4 characters a token). */
+  tokens_estimated: number;
+  /** Estimated cost from LLM_PRICE_PER_MTOK_IN/OUT, US dollars. */
+  cost_usd: number;
+  /** Proposals the model made. */
+  proposed: number;
+  /** JSON `[{ variant, version, file }]`. */
+  accepted_json: string;
+  /** JSON `[{ id, reasons }]`. */
+  rejected_json: string;
+  /** Why the stage failed (no message text). */
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** The single-row lock of the reflection job: who runs, since when, and what the run covers (to resume it). */
+export interface ReflectionLockTable {
+  /** Always `reflection`. */
+  name: string;
+  batch_id: string;
+  /** `host:pid` of the process holding it. */
+  holder: string;
+  /** JSON array of the stages the run covers, in order. */
+  stages_json: string;
+  /** JSON of the run's options (dry run). */
+  options_json: string;
+  acquired_at: number;
+  /** Refreshed after every stage; a lock not refreshed for a while is stale. */
+  heartbeat_at: number;
+}
+
 /** One LLM call, or one call not made (breaker open, budget spent). No message text. */
 export interface LlmUsageTable {
   id: Id;
@@ -311,6 +357,8 @@ export interface Database {
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;
+  reflection_runs: ReflectionRunTable;
+  reflection_lock: ReflectionLockTable;
   llm_usage: LlmUsageTable;
   dashboard_sessions: DashboardSessionTable;
 }
@@ -328,4 +376,6 @@ export type OutcomeRow = Selectable<OutcomeTable>;
 export type ExperimentEventRow = Selectable<ExperimentEventTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HandoffRow = Selectable<HandoffTable>;
+export type ReflectionRunRow = Selectable<ReflectionRunTable>;
+export type ReflectionLockRow = Selectable<ReflectionLockTable>;
 export type LlmUsageRow = Selectable<LlmUsageTable>;

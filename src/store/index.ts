@@ -74,6 +74,8 @@ export type {
   PendingAckTable,
   PolicyVersionRow,
   PolicyVersionTable,
+  ReflectionLockRow,
+  ReflectionRunRow,
   SettingTable,
   VariantVersionRow,
   VariantVersionTable,
@@ -129,6 +131,18 @@ export { outcomesOfCustomer } from "./outcome.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
+export type { ReflectionStageRecord } from "./reflection-run.repository.js";
+export {
+  acquireReflectionLock,
+  currentReflectionLock,
+  finishReflectionStage,
+  recentReflectionRuns,
+  reflectionRunsOfBatch,
+  releaseReflectionLock,
+  startReflectionStage,
+  takeOverReflectionLock,
+  touchReflectionLock,
+} from "./reflection-run.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

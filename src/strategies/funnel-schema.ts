@@ -42,6 +42,8 @@ const experimentFields = {
   discount_per_week: z.number().gt(0).max(1).nullable().default(null),
   /** Largest traffic share a `candidate` arm may get, in (0, 1]. */
   candidate_cap: z.number().gt(0).max(1).default(0.1),
+  /** Most non-retired arms a stage keeps; the reflection retires the weakest (past burn-in) before adding one. */
+  max_arms: z.number().int().min(2).default(6),
 };
 
 type ExperimentKey = keyof typeof experimentFields;
@@ -100,6 +102,8 @@ export interface ExperimentSettings {
   /** Weekly discount factor γ, or null for none. */
   discountPerWeek: number | null;
   candidateCap: number;
+  /** Most non-retired arms in the stage (the reflection makes room before it adds one). */
+  maxArms: number;
 }
 
 /** One active stage of the funnel. */
@@ -174,6 +178,7 @@ function toSettings(raw: RawExperiment): ExperimentSettings {
     draws: raw.draws,
     discountPerWeek: raw.discount_per_week,
     candidateCap: raw.candidate_cap,
+    maxArms: raw.max_arms,
   };
 }
 

@@ -8,6 +8,7 @@
 
 // catalog
 export {
+  catalogFacts,
   discountedPrice,
   findProduct,
   findProductsMentioned,
@@ -33,7 +34,7 @@ export { nodeFileReader } from "./node-file-reader.js";
 export type { OrderInput, OrderLineInput, OrderSummary } from "./order-summary.js";
 export { summarizeOrder } from "./order-summary.js";
 // loading and lint
-export { loadPlaybookSet } from "./playbook-loader.js";
+export { lintVariantFile, loadPlaybookSet } from "./playbook-loader.js";
 export type { PlaybookReader } from "./playbook-reader.js";
 export { memoryPlaybookReader } from "./playbook-reader.js";
 export type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";
@@ -51,6 +52,7 @@ export type {
 export { buildRenderContext, renderContextSchema } from "./render-context.js";
 export type { SignalMatcher } from "./signals.js";
 export { compileSignals } from "./signals.js";
+export { templateVariables } from "./template-lint.js";
 export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
 export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";

@@ -9,8 +9,11 @@ import { z } from "zod";
 import { snakeIdSchema } from "./funnel-schema.js";
 import { signalListSchema } from "./signals.js";
 
-/** The lifecycle of a variant version; operators' promote/retire in the store override the file. */
-export const VARIANT_STATUSES = ["champion", "active", "candidate", "retired"] as const;
+/**
+ * The lifecycle of a variant version; operators' promote/retire in the store override the file.
+ * `proposed`: written by the weekly reflection, waiting for an operator's review; it gets no traffic.
+ */
+export const VARIANT_STATUSES = ["champion", "active", "candidate", "proposed", "retired"] as const;
 /** Who wrote the variant: a person, or the weekly reflection. */
 export const VARIANT_ORIGINS = ["hand", "reflection"] as const;
 /** Template keys besides `default` that every variant may use (a funnel may define more intents). */
@@ -70,6 +73,10 @@ export const variantFileSchema = z
     parents: z.array(variantRefSchema).optional(),
     /** Why the variant exists or should win (reflection writes it). */
     rationale: z.string().min(1).optional(),
+    /** When the reflection wrote the file, ISO 8601 (hand-written variants may omit it). */
+    created_at: z.iso.datetime({ offset: true }).optional(),
+    /** The model that proposed the variant (reflection). */
+    model: z.string().min(1).optional(),
     description: z.string().min(1),
     strategy: z.strictObject({
       tone: z.string().min(1),
@@ -94,6 +101,8 @@ export const variantFileSchema = z
       origin: file.origin,
       parents: file.parents ?? [],
       rationale: file.rationale ?? null,
+      ...(file.created_at === undefined ? {} : { createdAt: file.created_at }),
+      ...(file.model === undefined ? {} : { model: file.model }),
       description: file.description,
       strategy: file.strategy,
       templates: withoutUndefined(file.templates) as VariantTemplates,
@@ -123,6 +132,10 @@ export interface Variant {
   /** `id@version` of the parents; empty for hand-written variants. */
   parents: string[];
   rationale: string | null;
+  /** When the reflection wrote it (ISO 8601); absent for most hand-written variants. */
+  createdAt?: string;
+  /** The model that proposed it (reflection); absent for hand-written variants. */
+  model?: string;
   description: string;
   strategy: { tone: string; goals: string[]; avoid: string[] };
   templates: VariantTemplates;

@@ -8,11 +8,10 @@
  * is a short transaction.
  * @module
  */
-import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Kysely } from "kysely";
-import { type Config, loadConfig, withDotEnv } from "../../config.js";
-import { type Clock, createPlaybookRuntime, type PlaybookRuntime, systemClock } from "../../engine/index.js";
+import type { Config } from "../../config.js";
+import { type Clock, PlaybookHolder, systemClock } from "../../engine/index.js";
 import { isCloserError } from "../../errors.js";
 import {
   type ArmChangeResult,
@@ -20,6 +19,7 @@ import {
   createSeededRandom,
   type ExperimentsService,
   loadedVersionsOf,
+  type Random,
   RETIRED_ARMS_KEEP_CUSTOMERS,
   syncArms,
 } from "../../experiments/index.js";
@@ -35,14 +35,19 @@ import {
   prepareDataDir,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
+import { loadCliConfig } from "./cli-config.js";
 
 /** Everything an experiment command works with. */
 export interface CliContext {
   config: Config;
   db: Kysely<Database>;
   cipher: FieldCipher;
-  playbooks: PlaybookRuntime;
+  /** The playbooks as loaded; `reloadLocal` swaps in the folder's current set. */
+  playbooks: PlaybookHolder;
   experiments: ExperimentsService;
+  rng: Random;
+  /** Loads the folder again, records its new arms, and swaps it in (the CLI's own view, not the service's). */
+  reloadLocal(): Promise<void>;
   clock: Clock;
   /** Recorded in the audit log: `cli:<user>`. */
   actor: string;
@@ -58,12 +63,7 @@ export class UsageError extends Error {
  * @throws CloserError for bad configuration, playbooks or data key (the caller maps it to exit 1).
  */
 export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const loaded = loadConfig(withDotEnv(io.env, join(io.cwd, ".env")));
-  const config: Config = Object.freeze({
-    ...loaded,
-    DATA_DIR: resolve(io.cwd, loaded.DATA_DIR),
-    PLAYBOOKS_DIR: resolve(io.cwd, loaded.PLAYBOOKS_DIR),
-  });
+  const config = loadCliConfig(io);
   prepareDataDir(config.DATA_DIR);
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) io.err(warning);
@@ -74,11 +74,16 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
     await migrateToLatest(db);
     const set = await loadServablePlaybooks(config, db);
     await syncArms(db, loadedVersionsOf(set.variants), clock.now());
-    const playbooks = createPlaybookRuntime(set);
+    const playbooks = new PlaybookHolder(set);
     const rng = createSeededRandom(config.CLOSER_RANDOM_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const experiments = createExperimentsService({ db, playbooks, clock, rng, logger: silentLogger() });
     const actor = `cli:${io.env["USER"] ?? io.env["USERNAME"] ?? "operator"}`;
-    return await fn({ config, db, cipher, playbooks, experiments, clock, actor });
+    const reloadLocal = async () => {
+      const next = await loadServablePlaybooks(config, db);
+      await syncArms(db, loadedVersionsOf(next.variants), clock.now());
+      playbooks.replace(next);
+    };
+    return await fn({ config, db, cipher, playbooks, experiments, clock, rng, actor, reloadLocal });
   } finally {
     await db.destroy();
   }

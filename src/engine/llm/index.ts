@@ -14,7 +14,14 @@ export { OPEN_GUARD } from "./llm-call-guard.js";
 // `closer llm check`
 export type { LlmCheckOptions, LlmCheckResult } from "./llm-check.js";
 export { checkLlm } from "./llm-check.js";
-export type { LlmClient, LlmFailureReason, LlmMessage, LlmPurpose, LlmRequest } from "./llm-client.js";
+export type {
+  LlmClient,
+  LlmFailureReason,
+  LlmMessage,
+  LlmPurpose,
+  LlmRequest,
+  LlmUsage,
+} from "./llm-client.js";
 export { LlmError } from "./llm-client.js";
 // the guard
 export type { LlmGovernorConfig, LlmGovernorSettings } from "./llm-governor.js";

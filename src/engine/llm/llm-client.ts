@@ -32,6 +32,16 @@ export interface LlmRequest<T> {
   purpose?: LlmPurpose;
   /** Most tokens the model may write; unset means the configured default (or the server's). */
   maxTokens?: number;
+  /** Called with the tokens the call used, when the endpoint reports them (cost accounting). */
+  onUsage?: (usage: LlmUsage) => void;
+}
+
+/** Tokens one call used, as the endpoint reported them. */
+export interface LlmUsage {
+  /** Prompt (input) tokens. */
+  in: number;
+  /** Completion (output) tokens. */
+  out: number;
 }
 
 /** Talks to a language model. */

@@ -81,6 +81,7 @@ export function createOpenAiLlmClient(config: OpenAiLlmConfig): LlmClient {
       });
       try {
         const value = await callUntilAnswered(config, endpoint, request, deadline, tally);
+        request.onUsage?.({ in: tally.tokensIn, out: tally.tokensOut });
         permit.finish(report("ok", null));
         return value;
       } catch (error) {

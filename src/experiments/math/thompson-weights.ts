@@ -13,8 +13,8 @@ import { sampleIndex } from "./random-variates.js";
 /** Resolved outcomes every arm needs before weights follow the posteriors. */
 export const DEFAULT_BURN_IN = 20;
 
-/** An arm's place in its stage's rotation. Retired arms receive no traffic. */
-export type ArmStatus = "champion" | "active" | "candidate" | "retired";
+/** An arm's place in its stage's rotation. Retired and proposed (awaiting review) arms receive no traffic. */
+export type ArmStatus = "champion" | "active" | "candidate" | "proposed" | "retired";
 
 /** One arm as the policy sees it: resolved counts only (pending outcomes count nowhere). */
 export interface PolicyArm {

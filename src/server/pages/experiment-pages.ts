@@ -36,6 +36,7 @@ const ROLES: Record<ArmReport["status"], string> = {
   champion: "default",
   active: "competing",
   candidate: "on trial",
+  proposed: "waiting for review",
   retired: "retired",
 };
 

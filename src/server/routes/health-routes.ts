@@ -22,7 +22,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     return reply.status(database.ok ? 200 : 503).send({
       status,
       database,
-      playbooks: { ok: true, ...ctx.playbookSummary },
+      playbooks: { ok: true, ...ctx.playbookSummary() },
       gateway: {
         name: ctx.engine.gateway.name,
         ok: gw.connected,
