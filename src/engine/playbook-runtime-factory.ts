@@ -11,12 +11,10 @@ import {
   checkClaims,
   checkGuardrails,
   findProductsMentioned,
-  formatMoney,
   KIND_TEMPLATES,
   type LoadedVariant,
   type PlaybookSet,
   renderReply,
-  runningOffers,
   summarizeOrder,
   variantKey,
 } from "../strategies/index.js";
