@@ -81,6 +81,9 @@ export interface CusumResult {
  *   ℓ = x · ln R − ln(1 − q + R q),
  *
  * and each side is S_t = max(0, S_{t−1} + ℓ_t). Stops at the first alarm (S ≥ h).
+ * The reference is self-starting: after a change it slowly follows the new rate, so
+ * an arm with few old outcomes is detected later than a fixed reference would be;
+ * the caller resets the arm (prior = its down-weighted posterior) after an alarm.
  * @throws RangeError when h ≤ 0 or R ≤ 1.
  */
 export function cusum(outcomes: readonly boolean[], options: CusumOptions): CusumResult {
