@@ -55,6 +55,7 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
         draws: s.experiment.draws,
         candidateCap: s.experiment.candidateCap,
         discountPerWeek: s.experiment.discountPerWeek,
+        learning: s.experiment.learning,
         minDecisions: s.experiment.minDecisions,
         minSuccesses: s.experiment.minSuccesses,
         minDays: s.experiment.minDays,

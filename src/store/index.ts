@@ -111,8 +111,14 @@ export {
   updateOutbox,
 } from "./outbox.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
-export type { PolicyVersion } from "./policy-version.repository.js";
-export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
+export type { PolicyLearning, PolicyVersion } from "./policy-version.repository.js";
+export {
+  insertPolicyVersion,
+  latestPolicyVersion,
+  parseStoredAlgorithm,
+  policyRowToVersion,
+  storedAlgorithm,
+} from "./policy-version.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

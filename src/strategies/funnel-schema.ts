@@ -42,6 +42,21 @@ const experimentFields = {
   discount_per_week: z.number().gt(0).max(1).nullable().default(null),
   /** Largest traffic share a `candidate` arm may get, in (0, 1]. */
   candidate_cap: z.number().gt(0).max(1).default(0.1),
+  /**
+   * Count pending assignments as fractional failures F(age)·(1 − p)/(1 − p·F(age)) in
+   * the weights, F the stage's delay CDF (verdict and report keep matured counts only).
+   */
+  pending_outcomes: z.boolean().default(false),
+  /** Watch every arm with a two-sided Bernoulli CUSUM and down-weight its evidence from before a change. */
+  change_detection: z.boolean().default(false),
+  /** Budget of false alarms per arm per month for the change detector, in (0, 0.5]. */
+  change_false_alarm_rate: z.number().gt(0).max(0.5).default(0.01),
+  /** Weight of an arm's outcomes from before a detected change, in [0, 1]. */
+  change_pre_weight: z.number().min(0).max(1).default(0.1),
+  /** Start a new arm from the stage's empirical-Bayes prior instead of the stage prior. */
+  newcomer_prior: z.boolean().default(false),
+  /** Most outcomes the newcomer prior is worth (its α + β), > 0. */
+  newcomer_prior_strength: z.number().gt(0).default(4),
 };
 
 type ExperimentKey = keyof typeof experimentFields;
@@ -100,6 +115,21 @@ export interface ExperimentSettings {
   /** Weekly discount factor γ, or null for none. */
   discountPerWeek: number | null;
   candidateCap: number;
+  /** Learning that keeps up (issue 15); every switch off by default. */
+  learning: LearningSettings;
+}
+
+/** Switches and parameters of pending outcomes, change detection and the newcomer prior. */
+export interface LearningSettings {
+  pendingOutcomes: boolean;
+  changeDetection: boolean;
+  /** P(a false alarm on a stable arm within a month). */
+  changeFalseAlarmRate: number;
+  /** Weight of outcomes before a detected change. */
+  changePreWeight: number;
+  newcomerPrior: boolean;
+  /** Cap on the newcomer prior's α + β, in outcomes. */
+  newcomerPriorStrength: number;
 }
 
 /** One active stage of the funnel. */
@@ -174,6 +204,14 @@ function toSettings(raw: RawExperiment): ExperimentSettings {
     draws: raw.draws,
     discountPerWeek: raw.discount_per_week,
     candidateCap: raw.candidate_cap,
+    learning: {
+      pendingOutcomes: raw.pending_outcomes,
+      changeDetection: raw.change_detection,
+      changeFalseAlarmRate: raw.change_false_alarm_rate,
+      changePreWeight: raw.change_pre_weight,
+      newcomerPrior: raw.newcomer_prior,
+      newcomerPriorStrength: raw.newcomer_prior_strength,
+    },
   };
 }
 

@@ -44,8 +44,33 @@ describe("funnelFileSchema", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
+      learning: {
+        pendingOutcomes: false,
+        changeDetection: false,
+        changeFalseAlarmRate: 0.01,
+        changePreWeight: 0.1,
+        newcomerPrior: false,
+        newcomerPriorStrength: 4,
+      },
     });
     expect(funnel.concerns).toEqual({});
+  });
+
+  it("should turn the learning settings on per stage, keeping the funnel's other values", () => {
+    const text = FUNNEL.replace(
+      "      floor: 0.05",
+      "      floor: 0.05\n      pending_outcomes: true\n      change_detection: true\n      change_pre_weight: 0",
+    );
+    const funnel = funnelFileSchema.parse(parse(text));
+    expect(funnel.stages[0]?.experiment.learning.changeDetection).toBe(false);
+    expect(funnel.stages[1]?.experiment.learning).toEqual({
+      pendingOutcomes: true,
+      changeDetection: true,
+      changeFalseAlarmRate: 0.01,
+      changePreWeight: 0,
+      newcomerPrior: false,
+      newcomerPriorStrength: 4,
+    });
   });
 
   it("should compile the signals of stages, intents and concerns once", () => {
@@ -98,5 +123,13 @@ describe("readFunnelFile", () => {
       expect.stringMatching(/^4:stages\[0\]\.window_hours: Too small/),
       expect.stringMatching(/^12:stages\[1\]\.experiment\.floor: Too big/),
     ]);
+  });
+
+  it("should report a change pre-weight above 1 with its path", () => {
+    const text = FUNNEL.replace("floor: 0.05", "change_pre_weight: 1.5");
+    const messages = readFunnelFile("funnel.yaml", text).problems.map(
+      (problem) => `${problem.line}:${problem.message}`,
+    );
+    expect(messages).toEqual([expect.stringMatching(/^12:stages\[1\]\.experiment\.change_pre_weight: Too big/)]);
   });
 });

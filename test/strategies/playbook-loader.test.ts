@@ -72,6 +72,14 @@ describe("loadPlaybookSet", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
+      learning: {
+        pendingOutcomes: false,
+        changeDetection: false,
+        changeFalseAlarmRate: 0.01,
+        changePreWeight: 0.1,
+        newcomerPrior: false,
+        newcomerPriorStrength: 4,
+      },
     });
     const fit = set.variants.find((variant) => variant.id === "fit-finder")!;
     expect(fit.origin).toBe("hand");
