@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { funnelFileSchema } from "../../src/strategies/funnel-schema.js";
 import { allStageIds, END_STAGES } from "../../src/strategies/index.js";
 import { readFunnelFile } from "../../src/strategies/playbook-files.js";
+import { DEFAULT_LEARNING } from "./playbook-fixtures.js";
 
 const INTENTS = `intents:
   greeting: [hi]
@@ -44,14 +45,7 @@ describe("funnelFileSchema", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
-      learning: {
-        pendingOutcomes: false,
-        changeDetection: false,
-        changeFalseAlarmRate: 0.01,
-        changePreWeight: 0.1,
-        newcomerPrior: false,
-        newcomerPriorStrength: 4,
-      },
+      learning: DEFAULT_LEARNING,
     });
     expect(funnel.concerns).toEqual({});
   });

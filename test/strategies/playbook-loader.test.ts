@@ -7,7 +7,7 @@ import {
   nodeFileReader,
   type PlaybookSet,
 } from "../../src/strategies/index.js";
-import { edit, errorsOf, lineOf, loadFiles, SHIPPED_DIR, shippedFiles } from "./playbook-fixtures.js";
+import { DEFAULT_LEARNING, edit, errorsOf, lineOf, loadFiles, SHIPPED_DIR, shippedFiles } from "./playbook-fixtures.js";
 
 const RESERVE = "variants/closing/reserve-now.yaml";
 
@@ -72,14 +72,7 @@ describe("loadPlaybookSet", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
-      learning: {
-        pendingOutcomes: false,
-        changeDetection: false,
-        changeFalseAlarmRate: 0.01,
-        changePreWeight: 0.1,
-        newcomerPrior: false,
-        newcomerPriorStrength: 4,
-      },
+      learning: DEFAULT_LEARNING,
     });
     const fit = set.variants.find((variant) => variant.id === "fit-finder")!;
     expect(fit.origin).toBe("hand");
