@@ -68,6 +68,7 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
         candidateCap: s.experiment.candidateCap,
         maxArms: s.experiment.maxArms,
         discountPerWeek: s.experiment.discountPerWeek,
+        learning: s.experiment.learning,
         minDecisions: s.experiment.minDecisions,
         minSuccesses: s.experiment.minSuccesses,
         minDays: s.experiment.minDays,

@@ -3,6 +3,7 @@
  * the stage's overrides.
  * @module
  */
+import type { LearningSettings } from "../strategies/index.js";
 
 /** Settings the policy, the attribution and the decision rules read for one stage. */
 export interface StageSettings {
@@ -23,6 +24,8 @@ export interface StageSettings {
   maxArms?: number;
   /** Weekly discount γ of old evidence (null = off). */
   discountPerWeek: number | null;
+  /** Pending outcomes, change detection, newcomer prior; absent = all off (the behaviour before issue 15). */
+  learning?: LearningSettings;
   /** Decision rules. */
   minDecisions: number;
   minSuccesses: number;

@@ -129,8 +129,14 @@ export {
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
-export type { PolicyVersion } from "./policy-version.repository.js";
-export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
+export type { PolicyLearning, PolicyVersion } from "./policy-version.repository.js";
+export {
+  insertPolicyVersion,
+  latestPolicyVersion,
+  parseStoredAlgorithm,
+  policyRowToVersion,
+  storedAlgorithm,
+} from "./policy-version.repository.js";
 export type { ReflectionStageRecord } from "./reflection-run.repository.js";
 export {
   acquireReflectionLock,

@@ -44,6 +44,21 @@ const experimentFields = {
   candidate_cap: z.number().gt(0).max(1).default(0.1),
   /** Most non-retired arms a stage keeps; the reflection retires the weakest (past burn-in) before adding one. */
   max_arms: z.number().int().min(2).default(6),
+  /**
+   * Count pending assignments as fractional failures F(age)·(1 − p)/(1 − p·F(age)) in
+   * the weights, F the stage's delay CDF (verdict and report keep matured counts only).
+   */
+  pending_outcomes: z.boolean().default(false),
+  /** Watch every arm with a two-sided Bernoulli CUSUM and down-weight its evidence from before a change. */
+  change_detection: z.boolean().default(false),
+  /** Budget of false alarms per arm per month for the change detector, in (0, 0.5]. */
+  change_false_alarm_rate: z.number().gt(0).max(0.5).default(0.01),
+  /** Weight of an arm's outcomes from before a detected change, in [0, 1]. */
+  change_pre_weight: z.number().min(0).max(1).default(0.1),
+  /** Start a new arm from the stage's empirical-Bayes prior instead of the stage prior. */
+  newcomer_prior: z.boolean().default(false),
+  /** Most outcomes the newcomer prior is worth (its α + β), > 0. */
+  newcomer_prior_strength: z.number().gt(0).default(4),
 };
 
 type ExperimentKey = keyof typeof experimentFields;
@@ -104,6 +119,21 @@ export interface ExperimentSettings {
   candidateCap: number;
   /** Most non-retired arms in the stage (the reflection makes room before it adds one). */
   maxArms: number;
+  /** Learning that keeps up (issue 15); every switch off by default. */
+  learning: LearningSettings;
+}
+
+/** Switches and parameters of pending outcomes, change detection and the newcomer prior. */
+export interface LearningSettings {
+  pendingOutcomes: boolean;
+  changeDetection: boolean;
+  /** P(a false alarm on a stable arm within a month). */
+  changeFalseAlarmRate: number;
+  /** Weight of outcomes before a detected change. */
+  changePreWeight: number;
+  newcomerPrior: boolean;
+  /** Cap on the newcomer prior's α + β, in outcomes. */
+  newcomerPriorStrength: number;
 }
 
 /** One active stage of the funnel. */
@@ -179,6 +209,14 @@ function toSettings(raw: RawExperiment): ExperimentSettings {
     discountPerWeek: raw.discount_per_week,
     candidateCap: raw.candidate_cap,
     maxArms: raw.max_arms,
+    learning: {
+      pendingOutcomes: raw.pending_outcomes,
+      changeDetection: raw.change_detection,
+      changeFalseAlarmRate: raw.change_false_alarm_rate,
+      changePreWeight: raw.change_pre_weight,
+      newcomerPrior: raw.newcomer_prior,
+      newcomerPriorStrength: raw.newcomer_prior_strength,
+    },
   };
 }
 

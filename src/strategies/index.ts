@@ -25,7 +25,7 @@ export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check
 // what a reply may say
 export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
 export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
-export type { ExperimentSettings, Funnel, FunnelStage } from "./funnel-schema.js";
+export type { ExperimentSettings, Funnel, FunnelStage, LearningSettings } from "./funnel-schema.js";
 // funnel and signals
 export { allStageIds, END_STAGES, REQUIRED_INTENTS } from "./funnel-schema.js";
 export type { GuardrailKind, GuardrailViolation } from "./guardrails.js";

@@ -44,6 +44,36 @@ describe("policy-version repository", () => {
     expect(latest?.counts["warm@1"]).toEqual({ successes: 7, failures: 3 });
   });
 
+  it.each([
+    { learning: { pendingOutcomes: true, changeDetection: false, newcomerPrior: false }, column: "thompson+pending" },
+    {
+      learning: { pendingOutcomes: false, changeDetection: true, newcomerPrior: true },
+      column: "thompson+change+newcomer",
+    },
+    {
+      learning: { pendingOutcomes: true, changeDetection: true, newcomerPrior: true },
+      column: "thompson+pending+change+newcomer",
+    },
+  ])("should record which learning features shaped the weights ($column)", async ({ learning, column }) => {
+    const stored = await insertPolicyVersion(t.db, { ...policy("intent", 10), learning });
+    expect(stored.learning).toEqual(learning);
+    expect(await latestPolicyVersion(t.db, "intent")).toEqual(stored);
+    const row = await t.db.selectFrom("policy_versions").select("algorithm").executeTakeFirstOrThrow();
+    expect(row.algorithm).toBe(column);
+  });
+
+  it("should store a version with every learning feature off exactly as before them", async () => {
+    const off = { pendingOutcomes: false, changeDetection: false, newcomerPrior: false };
+    const stored = await insertPolicyVersion(t.db, {
+      ...policy("intent", 10),
+      algorithm: "thompson:burn_in",
+      learning: off,
+    });
+    expect(stored).toEqual({ ...policy("intent", 10), algorithm: "thompson:burn_in", id: expect.any(Number) });
+    const row = await t.db.selectFrom("policy_versions").select("algorithm").executeTakeFirstOrThrow();
+    expect(row.algorithm).toBe("thompson:burn_in");
+  });
+
   it("should have no policy for a stage never stored", async () => {
     await insertPolicyVersion(t.db, policy("intent", 10));
     expect(await latestPolicyVersion(t.db, "closing")).toBeUndefined();

@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { funnelFileSchema } from "../../src/strategies/funnel-schema.js";
 import { allStageIds, END_STAGES } from "../../src/strategies/index.js";
 import { readFunnelFile } from "../../src/strategies/playbook-files.js";
+import { DEFAULT_LEARNING } from "./playbook-fixtures.js";
 
 const INTENTS = `intents:
   greeting: [hi]
@@ -45,8 +46,26 @@ describe("funnelFileSchema", () => {
       discountPerWeek: null,
       candidateCap: 0.1,
       maxArms: 6,
+      learning: DEFAULT_LEARNING,
     });
     expect(funnel.concerns).toEqual({});
+  });
+
+  it("should turn the learning settings on per stage, keeping the funnel's other values", () => {
+    const text = FUNNEL.replace(
+      "      floor: 0.05",
+      "      floor: 0.05\n      pending_outcomes: true\n      change_detection: true\n      change_pre_weight: 0",
+    );
+    const funnel = funnelFileSchema.parse(parse(text));
+    expect(funnel.stages[0]?.experiment.learning.changeDetection).toBe(false);
+    expect(funnel.stages[1]?.experiment.learning).toEqual({
+      pendingOutcomes: true,
+      changeDetection: true,
+      changeFalseAlarmRate: 0.01,
+      changePreWeight: 0,
+      newcomerPrior: false,
+      newcomerPriorStrength: 4,
+    });
   });
 
   it("should compile the signals of stages, intents and concerns once", () => {
@@ -99,5 +118,13 @@ describe("readFunnelFile", () => {
       expect.stringMatching(/^4:stages\[0\]\.window_hours: Too small/),
       expect.stringMatching(/^12:stages\[1\]\.experiment\.floor: Too big/),
     ]);
+  });
+
+  it("should report a change pre-weight above 1 with its path", () => {
+    const text = FUNNEL.replace("floor: 0.05", "change_pre_weight: 1.5");
+    const messages = readFunnelFile("funnel.yaml", text).problems.map(
+      (problem) => `${problem.line}:${problem.message}`,
+    );
+    expect(messages).toEqual([expect.stringMatching(/^12:stages\[1\]\.experiment\.change_pre_weight: Too big/)]);
   });
 });

@@ -13,6 +13,16 @@ import {
   type Problem,
 } from "../../src/strategies/index.js";
 
+/** The learning settings every funnel gets when it sets none: every switch off. */
+export const DEFAULT_LEARNING = {
+  pendingOutcomes: false,
+  changeDetection: false,
+  changeFalseAlarmRate: 0.01,
+  changePreWeight: 0.1,
+  newcomerPrior: false,
+  newcomerPriorStrength: 4,
+};
+
 /** The shipped example folder. */
 export const SHIPPED_DIR = fileURLToPath(new URL("../../playbooks", import.meta.url));
 

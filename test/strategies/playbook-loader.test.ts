@@ -7,7 +7,7 @@ import {
   nodeFileReader,
   type PlaybookSet,
 } from "../../src/strategies/index.js";
-import { edit, errorsOf, lineOf, loadFiles, SHIPPED_DIR, shippedFiles } from "./playbook-fixtures.js";
+import { DEFAULT_LEARNING, edit, errorsOf, lineOf, loadFiles, SHIPPED_DIR, shippedFiles } from "./playbook-fixtures.js";
 
 const RESERVE = "variants/closing/reserve-now.yaml";
 
@@ -73,6 +73,7 @@ describe("loadPlaybookSet", () => {
       discountPerWeek: null,
       candidateCap: 0.1,
       maxArms: 6,
+      learning: DEFAULT_LEARNING,
     });
     const fit = set.variants.find((variant) => variant.id === "fit-finder")!;
     expect(fit.origin).toBe("hand");

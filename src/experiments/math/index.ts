@@ -2,7 +2,8 @@
  * The bandit's pure math: seeded randomness, Beta posteriors and their intervals,
  * probability of being best and expected loss, Thompson-sampling weights with floor,
  * burn-in and candidate cap, the Lai–Robbins bound, the SRM test, an always-valid
- * test, the verdict rules, off-policy estimates and baseline policies. No I/O, no
+ * test, the verdict rules, off-policy estimates and baseline policies; pending
+ * outcomes as fractional failures, per-arm change detection and the newcomer prior. No I/O, no
  * clock, no global randomness: time and a {@link Random} come in as arguments, so
  * the product and the simulator share this code unchanged.
  * @module
@@ -30,9 +31,34 @@ export {
   posteriorVariance,
   UNIFORM_PRIOR,
 } from "./beta-posterior.js";
+// learning that keeps up: change detection, pending outcomes, newcomers
+export type { CusumOptions, CusumResult } from "./change-detection.js";
+export {
+  cusum,
+  cusumThreshold,
+  DEFAULT_CHANGE_ODDS_RATIO,
+  DEFAULT_FALSE_ALARM_RATE,
+  DEFAULT_PRE_CHANGE_WEIGHT,
+  downweightBeforeChange,
+} from "./change-detection.js";
 export { credibleInterval, DEFAULT_CREDIBLE_LEVEL } from "./credible-interval.js";
 export type { DecisionRules, Verdict, VerdictArm, VerdictInput, VerdictKind } from "./decision-rules.js";
 export { DEFAULT_DECISION_RULES, MS_PER_DAY, verdict } from "./decision-rules.js";
+export type { DelayAdjustedInput, DelayCdfOptions } from "./delayed-outcomes.js";
+export {
+  DEFAULT_DELAY_PRIOR_MEAN_FRACTION,
+  DEFAULT_DELAY_PRIOR_STRENGTH,
+  delayAdjustedPosterior,
+  delayCdf,
+  pendingFailureWeight,
+  truncatedExponentialCdf,
+} from "./delayed-outcomes.js";
+export type { NewcomerPriorOptions } from "./empirical-bayes-prior.js";
+export {
+  DEFAULT_NEWCOMER_MIN_OUTCOMES,
+  DEFAULT_NEWCOMER_PRIOR_STRENGTH,
+  newcomerPrior,
+} from "./empirical-bayes-prior.js";
 // regret
 export { klBernoulli, laiRobbinsBound, laiRobbinsConstant } from "./lai-robbins.js";
 // off-policy evaluation
