@@ -10,10 +10,10 @@ import { mkdirSync } from "node:fs";
 import { relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { type Config, pacingFromConfig } from "./config.js";
+import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
 import {
+  AlertService,
   type Clock,
-  createAlerts,
   createGateway,
   createLlmClient,
   createPlaybookRuntime,
@@ -69,6 +69,8 @@ export interface Closer {
   readonly app: FastifyInstance;
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /** The alerts: one-off ones raised by the engine and the rules it evaluates on an interval. */
+  readonly alerts: AlertService;
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,15 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
-    const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
+    const alerts = new AlertService({
+      db,
+      clock,
+      logger: logger.child({ module: "alerts" }),
+      thresholds: alertThresholdsFromConfig(config),
+      repeatMs: config.ALERT_REPEAT_MINUTES * 60_000,
+      webhookUrl: config.ALERT_WEBHOOK_URL,
+    });
+    await alerts.load();
     const llm = createLlmClient(config, overrides.llm);
     if (llm !== undefined)
       logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
@@ -133,10 +143,14 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     const health = new GatewayHealthMonitor({
       gateway,
       clock,
-      alerts,
       intervalMs: config.GATEWAY_HEALTH_CHECK_MS,
       onRecovered: () => void engine.gatewayRecovered(),
     });
+    alerts.watch(engine.metrics, () => ({ name: gateway.name, ...health.current() }));
+    engine.metrics.enableProcessMetrics();
+    engine.metrics.observe("closer_gateway_connected", "1 while the gateway says it is connected.", [], () => [
+      { labels: {}, value: health.current().connected ? 1 : 0 },
+    ]);
     const app = buildApp(
       {
         config,
@@ -159,6 +173,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     );
     engine.start();
     health.start();
+    alerts.start(config.ALERT_CHECK_MS);
     const jobs: JobScheduler = startJobs(config, { experiments, clock, logger: logger.child({ module: "jobs" }) });
     const address = await app.listen({ host: config.HOST, port: config.PORT });
     let stopped = false;
@@ -169,6 +184,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       app,
       db,
       engine,
+      alerts,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -176,6 +192,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         health.stop();
         await app.close();
         await engine.stop();
+        await alerts.stop();
         await db.destroy();
       },
     };

@@ -18,6 +18,7 @@ import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
+import { observeStoreGauges } from "./metrics-gauges.js";
 import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
@@ -51,7 +52,7 @@ export interface HandledMessage {
 
 /** The running engine. */
 export class Engine {
-  readonly metrics = new EngineMetrics();
+  readonly metrics: EngineMetrics;
   readonly #deps: EngineDeps;
   readonly #worker: InboxWorker;
   readonly #sender: OutboxSender;
@@ -62,6 +63,8 @@ export class Engine {
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.metrics = new EngineMetrics({ gateway: deps.gateway.name });
+    observeStoreGauges(this.metrics, deps.db, deps.playbooks.stageIds);
     const logger = deps.logger;
     this.#intake = new GroupCommit(deps.db);
     this.#worker = new InboxWorker({

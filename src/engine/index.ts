@@ -5,9 +5,9 @@
  * assignment, reply, outbox and sender.
  */
 
+export * from "./alerting/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
-export { createAlerts } from "./alerts.js";
 // ports and adapters
 export type { Clock } from "./clock.js";
 export { ManualClock, systemClock } from "./clock.js";
@@ -27,6 +27,7 @@ export { LlmError } from "./llm/llm-client.js";
 export { createLlmClient } from "./llm/llm-registry.js";
 export { createOpenAiLlmClient } from "./llm/openai-llm-client.js";
 export { ScriptedLlmClient } from "./llm/scripted-llm-client.js";
+export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metrics.js";
 export { EngineMetrics } from "./metrics.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";

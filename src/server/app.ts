@@ -27,6 +27,11 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  app.addHook("onResponse", async function countRequest(request, reply) {
+    // The route pattern, never the URL: /api/customers/+1555… must not become a label.
+    const route = request.routeOptions.url ?? "unmatched";
+    ctx.engine.metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
+  });
   app.setNotFoundHandler(function notFound(request, reply) {
     return reply
       .status(404)

@@ -7,6 +7,7 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely";
 import { CloserError } from "../errors.js";
 import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
+import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -15,6 +16,7 @@ import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-11-28T0000-initial": initialMigration,
+  "2026-12-02T1700-alerts": alertsMigration,
 });
 
 /** What happened to one migration in a run. */
