@@ -3,6 +3,7 @@
  * @module
  */
 import type { Command } from "../command.js";
+import { alertsCommand } from "./alerts.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
 import { migrateCommand } from "./migrate.js";
@@ -37,5 +38,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  alerts: { summary: "alerts that hold now and recent ones ([--active] [--json])", run: alertsCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
 };
