@@ -16,8 +16,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ["strategies", "experiments", "store"],
   analytics: ["experiments", "store"],
   sim: ["strategies", "experiments", "engine", "analytics", "store", "main"],
-  server: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
-  cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "main"],
+  server: ["strategies", "experiments", "engine", "analytics", "store", "sim", "mcp"],
+  cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "mcp", "main"],
+  mcp: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
 };
 /** Root modules every folder may use: configuration, errors, logging. */
 const KERNEL = new Set(["config", "errors", "log"]);

@@ -34,4 +34,5 @@ export { DEFAULT_PACING } from "./pacing.js";
 export { normalisePhone } from "./phone.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
+export { profileAfterOutcomeHook } from "./profile-outcome-hook.js";
 export { profileAfterOutcome } from "./profile-rules.js";

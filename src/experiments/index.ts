@@ -35,7 +35,7 @@ export { recordOutcome, resolveOnAdvance } from "./outcomes.js";
 export type { ArmCounts, PolicyReason } from "./policy-update.js";
 export { resolvedCounts, updateStagePolicy } from "./policy-update.js";
 export type { ArmChangeOptions, ArmChangeResult, PromoteOptions } from "./promotion.js";
-export { promoteArm, retireArm } from "./promotion.js";
+export { armChangeSummary, promoteArm, retireArm } from "./promotion.js";
 export type { SrmState, StageSrm } from "./srm-guard.js";
 export { formatP, guardSrm, srmState, stageSrm } from "./srm-guard.js";
 export type { StageSettings } from "./stage-settings.js";

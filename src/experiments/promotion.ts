@@ -57,6 +57,18 @@ export interface ArmChangeResult {
   policy: PolicyVersion;
 }
 
+/** What a surface (API, MCP) answers after a promotion or retirement: the change and the stage's new weights. */
+export function armChangeSummary(result: ArmChangeResult) {
+  return {
+    stage: result.stage,
+    arm: result.arm,
+    champion: result.champion,
+    retired: result.retired,
+    demoted: result.demoted,
+    weights: result.policy.weights,
+  };
+}
+
 /**
  * Makes `key` the champion of `stage`. Run it inside a transaction.
  * @param rng seeds the recomputed policy's posterior draws.

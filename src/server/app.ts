@@ -5,7 +5,9 @@
  */
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../log.js";
+import { registerMcpRoutes } from "../mcp/index.js";
 import type { AppContext } from "./app-context.js";
+import { requireAdmin } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
@@ -41,6 +43,10 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerPlaygroundRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerMcpRoutes(app, {
+    context: { ...ctx, actor: "mcp:http", kickSender: () => ctx.engine.kickSender() },
+    authorize: (request) => requireAdmin(request, ctx.adminToken),
+  });
   void app.register(async function webhooks(scope) {
     registerWebhookRoutes(scope, ctx);
   });

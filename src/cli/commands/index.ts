@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { alertsCommand } from "./alerts.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
+import { mcpCommand } from "./mcp.js";
 import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
@@ -38,6 +39,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  mcp: { summary: "serve the MCP tools over stdio for an assistant", run: mcpCommand },
   alerts: { summary: "alerts that hold now and recent ones ([--active] [--json])", run: alertsCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
 };
