@@ -123,6 +123,10 @@ export const configSchema = z.object({
     .refine(isKnownTimeZone, "an IANA time zone like 'Europe/Madrid' or 'UTC'"),
   /** Cron expression of the weekly reflection, in the shop's time zone (default Monday 03:00). */
   REFLECT_CRON: cronExpression.default("0 3 * * 1"),
+  /** Cron expression of the weekly sales report, in the shop's time zone (default Monday 07:00). */
+  REPORT_CRON: cronExpression.default("0 7 * * 1"),
+  /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */
+  REPORT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   /** Bearer token that may read `/metrics` from other hosts (the admin token may too; loopback needs none). */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */

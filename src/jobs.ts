@@ -1,7 +1,7 @@
 /**
  * Scheduled jobs (node-cron): weight recomputation, conversion-window
- * resolution. Each run reports a status per stage instead of stopping at the
- * first failure.
+ * resolution, the weekly report. Each run reports a status per stage instead
+ * of stopping at the first failure; a failing run is logged, never thrown.
  * @module
  */
 import { schedule } from "node-cron";
@@ -20,6 +20,11 @@ export interface JobDeps {
   experiments: ExperimentsService;
   clock: Clock;
   logger: Logger;
+  /**
+   * Builds and delivers the weekly report (REPORT_CRON); returns what to log
+   * (period, files, webhook status). Omitted: no report job.
+   */
+  weeklyReport?: () => Promise<Record<string, unknown>>;
 }
 
 /** Starts the scheduled jobs. */
@@ -52,6 +57,27 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
       options,
     ),
   ];
+  const { weeklyReport } = deps;
+  if (weeklyReport !== undefined) {
+    tasks.push(
+      schedule(
+        config.REPORT_CRON,
+        async function writeWeeklyReport() {
+          try {
+            const run = await weeklyReport();
+            const failed = run["webhook"] === "failed" || run["fileError"] !== null;
+            logger[failed ? "warn" : "info"](
+              run,
+              failed ? "weekly report delivered in part" : "weekly report delivered",
+            );
+          } catch (error) {
+            logger.error({ err: error }, "weekly report failed");
+          }
+        },
+        options,
+      ),
+    );
+  }
   return {
     stop() {
       for (const task of tasks) void task.stop();

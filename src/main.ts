@@ -7,9 +7,10 @@
  * @module
  */
 import { mkdirSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { runWeeklyReport } from "./analytics/index.js";
 import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
 import {
   AlertService,
@@ -160,6 +161,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         playbooks,
         experiments,
         clock,
+        llm,
         adminToken: admin.token,
         playbookSummary: {
           dir: config.PLAYBOOKS_DIR,
@@ -174,7 +176,18 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     engine.start();
     health.start();
     alerts.start(config.ALERT_CHECK_MS);
-    const jobs: JobScheduler = startJobs(config, { experiments, clock, logger: logger.child({ module: "jobs" }) });
+    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
+    const jobs: JobScheduler = startJobs(config, {
+      experiments,
+      clock,
+      logger: logger.child({ module: "jobs" }),
+      weeklyReport: async () => ({
+        ...(await runWeeklyReport(reportDeps, {
+          dir: join(config.DATA_DIR, "reports"),
+          webhookUrl: config.REPORT_WEBHOOK_URL,
+        })),
+      }),
+    });
     const address = await app.listen({ host: config.HOST, port: config.PORT });
     let stopped = false;
     return {

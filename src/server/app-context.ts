@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
-import type { Clock, Engine, PlaybookRuntime } from "../engine/index.js";
+import type { Clock, Engine, LlmClient, PlaybookRuntime } from "../engine/index.js";
 import type { ExperimentsService } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 
@@ -23,6 +23,8 @@ export interface AppContext {
   playbooks: PlaybookRuntime;
   experiments: ExperimentsService;
   clock: Clock;
+  /** The configured LLM (the weekly report's narrative); undefined without one. */
+  llm?: LlmClient | undefined;
   adminToken: string;
   /** Summary of the loaded playbooks for `/healthz`. */
   playbookSummary: { dir: string; stages: number; variants: number; products: number };

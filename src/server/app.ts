@@ -13,6 +13,7 @@ import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerPlaygroundRoutes } from "./routes/playground-routes.js";
+import { registerReportRoutes } from "./routes/report-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 
 /** Largest accepted request body, bytes (WhatsApp text is at most 4096 characters; payloads carry metadata). */
@@ -43,6 +44,7 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerPlaygroundRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerMcpRoutes(app, {
     context: { ...ctx, actor: "mcp:http", kickSender: () => ctx.engine.kickSender() },
     authorize: (request) => requireAdmin(request, ctx.adminToken),

@@ -11,6 +11,7 @@ import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
 import { promoteCommand } from "./promote.js";
+import { reportCommand } from "./report.js";
 import { retireCommand } from "./retire.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand } from "./simulate.js";
@@ -42,4 +43,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   mcp: { summary: "serve the MCP tools over stdio for an assistant", run: mcpCommand },
   alerts: { summary: "alerts that hold now and recent ones ([--active] [--json])", run: alertsCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
+  report: {
+    summary: "the sales report: funnel, sales, experiments, customers, service, next steps",
+    run: reportCommand,
+  },
 };
