@@ -10,3 +10,4 @@ export type { McpRoutesOptions } from "./mcp-http.js";
 export { registerMcpRoutes } from "./mcp-http.js";
 export { createCloserMcpServer, MCP_SERVER_INFO } from "./mcp-server.js";
 export { EXPERIMENT_REPORT_URI } from "./playbook-resources.js";
+export { LATEST_WEEKLY_REPORT_URI } from "./report-tool.js";

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
-import type { Clock, PlaybookRuntime } from "../engine/index.js";
+import type { Clock, LlmClient, PlaybookRuntime } from "../engine/index.js";
 import type { ExperimentsService } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 
@@ -19,6 +19,8 @@ export interface McpContext {
   clock: Clock;
   /** Who the audit log names: `mcp:stdio` or `mcp:http`. */
   actor: string;
+  /** Writes the weekly report's narrative when asked; unset means no narrative. */
+  llm?: LlmClient | undefined;
   /** Asks a running sender to look at the outbox now (after a handoff ends); absent without one. */
   kickSender?: () => void;
 }

@@ -9,6 +9,7 @@ import { registerCustomerTools } from "./customer-tools.js";
 import { registerExperimentTools } from "./experiment-tools.js";
 import type { McpContext } from "./mcp-context.js";
 import { registerResources } from "./playbook-resources.js";
+import { registerReportTool } from "./report-tool.js";
 import { registerSimulateTool } from "./simulate-tool.js";
 
 /** The server's name and version as MCP clients see them. */
@@ -24,6 +25,7 @@ export function createCloserMcpServer(ctx: McpContext): McpServer {
   registerExperimentTools(server, ctx);
   registerCustomerTools(server, ctx);
   registerSimulateTool(server, ctx);
+  registerReportTool(server, ctx);
   registerResources(server, ctx);
   return server;
 }

@@ -4,12 +4,12 @@
  * with masked numbers, outcomes, handoffs, a small simulation, the resources,
  * and every call in the audit log. Each transport's test runs this suite.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Kysely } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { experimentReportSchema } from "../../src/analytics/index.js";
+import { experimentReportSchema, weeklyReportSchema } from "../../src/analytics/index.js";
 import { type Database, recentAudit } from "../../src/store/index.js";
 import { PLAYBOOKS_DIR } from "../cli/cli-fixtures.js";
 
@@ -23,9 +23,11 @@ export interface McpSuiteTarget {
   db(): Kysely<Database>;
   /** The actor the audit log names. */
   actor: string;
+  /** The server's DATA_DIR (the weekly job writes reports in its reports/ folder). */
+  dataDir(): string;
 }
 
-const READ_ONLY = ["experiments_status", "customer_find", "customer_show", "simulate"];
+const READ_ONLY = ["experiments_status", "customer_find", "customer_show", "simulate", "report_weekly"];
 const MUTATING = ["promote_arm", "retire_arm", "record_outcome", "handoff_start", "handoff_end"];
 
 interface ToolAnswer {
@@ -143,11 +145,32 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
       expect(experimentReportSchema.parse(JSON.parse(textOf(report.contents[0]))).stages).toHaveLength(4);
     });
 
+    it("builds the weekly report, and offers the latest one the weekly job wrote", async () => {
+      const answer = await call("report_weekly", { since: "7d" });
+      expect(answer.isError).not.toBe(true);
+      const report = weeklyReportSchema.parse(answer.structuredContent);
+      expect(report.narrative.status).toBe("not_configured");
+      await expect(target.client().readResource({ uri: "closer://reports/weekly-latest" })).rejects.toThrow(
+        /No weekly report has been written yet/,
+      );
+      mkdirSync(join(target.dataDir(), "reports"), { recursive: true });
+      writeFileSync(join(target.dataDir(), "reports", "weekly-2026-03-02--2026-03-09.json"), JSON.stringify(report));
+      const latest = await target.client().readResource({ uri: "closer://reports/weekly-latest" });
+      expect(weeklyReportSchema.parse(JSON.parse(textOf(latest.contents[0])))).toEqual(report);
+    });
+
     it("writes every call to the audit log with its arguments, phone numbers masked", async () => {
       await call("customer_show", { customer: SEEDED_PHONE, messages: 1 });
       const entries = (await recentAudit(target.db(), 200)).filter((e) => e.actor === target.actor);
       const actions = new Set(entries.map((e) => e.action));
-      for (const tool of ["experiments_status", "promote_arm", "retire_arm", "customer_show", "simulate"]) {
+      for (const tool of [
+        "experiments_status",
+        "promote_arm",
+        "retire_arm",
+        "customer_show",
+        "simulate",
+        "report_weekly",
+      ]) {
         expect(actions, tool).toContain(`mcp:${tool}`);
       }
       const show = entries.find((e) => e.action === "mcp:customer_show");

@@ -36,7 +36,12 @@ afterAll(async () => {
   await service?.close();
 });
 
-describeMcpSuite("Streamable HTTP", { client: () => client, db: () => service.closer.db, actor: "mcp:http" });
+describeMcpSuite("Streamable HTTP", {
+  client: () => client,
+  db: () => service.closer.db,
+  actor: "mcp:http",
+  dataDir: () => service.dataDir,
+});
 
 describe("POST /mcp without the admin token", () => {
   const initialize = {

@@ -61,4 +61,4 @@ afterAll(async () => {
   if (stderr.trim() !== "") console.error(`closer mcp wrote to stderr:\n${stderr}`);
 });
 
-describeMcpSuite("stdio", { client: () => client, db: () => db, actor: "mcp:stdio" });
+describeMcpSuite("stdio", { client: () => client, db: () => db, actor: "mcp:stdio", dataDir: () => env.DATA_DIR });

@@ -17,6 +17,8 @@ export const NEVER_CRON = "0 0 1 1 *";
 /** A running in-process service and how to end it. */
 export interface InProcessCloser {
   closer: Closer;
+  /** Its DATA_DIR. */
+  dataDir: string;
   /** Stops the service and deletes its data folder. */
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startInProcessCloser(clock: Clock, env: Record<string, str
     const closer = await startCloser(config, silentLogger(), { clock });
     return {
       closer,
+      dataDir: config.DATA_DIR,
       async close() {
         await closer.stop();
         rmSync(dir, { recursive: true, force: true });
