@@ -72,6 +72,19 @@ describe("the layout of DESIGN.md", () => {
     expect(offending).toEqual([]);
   });
 
+  it("the alert rules' window arithmetic is pure: no I/O modules, no clock, no global randomness", () => {
+    const pure = ["signal-window.ts", "alert-rules.ts", "alert-state.ts"].map((f) => join(SRC, "engine/alerting", f));
+    const offending: string[] = [];
+    for (const file of pure) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith("./")) offending.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+      if (/Date\.now\(|new Date\(|Math\.random\(|console\./.test(readFileSync(file, "utf8")))
+        offending.push(`${relative(SRC, file)} uses I/O`);
+    }
+    expect(offending).toEqual([]);
+  });
+
   it("the bandit math is pure: no I/O modules, no clock, no global randomness", () => {
     const offending: string[] = [];
     for (const file of files.filter((f) => relative(SRC, f).startsWith("experiments/math/"))) {

@@ -117,6 +117,8 @@ describe("the plan's alerts", () => {
       await sql`pragma query_only = off`.execute(closer.db);
     }
     expect(statuses).toEqual([500, 500, 500]);
+    const metrics = await (await fetch(`${closer.url}/metrics`)).text();
+    expect(metrics).toContain('closer_webhook_requests_total{route="/webhooks/gowa",status="500"} 3\n');
     for (let i = 0; i < 20; i++) {
       const health = await fetch(`${closer.url}/healthz`);
       await health.body?.cancel();
@@ -126,7 +128,7 @@ describe("the plan's alerts", () => {
     await closer.alerts.settled();
     expect(receiver.received.find((a) => a.alert === "api_errors_high")?.detail).toMatchObject({
       serverErrors: 3,
-      requests: 23,
+      requests: 24,
     });
 
     await quietWindow();
