@@ -31,6 +31,9 @@ import {
   ZERO_COUNTS,
 } from "./signal-window.js";
 
+/** One-off alert keys remembered before the expired ones are dropped. */
+const EVENT_KEYS_PRUNE_AT = 1_000;
+
 /** Default interval between two rule evaluations, ms. */
 export const ALERT_EVALUATE_INTERVAL_MS = 30_000;
 
@@ -124,6 +127,7 @@ export class AlertService implements Alerts {
     const text = maskPhonesInText(message);
     const key = `${kind}:${text}`;
     if (!eventDue(this.#eventsSentAt.get(key), now, this.#repeatMs)) return;
+    this.#forgetOldEvents(now);
     this.#eventsSentAt.set(key, now);
     const masked = maskPhonesDeep(detail) as Record<string, unknown>;
     this.#send({ alert: kind, status: "firing", repeat: false, oneOff: true, message: text, detail: masked }, now, now);
@@ -242,6 +246,14 @@ export class AlertService implements Alerts {
       now,
       active.firedAt,
     );
+  }
+
+  /** Drops the one-off alerts whose repeat interval has passed, so the map stays small. */
+  #forgetOldEvents(now: number): void {
+    if (this.#eventsSentAt.size < EVENT_KEYS_PRUNE_AT) return;
+    for (const [key, at] of this.#eventsSentAt) {
+      if (eventDue(at, now, this.#repeatMs)) this.#eventsSentAt.delete(key);
+    }
   }
 
   #send(notice: Omit<AlertNotice, "at" | "since">, now: number, since: number): void {
