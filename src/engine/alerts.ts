@@ -1,12 +1,19 @@
 /**
- * Alerts: problems an operator must see (gateway down, number paused). Code
- * raises one-off alerts through this port; `alerting/alert-service.ts` is the
- * implementation (log, store, `ALERT_WEBHOOK_URL`), which also runs the rules.
+ * Alerts: problems an operator must see (gateway down, number paused, LLM
+ * failing or over its daily budget). Code raises one-off alerts through this
+ * port; `alerting/alert-service.ts` is the implementation (log, store,
+ * `ALERT_WEBHOOK_URL`), which also runs the rules.
  * @module
  */
 
 /** Kinds of alert. */
-export type AlertKind = "gateway_disconnected" | "gateway_reconnected" | "number_paused" | "send_failures";
+export type AlertKind =
+  | "gateway_disconnected"
+  | "gateway_reconnected"
+  | "number_paused"
+  | "send_failures"
+  | "llm_circuit_open"
+  | "llm_budget_reached";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -40,6 +40,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
+  metrics?: EngineMetrics;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -63,7 +65,7 @@ export class Engine {
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
-    this.metrics = new EngineMetrics({ gateway: deps.gateway.name });
+    this.metrics = deps.metrics ?? new EngineMetrics({ gateway: deps.gateway.name });
     observeStoreGauges(this.metrics, deps.db, deps.playbooks.stageIds);
     const logger = deps.logger;
     this.#intake = new GroupCommit(deps.db);

@@ -5,6 +5,7 @@
  * latency, HTTP request duration), gauges read at scrape time (queue depths,
  * arm weights, gateway state) and, when enabled, the default process metrics.
  * The alert rules read the same numbers through {@link EngineMetrics.snapshot}.
+ * LLM calls, their fallbacks, tokens and cost are counted here too.
  * @module
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -55,6 +56,25 @@ export class EngineMetrics {
   llmReplies = 0;
   /** Replies sent as the template draft because the LLM failed, timed out or broke a rule. */
   llmFallbacks = 0;
+  /** LLM calls (every purpose) whose answer was used. */
+  llmCallsOk = 0;
+  /** LLM calls made whose answer could not be used. */
+  llmCallsFailed = 0;
+  /** Retries of LLM calls after 429, 5xx or network errors. */
+  llmRetries = 0;
+  /** Times the LLM circuit breaker opened. */
+  llmBreakerOpens = 0;
+  /** LLM calls not made because the breaker was open. */
+  llmBreakerSkips = 0;
+  /** LLM calls not made because the daily budget was spent. */
+  llmBudgetSkips = 0;
+  /** Tokens sent to and written by the LLM. */
+  llmTokensIn = 0;
+  llmTokensOut = 0;
+  /** Estimated LLM cost since the start, US dollars. */
+  llmCostUsd = 0;
+  /** Why LLM answers were not used (`timeout`, `schema_mismatch`, `circuit_open`, `guardrail`, …), counted. */
+  readonly llmFallbackReasons = new Map<string, number>();
   /** The registry behind `/metrics`. */
   readonly registry = new Registry();
   readonly #latency: Histogram<string>;
@@ -93,25 +113,27 @@ export class EngineMetrics {
       labelNames: ["route", "status"],
       registers,
     });
-    this.#mirror("closer_inbound_messages_total", "Inbound messages, by what became of them.", () => [
+    this.#mirror("closer_inbound_messages_total", "Inbound messages, by what became of them.", ["result"], () => [
       [{ result: "accepted" }, this.inboundAccepted],
       [{ result: "duplicate" }, this.inboundDuplicates],
       [{ result: "processed" }, this.inboundProcessed],
       [{ result: "failed" }, this.inboundFailed],
     ]);
-    this.#mirror("closer_sends_total", "Send attempts to the gateway, by result.", () => [
+    this.#mirror("closer_sends_total", "Send attempts to the gateway, by result.", ["gateway", "result"], () => [
       [{ gateway, result: "sent" }, this.sent],
       [{ gateway, result: "failed" }, this.sendFailed],
       [{ gateway, result: "retried" }, this.sendRetried],
       [{ gateway, result: "held" }, this.held],
     ]);
-    this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", () => [
+    this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", [], () => [
       [{}, this.guardrailFallbacks],
     ]);
-    this.#mirror("closer_llm_requests_total", "Replies the LLM was asked to write, by result.", () => [
-      [{ result: "ok" }, this.llmReplies],
-      [{ result: "fallback" }, this.llmFallbacks],
-    ]);
+    this.#mirrorLlm();
+  }
+
+  /** Counts one LLM answer not used, by reason. */
+  countLlmFallback(reason: string): void {
+    this.llmFallbackReasons.set(reason, (this.llmFallbackReasons.get(reason) ?? 0) + 1);
   }
 
   /** Records the time from an inbound message to our reply being sent, ms. */
@@ -178,9 +200,62 @@ export class EngineMetrics {
     return taken;
   }
 
+  /** The LLM counters: calls by result, replies, fallback reasons, retries, breaker, budget, tokens, cost. */
+  #mirrorLlm(): void {
+    this.#mirror(
+      "closer_llm_requests_total",
+      "LLM calls made (every purpose), by whether the answer was used.",
+      ["result"],
+      () => [
+        [{ result: "ok" }, this.llmCallsOk],
+        [{ result: "failed" }, this.llmCallsFailed],
+      ],
+    );
+    this.#mirror(
+      "closer_llm_replies_total",
+      "Replies the LLM was asked to write, by what was sent.",
+      ["result"],
+      () => [
+        [{ result: "written" }, this.llmReplies],
+        [{ result: "fallback" }, this.llmFallbacks],
+      ],
+    );
+    this.#mirror("closer_llm_fallback_reasons_total", "LLM answers not used, by reason.", ["reason"], () =>
+      [...this.llmFallbackReasons].map(([reason, n]) => [{ reason }, n]),
+    );
+    const single: [string, string, () => number][] = [
+      ["closer_llm_retries_total", "LLM call retries after 429, 5xx or network errors.", () => this.llmRetries],
+      ["closer_llm_breaker_opens_total", "Times the LLM circuit breaker opened.", () => this.llmBreakerOpens],
+      [
+        "closer_llm_breaker_skips_total",
+        "LLM calls not made because the breaker was open.",
+        () => this.llmBreakerSkips,
+      ],
+      [
+        "closer_llm_budget_skips_total",
+        "LLM calls not made because the daily budget was spent.",
+        () => this.llmBudgetSkips,
+      ],
+      [
+        "closer_llm_cost_usd_total",
+        "Estimated LLM cost since the start, US dollars (LLM_PRICE_PER_MTOK_*).",
+        () => this.llmCostUsd,
+      ],
+    ];
+    for (const [name, help, read] of single) this.#mirror(name, help, [], () => [[{}, read()]]);
+    this.#mirror("closer_llm_tokens_total", "Tokens sent to (in) and written by (out) the LLM.", ["direction"], () => [
+      [{ direction: "in" }, this.llmTokensIn],
+      [{ direction: "out" }, this.llmTokensOut],
+    ]);
+  }
+
   /** A counter whose value mirrors plain fields, read at scrape time. */
-  #mirror(name: string, help: string, read: () => [Record<string, string>, number][]): void {
-    const labelNames = Object.keys(read()[0]?.[0] ?? {});
+  #mirror(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    read: () => [Record<string, string>, number][],
+  ): void {
     new Counter({
       name,
       help,

@@ -1,13 +1,14 @@
 /**
  * MCP tools over the experiments: `experiments_status` (the same report as
- * `closer experiments --json`), `promote_arm` and `retire_arm` (with a reason,
- * and a warning while the stage's verdict is still collecting evidence).
+ * `closer experiments --json`), `promote_arm` and `retire_arm` (with a reason;
+ * promoting while the stage's verdict is still collecting is refused unless
+ * forced, and a forced promotion carries the evidence as its warning).
  * @module
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { buildExperimentReport, experimentReportSchema } from "../analytics/index.js";
-import { type ArmChangeResult, armChangeSummary } from "../experiments/index.js";
+import { armChangeSummary } from "../experiments/index.js";
 import type { McpContext } from "./mcp-context.js";
 import { audited } from "./tool-audit.js";
 
@@ -28,8 +29,10 @@ const armChangeOutput = z.object({
   demoted: z.array(z.string()),
   /** The stage's weights right after the change, by arm. */
   weights: z.record(z.string(), z.number()),
-  /** Set when the stage's verdict was still `collecting`: the change was made on thin evidence. */
+  /** Set when a forced promotion retired arms while the stage was still collecting: the evidence it had. */
   warning: z.string().nullable(),
+  /** What happens to customers already assigned to the retired arms, when any were retired. */
+  note: z.string().nullable(),
 });
 
 /** Registers the experiment tools. */
@@ -55,23 +58,25 @@ export function registerExperimentTools(server: McpServer, ctx: McpContext): voi
       title: "Promote an arm",
       description:
         "Makes an arm its stage's champion and retires the stage's other arms (keepChallengers keeps them in " +
-        "rotation). Changes what customers receive. Warns when the stage's verdict is still collecting.",
+        "rotation). Changes what customers receive. While the stage's verdict is still collecting, retiring arms " +
+        "is refused unless force is true; the answer then carries the evidence as its warning.",
       inputSchema: armChangeInput.extend({
         keepChallengers: z.boolean().optional().describe("keep the other arms in rotation"),
+        force: z.boolean().optional().describe("retire the other arms even while the verdict is collecting"),
       }),
       outputSchema: armChangeOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) =>
       audited(ctx, "promote_arm", args, async () => {
-        const warning = await collectingWarning(ctx, args.stage);
         const result = await ctx.experiments.promote(args.stage, args.arm, {
           reason: args.reason,
           keepChallengers: args.keepChallengers,
+          force: args.force,
           actor: ctx.actor,
           now: ctx.clock.now(),
         });
-        return armChangeResult(result, warning);
+        return armChangeSummary(result);
       }),
   );
 
@@ -81,33 +86,19 @@ export function registerExperimentTools(server: McpServer, ctx: McpContext): voi
       title: "Retire an arm",
       description:
         "Takes an arm out of rotation for good (its statistics stay in the report). Changes what customers " +
-        "receive. Warns when the stage's verdict is still collecting.",
+        "receive; customers already assigned to it keep it until they leave the stage.",
       inputSchema: armChangeInput,
       outputSchema: armChangeOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) =>
       audited(ctx, "retire_arm", args, async () => {
-        const warning = await collectingWarning(ctx, args.stage);
         const result = await ctx.experiments.retire(args.stage, args.arm, {
           reason: args.reason,
           actor: ctx.actor,
           now: ctx.clock.now(),
         });
-        return armChangeResult(result, warning);
+        return armChangeSummary(result);
       }),
   );
-}
-
-/** The warning a change on a stage still collecting evidence carries, or null. */
-async function collectingWarning(ctx: McpContext, stage: string): Promise<string | null> {
-  const report = await buildExperimentReport(ctx.db, ctx.playbooks, ctx.clock.now());
-  const verdict = report.stages.find((s) => s.stage === stage)?.verdict;
-  return verdict === "collecting"
-    ? `The ${stage} experiment is still collecting evidence: no arm has enough decisions to be judged yet.`
-    : null;
-}
-
-function armChangeResult(result: ArmChangeResult, warning: string | null) {
-  return { ...armChangeSummary(result), warning };
 }

@@ -8,6 +8,7 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import { CloserError } from "../errors.js";
 import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
 import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
+import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -17,6 +18,7 @@ import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-11-28T0000-initial": initialMigration,
   "2026-12-02T1700-alerts": alertsMigration,
+  "2026-12-02T1900-llm-usage": llmUsageMigration,
 });
 
 /** What happened to one migration in a run. */

@@ -65,15 +65,24 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
       expect(JSON.parse(answer.content?.[0]?.text ?? "{}")).toEqual(answer.structuredContent);
     });
 
-    it("promotes an arm with a reason, warns that the stage is still collecting, and the report shows it", async () => {
-      const answer = await call("promote_arm", { stage: "closing", arm: "simple-steps@1", reason: "owner's pick" });
+    it("refuses to promote while the stage is collecting unless forced, then promotes with the evidence as warning", async () => {
+      const refused = await call("promote_arm", { stage: "closing", arm: "simple-steps@1", reason: "owner's pick" });
+      expect(refused.isError).toBe(true);
+      expect(refused.content?.[0]?.text).toMatch(/force/);
+      const answer = await call("promote_arm", {
+        stage: "closing",
+        arm: "simple-steps@1",
+        reason: "owner's pick",
+        force: true,
+      });
       expect(answer.isError).not.toBe(true);
       expect(answer.structuredContent).toMatchObject({
         stage: "closing",
         champion: "simple-steps@1",
         weights: { "simple-steps@1": 1 },
       });
-      expect(answer.structuredContent?.warning).toMatch(/still collecting evidence/);
+      expect(answer.structuredContent?.warning).toMatch(/Promoted with force/);
+      expect(answer.structuredContent?.note).toMatch(/keep it until they leave the stage/);
       const report = experimentReportSchema.parse((await call("experiments_status")).structuredContent);
       const closing = report.stages.find((s) => s.stage === "closing");
       expect(closing?.arms.find((a) => `${a.variant}@${a.version}` === "simple-steps@1")?.status).toBe("champion");

@@ -73,10 +73,11 @@ describe("GET /metrics", () => {
     expect(labels.filter((v) => v.includes("5551230001"))).toEqual([]);
   });
 
-  it("counts sends by gateway and result, and the LLM requests by result", () => {
+  it("counts sends by gateway and result, and the LLM requests and tokens", () => {
     expect(sample("closer_sends_total", "closer_sends_total", { gateway: "playground", result: "sent" })).toBe(1);
     expect(sample("closer_sends_total", "closer_sends_total", { gateway: "playground", result: "failed" })).toBe(0);
-    expect(sample("closer_llm_requests_total", "closer_llm_requests_total", { result: "fallback" })).toBe(0);
+    expect(sample("closer_llm_requests_total", "closer_llm_requests_total", { result: "failed" })).toBe(0);
+    expect(sample("closer_llm_tokens_total", "closer_llm_tokens_total", { direction: "in" })).toBe(0);
     expect(sample("closer_inbound_messages_total", "closer_inbound_messages_total", { result: "accepted" })).toBe(1);
   });
 

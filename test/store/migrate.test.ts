@@ -170,6 +170,19 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   handoffs: columnsOf<Database["handoffs"]>()("id", "customer_id", "started_at", "ends_at", "ended_at", "reason"),
   pending_acks: columnsOf<Database["pending_acks"]>()("gateway", "gateway_message_id", "status", "at"),
   settings: columnsOf<Database["settings"]>()("key", "value", "updated_at"),
+  llm_usage: columnsOf<Database["llm_usage"]>()(
+    "id",
+    "at",
+    "day",
+    "purpose",
+    "model",
+    "outcome",
+    "fallback_reason",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "latency_ms",
+  ),
 };
 
 const NOT_NULL_ROWS = {
@@ -258,7 +271,7 @@ describe("migrateToLatest", () => {
     expect(await migrateToLatest(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, status: "applied" })));
   });
 
-  it("should drop every table when the migrations are reverted", async () => {
+  it("should drop every table when the migrations are reverted, newest first", async () => {
     await migrateToLatest(db);
     for (const migration of Object.values(MIGRATIONS).reverse()) await migration.down?.(db);
     const names = (await db.introspection.getTables()).map((table) => table.name);

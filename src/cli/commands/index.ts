@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { alertsCommand } from "./alerts.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
+import { llmCheckCommand } from "./llm-check.js";
 import { mcpCommand } from "./mcp.js";
 import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
@@ -40,6 +41,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },
   mcp: { summary: "serve the MCP tools over stdio for an assistant", run: mcpCommand },
   alerts: { summary: "alerts that hold now and recent ones ([--active] [--json])", run: alertsCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },

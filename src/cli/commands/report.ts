@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   buildWeeklyReport,
+  llmUsageSource,
   renderWeeklyReportHtml,
   renderWeeklyReportMarkdown,
   resolveReportSpan,
@@ -68,6 +69,7 @@ export const reportCommand: Command = async (argv, io) => {
           clock: ctx.clock,
           timeZone: ctx.config.SHOP_TIMEZONE,
           llm: values["no-narrative"] === true ? undefined : createLlmClient(ctx.config),
+          sources: { llmUsage: llmUsageSource(ctx.db) },
         },
         span,
       );

@@ -3,7 +3,7 @@
  *
  * - `POST /api/outcomes`: a won, lost or advanced customer (the shop's order system).
  * - `GET /api/experiments`: the report (verdict, SRM, arms) of every stage.
- * - `POST /api/experiments/:stage/promote` `{arm, reason?, keepChallengers?}`,
+ * - `POST /api/experiments/:stage/promote` `{arm, reason?, keepChallengers?, force?}`,
  *   `POST /api/experiments/:stage/retire` `{arm, reason?}`,
  *   `POST /api/experiments/:stage/srm-ack` `{reason?}`.
  * - `GET /api/experiments/:stage/evaluate?policy=champion|uniform|<JSON weights>`.
@@ -56,6 +56,8 @@ export const promoteBodySchema = z.strictObject({
   reason: reasonSchema,
   /** Keep the other arms in rotation (the old champion becomes active); default false: retire them. */
   keepChallengers: z.boolean().optional(),
+  /** Retire the other arms even while the stage's verdict is still `collecting`; default false (409 `promotion_needs_force`). */
+  force: z.boolean().optional(),
 });
 
 /** The body of `POST /api/experiments/:stage/retire`. */
@@ -125,6 +127,7 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
     const result = await ctx.experiments.promote(request.params.stage, body.arm, {
       reason: body.reason,
       keepChallengers: body.keepChallengers,
+      force: body.force,
       actor: API_ACTOR,
       now: ctx.clock.now(),
     });
