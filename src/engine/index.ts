@@ -32,6 +32,14 @@ export type { InboundOutcome } from "./inbound-handler.js";
 export * from "./llm/index.js";
 export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metrics.js";
 export { EngineMetrics } from "./metrics.js";
+export type { OperatorAct } from "./operator-actions.js";
+export {
+  forgetCustomer,
+  giveBackToBot,
+  queueShopMessage,
+  SHOP_MESSAGE_MAX_CHARS,
+  takeOverChat,
+} from "./operator-actions.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normalisePhone } from "./phone.js";

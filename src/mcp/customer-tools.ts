@@ -6,10 +6,9 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { describeCustomer, profileAfterOutcomeHook } from "../engine/index.js";
+import { describeCustomer, giveBackToBot, profileAfterOutcomeHook, takeOverChat } from "../engine/index.js";
 import { CloserError } from "../errors.js";
 import { maskPhone } from "../log.js";
-import { appendAudit, endHandoffs, insertHandoff, updateCustomer } from "../store/index.js";
 import { findCustomers, resolveCustomer } from "./customer-lookup.js";
 import type { McpContext } from "./mcp-context.js";
 import { audited } from "./tool-audit.js";
@@ -129,13 +128,11 @@ export function registerCustomerTools(server: McpServer, ctx: McpContext): void 
     async (args) =>
       audited(ctx, "handoff_start", args, async () => {
         const id = await resolveCustomer(ctx, args.customer);
-        const now = ctx.clock.now();
-        const until = now + (args.hours ?? ctx.config.HANDOFF_HOURS) * 3_600_000;
-        await ctx.db.transaction().execute(async (trx) => {
-          await insertHandoff(trx, { customerId: id, startedAt: now, endsAt: until, reason: "operator" });
-          await updateCustomer(trx, id, { handoff_until: until, updated_at: now });
-          await appendAudit(trx, { at: now, actor: ctx.actor, action: "handoff_start", subject: id });
-        });
+        const hours = args.hours ?? ctx.config.HANDOFF_HOURS;
+        const act = { actor: ctx.actor, now: ctx.clock.now() };
+        const { handoffUntil: until } = await ctx.db
+          .transaction()
+          .execute((trx) => takeOverChat(trx, id, hours * 3_600_000, act));
         return { customer: id, until: new Date(until).toISOString() };
       }),
   );
@@ -152,12 +149,8 @@ export function registerCustomerTools(server: McpServer, ctx: McpContext): void 
     async (args) =>
       audited(ctx, "handoff_end", args, async () => {
         const id = await resolveCustomer(ctx, args.customer);
-        const now = ctx.clock.now();
-        await ctx.db.transaction().execute(async (trx) => {
-          await endHandoffs(trx, id, now);
-          await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
-          await appendAudit(trx, { at: now, actor: ctx.actor, action: "handoff_end", subject: id });
-        });
+        const act = { actor: ctx.actor, now: ctx.clock.now() };
+        await ctx.db.transaction().execute((trx) => giveBackToBot(trx, id, act));
         ctx.kickSender?.();
         return { customer: id, resumed: true };
       }),

@@ -9,6 +9,7 @@ import { registerMcpRoutes } from "../mcp/index.js";
 import type { AppContext } from "./app-context.js";
 import { requireAdmin } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
+import { registerDashboard } from "./pages/dashboard-plugin.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -45,6 +46,7 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerDashboard(app, ctx);
   registerMcpRoutes(app, {
     context: { ...ctx, actor: "mcp:http", kickSender: () => ctx.engine.kickSender() },
     authorize: (request) => requireAdmin(request, ctx.adminToken),

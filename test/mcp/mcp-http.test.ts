@@ -14,9 +14,10 @@ let service: InProcessCloser;
 let client: Client;
 
 beforeAll(async () => {
-  service = await startInProcessCloser(new ManualClock(Date.UTC(2026, 2, 10, 12)), {
-    CLOSER_ADMIN_TOKEN: TOKEN,
-    CLOSER_RANDOM_SEED: "2",
+  service = await startInProcessCloser({
+    token: TOKEN,
+    clock: new ManualClock(Date.UTC(2026, 2, 10, 12)),
+    env: { CLOSER_RANDOM_SEED: "2" },
   });
   const chat = await fetch(`${service.closer.url}/api/playground/messages`, {
     method: "POST",

@@ -30,7 +30,11 @@ let db: Kysely<Database>;
 let stderr = "";
 
 beforeAll(async () => {
-  const seeding = await startInProcessCloser(new ManualClock(Date.UTC(2026, 2, 10, 12)), env);
+  const seeding = await startInProcessCloser({
+    token: env.CLOSER_ADMIN_TOKEN,
+    clock: new ManualClock(Date.UTC(2026, 2, 10, 12)),
+    env,
+  });
   const chat = await fetch(`${seeding.closer.url}/api/playground/messages`, {
     method: "POST",
     headers: { "content-type": "application/json" },

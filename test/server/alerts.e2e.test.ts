@@ -39,17 +39,20 @@ describe("the plan's alerts", () => {
   beforeAll(async () => {
     receiver = await AlertReceiver.start();
     fake = await FakeGowa.start({ now: () => clock.now() });
-    service = await startInProcessCloser(clock, {
-      CLOSER_ADMIN_TOKEN: TOKEN,
-      CLOSER_RANDOM_SEED: "5",
-      GATEWAY: "gowa",
-      GOWA_URL: fake.url,
-      GOWA_WEBHOOK_SECRET: "secret",
-      CLOSER_PACING: "off",
-      CLOSER_QUIET_HOURS: "off",
-      GATEWAY_HEALTH_CHECK_MS: "100",
-      ALERT_CHECK_MS: NO_TIMER_MS,
-      ALERT_WEBHOOK_URL: receiver.url,
+    service = await startInProcessCloser({
+      token: TOKEN,
+      clock,
+      env: {
+        CLOSER_RANDOM_SEED: "5",
+        GATEWAY: "gowa",
+        GOWA_URL: fake.url,
+        GOWA_WEBHOOK_SECRET: "secret",
+        CLOSER_PACING: "off",
+        CLOSER_QUIET_HOURS: "off",
+        GATEWAY_HEALTH_CHECK_MS: "100",
+        ALERT_CHECK_MS: NO_TIMER_MS,
+        ALERT_WEBHOOK_URL: receiver.url,
+      },
     });
     closer = service.closer;
     fake.webhookUrl = `${closer.url}/webhooks/gowa`;

@@ -21,11 +21,7 @@ describe("GET /metrics", () => {
   let families: Map<string, PromFamily>;
 
   beforeAll(async () => {
-    service = await startInProcessCloser(clock, {
-      CLOSER_ADMIN_TOKEN: TOKEN,
-      METRICS_TOKEN,
-      CLOSER_RANDOM_SEED: "1",
-    });
+    service = await startInProcessCloser({ token: TOKEN, clock, env: { METRICS_TOKEN, CLOSER_RANDOM_SEED: "1" } });
     closer = service.closer;
     const chat = await fetch(`${closer.url}/api/playground/messages`, {
       method: "POST",
