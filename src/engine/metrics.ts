@@ -5,7 +5,8 @@
  * latency, HTTP request duration), gauges read at scrape time (queue depths,
  * arm weights, gateway state) and, when enabled, the default process metrics.
  * The alert rules read the same numbers through {@link EngineMetrics.snapshot}.
- * LLM calls, their fallbacks, tokens and cost are counted here too.
+ * LLM calls, their fallbacks, tokens and cost, message kinds handled and
+ * webhook events ignored are counted here too.
  * @module
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -75,6 +76,12 @@ export class EngineMetrics {
   llmCostUsd = 0;
   /** Why LLM answers were not used (`timeout`, `schema_mismatch`, `circuit_open`, `guardrail`, …), counted. */
   readonly llmFallbackReasons = new Map<string, number>();
+  /** Inbound messages handled, by message kind (`text`, `image`, `voice`, `order`, …). */
+  readonly inboundByKind: Record<string, number> = {};
+  /** Messages of kinds Closer does not answer (stored as `system`), by the gateway's type name. */
+  readonly unknownKinds: Record<string, number> = {};
+  /** Webhook events accepted but ignored (groups, status, newsletters, calls, presence, sessions, …), by category. */
+  readonly webhookIgnored: Record<string, number> = {};
   /** The registry behind `/metrics`. */
   readonly registry = new Registry();
   readonly #latency: Histogram<string>;
@@ -128,7 +135,38 @@ export class EngineMetrics {
     this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", [], () => [
       [{}, this.guardrailFallbacks],
     ]);
+    const byLabel = (label: string, counts: Record<string, number>) => () =>
+      Object.entries(counts).map(([value, n]): [Record<string, string>, number] => [{ [label]: value }, n]);
+    this.#mirror(
+      "closer_inbound_kinds_total",
+      "Inbound messages handled, by message kind.",
+      ["kind"],
+      byLabel("kind", this.inboundByKind),
+    );
+    this.#mirror(
+      "closer_inbound_unknown_kinds_total",
+      "Messages of kinds Closer does not answer, by the gateway's type.",
+      ["type"],
+      byLabel("type", this.unknownKinds),
+    );
+    this.#mirror(
+      "closer_webhook_ignored_total",
+      "Webhook events accepted but ignored, by category.",
+      ["category"],
+      byLabel("category", this.webhookIgnored),
+    );
     this.#mirrorLlm();
+  }
+
+  /** Counts one handled inbound message of `kind` (and, for `system`, its gateway type name). */
+  countKind(kind: string, systemType: string | null = null): void {
+    this.inboundByKind[kind] = (this.inboundByKind[kind] ?? 0) + 1;
+    if (systemType !== null) this.unknownKinds[systemType] = (this.unknownKinds[systemType] ?? 0) + 1;
+  }
+
+  /** Counts webhook events ignored, each by its category (see `ignoredCategory`). */
+  countIgnored(categories: readonly string[]): void {
+    for (const category of categories) this.webhookIgnored[category] = (this.webhookIgnored[category] ?? 0) + 1;
   }
 
   /** Counts one LLM answer not used, by reason. */
