@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
-import { DEFAULT_PACING, type PacingConfig } from "./engine/index.js";
+import { type AlertThresholds, DEFAULT_ALERT_THRESHOLDS, DEFAULT_PACING, type PacingConfig } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 
 const optionalString = z
@@ -157,8 +157,37 @@ export const configSchema = z.object({
   REPORT_CRON: cronExpression.default("0 7 * * 1"),
   /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */
   REPORT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  /** Bearer token that may read `/metrics` from other hosts (the admin token may too; loopback needs none). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  // Alert rules (README, "Alerts"). Each default is the plan's, from DEFAULT_ALERT_THRESHOLDS in
+  // src/engine/alerting/alert-rules.ts.
+  /** Length of the sliding window of the send, latency and error rules, minutes. */
+  ALERT_WINDOW_MINUTES: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_ALERT_THRESHOLDS.windowMs / 60_000),
+  /** Send success below this share of sends in the window alerts (0–1). */
+  ALERT_SEND_SUCCESS_MIN: z.coerce.number().min(0).max(1).default(DEFAULT_ALERT_THRESHOLDS.sendSuccessMin),
+  /** Fewest sends in the window before send success is judged. */
+  ALERT_SEND_MIN_COUNT: z.coerce.number().int().min(1).default(DEFAULT_ALERT_THRESHOLDS.sendMinCount),
+  /** Reply latency p95 above this many seconds in the window alerts. */
+  ALERT_REPLY_P95_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_ALERT_THRESHOLDS.latencyP95MaxMs / 1000),
+  /** Share of webhook/API requests answered 5xx above this in the window alerts (0–1). */
+  ALERT_ERROR_RATE_MAX: z.coerce.number().min(0).max(1).default(DEFAULT_ALERT_THRESHOLDS.errorRateMax),
+  /** A gateway disconnected for this many minutes alerts. */
+  ALERT_GATEWAY_OFFLINE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_ALERT_THRESHOLDS.gatewayOfflineMs / 60_000),
+  /** Least minutes between two deliveries of an alert that still holds (or of the same one-off alert). */
+  ALERT_REPEAT_MINUTES: z.coerce.number().positive().default(60),
+  /** How often the alert rules are evaluated, ms. */
+  ALERT_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 /** The validated, frozen configuration. */
@@ -200,6 +229,19 @@ export function pacingFromConfig(config: Config): PacingConfig {
     maxPerHour: config.CLOSER_MAX_PER_HOUR,
     quietHours: { ...config.CLOSER_QUIET_HOURS },
     freshReplyMs: config.CLOSER_FRESH_REPLY_MS,
+  };
+}
+
+/** The alert rules' thresholds from the `ALERT_*` variables. */
+export function alertThresholdsFromConfig(config: Config): AlertThresholds {
+  return {
+    ...DEFAULT_ALERT_THRESHOLDS,
+    windowMs: config.ALERT_WINDOW_MINUTES * 60_000,
+    sendSuccessMin: config.ALERT_SEND_SUCCESS_MIN,
+    sendMinCount: config.ALERT_SEND_MIN_COUNT,
+    latencyP95MaxMs: config.ALERT_REPLY_P95_SECONDS * 1000,
+    errorRateMax: config.ALERT_ERROR_RATE_MAX,
+    gatewayOfflineMs: config.ALERT_GATEWAY_OFFLINE_MINUTES * 60_000,
   };
 }
 

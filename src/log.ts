@@ -41,3 +41,31 @@ export function maskPhone(phone: string | null | undefined): string {
   const digits = phone.replace(/\D/g, "");
   return `…${digits.slice(-4)}`;
 }
+
+/** A run of digits that may be a phone number: optional `+`, digits with spaces, dashes, dots or brackets. */
+const PHONE_LIKE = /\+?\(?\d[\d\s().-]{6,}\d/g;
+/** Fewest digits a phone number has (E.164 numbers in use have 9 to 15). */
+const PHONE_MIN_DIGITS = 9;
+/** An ISO date, which is not a phone number even though it is a long run of digits. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Masks every phone-like run of digits in free text to its last four digits
+ * (`call +1 555 123 4567` → `call …4567`); shorter numbers (prices, counts) and ISO dates stay.
+ */
+export function maskPhonesInText(text: string): string {
+  return text.replace(PHONE_LIKE, (match) => {
+    const digits = match.replace(/\D/g, "");
+    return digits.length >= PHONE_MIN_DIGITS && !ISO_DATE.test(match) ? `…${digits.slice(-4)}` : match;
+  });
+}
+
+/** Masks phone-like digits in every string of a JSON-like value (objects, arrays), leaving other values as they are. */
+export function maskPhonesDeep(value: unknown): unknown {
+  if (typeof value === "string") return maskPhonesInText(value);
+  if (Array.isArray(value)) return value.map(maskPhonesDeep);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPhonesDeep(v)]));
+  }
+  return value;
+}

@@ -11,10 +11,10 @@ import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
-import { type Config, pacingFromConfig } from "./config.js";
+import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
 import {
+  AlertService,
   type Clock,
-  createAlerts,
   createGateway,
   createPlaybookReloader,
   createServingLlm,
@@ -78,6 +78,8 @@ export interface Closer {
   readonly app: FastifyInstance;
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /** The alerts: one-off ones raised by the engine and the rules it evaluates on an interval. */
+  readonly alerts: AlertService;
   stop(): Promise<void>;
 }
 
@@ -122,8 +124,16 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
-    const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
-    const metrics = new EngineMetrics();
+    const alerts = new AlertService({
+      db,
+      clock,
+      logger: logger.child({ module: "alerts" }),
+      thresholds: alertThresholdsFromConfig(config),
+      repeatMs: config.ALERT_REPEAT_MINUTES * 60_000,
+      webhookUrl: config.ALERT_WEBHOOK_URL,
+    });
+    await alerts.load();
+    const metrics = new EngineMetrics({ gateway: gateway.name });
     const { llm, governor } = createServingLlm(
       config,
       { db, clock, metrics, alerts, logger: logger.child({ module: "llm" }) },
@@ -156,7 +166,6 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     const health = new GatewayHealthMonitor({
       gateway,
       clock,
-      alerts,
       intervalMs: config.GATEWAY_HEALTH_CHECK_MS,
       onRecovered: () => void engine.gatewayRecovered(),
     });
@@ -175,6 +184,11 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
               if (!result.ok) throw new CloserError("playbook_invalid", result.problems);
             },
           });
+    alerts.watch(engine.metrics, () => ({ name: gateway.name, ...health.current() }));
+    engine.metrics.enableProcessMetrics();
+    engine.metrics.observe("closer_gateway_connected", "1 while the gateway says it is connected.", [], () => [
+      { labels: {}, value: health.current().connected ? 1 : 0 },
+    ]);
     const app = buildApp(
       {
         config,
@@ -218,6 +232,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     }
     engine.start();
     health.start();
+    alerts.start(config.ALERT_CHECK_MS);
     const reportDeps = {
       db,
       cipher,
@@ -259,6 +274,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       app,
       db,
       engine,
+      alerts,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -270,6 +286,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         await app.close();
         await engine.stop();
         await governor?.flush();
+        await alerts.stop();
         await db.destroy();
       },
     };

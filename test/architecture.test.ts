@@ -16,11 +16,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ["strategies", "experiments", "store"],
   analytics: ["experiments", "store"],
   sim: ["strategies", "experiments", "engine", "analytics", "store", "main"],
-  server: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
-  cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "main"],
+  server: ["strategies", "experiments", "engine", "analytics", "store", "sim", "mcp"],
+  cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "mcp", "main"],
+  mcp: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
 };
 /** Groups inside src/engine (DESIGN.md "Layout") that the rest of the engine reaches only through their index.ts. */
-const ENGINE_GROUPS = ["gateway", "inbound"] as const;
+const ENGINE_GROUPS = ["gateway", "inbound", "alerting"] as const;
 /** Root modules every folder may use: configuration, errors, logging. */
 const KERNEL = new Set(["config", "errors", "log"]);
 /**
@@ -111,6 +112,19 @@ describe("the layout of DESIGN.md", () => {
         .filter((specifier) => targetOf(file, specifier) === "engine")
         .map((specifier) => `${relative(SRC, file)} → ${specifier}`),
     );
+    expect(offending).toEqual([]);
+  });
+
+  it("the alert rules' window arithmetic is pure: no I/O modules, no clock, no global randomness", () => {
+    const pure = ["signal-window.ts", "alert-rules.ts", "alert-state.ts"].map((f) => join(SRC, "engine/alerting", f));
+    const offending: string[] = [];
+    for (const file of pure) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith("./")) offending.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+      if (/Date\.now\(|new Date\(|Math\.random\(|console\./.test(readFileSync(file, "utf8")))
+        offending.push(`${relative(SRC, file)} uses I/O`);
+    }
     expect(offending).toEqual([]);
   });
 

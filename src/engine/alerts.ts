@@ -1,10 +1,10 @@
 /**
  * Alerts: problems an operator must see (gateway down, number paused, LLM
- * failing or over its daily budget). Always
- * logged at warn; also POSTed as JSON to ALERT_WEBHOOK_URL when configured.
+ * failing or over its daily budget). Code raises one-off alerts through this
+ * port; `alerting/alert-service.ts` is the implementation (log, store,
+ * `ALERT_WEBHOOK_URL`), which also runs the rules.
  * @module
  */
-import type { Logger } from "../log.js";
 
 /** Kinds of alert. */
 export type AlertKind =
@@ -19,24 +19,9 @@ export type AlertKind =
 
 /** Raises alerts. */
 export interface Alerts {
+  /**
+   * Raises a one-off alert. `message` and `detail` must hold no message text; phone numbers in them are
+   * masked to their last four digits before they are stored or sent. Never throws.
+   */
   raise(kind: AlertKind, message: string, detail?: Record<string, unknown>): void;
-}
-
-/** Alert delivery timeout, ms. */
-export const ALERT_TIMEOUT_MS = 5_000;
-
-/** Alerts to the log and, when `webhookUrl` is set, to that URL (best effort, never throws). */
-export function createAlerts(logger: Logger, webhookUrl?: string): Alerts {
-  return {
-    raise(kind, message, detail = {}) {
-      logger.warn({ alert: kind, ...detail }, message);
-      if (webhookUrl === undefined) return;
-      fetch(webhookUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ alert: kind, message, detail, at: new Date().toISOString() }),
-        signal: AbortSignal.timeout(ALERT_TIMEOUT_MS),
-      }).catch((error: unknown) => logger.warn({ err: String(error) }, "alert webhook failed"));
-    },
-  };
 }

@@ -18,6 +18,7 @@ import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
+import { observeStoreGauges } from "./metrics-gauges.js";
 import { queueShopMessage, takeOverChat } from "./operator-actions.js";
 import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
@@ -65,7 +66,8 @@ export class Engine {
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
-    this.metrics = deps.metrics ?? new EngineMetrics();
+    this.metrics = deps.metrics ?? new EngineMetrics({ gateway: deps.gateway.name });
+    observeStoreGauges(this.metrics, deps.db, deps.playbooks.stageIds);
     const logger = deps.logger;
     this.#intake = new GroupCommit(deps.db);
     this.#worker = new InboxWorker({

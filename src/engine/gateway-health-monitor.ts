@@ -1,16 +1,14 @@
 /**
- * Checks the gateway's health on a schedule for `/healthz` and the metrics, and
- * raises an alert when it has been disconnected for longer than a grace period.
+ * Checks the gateway's health on a schedule for `/healthz`, the metrics and the
+ * `gateway_offline` alert rule (which reads `current()`), and asks the sender
+ * to resume when the gateway comes back.
  * @module
  */
-import type { Alerts } from "./alerts.js";
 import type { Clock } from "./clock.js";
 import type { WhatsAppGateway } from "./gateway/index.js";
 
 /** How often the gateway is asked, ms. */
 export const HEALTH_CHECK_INTERVAL_MS = 30_000;
-/** Disconnected for longer than this raises an alert, ms. */
-export const DISCONNECTED_ALERT_AFTER_MS = 5 * 60_000;
 
 /** The last known state. */
 export interface GatewayHealthState {
@@ -24,18 +22,15 @@ export interface GatewayHealthState {
 export interface GatewayHealthMonitorDeps {
   gateway: WhatsAppGateway;
   clock: Clock;
-  alerts: Alerts;
   /** Called when the gateway comes back after being down (to resume sending). */
   onRecovered?: () => void;
   intervalMs?: number;
-  alertAfterMs?: number;
 }
 
 /** Polls the gateway's health. */
 export class GatewayHealthMonitor {
   readonly #deps: GatewayHealthMonitorDeps;
   #state: GatewayHealthState;
-  #alerted = false;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(deps: GatewayHealthMonitorDeps) {
@@ -59,9 +54,9 @@ export class GatewayHealthMonitor {
     clearInterval(this.#timer);
   }
 
-  /** Asks the gateway once and updates the state; raises or clears the alert. */
+  /** Asks the gateway once and updates the state. */
   async check(): Promise<GatewayHealthState> {
-    const { gateway, clock, alerts } = this.#deps;
+    const { gateway, clock } = this.#deps;
     let health: { connected: boolean; detail: string };
     try {
       health = await gateway.health();
@@ -75,21 +70,7 @@ export class GatewayHealthMonitor {
       detail: health.detail,
       since: was.connected === health.connected ? was.since : now,
     };
-    if (
-      !health.connected &&
-      !this.#alerted &&
-      now - this.#state.since >= (this.#deps.alertAfterMs ?? DISCONNECTED_ALERT_AFTER_MS)
-    ) {
-      this.#alerted = true;
-      alerts.raise("gateway_disconnected", `The ${gateway.name} gateway has been disconnected for over 5 minutes`, {
-        detail: health.detail,
-      });
-    }
-    if (health.connected && !was.connected) {
-      if (this.#alerted) alerts.raise("gateway_reconnected", `The ${gateway.name} gateway is connected again`);
-      this.#alerted = false;
-      this.#deps.onRecovered?.();
-    }
+    if (health.connected && !was.connected) this.#deps.onRecovered?.();
     return this.#state;
   }
 }

@@ -5,9 +5,9 @@
  * assignment, reply, outbox and sender.
  */
 
+export * from "./alerting/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
-export { createAlerts } from "./alerts.js";
 // ports and adapters
 export type { Clock } from "./clock.js";
 export { ManualClock, systemClock } from "./clock.js";
@@ -30,6 +30,7 @@ export type { GatewayHealthState } from "./gateway-health-monitor.js";
 export { GatewayHealthMonitor } from "./gateway-health-monitor.js";
 export type { InboundOutcome } from "./inbound-handler.js";
 export * from "./llm/index.js";
+export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metrics.js";
 export { EngineMetrics } from "./metrics.js";
 export type { OperatorAct } from "./operator-actions.js";
 export {
@@ -47,4 +48,5 @@ export type { PlaybookReloader, PlaybookReloaderDeps, ReloadResult } from "./pla
 export { createPlaybookReloader, PLAYBOOK_WATCH_DEBOUNCE_MS, watchPlaybookFolder } from "./playbook-reloader.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
+export { profileAfterOutcomeHook } from "./profile-outcome-hook.js";
 export { profileAfterOutcome } from "./profile-rules.js";

@@ -1,13 +1,48 @@
 /**
- * In-process counters for `/metrics`: send success rate, reply latency, LLM calls and their costs,
- * message kinds handled and webhook events ignored.
+ * The engine's metrics. Engine code increments plain counters on
+ * `EngineMetrics` (`metrics.sent++`); a prom-client registry exposes them for
+ * `/metrics` with units in their names, together with the histograms (reply
+ * latency, HTTP request duration), gauges read at scrape time (queue depths,
+ * arm weights, gateway state) and, when enabled, the default process metrics.
+ * The alert rules read the same numbers through {@link EngineMetrics.snapshot}.
+ * LLM calls, their fallbacks, tokens and cost, message kinds handled and
+ * webhook events ignored are counted here too.
  * @module
  */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-/** Latency samples kept for percentiles. */
+/** Reply latencies kept for the alert rules between two reads; older ones are dropped. */
 export const LATENCY_SAMPLES_MAX = 2_000;
 
-/** Counters the engine and sender update. */
+/** Buckets of `closer_reply_latency_seconds`: around the plan's 30 s reply target. */
+export const REPLY_LATENCY_BUCKETS_SECONDS = [1, 2, 5, 10, 15, 20, 30, 45, 60, 120, 300];
+
+/** Buckets of `closer_http_request_duration_seconds`. */
+export const HTTP_DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Options of {@link EngineMetrics}. */
+export interface EngineMetricsOptions {
+  /** The gateway's name, the `gateway` label of `closer_sends_total`. Default `unknown`. */
+  gateway?: string;
+}
+
+/** Cumulative numbers since start, for the alert rules. */
+export interface MetricsSnapshot {
+  sendsOk: number;
+  sendsFailed: number;
+  /** HTTP requests answered (webhooks and API). */
+  requests: number;
+  /** Of those, answered with a 5xx status. */
+  serverErrors: number;
+}
+
+/** One labelled value of a gauge read at scrape time. */
+export interface GaugeReading {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Counters the engine and sender update, and the registry `/metrics` prints. */
 export class EngineMetrics {
   inboundAccepted = 0;
   inboundDuplicates = 0;
@@ -47,11 +82,80 @@ export class EngineMetrics {
   readonly unknownKinds: Record<string, number> = {};
   /** Webhook events accepted but ignored (groups, status, newsletters, calls, presence, sessions, …), by category. */
   readonly webhookIgnored: Record<string, number> = {};
-  #latencies: number[] = [];
+  /** The registry behind `/metrics`. */
+  readonly registry = new Registry();
+  readonly #latency: Histogram<string>;
+  readonly #httpDuration: Histogram<"route">;
+  readonly #webhookRequests: Counter<"route" | "status">;
+  readonly #apiRequests: Counter<"route" | "status">;
+  #requests = 0;
+  #serverErrors = 0;
+  #latenciesMs: number[] = [];
+  #processMetrics = false;
 
-  /** Counts one LLM answer not used, by reason. */
-  countLlmFallback(reason: string): void {
-    this.llmFallbackReasons.set(reason, (this.llmFallbackReasons.get(reason) ?? 0) + 1);
+  constructor({ gateway = "unknown" }: EngineMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.#latency = new Histogram({
+      name: "closer_reply_latency_seconds",
+      help: "Time from a customer's message to our reply being accepted by the gateway.",
+      buckets: REPLY_LATENCY_BUCKETS_SECONDS,
+      registers,
+    });
+    this.#httpDuration = new Histogram({
+      name: "closer_http_request_duration_seconds",
+      help: "Time to answer an HTTP request (webhooks, API, pages), by route pattern.",
+      labelNames: ["route"],
+      buckets: HTTP_DURATION_BUCKETS_SECONDS,
+      registers,
+    });
+    this.#webhookRequests = new Counter({
+      name: "closer_webhook_requests_total",
+      help: "Gateway webhook requests answered, by route and HTTP status.",
+      labelNames: ["route", "status"],
+      registers,
+    });
+    this.#apiRequests = new Counter({
+      name: "closer_api_requests_total",
+      help: "Other HTTP requests answered (admin API, pages, playground), by route and HTTP status.",
+      labelNames: ["route", "status"],
+      registers,
+    });
+    this.#mirror("closer_inbound_messages_total", "Inbound messages, by what became of them.", ["result"], () => [
+      [{ result: "accepted" }, this.inboundAccepted],
+      [{ result: "duplicate" }, this.inboundDuplicates],
+      [{ result: "processed" }, this.inboundProcessed],
+      [{ result: "failed" }, this.inboundFailed],
+    ]);
+    this.#mirror("closer_sends_total", "Send attempts to the gateway, by result.", ["gateway", "result"], () => [
+      [{ gateway, result: "sent" }, this.sent],
+      [{ gateway, result: "failed" }, this.sendFailed],
+      [{ gateway, result: "retried" }, this.sendRetried],
+      [{ gateway, result: "held" }, this.held],
+    ]);
+    this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", [], () => [
+      [{}, this.guardrailFallbacks],
+    ]);
+    const byLabel = (label: string, counts: Record<string, number>) => () =>
+      Object.entries(counts).map(([value, n]): [Record<string, string>, number] => [{ [label]: value }, n]);
+    this.#mirror(
+      "closer_inbound_kinds_total",
+      "Inbound messages handled, by message kind.",
+      ["kind"],
+      byLabel("kind", this.inboundByKind),
+    );
+    this.#mirror(
+      "closer_inbound_unknown_kinds_total",
+      "Messages of kinds Closer does not answer, by the gateway's type.",
+      ["type"],
+      byLabel("type", this.unknownKinds),
+    );
+    this.#mirror(
+      "closer_webhook_ignored_total",
+      "Webhook events accepted but ignored, by category.",
+      ["category"],
+      byLabel("category", this.webhookIgnored),
+    );
+    this.#mirrorLlm();
   }
 
   /** Counts one handled inbound message of `kind` (and, for `system`, its gateway type name). */
@@ -65,22 +169,140 @@ export class EngineMetrics {
     for (const category of categories) this.webhookIgnored[category] = (this.webhookIgnored[category] ?? 0) + 1;
   }
 
+  /** Counts one LLM answer not used, by reason. */
+  countLlmFallback(reason: string): void {
+    this.llmFallbackReasons.set(reason, (this.llmFallbackReasons.get(reason) ?? 0) + 1);
+  }
+
   /** Records the time from an inbound message to our reply being sent, ms. */
   recordReplyLatency(ms: number): void {
-    this.#latencies.push(ms);
-    if (this.#latencies.length > LATENCY_SAMPLES_MAX) this.#latencies.shift();
+    this.#latency.observe(ms / 1000);
+    this.#latenciesMs.push(ms);
+    if (this.#latenciesMs.length > LATENCY_SAMPLES_MAX) this.#latenciesMs.shift();
   }
 
-  /** Share of sends that succeeded (1 when nothing was sent). */
-  get sendSuccessRate(): number {
-    const total = this.sent + this.sendFailed;
-    return total === 0 ? 1 : this.sent / total;
+  /**
+   * Records one answered HTTP request: `route` is the route pattern (never the
+   * raw URL, which may hold a phone number), `seconds` how long it took.
+   */
+  recordRequest(route: string, status: number, seconds: number): void {
+    const labels = { route, status: String(status) };
+    if (route.startsWith("/webhooks/")) this.#webhookRequests.inc(labels);
+    else this.#apiRequests.inc(labels);
+    this.#httpDuration.observe({ route }, seconds);
+    this.#requests++;
+    if (status >= 500) this.#serverErrors++;
   }
 
-  /** A latency percentile (0–100) in ms, or null without samples. */
-  replyLatencyPercentile(p: number): number | null {
-    if (this.#latencies.length === 0) return null;
-    const sorted = [...this.#latencies].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
+  /** Adds a gauge whose values are read when `/metrics` is scraped. */
+  observe(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    read: () => Promise<GaugeReading[]> | GaugeReading[],
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        const readings = await read();
+        this.reset();
+        for (const r of readings) this.set(r.labels, r.value);
+      },
+    });
+  }
+
+  /** Adds the default process metrics (CPU, memory, event loop lag, GC). Once per instance. */
+  enableProcessMetrics(): void {
+    if (this.#processMetrics) return;
+    this.#processMetrics = true;
+    collectDefaultMetrics({ register: this.registry, prefix: "closer_" });
+  }
+
+  /** The cumulative counts the alert rules compare over windows. */
+  snapshot(): MetricsSnapshot {
+    return {
+      sendsOk: this.sent,
+      sendsFailed: this.sendFailed,
+      requests: this.#requests,
+      serverErrors: this.#serverErrors,
+    };
+  }
+
+  /** The reply latencies (ms) recorded since the last call, oldest first. */
+  takeLatencies(): number[] {
+    const taken = this.#latenciesMs;
+    this.#latenciesMs = [];
+    return taken;
+  }
+
+  /** The LLM counters: calls by result, replies, fallback reasons, retries, breaker, budget, tokens, cost. */
+  #mirrorLlm(): void {
+    this.#mirror(
+      "closer_llm_requests_total",
+      "LLM calls made (every purpose), by whether the answer was used.",
+      ["result"],
+      () => [
+        [{ result: "ok" }, this.llmCallsOk],
+        [{ result: "failed" }, this.llmCallsFailed],
+      ],
+    );
+    this.#mirror(
+      "closer_llm_replies_total",
+      "Replies the LLM was asked to write, by what was sent.",
+      ["result"],
+      () => [
+        [{ result: "written" }, this.llmReplies],
+        [{ result: "fallback" }, this.llmFallbacks],
+      ],
+    );
+    this.#mirror("closer_llm_fallback_reasons_total", "LLM answers not used, by reason.", ["reason"], () =>
+      [...this.llmFallbackReasons].map(([reason, n]) => [{ reason }, n]),
+    );
+    const single: [string, string, () => number][] = [
+      ["closer_llm_retries_total", "LLM call retries after 429, 5xx or network errors.", () => this.llmRetries],
+      ["closer_llm_breaker_opens_total", "Times the LLM circuit breaker opened.", () => this.llmBreakerOpens],
+      [
+        "closer_llm_breaker_skips_total",
+        "LLM calls not made because the breaker was open.",
+        () => this.llmBreakerSkips,
+      ],
+      [
+        "closer_llm_budget_skips_total",
+        "LLM calls not made because the daily budget was spent.",
+        () => this.llmBudgetSkips,
+      ],
+      [
+        "closer_llm_cost_usd_total",
+        "Estimated LLM cost since the start, US dollars (LLM_PRICE_PER_MTOK_*).",
+        () => this.llmCostUsd,
+      ],
+    ];
+    for (const [name, help, read] of single) this.#mirror(name, help, [], () => [[{}, read()]]);
+    this.#mirror("closer_llm_tokens_total", "Tokens sent to (in) and written by (out) the LLM.", ["direction"], () => [
+      [{ direction: "in" }, this.llmTokensIn],
+      [{ direction: "out" }, this.llmTokensOut],
+    ]);
+  }
+
+  /** A counter whose value mirrors plain fields, read at scrape time. */
+  #mirror(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    read: () => [Record<string, string>, number][],
+  ): void {
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [labels, value] of read()) this.inc(labels, value);
+      },
+    });
   }
 }

@@ -43,7 +43,7 @@ export { recordOutcome, resolveOnAdvance } from "./outcomes.js";
 export type { ArmCounts, PolicyReason } from "./policy-update.js";
 export { resolvedCounts, updateStagePolicy } from "./policy-update.js";
 export type { ArmChangeOptions, ArmChangeResult, PromoteOptions } from "./promotion.js";
-export { promoteArm, RETIRED_ARMS_KEEP_CUSTOMERS, retireArm } from "./promotion.js";
+export { armChangeSummary, promoteArm, RETIRED_ARMS_KEEP_CUSTOMERS, retireArm } from "./promotion.js";
 // the weekly reflection and the review of its candidates
 export * from "./reflection/index.js";
 export type { SrmState, StageSrm } from "./srm-guard.js";

@@ -23,7 +23,7 @@ export interface OutcomeReport {
   currency?: string | undefined;
   reason?: string | undefined;
   eventId?: string | undefined;
-  source: "api" | "cli" | "dashboard" | "engine";
+  source: "api" | "cli" | "dashboard" | "engine" | "mcp";
   now: number;
 }
 

@@ -74,6 +74,22 @@ export interface ArmChangeResult {
 export const RETIRED_ARMS_KEEP_CUSTOMERS =
   "Customers already assigned to a retired arm keep it until they leave the stage; only customers entering the stage from now on get the champion.";
 
+/** What a surface (API, MCP) answers after a promotion or retirement: the change, the stage's new weights, the warning and note. */
+export function armChangeSummary(result: ArmChangeResult) {
+  return {
+    stage: result.stage,
+    arm: result.arm,
+    champion: result.champion,
+    retired: result.retired,
+    demoted: result.demoted,
+    weights: result.policy.weights,
+    /** The evidence a forced promotion decided on while the stage was still collecting, else null. */
+    warning: result.warning,
+    /** What happens to customers already assigned to the retired arms, when any were retired. */
+    note: result.retired.length > 0 ? RETIRED_ARMS_KEEP_CUSTOMERS : null,
+  };
+}
+
 /**
  * Makes `key` the champion of `stage`. Run it inside a transaction.
  * @param rng seeds the recomputed policy's posterior draws.

@@ -5,7 +5,9 @@
  */
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../log.js";
+import { registerMcpRoutes } from "../mcp/index.js";
 import type { AppContext } from "./app-context.js";
+import { requireAdmin } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
 import { registerDashboard } from "./pages/dashboard-plugin.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
@@ -30,6 +32,11 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  app.addHook("onResponse", async function countRequest(request, reply) {
+    // The route pattern, never the URL: /api/customers/+1555… must not become a label.
+    const route = request.routeOptions.url ?? "unmatched";
+    ctx.engine.metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
+  });
   app.setNotFoundHandler(function notFound(request, reply) {
     return reply
       .status(404)
@@ -42,6 +49,10 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerReflectionRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerDashboard(app, ctx);
+  registerMcpRoutes(app, {
+    context: { ...ctx, actor: "mcp:http", kickSender: () => ctx.engine.kickSender() },
+    authorize: (request) => requireAdmin(request, ctx.adminToken),
+  });
   void app.register(async function webhooks(scope) {
     registerWebhookRoutes(scope, ctx);
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { AlertTable } from "./alert.table.js";
 
 /** An autoincrementing integer primary key. */
 type Id = Generated<number>;
@@ -354,6 +355,7 @@ export interface Database {
   outcomes: OutcomeTable;
   experiment_events: ExperimentEventTable;
   audit_log: AuditLogTable;
+  alerts: AlertTable;
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;

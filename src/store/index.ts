@@ -10,6 +10,9 @@
 export type { AdminToken, AdminTokenOptions } from "./admin-token.js";
 export { ADMIN_TOKEN_FILE_NAME, loadOrCreateAdminToken } from "./admin-token.js";
 // repositories
+export type { AlertRecord, ListAlertsOptions } from "./alert.repository.js";
+export { alertRowToRecord, insertAlert, listAlerts, updateAlert } from "./alert.repository.js";
+export type { AlertRow, AlertTable, AlertUpdate, NewAlertRow } from "./alert.table.js";
 export type { NewAssignment } from "./assignment.repository.js";
 export {
   assignmentsOf,

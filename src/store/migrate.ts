@@ -10,6 +10,7 @@ import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
 import { messageKindsMigration } from "./migrations/2026-12-02T1000-message-kinds.js";
 import { reflectionMigration } from "./migrations/2026-12-02T1300-reflection.js";
 import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
+import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
 import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 
 /**
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-02T1000-message-kinds": messageKindsMigration,
   "2026-12-02T1300-reflection": reflectionMigration,
   "2026-12-02T1410-dashboard": dashboardMigration,
+  "2026-12-02T1700-alerts": alertsMigration,
   "2026-12-02T1900-llm-usage": llmUsageMigration,
 });
 

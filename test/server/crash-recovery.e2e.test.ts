@@ -45,7 +45,7 @@ describe("crash recovery: SIGKILL between intake and reply", () => {
     expect(delivery.status).toBe(200);
     expect(JSON.parse(delivery.body)).toMatchObject({ accepted: 1 });
     await eventually(
-      async () => (await metric(first, "closer_send_retried_total")) >= 1,
+      async () => (await metric(first, 'closer_sends_total{gateway="gowa",result="retried"}')) >= 1,
       "a send that could not go out",
     );
     await first.kill();

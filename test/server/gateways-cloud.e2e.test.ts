@@ -232,7 +232,10 @@ describe("Cloud API, end to end: restarts and configuration", () => {
     await fake.down();
     const waId = "16505550020";
     expect((await fake.postMessage({ from: waId, text: "Hello?", id: "wamid.RS1" })).status).toBe(200);
-    await eventually(async () => (await metric(first, "closer_send_retried_total")) >= 1, "a failed send attempt");
+    await eventually(
+      async () => (await metric(first, 'closer_sends_total{gateway="cloud",result="retried"}')) >= 1,
+      "a failed send attempt",
+    );
     await first.kill();
 
     await fake.up();

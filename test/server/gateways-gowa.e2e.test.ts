@@ -246,7 +246,7 @@ describe("GOWA, end to end: failures (pacing off)", () => {
     );
     await pause(300);
     expect(sendsTo(fake, phone)).toHaveLength(1);
-    expect(await metric(server, "closer_send_retried_total")).toBe(1);
+    expect(await metric(server, 'closer_sends_total{gateway="gowa",result="retried"}')).toBe(1);
   });
 
   it("marks a reply to a number that is not on WhatsApp failed without retrying", async () => {
@@ -321,7 +321,10 @@ describe("GOWA, end to end: restarts and configuration", () => {
     await fake.down();
     const phone = "6281111000020";
     expect((await fake.postMessage({ from: phone, text: "Hello?", id: "3AGOWARS01" })).status).toBe(200);
-    await eventually(async () => (await metric(first, "closer_send_retried_total")) >= 1, "a failed send attempt");
+    await eventually(
+      async () => (await metric(first, 'closer_sends_total{gateway="gowa",result="retried"}')) >= 1,
+      "a failed send attempt",
+    );
     await first.kill();
 
     await fake.up();

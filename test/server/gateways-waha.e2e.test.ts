@@ -260,7 +260,10 @@ describe("WAHA, end to end: restarts and configuration", () => {
     await fake.down();
     const phone = "71111000020";
     expect((await fake.postMessage({ from: phone, text: "Hello?", id: "RS1" })).status).toBe(200);
-    await eventually(async () => (await metric(first, "closer_send_retried_total")) >= 1, "a failed send attempt");
+    await eventually(
+      async () => (await metric(first, 'closer_sends_total{gateway="waha",result="retried"}')) >= 1,
+      "a failed send attempt",
+    );
     await first.kill();
 
     await fake.up();

@@ -50,6 +50,18 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "referral_json",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
+  alerts: columnsOf<Database["alerts"]>()(
+    "id",
+    "kind",
+    "alert_key",
+    "status",
+    "message",
+    "detail_json",
+    "fired_at",
+    "last_sent_at",
+    "deliveries",
+    "resolved_at",
+  ),
   inbox: columnsOf<Database["inbox"]>()(
     "id",
     "gateway",

@@ -18,6 +18,8 @@ export const NEVER_CRON = "0 0 1 1 *";
 /** A running in-process service. */
 export interface InProcessCloser {
   closer: Closer;
+  /** Its DATA_DIR. */
+  dataDir: string;
   /** Stops the service and deletes its data folder. */
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startInProcessCloser({
   const closer = await startCloser(config, silentLogger(), { clock });
   return {
     closer,
+    dataDir: config.DATA_DIR,
     async close() {
       await closer.stop();
       rmSync(dir, { recursive: true, force: true });

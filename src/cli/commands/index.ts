@@ -3,10 +3,12 @@
  * @module
  */
 import type { Command } from "../command.js";
+import { alertsCommand } from "./alerts.js";
 import { candidatesCommand } from "./candidates.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
 import { llmCheckCommand } from "./llm-check.js";
+import { mcpCommand } from "./mcp.js";
 import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
@@ -49,6 +51,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   reflect: { summary: "let the LLM propose new variants now (the weekly reflection)", run: reflectCommand },
   candidates: { summary: "list, show, approve or reject the reflection's proposals", run: candidatesCommand },
   "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },
+  mcp: { summary: "serve the MCP tools over stdio for an assistant", run: mcpCommand },
+  alerts: { summary: "alerts that hold now and recent ones ([--active] [--json])", run: alertsCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
   report: {
     summary: "the sales report: funnel, sales, experiments, customers, service, next steps",

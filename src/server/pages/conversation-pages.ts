@@ -7,10 +7,15 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type CustomerView, describeCustomer, forgetCustomer, giveBackToBot } from "../../engine/index.js";
+import {
+  type CustomerView,
+  describeCustomer,
+  forgetCustomer,
+  giveBackToBot,
+  profileAfterOutcomeHook,
+} from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import type { AppContext } from "../app-context.js";
-import { profileAfterOutcomeHook } from "../routes/experiment-routes.js";
 import { searchConversations } from "./conversation-list.js";
 import { renderConversation, renderConversationList } from "./conversation-templates.js";
 import { csrfFor, sendPage } from "./dashboard-reply.js";

@@ -20,10 +20,9 @@ import {
   type PolicySpec,
   policyWeightsSchema,
 } from "../../analytics/index.js";
-import { customerIdByPhone, normalisePhone, profileAfterOutcome, profileOf } from "../../engine/index.js";
+import { customerIdByPhone, normalisePhone, profileAfterOutcomeHook } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
-import { type ArmChangeResult, type OutcomeHook, RETIRED_ARMS_KEEP_CUSTOMERS } from "../../experiments/index.js";
-import { CUSTOMER_AAD, type FieldCipher, findCustomerById, updateCustomer } from "../../store/index.js";
+import { armChangeSummary } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
 import { requireAdmin } from "../auth.js";
 
@@ -79,23 +78,6 @@ const jobBodySchema = z.strictObject({});
 /** Who the admin API records as the actor. */
 export const API_ACTOR = "api";
 
-/**
- * An outcome hook that updates the customer's profile after a won or lost
- * outcome (purchase probability, recommended approach), in the outcome's transaction.
- */
-export function profileAfterOutcomeHook(cipher: FieldCipher): OutcomeHook {
-  return async function updateProfileAfterOutcome(db, report) {
-    if (report.outcome === "advanced") return;
-    const row = await findCustomerById(db, report.customerId);
-    if (row === undefined) return;
-    const profile = profileAfterOutcome(profileOf(row.profile_enc, cipher), report.outcome);
-    await updateCustomer(db, row.id, {
-      profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
-      updated_at: report.now,
-    });
-  };
-}
-
 /** Registers `/api/outcomes`, `/api/experiments…` and `/api/jobs/…`. */
 export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post("/api/outcomes", async function postOutcome(request) {
@@ -149,7 +131,7 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
       actor: API_ACTOR,
       now: ctx.clock.now(),
     });
-    return armChangeBody(result);
+    return armChangeSummary(result);
   });
 
   app.post<{ Params: { stage: string } }>("/api/experiments/:stage/retire", async function retire(request) {
@@ -160,7 +142,7 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
       actor: API_ACTOR,
       now: ctx.clock.now(),
     });
-    return armChangeBody(result);
+    return armChangeSummary(result);
   });
 
   app.post<{ Params: { stage: string } }>("/api/experiments/:stage/srm-ack", async function srmAck(request) {
@@ -206,19 +188,4 @@ export function parsePolicy(text: string): PolicySpec {
     throw new CloserError("bad_request", 'policy: the weights must be a JSON object like {"reserve-now@1": 1}');
   }
   return weights.data;
-}
-
-function armChangeBody(result: ArmChangeResult) {
-  return {
-    stage: result.stage,
-    arm: result.arm,
-    champion: result.champion,
-    retired: result.retired,
-    demoted: result.demoted,
-    weights: result.policy.weights,
-    /** The evidence a forced promotion decided on while the stage was still collecting, else null. */
-    warning: result.warning,
-    /** What happens to customers already assigned to the retired arms, when any were retired. */
-    note: result.retired.length > 0 ? RETIRED_ARMS_KEEP_CUSTOMERS : null,
-  };
 }

@@ -117,8 +117,8 @@ describe("replies written by an OpenAI-compatible LLM", () => {
     const metrics = await closer.app.inject({ method: "GET", url: "/metrics" });
     expect(metrics.body).toContain('closer_llm_fallback_reasons_total{reason="schema_mismatch"} 1');
     expect(metrics.body).toContain('closer_llm_fallback_reasons_total{reason="guardrail"} 1');
-    expect(metrics.body).toContain('closer_llm_calls_total{outcome="ok"} 1');
-    expect(metrics.body).toContain('closer_llm_calls_total{outcome="failed"} 1');
+    expect(metrics.body).toContain('closer_llm_requests_total{result="ok"} 1');
+    expect(metrics.body).toContain('closer_llm_requests_total{result="failed"} 1');
   });
 
   it("recovers from a passing server error through retries", async () => {
