@@ -277,6 +277,9 @@ describe("the dashboard, in headless Chromium against the real server and a fake
     const { context, page } = await signedInPage(VIEWPORTS[0]);
     await page.goto(`${server.url}/dashboard/experiments`);
     expect(await page.getByTestId("interval-chart").locator("svg[role=img]").count()).toBe(4);
+    // The sales marked above resolved their strategies inside open windows: early wins, shown before the verdict counts them.
+    const early = (await page.getByTestId("early-wins").allTextContents()).map(Number);
+    expect(early.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
     const stage = page.getByTestId("stage-closing");
     await stage.getByTestId("change-strategies").locator("summary").click();
     const arm = (await stage.getByTestId("promote-arm").locator("option").nth(1).getAttribute("value")) ?? "";

@@ -15,7 +15,7 @@ import {
   type StageReport,
 } from "../../analytics/index.js";
 import { CloserError } from "../../errors.js";
-import type { StageSettings } from "../../experiments/index.js";
+import { type StageSettings, stageArmTallies } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
 import { csrfFor, sendPage } from "./dashboard-reply.js";
 import { DASHBOARD_PATH } from "./dashboard-session.js";
@@ -60,7 +60,7 @@ function evidenceWarning(report: StageReport, settings: StageSettings): string {
 }
 
 /** Every arm's success rate with its 95% interval and chance of being best, drawn on the server as SVG. */
-async function intervalChart(stage: StageReport): Promise<string> {
+async function intervalChart(stage: StageReport, earlyWins: ReadonlyMap<string, number>): Promise<string> {
   const svg = await renderChartSvg(
     armIntervalsSpec({
       stage: stage.stage,
@@ -77,8 +77,8 @@ async function intervalChart(stage: StageReport): Promise<string> {
         upper: a.credibleInterval[1],
         pBest: a.pBest,
         weight: a.weight,
-        // Period figures of the weekly report; the chart does not draw them.
-        earlyWins: 0,
+        earlyWins: earlyWins.get(`${a.variant}@${a.version}`) ?? 0,
+        // A figure of the weekly report's period; the chart does not draw it.
         assignedInPeriod: 0,
       })),
     }),
@@ -105,10 +105,13 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
   const base = `${DASHBOARD_PATH}/experiments`;
 
   scope.get<{ Querystring: { done?: string } }>(base, async function experiments(request, reply) {
-    const { report, notes } = await buildExperimentReportWithNotes(ctx.db, ctx.playbooks, ctx.clock.now());
+    const now = ctx.clock.now();
+    const { report, notes } = await buildExperimentReportWithNotes(ctx.db, ctx.playbooks, now);
     const stages = await Promise.all(
       report.stages.map(async (stage) => {
         const stageNotes = notes[stage.stage] ?? [];
+        const tallies = await stageArmTallies(ctx.db, stage.stage, now);
+        const earlyWins = new Map([...tallies].map(([key, t]) => [key, t.earlySuccesses]));
         return {
           report: stage,
           verdictText: verdictText(stage),
@@ -121,9 +124,10 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
             role: ROLES[a.status],
             low: a.credibleInterval[0],
             high: a.credibleInterval[1],
+            earlyWins: earlyWins.get(`${a.variant}@${a.version}`) ?? 0,
           })),
           rotating: stage.arms.filter((a) => a.status !== "retired").map((a) => `${a.variant}@${a.version}`),
-          chart: await intervalChart(stage),
+          chart: await intervalChart(stage, earlyWins),
         };
       }),
     );

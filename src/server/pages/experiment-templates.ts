@@ -24,6 +24,7 @@ new customers are shared out by how likely each one is to be the best.</p>
       <th><span class="term" title="status">Role</span></th>
       <th class="num"><span class="term" title="resolved decisions (successes + failures)">Customers judged</span></th>
       <th class="num"><span class="term" title="successes">Moved on</span></th>
+      <th class="num"><span class="term" title="early successes: resolved inside a still-open window; the bandit learns from them, the verdict waits for the window to close">Early wins</span></th>
       <th class="num"><span class="term" title="pending: still inside the conversion window">Waiting</span></th>
       <th class="num"><span class="term" title="posterior mean of the success rate">Success rate</span></th>
       <th class="num"><span class="term" title="95% credible interval">Likely range</span></th>
@@ -34,7 +35,7 @@ new customers are shared out by how likely each one is to be the best.</p>
     {{#each arms}}
       <tr data-testid="arm-row" data-arm="{{key}}">
         <td>{{key}}</td><td title="{{status}}">{{role}}</td>
-        <td class="num">{{decisions}}</td><td class="num">{{successes}}</td><td class="num">{{pending}}</td>
+        <td class="num">{{decisions}}</td><td class="num">{{successes}}</td><td class="num" data-testid="early-wins">{{earlyWins}}</td><td class="num">{{pending}}</td>
         <td class="num">{{pct posteriorMean}}</td><td class="num">{{pct low}}–{{pct high}}</td>
         <td class="num">{{pct pBest}}</td><td class="num">{{pct weight}}</td>
       </tr>
