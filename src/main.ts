@@ -6,19 +6,19 @@
  * then the database.
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { runWeeklyReport } from "./analytics/index.js";
+import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
   createAlerts,
   createGateway,
-  createLlmClient,
   createPlaybookRuntime,
+  createServingLlm,
   Engine,
+  EngineMetrics,
   GatewayHealthMonitor,
   type LlmClient,
   systemClock,
@@ -36,13 +36,14 @@ import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
 import {
-  allVariantVersions,
   createFieldCipher,
   type Database,
   loadDataKey,
   loadOrCreateAdminToken,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
+  servedVersionHashes,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -76,13 +77,15 @@ export interface Closer {
 /**
  * Builds and starts Closer.
  * @throws CloserError `playbook_invalid` (with every problem, one per line) or
- * `playbook_version_not_bumped` when the playbooks cannot be served; other
- * CloserErrors for a bad key, token or database.
+ * `playbook_version_not_bumped` when the playbooks cannot be served;
+ * `data_dir_unusable` when DATA_DIR cannot be created or written; `port_in_use`
+ * or `listen_failed` when the server cannot listen; other CloserErrors for a
+ * bad key, token or database.
  */
 export async function startCloser(config: Config, logger: Logger, overrides: CloserOverrides = {}): Promise<Closer> {
   const clock = overrides.clock ?? systemClock;
   const rng = overrides.rng ?? createSeededRandom(config.CLOSER_RANDOM_SEED ?? randomSeed());
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.DATA_DIR);
 
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) logger.warn(warning);
@@ -107,7 +110,12 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
     const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
-    const llm = createLlmClient(config, overrides.llm);
+    const metrics = new EngineMetrics();
+    const { llm, governor } = createServingLlm(
+      config,
+      { db, clock, metrics, alerts, logger: logger.child({ module: "llm" }) },
+      overrides.llm,
+    );
     if (llm !== undefined)
       logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
     const engine = new Engine({
@@ -123,6 +131,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      metrics,
     });
     const experiments = createExperimentsService({
       db,
@@ -159,9 +168,26 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       },
       logger,
     );
+    // Listen first: a second Closer on a taken port must stop before its engine touches the
+    // inbox or sends anything from the outbox. Webhooks that arrive meanwhile are persisted.
+    let address: string;
+    try {
+      address = await app.listen({ host: config.HOST, port: config.PORT });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, config);
+    }
     engine.start();
     health.start();
-    const reportDeps = { db, cipher, playbooks, clock, timeZone: config.SHOP_TIMEZONE, llm };
+    const reportDeps = {
+      db,
+      cipher,
+      playbooks,
+      clock,
+      timeZone: config.SHOP_TIMEZONE,
+      llm,
+      sources: { llmUsage: llmUsageSource(db) },
+    };
     const jobs: JobScheduler = startJobs(config, {
       experiments,
       clock,
@@ -173,7 +199,6 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         })),
       }),
     });
-    const address = await app.listen({ host: config.HOST, port: config.PORT });
     let stopped = false;
     return {
       url: address,
@@ -189,6 +214,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         health.stop();
         await app.close();
         await engine.stop();
+        await governor?.flush();
         await db.destroy();
       },
     };
@@ -201,21 +227,36 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
 /** Loads the playbooks and refuses a set that is invalid or edits a served version without a new number. */
 export async function loadServablePlaybooks(config: Config, db: Kysely<Database>): Promise<PlaybookSet> {
   const loaded = await loadPlaybookSet(config.PLAYBOOKS_DIR, nodeFileReader);
-  const show = (p: Parameters<typeof formatProblem>[0]) => formatProblem(p, relative(process.cwd(), p.file) || p.file);
+  // Problems name files inside the playbooks folder; show them as `closer playbooks lint` does, from the working directory.
+  const show = (p: Parameters<typeof formatProblem>[0]) =>
+    formatProblem(p, relative(process.cwd(), join(config.PLAYBOOKS_DIR, p.file)) || ".");
   if (!loaded.ok) {
     throw new CloserError(
       "playbook_invalid",
       `The playbooks in ${config.PLAYBOOKS_DIR} have problems:\n${loaded.problems.map(show).join("\n")}`,
     );
   }
-  const served = new Map(
-    (await allVariantVersions(db)).filter((v) => v.first_served_at !== null).map((v) => [v.id, v.content_hash]),
-  );
-  const problems = checkServedVersions(loaded.set.variants, served);
+  const problems = checkServedVersions(loaded.set.variants, await servedVersionHashes(db));
   if (problems.length > 0) {
     throw new CloserError("playbook_version_not_bumped", problems.map(show).join("\n"));
   }
   return loaded.set;
+}
+
+/** One line for a failed `listen`: a taken port says what probably holds it and what to change. */
+function listenError(error: unknown, config: Config): CloserError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "EADDRINUSE") {
+    return new CloserError("port_in_use", `port ${config.PORT} is in use: another Closer? set PORT`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CloserError(
+    "listen_failed",
+    `cannot listen on ${config.HOST}:${config.PORT} (${reason}): set HOST and PORT`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function randomSeed(): number {

@@ -7,6 +7,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { escapeHtml } from "./html-escape.js";
 
 /** Fonts and colours every chart shares (readable at 390 px: 12 px labels, 13 px titles). */
 export const CHART_CONFIG = {
@@ -40,11 +41,22 @@ export async function renderChartSvg(spec: TopLevelSpec, label = chartTitle(spec
     const svg = await view.toSVG();
     return svg.replace(
       /^<svg /,
-      `<svg role="img" aria-label="${escapeAttribute(label)}" style="max-width:100%;height:auto" preserveAspectRatio="xMinYMin meet" `,
+      `<svg role="img" aria-label="${escapeHtml(label)}" style="max-width:100%;height:auto" preserveAspectRatio="xMinYMin meet" `,
     );
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * A chart as an HTML `<figure>`: the specification's title becomes the caption,
+ * in the page's own type (inside the SVG vega would cut it by its estimate of
+ * text width), and the accessible label of the SVG.
+ */
+export async function renderChartFigure(spec: TopLevelSpec): Promise<string> {
+  const { title: _title, ...chart } = spec as TopLevelSpec & { title?: unknown };
+  const caption = chartTitle(spec);
+  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
 }
 
 function chartTitle(spec: TopLevelSpec): string {
@@ -54,8 +66,4 @@ function chartTitle(spec: TopLevelSpec): string {
     return (title as { text: string }).text;
   }
   return "chart";
-}
-
-function escapeAttribute(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;");
 }

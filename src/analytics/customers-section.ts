@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely";
 import { CUSTOMER_AAD, type Database, type FieldCipher } from "../store/index.js";
 import type { ReportPeriod } from "./report-period.js";
-import { inSpan, type ReportRows, topTallies } from "./report-rows.js";
+import { idChunks, inSpan, type ReportRows, topTallies } from "./report-rows.js";
 import type { WeeklyReport } from "./weekly-report-schema.js";
 
 /** How many interests, concerns, reasons and languages each list keeps. */
@@ -79,8 +79,10 @@ async function loadProfiles(
 ): Promise<Map<string, ProfileFacts>> {
   const out = new Map<string, ProfileFacts>();
   if (ids.length === 0) return out;
-  const rows = await db.selectFrom("customers").select(["id", "profile_enc"]).where("id", "in", ids).execute();
-  for (const row of rows) out.set(row.id, profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile)));
+  for (const chunk of idChunks(ids)) {
+    const rows = await db.selectFrom("customers").select(["id", "profile_enc"]).where("id", "in", chunk).execute();
+    for (const row of rows) out.set(row.id, profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile)));
+  }
   return out;
 }
 

@@ -6,8 +6,7 @@
  * weekly sales report with its Vega-Lite charts rendered to SVG on the server.
  */
 
-// charts: Vega-Lite specs rendered to SVG on the server
-export { CHART_CONFIG, renderChartSvg } from "./chart-render.js";
+export { CHART_CONFIG, renderChartFigure, renderChartSvg } from "./chart-render.js";
 export {
   armIntervalsSpec,
   CHART_WIDTH,
@@ -29,6 +28,11 @@ export type { ArmReport, ExperimentReport, StageReport } from "./experiment-repo
 export { armReportSchema, experimentReportSchema, stageReportSchema } from "./experiment-report-schema.js";
 // text tables
 export { formatExperimentReport, formatPolicyEvaluation } from "./experiment-table.js";
+// charts: Vega-Lite specs rendered to SVG on the server, and HTML escaping for the pages
+export { escapeHtml } from "./html-escape.js";
+export type { LineSeries, LinesChartOptions } from "./line-chart-spec.js";
+export { linesChartSpec } from "./line-chart-spec.js";
+export { llmUsageSource } from "./llm-usage-source.js";
 export type { ReportFigures } from "./next-actions.js";
 export {
   FALLING_CONVERSION_MIN_ENTERED,
@@ -62,7 +66,7 @@ export {
   resolveReportSpan,
 } from "./report-period.js";
 export { SERVICE_TARGETS } from "./service-section.js";
-export type { WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
+export type { LlmUsage, WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
 export { buildWeeklyReport } from "./weekly-report.js";
 export type { WeeklyReportHtmlOptions } from "./weekly-report-html.js";
 export { renderWeeklyReportHtml, WEEKLY_REPORT_CSS } from "./weekly-report-html.js";

@@ -20,6 +20,8 @@ export interface NarrativeLlm {
     schema: z.ZodType<T>;
     schemaName: string;
     timeoutMs: number;
+    /** Usage accounting: always `report` here. */
+    purpose?: "report";
   }): Promise<T>;
 }
 
@@ -54,6 +56,7 @@ export async function writeNarrative(
       schema: narrativeAnswerSchema,
       schemaName: "weekly_report_summary",
       timeoutMs,
+      purpose: "report",
     });
     summary = answer.summary;
   } catch (error) {

@@ -113,6 +113,16 @@ export async function loadReportRows(db: Kysely<Database>, period: ReportPeriod)
   };
 }
 
+/** Ids per `where … in (…)` query, well under SQLite's and PostgreSQL's parameter limits. */
+export const IDS_PER_QUERY = 500;
+
+/** `ids` in slices of {@link IDS_PER_QUERY}. */
+export function idChunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) out.push(ids.slice(i, i + IDS_PER_QUERY));
+  return out;
+}
+
 /** The `q`-quantile (0…1) of `values` by linear interpolation; null when empty. */
 export function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;

@@ -7,7 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import type { ReportPeriod } from "./report-period.js";
-import { inSpan, type OutcomeFact, type ReportRows, ratio, type Span, spansOf } from "./report-rows.js";
+import { idChunks, inSpan, type OutcomeFact, type ReportRows, ratio, type Span, spansOf } from "./report-rows.js";
 import { metric, type WeeklyReport } from "./weekly-report-schema.js";
 
 /** Builds the sales section; reads the won customers' assignments for the paths. */
@@ -56,11 +56,16 @@ async function revenueByArm(
   const valued = won.filter((o) => o.value !== null);
   const ids = [...new Set(valued.map((o) => o.customerId))];
   if (ids.length === 0) return [];
-  const paths = await db
-    .selectFrom("assignments")
-    .select(["customer_id", "journey", "stage", "variant_id", "variant_version", "assigned_at"])
-    .where("customer_id", "in", ids)
-    .execute();
+  const paths = [];
+  for (const chunk of idChunks(ids)) {
+    paths.push(
+      ...(await db
+        .selectFrom("assignments")
+        .select(["customer_id", "journey", "stage", "variant_id", "variant_version", "assigned_at"])
+        .where("customer_id", "in", chunk)
+        .execute()),
+    );
+  }
   const byArm = new Map<
     string,
     { stage: string; arm: string; currency: string | null; revenue: number; ids: Set<string> }

@@ -5,8 +5,7 @@
  * wrappers so the page itself never overflows, at 1,280 px or on a phone.
  * @module
  */
-import type { TopLevelSpec } from "vega-lite";
-import { renderChartSvg } from "./chart-render.js";
+import { renderChartFigure } from "./chart-render.js";
 import {
   armIntervalsSpec,
   customersChartSpec,
@@ -15,6 +14,7 @@ import {
   serviceChartSpec,
   weeklyConversionSpec,
 } from "./chart-specs.js";
+import { escapeHtml as esc } from "./html-escape.js";
 import {
   type FigureKind,
   formatMetric,
@@ -40,6 +40,7 @@ export const WEEKLY_REPORT_CSS = `
 .closer-report h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .closer-report .charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; }
 .closer-report figure { margin: .5rem 0; max-width: 100%; }
+.closer-report figure svg { max-width: 100%; height: auto; }
 .closer-report figcaption { font-weight: 600; font-size: .95rem; margin-bottom: .25rem; }
 .closer-report .table-wrap { max-width: 100%; overflow-x: auto; }
 .closer-report table { border-collapse: collapse; margin: .5rem 0; font-size: .95rem; }
@@ -112,7 +113,7 @@ async function funnelSection(report: WeeklyReport): Promise<string> {
   return `<section id="report-funnel">
 <h2>Funnel</h2>
 <p>New customers ${cell(f.newCustomers, "count")} · won ${cell(f.won, "count")} · lost ${cell(f.lost, "count")} · went quiet ${cell(f.wentQuiet, "count")}</p>
-<div class="charts">${await figure(funnelChartSpec(f))}${await figure(weeklyConversionSpec(f.weekly))}</div>
+<div class="charts">${await renderChartFigure(funnelChartSpec(f))}${await renderChartFigure(weeklyConversionSpec(f.weekly))}</div>
 ${table(["stage", "entered", "moved on", "conversion", "undecided", "median time to move on"], rows)}
 </section>`;
 }
@@ -134,7 +135,7 @@ async function salesSection(report: WeeklyReport): Promise<string> {
   return `<section id="report-sales">
 <h2>Sales</h2>
 <p>Won customers ${cell(s.wonCustomers, "count")}</p>
-<div class="charts">${await figure(salesChartSpec(s))}</div>
+<div class="charts">${await renderChartFigure(salesChartSpec(s))}</div>
 ${revenue}
 </section>`;
 }
@@ -145,7 +146,7 @@ async function experimentsSection(report: WeeklyReport): Promise<string> {
   for (const stage of e.stages) {
     const srm = stage.srm.alarm ? " · traffic split alarm (SRM): weights frozen" : "";
     stages.push(`<h3>${esc(stage.stage)}: ${esc(verdictText(stage))}${esc(srm)}</h3>
-<div class="charts">${await figure(armIntervalsSpec(stage))}</div>
+<div class="charts">${await renderChartFigure(armIntervalsSpec(stage))}</div>
 ${table(
   ["strategy", "status", "rate (95% interval)", "chance it is best", "weight", "early wins", "new this period"],
   stage.arms.map((a) => [
@@ -183,7 +184,7 @@ async function customersSection(report: WeeklyReport): Promise<string> {
   const sources = c.sources === null ? `<span class="untracked">${NOT_TRACKED}</span>` : list(c.sources);
   return `<section id="report-customers">
 <h2>Customers</h2>
-<div class="charts">${await figure(customersChartSpec(c))}</div>
+<div class="charts">${await renderChartFigure(customersChartSpec(c))}</div>
 <ul>
 <li>Won: ${c.won.customers} customers, ${c.won.objections} objections raised; concerns: ${list(c.won.concerns)}</li>
 <li>Lost: ${c.lost.customers} customers, ${c.lost.objections} objections raised; concerns: ${list(c.lost.concerns)}</li>
@@ -202,7 +203,7 @@ async function serviceSection(report: WeeklyReport): Promise<string> {
   ]);
   return `<section id="report-service">
 <h2>Service</h2>
-<div class="charts">${await figure(serviceChartSpec(report.service))}</div>
+<div class="charts">${await renderChartFigure(serviceChartSpec(report.service))}</div>
 ${table(["figure", "this period (change)", "target"], rows)}
 </section>`;
 }
@@ -215,13 +216,6 @@ function alertsSection(report: WeeklyReport): string {
         ? "<p>No alerts in this period.</p>"
         : `<ul>${report.alerts.map((a) => `<li>${esc(a.kind)}: ${a.count}</li>`).join("")}</ul>`;
   return `<section id="report-alerts">\n<h2>Alerts</h2>\n${body}\n</section>`;
-}
-
-/** A chart with its title as the caption in the page's own type (SVG titles get cut by vega's text estimate). */
-async function figure(spec: TopLevelSpec): Promise<string> {
-  const { title, ...chart } = spec as TopLevelSpec & { title?: string };
-  const caption = typeof title === "string" ? title : "chart";
-  return `<figure><figcaption>${esc(caption)}</figcaption>${await renderChartSvg(chart as TopLevelSpec, caption)}</figure>`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -240,14 +234,4 @@ function cell(m: Metric, kind: FigureKind): string {
 function days(report: WeeklyReport): string {
   const n = Math.round((Date.parse(report.period.to) - Date.parse(report.period.from)) / 86_400_000);
   return n === 7 ? "week" : `${n} days`;
-}
-
-/** Escapes text for HTML content and attribute values. */
-function esc(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }

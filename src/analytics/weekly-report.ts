@@ -18,7 +18,7 @@ import { type ReportPeriod, reportPeriod } from "./report-period.js";
 import { loadReportRows, spansOf } from "./report-rows.js";
 import { salesSection } from "./sales-section.js";
 import { serviceSection } from "./service-section.js";
-import { type WeeklyReport, weeklyReportSchema } from "./weekly-report-schema.js";
+import { type Metric, metric, type WeeklyReport, weeklyReportSchema } from "./weekly-report-schema.js";
 
 /**
  * Optional sources other parts of Closer record; a source left out makes its
@@ -26,14 +26,17 @@ import { type WeeklyReport, weeklyReportSchema } from "./weekly-report-schema.js
  */
 export interface WeeklyReportSources {
   /** LLM calls, fallbacks, tokens and cost in `[fromMs, toMs)`. */
-  llmUsage?: (span: { fromMs: number; toMs: number }) => Promise<{
-    calls: number;
-    fallbacks: number;
-    tokens: number;
-    costUsd: number;
-  }>;
+  llmUsage?: (span: { fromMs: number; toMs: number }) => Promise<LlmUsage>;
   /** Alerts raised in `[fromMs, toMs)`, counted by kind. */
   alertCounts?: (span: { fromMs: number; toMs: number }) => Promise<{ kind: string; count: number }[]>;
+}
+
+/** LLM usage over a span: calls (made or skipped), those whose answer was not used, tokens, cost in USD. */
+export interface LlmUsage {
+  calls: number;
+  fallbacks: number;
+  tokens: number;
+  costUsd: number;
 }
 
 /** What the report reads. */
@@ -79,25 +82,9 @@ async function reportFigures(deps: WeeklyReportDeps, period: ReportPeriod): Prom
   const { current, previous } = spansOf(period);
   const usage = deps.sources?.llmUsage;
   if (usage !== undefined) {
-    const a = await usage({ fromMs: current.from, toMs: current.to });
-    const b = await usage({ fromMs: previous.from, toMs: previous.to });
-    const wonA = sales.wonCustomers.value ?? 0;
-    const wonB = sales.wonCustomers.previous ?? 0;
-    const pair = (x: number, y: number) => ({ value: x, previous: y, delta: x - y });
-    const perWon = (cost: number, won: number) => (won > 0 ? cost / won : null);
-    const costA = perWon(a.costUsd, wonA);
-    const costB = perWon(b.costUsd, wonB);
-    service.llm = {
-      calls: pair(a.calls, b.calls),
-      fallbacks: pair(a.fallbacks, b.fallbacks),
-      tokens: pair(a.tokens, b.tokens),
-      costUsd: pair(a.costUsd, b.costUsd),
-      costPerWonCustomerUsd: {
-        value: costA,
-        previous: costB,
-        delta: costA === null || costB === null ? null : costA - costB,
-      },
-    };
+    const thisPeriod = await usage({ fromMs: current.from, toMs: current.to });
+    const periodBefore = await usage({ fromMs: previous.from, toMs: previous.to });
+    service.llm = llmFigures(thisPeriod, periodBefore, sales.wonCustomers);
   }
   const alerts =
     deps.sources?.alertCounts === undefined
@@ -119,6 +106,18 @@ async function reportFigures(deps: WeeklyReportDeps, period: ReportPeriod): Prom
     customers: await customersSection(db, cipher, rows, period, activeIds),
     service,
     alerts,
+  };
+}
+
+/** LLM usage of the two periods, with the cost per won customer (the plan's ROI). */
+function llmFigures(now: LlmUsage, before: LlmUsage, won: Metric): NonNullable<WeeklyReport["service"]["llm"]> {
+  const perWon = (cost: number, customers: number | null) => (customers ? cost / customers : null);
+  return {
+    calls: metric(now.calls, before.calls),
+    fallbacks: metric(now.fallbacks, before.fallbacks),
+    tokens: metric(now.tokens, before.tokens),
+    costUsd: metric(now.costUsd, before.costUsd),
+    costPerWonCustomerUsd: metric(perWon(now.costUsd, won.value), perWon(before.costUsd, won.previous)),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   assignmentsOf,
   CUSTOMER_AAD,
   consentHistory,
+  customerIdsWithPrefix,
   customerRowToRecord,
   type Database,
   type FieldCipher,
@@ -64,6 +65,42 @@ export interface CustomerView {
     status: string;
     at: string;
   }[];
+}
+
+/** Characters of a customer's id that the operator's lists show and the commands accept: `closer customers list`. */
+export const SHORT_CUSTOMER_ID_LENGTH = 8;
+
+/** The short form of a customer id (its first {@link SHORT_CUSTOMER_ID_LENGTH} characters). */
+export function shortCustomerId(id: string): string {
+  return id.slice(0, SHORT_CUSTOMER_ID_LENGTH);
+}
+
+/** What {@link findCustomerIdByRef} found. */
+export type CustomerRefMatch =
+  | { kind: "found"; id: string }
+  | { kind: "none" }
+  /** A short id that starts more than one customer's id. */
+  | { kind: "ambiguous" };
+
+/**
+ * Finds a customer by what an operator types: a customer id, whole or short
+ * (at least 6 of its characters, as `closer customers list` shows it), or a
+ * normalised phone identity (digits, or `<lid>@lid`). All-digit text is tried
+ * as a phone number first, then as a short id.
+ */
+export async function findCustomerIdByRef(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  ref: { idPrefix: string | null; identity: string | null },
+): Promise<CustomerRefMatch> {
+  if (ref.identity !== null) {
+    const id = await customerIdByPhone(db, cipher, ref.identity);
+    if (id !== null) return { kind: "found", id };
+  }
+  if (ref.idPrefix === null) return { kind: "none" };
+  const ids = await customerIdsWithPrefix(db, ref.idPrefix);
+  if (ids.length > 1) return { kind: "ambiguous" };
+  return ids[0] === undefined ? { kind: "none" } : { kind: "found", id: ids[0] };
 }
 
 /** Finds a customer id by phone digits (or `@lid` identity). */

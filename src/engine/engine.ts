@@ -40,6 +40,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
+  metrics?: EngineMetrics;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -52,7 +54,7 @@ export interface HandledMessage {
 
 /** The running engine. */
 export class Engine {
-  readonly metrics = new EngineMetrics();
+  readonly metrics: EngineMetrics;
   readonly #deps: EngineDeps;
   readonly #worker: InboxWorker;
   readonly #sender: OutboxSender;
@@ -63,6 +65,7 @@ export class Engine {
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.metrics = deps.metrics ?? new EngineMetrics();
     const logger = deps.logger;
     this.#intake = new GroupCommit(deps.db);
     this.#worker = new InboxWorker({

@@ -1,5 +1,5 @@
 /**
- * In-process counters for `/metrics`: send success rate and reply latency.
+ * In-process counters for `/metrics`: send success rate, reply latency, LLM calls and their costs.
  * @module
  */
 
@@ -21,7 +21,31 @@ export class EngineMetrics {
   llmReplies = 0;
   /** Replies sent as the template draft because the LLM failed, timed out or broke a rule. */
   llmFallbacks = 0;
+  /** LLM calls (every purpose) whose answer was used. */
+  llmCallsOk = 0;
+  /** LLM calls made whose answer could not be used. */
+  llmCallsFailed = 0;
+  /** Retries of LLM calls after 429, 5xx or network errors. */
+  llmRetries = 0;
+  /** Times the LLM circuit breaker opened. */
+  llmBreakerOpens = 0;
+  /** LLM calls not made because the breaker was open. */
+  llmBreakerSkips = 0;
+  /** LLM calls not made because the daily budget was spent. */
+  llmBudgetSkips = 0;
+  /** Tokens sent to and written by the LLM. */
+  llmTokensIn = 0;
+  llmTokensOut = 0;
+  /** Estimated LLM cost since the start, US dollars. */
+  llmCostUsd = 0;
+  /** Why LLM answers were not used (`timeout`, `schema_mismatch`, `circuit_open`, `guardrail`, …), counted. */
+  readonly llmFallbackReasons = new Map<string, number>();
   #latencies: number[] = [];
+
+  /** Counts one LLM answer not used, by reason. */
+  countLlmFallback(reason: string): void {
+    this.llmFallbackReasons.set(reason, (this.llmFallbackReasons.get(reason) ?? 0) + 1);
+  }
 
   /** Records the time from an inbound message to our reply being sent, ms. */
   recordReplyLatency(ms: number): void {

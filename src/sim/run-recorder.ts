@@ -11,6 +11,8 @@ import type { MarketPlan, MarketState } from "./market.js";
 
 /** Points of the cumulative-regret and conversion curves, unless told otherwise. */
 export const DEFAULT_CURVE_POINTS = 100;
+/** One simulated week, ms. */
+export const SIM_WEEK_MS = 7 * 86_400_000;
 
 /** One stage's totals in one run. */
 export interface StageRunStats {
@@ -48,6 +50,12 @@ export interface RunResult {
   readonly regretCurve: readonly number[];
   /** Share of the customers between the previous point and this one who were won. */
   readonly conversionCurve: readonly number[];
+  /** Per week of arrival (week 1 first): the regret of the decisions made for the customers who arrived that week. */
+  readonly weeklyRegret: readonly number[];
+  /** Per week of arrival: the customers who arrived that week. */
+  readonly weeklyArrivals: readonly number[];
+  /** Per week of arrival: how many of them were won (whenever). */
+  readonly weeklyWon: readonly number[];
   /** Decision quality under daily looks, per stage (empty without looks). */
   readonly looks: readonly StageLookRecord[];
 }
@@ -59,6 +67,8 @@ export interface RunIdentity {
   readonly endMs: number;
   readonly looks: readonly StageLookRecord[];
   readonly curvePoints?: number;
+  /** Each customer's arrival, ms from the start, in customer order (for the weekly figures). */
+  readonly arrivalsMs: ArrayLike<number>;
 }
 
 /** Records one run's decisions and wins. */
@@ -124,8 +134,28 @@ export class RunRecorder {
       ),
       endMs,
       ...this.#curves(Math.min(curvePoints, customers)),
+      ...this.#weeks(identity.arrivalsMs),
       looks,
     };
+  }
+
+  /** Regret, arrivals and wins per week of arrival. */
+  #weeks(arrivalsMs: ArrayLike<number>): Pick<RunResult, "weeklyRegret" | "weeklyArrivals" | "weeklyWon"> {
+    const weeklyRegret: number[] = [];
+    const weeklyArrivals: number[] = [];
+    const weeklyWon: number[] = [];
+    for (let c = 0; c < this.#regretOf.length; c++) {
+      const week = Math.floor((arrivalsMs[c] ?? 0) / SIM_WEEK_MS);
+      while (weeklyRegret.length <= week) {
+        weeklyRegret.push(0);
+        weeklyArrivals.push(0);
+        weeklyWon.push(0);
+      }
+      weeklyRegret[week]! += this.#regretOf[c]!;
+      weeklyArrivals[week]!++;
+      weeklyWon[week]! += this.#wonBy[c]!;
+    }
+    return { weeklyRegret, weeklyArrivals, weeklyWon };
   }
 
   /** Cumulative regret and bucketed conversion at `points` evenly spaced customer counts. */

@@ -110,6 +110,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     seed,
     endMs,
     looks: looks?.records ?? [],
+    arrivalsMs: arrivals,
     ...(spec.curvePoints === undefined ? {} : { curvePoints: spec.curvePoints }),
   });
 }

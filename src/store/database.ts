@@ -242,6 +242,30 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** One LLM call, or one call not made (breaker open, budget spent). No message text. */
+export interface LlmUsageTable {
+  id: Id;
+  /** When the call ended, epoch ms. */
+  at: number;
+  /** The shop's day of `at` (`SHOP_TIMEZONE`), `YYYY-MM-DD`. */
+  day: string;
+  /** `reply` | `analysis` | `reflection` | `report` | `check`. */
+  purpose: string;
+  model: string;
+  /**
+   * `ok`: the answer was used; `fallback`: it failed and the offline path answered (replies, analysis);
+   * `failed`: it failed with no offline path; `skipped_budget` / `skipped_breaker`: not made.
+   */
+  outcome: string;
+  /** Why it was not used (`timeout`, `schema_mismatch`, …); null when `ok`. */
+  fallback_reason: string | null;
+  tokens_in: number;
+  tokens_out: number;
+  /** Priced with LLM_PRICE_PER_MTOK_IN / _OUT at the time of the call, US dollars. */
+  cost_usd: number;
+  latency_ms: number;
+}
+
 /** A signed-in dashboard browser (the cookie holds the id; only its hash is stored). */
 export interface DashboardSessionTable {
   /** SHA-256 (hex) of the session id in the cookie. */
@@ -266,6 +290,7 @@ export interface Database {
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;
+  llm_usage: LlmUsageTable;
   dashboard_sessions: DashboardSessionTable;
 }
 
@@ -282,3 +307,4 @@ export type OutcomeRow = Selectable<OutcomeTable>;
 export type ExperimentEventRow = Selectable<ExperimentEventTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HandoffRow = Selectable<HandoffTable>;
+export type LlmUsageRow = Selectable<LlmUsageTable>;

@@ -24,6 +24,7 @@ export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
   CUSTOMER_AAD,
+  customerIdsWithPrefix,
   customerRowToRecord,
   deleteCustomerCascade,
   findCustomerById,
@@ -39,6 +40,8 @@ export {
   deleteExpiredDashboardSessions,
   insertDashboardSession,
 } from "./dashboard-session.repository.js";
+export type { DataDirFileSystem } from "./data-dir.js";
+export { prepareDataDir } from "./data-dir.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
 export { DATA_KEY_BYTES, DATA_KEY_FILE_NAME, loadDataKey, parseDataKey } from "./data-key.js";
 // schema
@@ -59,6 +62,8 @@ export type {
   HandoffTable,
   InboxRow,
   InboxTable,
+  LlmUsageRow,
+  LlmUsageTable,
   MessageRow,
   MessageTable,
   NewCustomerRow,
@@ -86,6 +91,8 @@ export {
   markInboxDone,
   pendingInboxRows,
 } from "./inbox.repository.js";
+export type { LlmUsageDay, LlmUsageSummary, NewLlmUsage } from "./llm-usage.repository.js";
+export { llmCostOfDay, llmUsageSummary, recordLlmUsage } from "./llm-usage.repository.js";
 export type { MessageRecord, NewMessage } from "./message.repository.js";
 export {
   findOutboundByGatewayId,
@@ -125,6 +132,7 @@ export {
   allVariantVersions,
   insertVariantVersion,
   markVersionServed,
+  servedVersionHashes,
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";

@@ -8,6 +8,7 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import { CloserError } from "../errors.js";
 import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
 import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
+import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -17,6 +18,7 @@ import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-11-28T0000-initial": initialMigration,
   "2026-12-02T1410-dashboard": dashboardMigration,
+  "2026-12-02T1900-llm-usage": llmUsageMigration,
 });
 
 /** What happened to one migration in a run. */

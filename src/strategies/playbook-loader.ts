@@ -78,6 +78,7 @@ export async function loadPlaybookSet(
       });
     }
   }
+  if (!catalog && variantFiles.length > 0) problems.push(uncheckedClaims(files, catalogFile, variantFiles.length));
   problems.push(...crossVariantProblems(variantFiles));
   if (funnel && funnelFile) problems.push(...stageCoverage(funnelFile, funnel, variantFiles));
   if (catalog && catalogFile && options.now !== undefined)
@@ -90,6 +91,21 @@ export async function loadPlaybookSet(
     funnel.stages.map((stage) => [stage.id, variants.filter((v) => v.stage === stage.id)]),
   );
   return { ok: true, set: { dir, funnel, catalog, variants, variantsByStage }, warnings: sorted };
+}
+
+/**
+ * Without a catalog the templates' prices, discounts and scarcity cannot be
+ * checked; say so rather than let a clean-looking variant pass unchecked.
+ */
+function uncheckedClaims(files: readonly string[], catalogFile: FileResult<Catalog> | null, variants: number): Problem {
+  const name = CATALOG_FILES.find((file) => files.includes(file)) ?? CATALOG_FILES[0] ?? "catalog.yaml";
+  const why = catalogFile === null ? "is missing or unreadable" : "has errors";
+  return warningAt(
+    name,
+    FILE_START,
+    `not checked: the prices, discounts and scarcity in the templates of ${variants} variant file${variants === 1 ? "" : "s"}, ` +
+      `because ${name} ${why}; fix it and lint again`,
+  );
 }
 
 async function readOne<T>(

@@ -13,6 +13,8 @@ import { loadConfig } from "../../src/config.js";
 import { ManualClock } from "../../src/engine/index.js";
 import { silentLogger } from "../../src/log.js";
 import { type Closer, startCloser } from "../../src/main.js";
+import { openDatabase } from "../../src/store/index.js";
+import { FakeOpenAi } from "../support/fake-openai.js";
 import { type TempInstall, tempInstall } from "./cli-fixtures.js";
 
 const TOKEN = "report-admin-token-0123456789abcdef";
@@ -44,7 +46,12 @@ describe("closer report", () => {
       ]);
       expect(report.funnel.stages.every((s) => s.entered.value === 0 && s.conversion.value === null)).toBe(true);
       expect(report.sales).toMatchObject({ wonCustomers: { value: 0, previous: 0, delta: 0 }, revenue: [] });
-      expect(report.service.llm).toBeNull();
+      // LLM usage is tracked (llm_usage): zero calls, and no cost per won customer without a win.
+      expect(report.service.llm).toMatchObject({
+        calls: { value: 0, previous: 0 },
+        costUsd: { value: 0, previous: 0 },
+        costPerWonCustomerUsd: { value: null, previous: null },
+      });
       expect(report.service.humanRequested).toBeNull();
       expect(report.customers.sources).toBeNull();
       expect(report.narrative).toEqual({ status: "not_configured", text: null, reason: null });
@@ -55,7 +62,7 @@ describe("closer report", () => {
       const run = await install.run("report");
       expect(run.code).toBe(0);
       expect(run.out).toMatch(/\| Human requested \| not tracked yet \|/);
-      expect(run.out).toMatch(/\| LLM cost per won customer \(USD\) \| not tracked yet \|/);
+      expect(run.out).toMatch(/\| LLM cost \(USD\) \| 0\.00 \(±0\) \|/);
       expect(run.out).toMatch(/Sources \(ad referrals\): not tracked yet/);
     });
 
@@ -68,6 +75,101 @@ describe("closer report", () => {
       const run = await install.run("report", ...args);
       expect(run.code).toBe(1);
       expect(run.err).toMatch(reason);
+    });
+  });
+
+  describe("with an LLM configured (a fake OpenAI-compatible server on loopback)", () => {
+    let install: TempInstall;
+    let llm: FakeOpenAi;
+    beforeAll(async () => {
+      llm = await FakeOpenAi.start();
+      install = tempInstall({ LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "sk-test", LLM_MODEL: "test-model" });
+    });
+    afterAll(async () => {
+      install.remove();
+      await llm.close();
+    });
+    const summaryOf = async (content: string) => {
+      llm.script({ kind: "content", content: JSON.stringify({ summary: content }) });
+      const run = await install.run("report", "--format", "json", ...WEEK_ARGS);
+      expect(run.code).toBe(0);
+      return weeklyReportSchema.parse(JSON.parse(run.out)).narrative;
+    };
+
+    it("should keep the model's summary when its numbers are the report's, having sent it the report's JSON", async () => {
+      const narrative = await summaryOf("A quiet week: 0 customers entered the funnel, against 0 the week before.");
+      expect(narrative).toEqual({
+        status: "written",
+        text: "A quiet week: 0 customers entered the funnel, against 0 the week before.",
+        reason: null,
+      });
+      const sent = llm.requests.at(-1)?.body.messages?.at(-1)?.content ?? "";
+      expect(JSON.parse(sent)).toMatchObject({ schemaVersion: 1, period: { from: "2026-11-16T00:00:00.000Z" } });
+    });
+
+    it("should drop a summary with an invented figure and say why", async () => {
+      expect(await summaryOf("Sales grew 12% this week.")).toEqual({
+        status: "dropped",
+        text: null,
+        reason: "the summary named numbers the report does not hold: 12",
+      });
+    });
+
+    it("should account the summary's call like the service's: one usage row for purpose report", async () => {
+      await summaryOf("A quiet week: 0 customers entered the funnel.");
+      const db = openDatabase({ DATA_DIR: install.env["DATA_DIR"] ?? "" });
+      try {
+        const rows = await db.selectFrom("llm_usage").selectAll().where("purpose", "=", "report").execute();
+        expect(rows.length).toBeGreaterThanOrEqual(1);
+        expect(rows.at(-1)).toMatchObject({ model: "test-model", outcome: "ok", tokens_in: 100, tokens_out: 20 });
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it("should skip the model with --no-narrative", async () => {
+      const before = llm.requests.length;
+      const run = await install.run("report", "--format", "json", "--no-narrative", ...WEEK_ARGS);
+      expect(weeklyReportSchema.parse(JSON.parse(run.out)).narrative.status).toBe("not_configured");
+      expect(llm.requests.length).toBe(before);
+    });
+  });
+
+  describe("with the day's LLM budget spent", () => {
+    let install: TempInstall;
+    let llm: FakeOpenAi;
+    beforeAll(async () => {
+      llm = await FakeOpenAi.start();
+      install = tempInstall({
+        LLM_BASE_URL: llm.baseUrl,
+        LLM_API_KEY: "sk-test",
+        LLM_MODEL: "test-model",
+        LLM_DAILY_BUDGET_USD: "0",
+      });
+    });
+    afterAll(async () => {
+      install.remove();
+      await llm.close();
+    });
+
+    it("should not call the model, say why the summary is missing, and record the skipped call", async () => {
+      const run = await install.run("report", "--format", "json", ...WEEK_ARGS);
+      expect(run.code).toBe(0);
+      expect(weeklyReportSchema.parse(JSON.parse(run.out)).narrative).toMatchObject({
+        status: "failed",
+        reason: expect.stringMatching(/daily LLM budget is spent/),
+      });
+      expect(run.err).toMatch(/daily LLM budget is spent/);
+      expect(llm.requests).toHaveLength(0);
+      const db = openDatabase({ DATA_DIR: install.env["DATA_DIR"] ?? "" });
+      try {
+        const rows = await db.selectFrom("llm_usage").selectAll().execute();
+        expect(rows).toMatchObject([
+          { purpose: "report", outcome: "skipped_budget", fallback_reason: "budget_reached" },
+        ]);
+      } finally {
+        await db.destroy();
+      }
     });
   });
 
@@ -191,7 +293,8 @@ describe("closer report", () => {
       expect(s.conversations.value).toBe(12);
       expect(s.automationRate.value).toBe(1);
       expect(s.humanTakeovers.value).toBe(0);
-      expect(s.llm).toBeNull();
+      // Template replies only: no LLM call, no LLM cost.
+      expect(s.llm).toMatchObject({ calls: { value: 0 }, costUsd: { value: 0 }, costPerWonCustomerUsd: { value: 0 } });
     });
 
     it("should write an HTML page with an SVG chart in every section", async () => {

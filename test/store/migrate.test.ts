@@ -158,6 +158,19 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   handoffs: columnsOf<Database["handoffs"]>()("id", "customer_id", "started_at", "ends_at", "ended_at", "reason"),
   pending_acks: columnsOf<Database["pending_acks"]>()("gateway", "gateway_message_id", "status", "at"),
   settings: columnsOf<Database["settings"]>()("key", "value", "updated_at"),
+  llm_usage: columnsOf<Database["llm_usage"]>()(
+    "id",
+    "at",
+    "day",
+    "purpose",
+    "model",
+    "outcome",
+    "fallback_reason",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "latency_ms",
+  ),
   dashboard_sessions: columnsOf<Database["dashboard_sessions"]>()("id_hash", "created_at", "expires_at"),
 };
 

@@ -8,7 +8,6 @@
  * is a short transaction.
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Kysely } from "kysely";
@@ -21,6 +20,7 @@ import {
   createSeededRandom,
   type ExperimentsService,
   loadedVersionsOf,
+  RETIRED_ARMS_KEEP_CUSTOMERS,
   syncArms,
 } from "../../experiments/index.js";
 import { silentLogger } from "../../log.js";
@@ -32,6 +32,7 @@ import {
   loadDataKey,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
 
@@ -63,7 +64,7 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
     DATA_DIR: resolve(io.cwd, loaded.DATA_DIR),
     PLAYBOOKS_DIR: resolve(io.cwd, loaded.PLAYBOOKS_DIR),
   });
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.DATA_DIR);
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) io.err(warning);
   const cipher = createFieldCipher({ primary: dataKey.key });
@@ -122,6 +123,7 @@ export function formatArmChange(result: ArmChangeResult): string {
   const lines: string[] = [];
   const others = result.retired.filter((k) => k !== result.arm);
   if (others.length > 0) lines.push(`Retired: ${others.join(", ")}.`);
+  if (result.retired.length > 0) lines.push(RETIRED_ARMS_KEEP_CUSTOMERS);
   if (result.demoted.length > 0) lines.push(`No longer champion (still in rotation): ${result.demoted.join(", ")}.`);
   const weights = Object.entries(result.policy.weights)
     .map(([key, w]) => `${key} ${w.toFixed(3)}`)

@@ -5,6 +5,7 @@
 import type { Command } from "../command.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
+import { llmCheckCommand } from "./llm-check.js";
 import { migrateCommand } from "./migrate.js";
 import { outcomeCommand } from "./outcome.js";
 import { playbooksLintCommand } from "./playbooks-lint.js";
@@ -38,6 +39,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },
   outcome: { summary: "record that a customer won, lost or advanced", run: outcomeCommand },
   report: {
     summary: "the sales report: funnel, sales, experiments, customers, service, next steps",

@@ -183,7 +183,7 @@ async function simulateEngine(
       `customers in ${(engineMs / 1000).toFixed(1)} s (${(engineMs / (seeds.length * customers)).toFixed(1)} ms ` +
       "per customer); the fast simulator's policies on the same customers beside it\n",
   );
-  printAndWrite(io, summary, values, argv, elapsedMs);
+  await printAndWrite(io, summary, values, argv, elapsedMs);
   return 0;
 }
 
@@ -208,18 +208,18 @@ async function simulate(
     `${summary.scenario}: ${plural(summary.seeds, "seed")} × ${plural(policies.length, "policy", "policies")} × ` +
       `${customers} customers in ${(elapsedMs / 1000).toFixed(1)} s on ${plural(threads, "thread")}\n`,
   );
-  printAndWrite(io, summary, values, argv, elapsedMs);
+  await printAndWrite(io, summary, values, argv, elapsedMs);
   return 0;
 }
 
 /** Prints the tables and writes --json and --report. */
-function printAndWrite(
+async function printAndWrite(
   io: CommandIo,
   summary: SimulationSummary,
   values: Values,
   argv: readonly string[],
   elapsedMs: number,
-): void {
+): Promise<void> {
   io.out(formatSummaryTable(summary));
   io.out(`\n${formatStageTable(summary)}`);
   io.out(`\nDecision quality (the verdict looked at daily):\n${formatDecisionTable(summary)}`);
@@ -229,7 +229,7 @@ function printAndWrite(
   }
   if (values.report !== undefined) {
     const command = ["closer simulate", ...argv.filter((arg) => !arg.startsWith("--workers"))].join(" ");
-    writeFileSync(resolve(io.cwd, values.report), renderSimulationReport(summary, { command, elapsedMs }));
+    writeFileSync(resolve(io.cwd, values.report), await renderSimulationReport(summary, { command, elapsedMs }));
     io.out(`${values.json === undefined ? "\n" : ""}wrote ${values.report}`);
   }
 }

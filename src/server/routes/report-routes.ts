@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
   buildWeeklyReport,
+  llmUsageSource,
   renderWeeklyReportHtml,
   renderWeeklyReportMarkdown,
   resolveReportSpan,
@@ -41,6 +42,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: AppContext): voi
         clock: ctx.clock,
         timeZone: ctx.config.SHOP_TIMEZONE,
         llm: query.narrative === "true" ? ctx.llm : undefined,
+        sources: { llmUsage: llmUsageSource(ctx.db) },
       },
       span,
     );

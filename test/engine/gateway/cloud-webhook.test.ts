@@ -13,7 +13,7 @@ type Value = Record<string, unknown> & { messages?: Record<string, unknown>[]; s
 type Notification = { entry: { changes: { field: string; value: Value }[] }[] } & Record<string, unknown>;
 
 function example(file: string): Notification {
-  return loadContractExample<Notification>("whatsapp-cloud", file);
+  return loadContractExample<Notification>("cloud", file);
 }
 
 function changeValue(notification: Notification): Value {
@@ -69,11 +69,11 @@ const EXPECTED: Record<string, InboundEvent[]> = {
 
 describe("normalizeCloudWebhook", () => {
   it("should have an expectation for every Cloud API example in the contracts", () => {
-    expect(readdirSync(`${CONTRACTS_DIR}whatsapp-cloud/webhook-examples`).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(readdirSync(`${CONTRACTS_DIR}cloud/webhook-examples`).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(Object.entries(EXPECTED))("should normalise %s as the contract describes", (file, events) => {
-    const result = normalizeCloudWebhook(readContractExample("whatsapp-cloud", file), {
+    const result = normalizeCloudWebhook(readContractExample("cloud", file), {
       now: NOW,
       phoneNumberId: "106540352242922",
     });
