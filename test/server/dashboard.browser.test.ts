@@ -277,6 +277,9 @@ describe("the dashboard, in headless Chromium against the real server and a fake
     const { context, page } = await signedInPage(VIEWPORTS[0]);
     await page.goto(`${server.url}/dashboard/experiments`);
     expect(await page.getByTestId("interval-chart").locator("svg[role=img]").count()).toBe(4);
+    // The sales marked above resolved their strategies inside open windows: early wins, shown before the verdict counts them.
+    const early = (await page.getByTestId("early-wins").allTextContents()).map(Number);
+    expect(early.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
     const stage = page.getByTestId("stage-closing");
     await stage.getByTestId("change-strategies").locator("summary").click();
     const arm = (await stage.getByTestId("promote-arm").locator("option").nth(1).getAttribute("value")) ?? "";
@@ -284,9 +287,12 @@ describe("the dashboard, in headless Chromium against the real server and a fake
     expect(await stage.getByTestId("promote-warning").textContent()).toMatch(/still collecting/i);
     await stage.getByTestId("promote-arm").selectOption(arm);
     await stage.getByTestId("promote-reason").fill("the owner likes its tone");
-    await stage.getByTestId("promote-force").check();
     await stage.getByTestId("promote-button").click();
-    expect(await page.getByTestId("notice").textContent()).toMatch(/promoted/i);
+    // The service refuses to retire the others on this little evidence unless the owner confirms.
+    expect(await page.getByTestId("promote-evidence").textContent()).toMatch(/still collecting evidence: .*decisions/);
+    await page.screenshot({ path: screenshotPath("dashboard-promote-confirmation-1280x800") });
+    await page.getByTestId("promote-anyway").click();
+    expect(await page.getByTestId("notice").textContent()).toMatch(/promoted on the evidence there was/i);
     const row = page.getByTestId("stage-closing").locator(`[data-arm="${arm}"]`);
     expect(await row.textContent()).toContain("default");
     await context.close();

@@ -10,23 +10,24 @@ import {
   type ArmReport,
   armIntervalsSpec,
   buildExperimentReportWithNotes,
-  buildStageReport,
   renderChartSvg,
   type StageReport,
 } from "../../analytics/index.js";
-import { CloserError } from "../../errors.js";
-import type { StageSettings } from "../../experiments/index.js";
+import { isCloserError } from "../../errors.js";
+import { type StageSettings, stageArmTallies } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
 import { csrfFor, sendPage } from "./dashboard-reply.js";
 import { DASHBOARD_PATH } from "./dashboard-session.js";
 import { withoutInlineStyles } from "./dashboard-view.js";
-import { renderExperiments } from "./experiment-templates.js";
+import { renderExperiments, renderPromoteConfirmation } from "./experiment-templates.js";
 
 /** Who the audit log names for dashboard decisions. */
 const ACTOR = "dashboard";
 
 const NOTICES: Record<string, string> = {
   promoted: "Promoted. The shares of new customers are recomputed.",
+  "promoted-forced":
+    "Promoted on the evidence there was (recorded in the audit log). The shares of new customers are recomputed.",
   retired: "Retired. It gets no new customers; its statistics stay.",
   "srm-acknowledged": "Acknowledged. Reweighting runs again.",
 };
@@ -61,7 +62,7 @@ function evidenceWarning(report: StageReport, settings: StageSettings): string {
 }
 
 /** Every arm's success rate with its 95% interval and chance of being best, drawn on the server as SVG. */
-async function intervalChart(stage: StageReport): Promise<string> {
+async function intervalChart(stage: StageReport, earlyWins: ReadonlyMap<string, number>): Promise<string> {
   const svg = await renderChartSvg(
     armIntervalsSpec({
       stage: stage.stage,
@@ -78,8 +79,8 @@ async function intervalChart(stage: StageReport): Promise<string> {
         upper: a.credibleInterval[1],
         pBest: a.pBest,
         weight: a.weight,
-        // Period figures of the weekly report; the chart does not draw them.
-        earlyWins: 0,
+        earlyWins: earlyWins.get(`${a.variant}@${a.version}`) ?? 0,
+        // A figure of the weekly report's period; the chart does not draw it.
         assignedInPeriod: 0,
       })),
     }),
@@ -106,10 +107,13 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
   const base = `${DASHBOARD_PATH}/experiments`;
 
   scope.get<{ Querystring: { done?: string } }>(base, async function experiments(request, reply) {
-    const { report, notes } = await buildExperimentReportWithNotes(ctx.db, ctx.playbooks, ctx.clock.now());
+    const now = ctx.clock.now();
+    const { report, notes } = await buildExperimentReportWithNotes(ctx.db, ctx.playbooks, now);
     const stages = await Promise.all(
       report.stages.map(async (stage) => {
         const stageNotes = notes[stage.stage] ?? [];
+        const tallies = await stageArmTallies(ctx.db, stage.stage, now);
+        const earlyWins = new Map([...tallies].map(([key, t]) => [key, t.earlySuccesses]));
         return {
           report: stage,
           verdictText: verdictText(stage),
@@ -122,9 +126,10 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
             role: ROLES[a.status],
             low: a.credibleInterval[0],
             high: a.credibleInterval[1],
+            earlyWins: earlyWins.get(`${a.variant}@${a.version}`) ?? 0,
           })),
           rotating: stage.arms.filter((a) => a.status !== "retired").map((a) => `${a.variant}@${a.version}`),
-          chart: await intervalChart(stage),
+          chart: await intervalChart(stage, earlyWins),
         };
       }),
     );
@@ -140,22 +145,33 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
 
   scope.post<StageParams>(`${base}/:stage/promote`, async function promote(request, reply) {
     const body = armChangeSchema.parse(request.body ?? {});
-    const now = ctx.clock.now();
-    const { report } = await buildStageReport(ctx.db, ctx.playbooks, request.params.stage, now);
-    if (report.verdict === "collecting" && !body.force) {
-      throw new CloserError(
-        "experiment_invalid",
-        "This stage is still collecting evidence: tick “Promote anyway” to promote on what there is.",
+    const { stage } = request.params;
+    try {
+      const result = await ctx.experiments.promote(stage, body.arm, {
+        reason: body.reason,
+        keepChallengers: body.keepChallengers,
+        force: body.force,
+        actor: ACTOR,
+        now: ctx.clock.now(),
+      });
+      return reply.redirect(
+        `${base}?done=${result.warning === null ? "promoted" : "promoted-forced"}#stage-${stage}`,
+        303,
       );
+    } catch (error) {
+      if (!isCloserError(error, "promotion_needs_force")) throw error;
+      // Nothing changed; the service said how much evidence there is. The page asks the owner to
+      // confirm (a question, so 200), and the same form goes again with force.
+      const html = renderPromoteConfirmation({
+        title: "Promote on thin evidence?",
+        nav: "experiments",
+        csrf: csrfFor(request, reply),
+        stageId: stage,
+        evidence: error.message,
+        form: body,
+      });
+      return sendPage(reply, html);
     }
-    await ctx.experiments.promote(request.params.stage, body.arm, {
-      reason: body.reason,
-      keepChallengers: body.keepChallengers,
-      force: body.force,
-      actor: ACTOR,
-      now,
-    });
-    return reply.redirect(`${base}?done=promoted#stage-${request.params.stage}`, 303);
   });
 
   scope.post<StageParams>(`${base}/:stage/retire`, async function retire(request, reply) {

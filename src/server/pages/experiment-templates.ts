@@ -24,6 +24,7 @@ new customers are shared out by how likely each one is to be the best.</p>
       <th><span class="term" title="status">Role</span></th>
       <th class="num"><span class="term" title="resolved decisions (successes + failures)">Customers judged</span></th>
       <th class="num"><span class="term" title="successes">Moved on</span></th>
+      <th class="num"><span class="term" title="early successes: resolved inside a still-open window; the bandit learns from them, the verdict waits for the window to close">Early wins</span></th>
       <th class="num"><span class="term" title="pending: still inside the conversion window">Waiting</span></th>
       <th class="num"><span class="term" title="posterior mean of the success rate">Success rate</span></th>
       <th class="num"><span class="term" title="95% credible interval">Likely range</span></th>
@@ -34,7 +35,7 @@ new customers are shared out by how likely each one is to be the best.</p>
     {{#each arms}}
       <tr data-testid="arm-row" data-arm="{{key}}">
         <td>{{key}}</td><td title="{{status}}">{{role}}</td>
-        <td class="num">{{decisions}}</td><td class="num">{{successes}}</td><td class="num">{{pending}}</td>
+        <td class="num">{{decisions}}</td><td class="num">{{successes}}</td><td class="num" data-testid="early-wins">{{earlyWins}}</td><td class="num">{{pending}}</td>
         <td class="num">{{pct posteriorMean}}</td><td class="num">{{pct low}}–{{pct high}}</td>
         <td class="num">{{pct pBest}}</td><td class="num">{{pct weight}}</td>
       </tr>
@@ -55,7 +56,6 @@ new customers are shared out by how likely each one is to be the best.</p>
       <label for="promote-reason-{{report.stage}}">Reason</label>
       <input id="promote-reason-{{report.stage}}" name="reason" required maxlength="500" data-testid="promote-reason">
       <p><label class="inline"><input type="checkbox" name="keepChallengers" value="yes"> Keep the others competing</label></p>
-      {{#if collecting}}<p><label class="inline"><input type="checkbox" name="force" value="yes" required data-testid="promote-force"> Promote anyway, on this evidence</label></p>{{/if}}
       <button type="submit" data-testid="promote-button">Promote</button>
     </form>
     <form method="post" action="/dashboard/experiments/{{report.stage}}/retire" data-testid="retire-form">
@@ -79,4 +79,21 @@ new customers are shared out by how likely each one is to be the best.</p>
   {{/if}}
 </section>
 {{/each}}
+{{/layout}}`);
+
+/** Asks before a promotion that would retire strategies while the stage is still collecting evidence. */
+export const renderPromoteConfirmation = pageTemplate(`{{#> layout}}
+<section class="card" data-testid="promote-confirmation">
+  <h1>Promote {{form.arm}} on thin evidence?</h1>
+  <p class="warning" data-testid="promote-evidence">{{evidence}}</p>
+  <form method="post" action="/dashboard/experiments/{{stageId}}/promote" class="inline">
+    <input type="hidden" name="_csrf" value="{{csrf}}">
+    <input type="hidden" name="arm" value="{{form.arm}}">
+    <input type="hidden" name="reason" value="{{form.reason}}">
+    {{#if form.keepChallengers}}<input type="hidden" name="keepChallengers" value="yes">{{/if}}
+    <input type="hidden" name="force" value="yes">
+    <button type="submit" data-testid="promote-anyway">Promote anyway</button>
+    <a class="button secondary" href="/dashboard/experiments#stage-{{stageId}}">Cancel</a>
+  </form>
+</section>
 {{/layout}}`);
