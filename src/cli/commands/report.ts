@@ -7,10 +7,10 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   buildWeeklyReport,
-  llmUsageSource,
   renderWeeklyReportHtml,
   renderWeeklyReportMarkdown,
   resolveReportSpan,
+  storedReportSources,
 } from "../../analytics/index.js";
 import { createLlmClient } from "../../engine/index.js";
 import type { Command } from "../command.js";
@@ -69,7 +69,7 @@ export const reportCommand: Command = async (argv, io) => {
           clock: ctx.clock,
           timeZone: ctx.config.SHOP_TIMEZONE,
           llm: values["no-narrative"] === true ? undefined : createLlmClient(ctx.config),
-          sources: { llmUsage: llmUsageSource(ctx.db) },
+          sources: storedReportSources(ctx.db),
         },
         span,
       );
