@@ -15,14 +15,12 @@ import {
   type Clock,
   createAlerts,
   createGateway,
-  createLlmClient,
   createPlaybookRuntime,
+  createServingLlm,
   Engine,
   EngineMetrics,
   GatewayHealthMonitor,
   type LlmClient,
-  LlmGovernor,
-  llmEndpointOf,
   systemClock,
   type WhatsAppGateway,
 } from "./engine/index.js";
@@ -113,29 +111,11 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     for (const warning of warnings) logger.warn(warning);
     const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
     const metrics = new EngineMetrics();
-    const endpoint = overrides.llm === undefined ? llmEndpointOf(config) : undefined;
-    const governor =
-      endpoint === undefined
-        ? undefined
-        : new LlmGovernor({
-            db,
-            clock,
-            metrics,
-            alerts,
-            logger: logger.child({ module: "llm" }),
-            model: endpoint.model,
-            timeZone: config.SHOP_TIMEZONE,
-            concurrency: config.LLM_CONCURRENCY,
-            dailyBudgetUsd: config.LLM_DAILY_BUDGET_USD,
-            pricePerMTokIn: config.LLM_PRICE_PER_MTOK_IN,
-            pricePerMTokOut: config.LLM_PRICE_PER_MTOK_OUT,
-            breakerFailures: config.LLM_BREAKER_FAILURES,
-            breakerCooldownMs: config.LLM_BREAKER_COOLDOWN_MS,
-          });
-    const llm = createLlmClient(config, overrides.llm, {
-      ...(governor === undefined ? {} : { guard: governor }),
-      logger: logger.child({ module: "llm" }),
-    });
+    const { llm, governor } = createServingLlm(
+      config,
+      { db, clock, metrics, alerts, logger: logger.child({ module: "llm" }) },
+      overrides.llm,
+    );
     if (llm !== undefined)
       logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
     const engine = new Engine({

@@ -83,4 +83,21 @@ describe("the layout of DESIGN.md", () => {
     }
     expect(offending).toEqual([]);
   });
+
+  it("browser code stays in its folder: it imports only its sibling modules, which the server compiles and serves", () => {
+    const offending: string[] = [];
+    const browserFiles = files.filter((f) => relative(SRC, f).startsWith("server/pages/browser/"));
+    expect(browserFiles.length).toBeGreaterThan(0);
+    for (const file of browserFiles) {
+      for (const specifier of importsOf(file)) {
+        if (!/^\.\/[a-z0-9-]+\.js$/.test(specifier)) offending.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+    }
+    for (const file of files.filter((f) => !relative(SRC, f).startsWith("server/pages/browser/"))) {
+      for (const specifier of importsOf(file)) {
+        if (specifier.includes("/browser/")) offending.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
 });

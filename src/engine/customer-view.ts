@@ -16,6 +16,7 @@ import {
   findCustomerByPhoneIndex,
   handoffHistory,
   type MessageRecord,
+  outcomesOfCustomer,
   transcript,
 } from "../store/index.js";
 import { type Profile, parseProfile } from "./customer-profile.js";
@@ -45,6 +46,16 @@ export interface CustomerView {
   }[];
   consent: { kind: string; at: string }[];
   handoffs: { startedAt: string; endsAt: string; endedAt: string | null; reason: string }[];
+  /** Reported outcomes (API, CLI, dashboard), oldest first. */
+  outcomes: {
+    outcome: string;
+    stage: string | null;
+    value: number | null;
+    currency: string | null;
+    reason: string | null;
+    source: string;
+    at: string;
+  }[];
   transcript: {
     direction: MessageRecord["direction"];
     author: MessageRecord["author"];
@@ -113,10 +124,11 @@ export async function describeCustomer(
   if (row === undefined) return null;
   const record = customerRowToRecord(row, cipher);
   const iso = (t: number) => new Date(t).toISOString();
-  const [assignments, consent, handoffs, messages] = await Promise.all([
+  const [assignments, consent, handoffs, outcomes, messages] = await Promise.all([
     assignmentsOf(db, customerId),
     consentHistory(db, customerId),
     handoffHistory(db, customerId),
+    outcomesOfCustomer(db, customerId),
     transcript(db, cipher, customerId, transcriptLimit),
   ]);
   return {
@@ -147,6 +159,15 @@ export async function describeCustomer(
       endsAt: iso(h.ends_at),
       endedAt: h.ended_at === null ? null : iso(h.ended_at),
       reason: h.reason,
+    })),
+    outcomes: outcomes.map((o) => ({
+      outcome: o.outcome,
+      stage: o.stage,
+      value: o.value,
+      currency: o.currency,
+      reason: o.reason,
+      source: o.source,
+      at: iso(o.created_at),
     })),
     transcript: messages.map((m) => ({
       direction: m.direction,

@@ -18,6 +18,7 @@ import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
+import { queueShopMessage, takeOverChat } from "./operator-actions.js";
 import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
@@ -164,6 +165,29 @@ export class Engine {
       replies.push({ outboxId, status: status ?? "pending" });
     }
     return { inboxId, outcome, replies };
+  }
+
+  /**
+   * Sends a message written by a person as the shop: takes the chat over (the bot goes
+   * silent), queues the message in the outbox and asks the sender for a pass.
+   * @returns the outbox id, to wait for with the sender's usual guarantees.
+   * @throws CloserError `bad_request` (empty or too long), `customer_unknown`.
+   */
+  async sendAsShop(customerId: string, text: string, actor: string): Promise<number> {
+    const { db, cipher, clock, handoffMs } = this.#deps;
+    const now = clock.now();
+    const outboxId = await db
+      .transaction()
+      .execute((trx) => queueShopMessage(trx, cipher, customerId, text, handoffMs, { actor, now }));
+    this.#sender.kick();
+    return outboxId;
+  }
+
+  /** Takes a chat over for the configured handoff time (the bot goes silent there). */
+  async takeOver(customerId: string, actor: string): Promise<{ handoffUntil: number }> {
+    const { db, clock, handoffMs } = this.#deps;
+    const now = clock.now();
+    return db.transaction().execute((trx) => takeOverChat(trx, customerId, handoffMs, { actor, now }));
   }
 
   /** Asks the sender for a pass now (after `closer customers resume`, …). */

@@ -31,6 +31,14 @@ export { GatewayHealthMonitor } from "./gateway-health-monitor.js";
 export type { InboundOutcome } from "./inbound-handler.js";
 export * from "./llm/index.js";
 export { EngineMetrics } from "./metrics.js";
+export type { OperatorAct } from "./operator-actions.js";
+export {
+  forgetCustomer,
+  giveBackToBot,
+  queueShopMessage,
+  SHOP_MESSAGE_MAX_CHARS,
+  takeOverChat,
+} from "./operator-actions.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normalisePhone } from "./phone.js";

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../log.js";
 import type { AppContext } from "./app-context.js";
 import { errorHandler } from "./error-handler.js";
+import { registerDashboard } from "./pages/dashboard-plugin.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -38,6 +39,7 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerDashboard(app, ctx);
   void app.register(async function webhooks(scope) {
     registerWebhookRoutes(scope, ctx);
   });

@@ -266,6 +266,14 @@ export interface LlmUsageTable {
   latency_ms: number;
 }
 
+/** A signed-in dashboard browser (the cookie holds the id; only its hash is stored). */
+export interface DashboardSessionTable {
+  /** SHA-256 (hex) of the session id in the cookie. */
+  id_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** The whole schema. */
 export interface Database {
   customers: CustomerTable;
@@ -283,6 +291,7 @@ export interface Database {
   pending_acks: PendingAckTable;
   settings: SettingTable;
   llm_usage: LlmUsageTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type CustomerRow = Selectable<CustomerTable>;

@@ -34,6 +34,12 @@ export {
   listCustomers,
   updateCustomer,
 } from "./customer.repository.js";
+export {
+  dashboardSessionValid,
+  deleteDashboardSession,
+  deleteExpiredDashboardSessions,
+  insertDashboardSession,
+} from "./dashboard-session.repository.js";
 export type { DataDirFileSystem } from "./data-dir.js";
 export { prepareDataDir } from "./data-dir.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
@@ -48,6 +54,7 @@ export type {
   CustomerRow,
   CustomerTable,
   CustomerUpdate,
+  DashboardSessionTable,
   Database,
   ExperimentEventRow,
   ExperimentEventTable,
@@ -73,7 +80,7 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
-export { endHandoffs, handoffHistory, insertHandoff } from "./handoff.repository.js";
+export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
   countInboxByStatus,
@@ -110,6 +117,7 @@ export {
   outboxRowsByIds,
   updateOutbox,
 } from "./outbox.repository.js";
+export { outcomesOfCustomer } from "./outcome.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";

@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config.js";
 import { ManualClock } from "../../src/engine/index.js";
 import { silentLogger } from "../../src/log.js";
 import { type Closer, startCloser } from "../../src/main.js";
+import { openDatabase } from "../../src/store/index.js";
 import { FakeOpenAi } from "../support/fake-openai.js";
 import { type TempInstall, tempInstall } from "./cli-fixtures.js";
 
@@ -114,11 +115,61 @@ describe("closer report", () => {
       });
     });
 
+    it("should account the summary's call like the service's: one usage row for purpose report", async () => {
+      await summaryOf("A quiet week: 0 customers entered the funnel.");
+      const db = openDatabase({ DATA_DIR: install.env["DATA_DIR"] ?? "" });
+      try {
+        const rows = await db.selectFrom("llm_usage").selectAll().where("purpose", "=", "report").execute();
+        expect(rows.length).toBeGreaterThanOrEqual(1);
+        expect(rows.at(-1)).toMatchObject({ model: "test-model", outcome: "ok", tokens_in: 100, tokens_out: 20 });
+      } finally {
+        await db.destroy();
+      }
+    });
+
     it("should skip the model with --no-narrative", async () => {
       const before = llm.requests.length;
       const run = await install.run("report", "--format", "json", "--no-narrative", ...WEEK_ARGS);
       expect(weeklyReportSchema.parse(JSON.parse(run.out)).narrative.status).toBe("not_configured");
       expect(llm.requests.length).toBe(before);
+    });
+  });
+
+  describe("with the day's LLM budget spent", () => {
+    let install: TempInstall;
+    let llm: FakeOpenAi;
+    beforeAll(async () => {
+      llm = await FakeOpenAi.start();
+      install = tempInstall({
+        LLM_BASE_URL: llm.baseUrl,
+        LLM_API_KEY: "sk-test",
+        LLM_MODEL: "test-model",
+        LLM_DAILY_BUDGET_USD: "0",
+      });
+    });
+    afterAll(async () => {
+      install.remove();
+      await llm.close();
+    });
+
+    it("should not call the model, say why the summary is missing, and record the skipped call", async () => {
+      const run = await install.run("report", "--format", "json", ...WEEK_ARGS);
+      expect(run.code).toBe(0);
+      expect(weeklyReportSchema.parse(JSON.parse(run.out)).narrative).toMatchObject({
+        status: "failed",
+        reason: expect.stringMatching(/daily LLM budget is spent/),
+      });
+      expect(run.err).toMatch(/daily LLM budget is spent/);
+      expect(llm.requests).toHaveLength(0);
+      const db = openDatabase({ DATA_DIR: install.env["DATA_DIR"] ?? "" });
+      try {
+        const rows = await db.selectFrom("llm_usage").selectAll().execute();
+        expect(rows).toMatchObject([
+          { purpose: "report", outcome: "skipped_budget", fallback_reason: "budget_reached" },
+        ]);
+      } finally {
+        await db.destroy();
+      }
     });
   });
 

@@ -171,6 +171,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "cost_usd",
     "latency_ms",
   ),
+  dashboard_sessions: columnsOf<Database["dashboard_sessions"]>()("id_hash", "created_at", "expires_at"),
 };
 
 const NOT_NULL_ROWS = {
@@ -259,7 +260,7 @@ describe("migrateToLatest", () => {
     expect(await migrateToLatest(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, status: "applied" })));
   });
 
-  it("should drop every table when the migrations are reverted, newest first", async () => {
+  it("should drop every table when every migration is reverted, newest first", async () => {
     await migrateToLatest(db);
     for (const migration of Object.values(MIGRATIONS).reverse()) await migration.down?.(db);
     const names = (await db.introspection.getTables()).map((table) => table.name);

@@ -30,7 +30,14 @@ export type FakeOpenAiBehaviour =
       reasoningContent?: string;
       usage?: { prompt_tokens: number; completion_tokens: number };
     }
-  | { kind: "error"; status: number; headers?: Record<string, string>; message?: string }
+  | {
+      kind: "error";
+      status: number;
+      headers?: Record<string, string>;
+      message?: string;
+      /** `top_level`: the message at the body's top level, as older vLLM servers answer; default OpenAI's `{error: …}`. */
+      shape?: "openai" | "top_level";
+    }
   | { kind: "stall"; ms: number; content: string };
 
 /** The `response_format` types a server accepts; `none` means a request without one. */
@@ -38,7 +45,8 @@ export type FakeResponseFormat = "json_schema" | "json_object" | "none";
 
 /** How the fake server is set up. */
 export interface FakeOpenAiOptions {
-  apiKey?: string;
+  /** The key it expects as a bearer token; null: none, and no `Authorization` header at all (Ollama). */
+  apiKey?: string | null;
   model?: string;
   /** The `response_format` types it accepts; others get a 400 naming the field. Default all. */
   responseFormats?: readonly FakeResponseFormat[];
@@ -50,12 +58,12 @@ export class FakeOpenAi {
   #script: FakeOpenAiBehaviour[] = [];
   #fallback: FakeOpenAiBehaviour = { kind: "content", content: '{"reply":"Hello from the model."}' };
   readonly #server: LoopbackServer;
-  readonly #apiKey: string;
+  readonly #apiKey: string | null;
   readonly #model: string;
   /** The `response_format` types accepted. */
   responseFormats: readonly FakeResponseFormat[];
 
-  private constructor(apiKey: string, model: string, responseFormats: readonly FakeResponseFormat[]) {
+  private constructor(apiKey: string | null, model: string, responseFormats: readonly FakeResponseFormat[]) {
     this.#server = new LoopbackServer((req, res) => this.handle(req, res));
     this.#apiKey = apiKey;
     this.#model = model;
@@ -117,7 +125,7 @@ export class FakeOpenAi {
         error: { message: `Invalid URL (${req.method} ${path})`, type: "invalid_request_error" },
       });
     }
-    if (req.headers.authorization !== `Bearer ${this.#apiKey}`) {
+    if (req.headers.authorization !== (this.#apiKey === null ? undefined : `Bearer ${this.#apiKey}`)) {
       return send(res, 401, {
         error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" },
       });
@@ -142,17 +150,13 @@ export class FakeOpenAi {
     }
     const behaviour = this.#script.shift() ?? this.#fallback;
     if (behaviour.kind === "error") {
-      return send(
-        res,
-        behaviour.status,
-        {
-          error: {
-            message: behaviour.message ?? "The server had an error while processing your request.",
-            type: behaviour.status === 429 ? "rate_limit_error" : "server_error",
-          },
-        },
-        behaviour.headers,
-      );
+      const error = {
+        message: behaviour.message ?? "The server had an error while processing your request.",
+        type: behaviour.status === 429 ? "rate_limit_error" : "server_error",
+      };
+      const errorBody =
+        behaviour.shape === "top_level" ? { object: "error", ...error, code: behaviour.status } : { error };
+      return send(res, behaviour.status, errorBody, behaviour.headers);
     }
     if (behaviour.kind === "stall") await new Promise((r) => setTimeout(r, behaviour.ms));
     if (res.destroyed) return;

@@ -7,19 +7,14 @@
 import {
   describeCustomer,
   findCustomerIdByRef,
+  forgetCustomer,
+  giveBackToBot,
   normalisePhone,
   SHORT_CUSTOMER_ID_LENGTH,
   shortCustomerId,
 } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
-import {
-  appendAudit,
-  customerRowToRecord,
-  deleteCustomerCascade,
-  endHandoffs,
-  listCustomers,
-  updateCustomer,
-} from "../../store/index.js";
+import { customerRowToRecord, listCustomers } from "../../store/index.js";
 import type { Command } from "../command.js";
 import { type CliContext, parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
 
@@ -69,21 +64,14 @@ export const customersCommand: Command = async (argv, io) => {
           if (values.yes !== true) throw new UsageError("forget erases the customer for good; add --yes to confirm");
           const id = await customerId(ctx, phone);
           const now = ctx.clock.now();
-          await ctx.db.transaction().execute(async (trx) => {
-            await deleteCustomerCascade(trx, id);
-            await appendAudit(trx, { at: now, actor: ctx.actor, action: "customer_forget", subject: id });
-          });
+          await ctx.db.transaction().execute((trx) => forgetCustomer(trx, id, { actor: ctx.actor, now }));
           io.out("Forgotten: profile, transcript, consent and handoffs are erased.");
           return 0;
         }
         case "resume": {
           const id = await customerId(ctx, phone);
           const now = ctx.clock.now();
-          await ctx.db.transaction().execute(async (trx) => {
-            await endHandoffs(trx, id, now);
-            await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
-            await appendAudit(trx, { at: now, actor: ctx.actor, action: "handoff_end", subject: id });
-          });
+          await ctx.db.transaction().execute((trx) => giveBackToBot(trx, id, { actor: ctx.actor, now }));
           io.out("Resumed: the bot answers this customer again.");
           return 0;
         }

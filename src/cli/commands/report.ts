@@ -12,7 +12,8 @@ import {
   resolveReportSpan,
   storedReportSources,
 } from "../../analytics/index.js";
-import { createLlmClient } from "../../engine/index.js";
+import { type Alerts, createServingLlm, EngineMetrics } from "../../engine/index.js";
+import { silentLogger } from "../../log.js";
 import type { Command } from "../command.js";
 import { parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
 
@@ -61,6 +62,18 @@ export const reportCommand: Command = async (argv, io) => {
     if (!["md", "html", "json"].includes(format)) throw new UsageError(`--format: "${format}" is not md, html or json`);
     return withCliContext(io, async (ctx) => {
       const span = resolveReportSpan(values, ctx.clock.now(), ctx.config.SHOP_TIMEZONE);
+      // The service's governed LLM: the daily budget, the breaker and a usage row (purpose `report`) per call.
+      const alerts: Alerts = { raise: (_kind, message) => io.err(`closer report: ${message}`) };
+      const { llm, governor } =
+        values["no-narrative"] === true
+          ? { llm: undefined, governor: undefined }
+          : createServingLlm(ctx.config, {
+              db: ctx.db,
+              clock: ctx.clock,
+              metrics: new EngineMetrics(),
+              alerts,
+              logger: silentLogger(),
+            });
       const report = await buildWeeklyReport(
         {
           db: ctx.db,
@@ -68,11 +81,11 @@ export const reportCommand: Command = async (argv, io) => {
           playbooks: ctx.playbooks,
           clock: ctx.clock,
           timeZone: ctx.config.SHOP_TIMEZONE,
-          llm: values["no-narrative"] === true ? undefined : createLlmClient(ctx.config),
+          llm,
           sources: storedReportSources(ctx.db),
         },
         span,
-      );
+      ).finally(() => governor?.flush());
       const text =
         format === "json"
           ? `${JSON.stringify(report, null, 2)}\n`

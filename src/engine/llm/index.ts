@@ -17,11 +17,11 @@ export { checkLlm } from "./llm-check.js";
 export type { LlmClient, LlmFailureReason, LlmMessage, LlmPurpose, LlmRequest } from "./llm-client.js";
 export { LlmError } from "./llm-client.js";
 // the guard
-export type { LlmGovernorConfig } from "./llm-governor.js";
-export { LlmGovernor, llmCallCost } from "./llm-governor.js";
+export type { LlmGovernorConfig, LlmGovernorSettings } from "./llm-governor.js";
+export { LlmGovernor, llmCallCost, llmGovernorFromSettings } from "./llm-governor.js";
 // adapters
 export type { LlmClientOptions, LlmSettings } from "./llm-registry.js";
-export { createLlmClient, llmEndpointOf } from "./llm-registry.js";
+export { createLlmClient, createServingLlm, llmEndpointOf } from "./llm-registry.js";
 export type { OpenAiLlmConfig } from "./openai-llm-client.js";
 export { createOpenAiLlmClient } from "./openai-llm-client.js";
 export type { ScriptedAnswer } from "./scripted-llm-client.js";

@@ -207,3 +207,31 @@ function outcomeOf(report: { outcome: "ok" | "failed"; reason: string | null; pu
   if (report.reason === "circuit_open") return "skipped_breaker";
   return PURPOSES_WITH_FALLBACK.has(report.purpose) ? "fallback" : "failed";
 }
+
+/** The `LLM_*` settings and `SHOP_TIMEZONE` the governor reads (see src/config.ts). */
+export interface LlmGovernorSettings {
+  SHOP_TIMEZONE: string;
+  LLM_CONCURRENCY: number;
+  LLM_DAILY_BUDGET_USD?: number | undefined;
+  LLM_PRICE_PER_MTOK_IN: number;
+  LLM_PRICE_PER_MTOK_OUT: number;
+  LLM_BREAKER_FAILURES: number;
+  LLM_BREAKER_COOLDOWN_MS: number;
+}
+
+/** Builds the governor of `model` from the configuration. */
+export function llmGovernorFromSettings(
+  settings: LlmGovernorSettings,
+  deps: Pick<LlmGovernorConfig, "db" | "clock" | "metrics" | "alerts" | "logger" | "model">,
+): LlmGovernor {
+  return new LlmGovernor({
+    ...deps,
+    timeZone: settings.SHOP_TIMEZONE,
+    concurrency: settings.LLM_CONCURRENCY,
+    dailyBudgetUsd: settings.LLM_DAILY_BUDGET_USD,
+    pricePerMTokIn: settings.LLM_PRICE_PER_MTOK_IN,
+    pricePerMTokOut: settings.LLM_PRICE_PER_MTOK_OUT,
+    breakerFailures: settings.LLM_BREAKER_FAILURES,
+    breakerCooldownMs: settings.LLM_BREAKER_COOLDOWN_MS,
+  });
+}

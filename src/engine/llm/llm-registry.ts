@@ -7,6 +7,12 @@ import { CloserError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { LlmCallGuard } from "./llm-call-guard.js";
 import type { LlmClient } from "./llm-client.js";
+import {
+  type LlmGovernor,
+  type LlmGovernorConfig,
+  type LlmGovernorSettings,
+  llmGovernorFromSettings,
+} from "./llm-governor.js";
 import { createOpenAiLlmClient } from "./openai-llm-client.js";
 import type { StructuredOutputModes } from "./structured-output.js";
 
@@ -68,4 +74,24 @@ export function createLlmClient(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.modes === undefined ? {} : { modes: options.modes }),
   });
+}
+
+/**
+ * The LLM a running service uses: the configured client behind its governor (concurrency, breaker,
+ * budget, usage rows, metrics, alerts), or `custom` as given (tests, simulation), or none.
+ * @throws CloserError `config_invalid` when only one of LLM_BASE_URL and LLM_MODEL is set.
+ */
+export function createServingLlm(
+  settings: LlmSettings & LlmGovernorSettings,
+  deps: Pick<LlmGovernorConfig, "db" | "clock" | "metrics" | "alerts" | "logger">,
+  custom?: LlmClient,
+): { llm: LlmClient | undefined; governor: LlmGovernor | undefined } {
+  const endpoint = custom === undefined ? llmEndpointOf(settings) : undefined;
+  const governor =
+    endpoint === undefined ? undefined : llmGovernorFromSettings(settings, { ...deps, model: endpoint.model });
+  const llm = createLlmClient(settings, custom, {
+    ...(governor === undefined ? {} : { guard: governor }),
+    logger: deps.logger,
+  });
+  return { llm, governor };
 }

@@ -1,7 +1,8 @@
 /**
  * The OpenAI-compatible adapter of the LLM port: OpenAI, MiniMax, DeepSeek,
  * Ollama, vLLM and others speak the same chat-completions API, each with its
- * quirks, handled by configuration rather than per-vendor code: the
+ * quirks, handled by configuration rather than per-vendor code. Requests go
+ * through the `openai` SDK (chat-completions-call.ts); the
  * structured-output mode is negotiated (structured-output.ts), the answer is
  * read the way real models write it (answer-parser.ts), 429, 5xx and network
  * errors are retried within the deadline (retry-policy.ts), and a guard admits
@@ -11,7 +12,13 @@
 import { z } from "zod";
 import type { Logger } from "../../log.js";
 import { parseAnswerDetailed } from "./answer-parser.js";
-import { type ChatAttempt, chatBody, postChatCompletion } from "./chat-completions-call.js";
+import {
+  type ChatAttempt,
+  type ChatEndpoint,
+  chatBody,
+  chatEndpoint,
+  postChatCompletion,
+} from "./chat-completions-call.js";
 import { type LlmCallGuard, type LlmCallReport, OPEN_GUARD } from "./llm-call-guard.js";
 import { type LlmClient, LlmError, type LlmFailureReason, type LlmRequest } from "./llm-client.js";
 import { nextRetryDelay } from "./retry-policy.js";
@@ -55,6 +62,7 @@ export interface OpenAiLlmConfig {
 /** Builds the client. */
 export function createOpenAiLlmClient(config: OpenAiLlmConfig): LlmClient {
   const { model, guard = OPEN_GUARD, now = Date.now } = config;
+  const endpoint = chatEndpoint(config);
   return {
     model,
     async completeJson<T>(request: LlmRequest<T>): Promise<T> {
@@ -72,7 +80,7 @@ export function createOpenAiLlmClient(config: OpenAiLlmConfig): LlmClient {
         latencyMs: Math.max(0, now() - startedAt),
       });
       try {
-        const value = await callUntilAnswered(config, request, deadline, tally);
+        const value = await callUntilAnswered(config, endpoint, request, deadline, tally);
         permit.finish(report("ok", null));
         return value;
       } catch (error) {
@@ -94,6 +102,7 @@ interface Tally {
 
 async function callUntilAnswered<T>(
   config: OpenAiLlmConfig,
+  endpoint: ChatEndpoint,
   request: LlmRequest<T>,
   deadline: number,
   tally: Tally,
@@ -116,7 +125,7 @@ async function callUntilAnswered<T>(
       maxTokensParam: config.maxTokensParam ?? "max_tokens",
       extraBody: config.extraBody ?? {},
     });
-    const attempt = await postChatCompletion(config, body, remaining, now);
+    const attempt = await postChatCompletion(endpoint, body, remaining, now);
     if (attempt.kind === "answer") {
       tally.tokensIn += attempt.tokensIn;
       tally.tokensOut += attempt.tokensOut;

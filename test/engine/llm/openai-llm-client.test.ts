@@ -63,4 +63,49 @@ describe("the OpenAI-compatible adapter's request", () => {
     expect(error).toMatchObject({ code: "llm_failed", reason: "refused" });
     expect(fake.requests).toHaveLength(1);
   });
+
+  it("waits the milliseconds a 429 asks for in retry-after-ms, then uses the answer", async () => {
+    fake.script({ kind: "error", status: 429, headers: { "retry-after-ms": "250" } });
+    const waits: number[] = [];
+    const answer = await client({ sleep: async (ms) => void waits.push(ms) }).completeJson(REQUEST);
+    expect(answer).toEqual({ reply: "Hello from the model." });
+    expect(waits).toEqual([250]);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("steps down from json_schema when a server refuses it with the message at the body's top level (older vLLM)", async () => {
+    fake.script({
+      kind: "error",
+      status: 400,
+      shape: "top_level",
+      message: "response_format json_schema is not supported by this server",
+    });
+    const answer = await client().completeJson(REQUEST);
+    expect(answer).toEqual({ reply: "Hello from the model." });
+    expect(fake.requests.map((r) => r.body.response_format?.type)).toEqual(["json_schema", "json_object"]);
+  });
+});
+
+describe("the OpenAI-compatible adapter without a key, or without a server", () => {
+  it("sends no Authorization header when no key is configured (Ollama, a local vLLM)", async () => {
+    const keyless = await FakeOpenAi.start({ apiKey: null, model: "qwen3" });
+    try {
+      const llm = createOpenAiLlmClient({ baseUrl: keyless.baseUrl, apiKey: undefined, model: "qwen3" });
+      await expect(llm.completeJson(REQUEST)).resolves.toEqual({ reply: "Hello from the model." });
+      expect(keyless.requests[0]?.authorization).toBeUndefined();
+    } finally {
+      await keyless.close();
+    }
+  });
+
+  it("says the model is unreachable, naming the network error, when nothing listens", async () => {
+    const closed = await FakeOpenAi.start();
+    const baseUrl = closed.baseUrl;
+    await closed.close();
+    const error = await createOpenAiLlmClient({ baseUrl, apiKey: "sk-test", model: "test-model", maxRetries: 0 })
+      .completeJson(REQUEST)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "llm_failed", reason: "unreachable" });
+    expect((error as Error).message).toMatch(/could not be reached \(.*ECONNREFUSED/);
+  });
 });
