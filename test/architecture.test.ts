@@ -19,6 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   server: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
   cli: ["strategies", "experiments", "engine", "analytics", "store", "server", "sim", "main"],
 };
+/** Groups inside src/engine (DESIGN.md "Layout") that the rest of the engine reaches only through their index.ts. */
+const ENGINE_GROUPS = ["gateway", "inbound"] as const;
 /** Root modules every folder may use: configuration, errors, logging. */
 const KERNEL = new Set(["config", "errors", "log"]);
 
@@ -66,6 +68,21 @@ describe("the layout of DESIGN.md", () => {
         if (target === null || target === own || KERNEL.has(target) || !(target in ALLOWED)) continue;
         const inside = relative(SRC, resolve(file, "..", specifier));
         if (inside !== `${target}/index.js`) offending.push(`${relative(SRC, file)} → ${specifier}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it.each(ENGINE_GROUPS)("the rest of the engine imports engine/%s through its index.ts only", (group) => {
+    const offending: string[] = [];
+    const inside = `engine/${group}/`;
+    for (const file of files.filter((f) => relative(SRC, f).startsWith("engine/"))) {
+      if (relative(SRC, file).startsWith(inside)) continue;
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith(".")) continue;
+        const target = relative(SRC, resolve(file, "..", specifier));
+        if (target.startsWith(inside) && target !== `${inside}index.js`)
+          offending.push(`${relative(SRC, file)} → ${specifier}`);
       }
     }
     expect(offending).toEqual([]);

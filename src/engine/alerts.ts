@@ -13,7 +13,9 @@ export type AlertKind =
   | "number_paused"
   | "send_failures"
   | "llm_circuit_open"
-  | "llm_budget_reached";
+  | "llm_budget_reached"
+  /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
+  | "order_received";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -64,7 +64,17 @@ export interface CustomerView {
     variant: string | null;
     status: string;
     at: string;
+    /** The message kind (`text`, `image`, `voice`, `location`, `order`, `system`, …). */
+    kind: string;
+    /** The emoji the customer reacted to this message with, or null. */
+    reaction: string | null;
+    /** When the customer edited it, or null. */
+    editedAt: string | null;
+    /** When its author deleted it (its text is then empty), or null. */
+    revokedAt: string | null;
   }[];
+  /** The click-to-WhatsApp ad or post the customer first wrote from, or null. */
+  referral: Record<string, unknown> | null;
 }
 
 /** Characters of a customer's id that the operator's lists show and the commands accept: `closer customers list`. */
@@ -177,7 +187,12 @@ export async function describeCustomer(
       variant: m.variantId === null ? null : `${m.variantId}@${m.variantVersion}`,
       status: m.status,
       at: iso(m.createdAt),
+      kind: m.kind,
+      reaction: m.reaction,
+      editedAt: m.editedAt === null ? null : iso(m.editedAt),
+      revokedAt: m.revokedAt === null ? null : iso(m.revokedAt),
     })),
+    referral: row.referral_json === null ? null : (JSON.parse(row.referral_json) as Record<string, unknown>),
   };
 }
 

@@ -80,6 +80,7 @@ export class Engine {
       metrics: this.metrics,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
+        if (outcome !== null) this.#noteKind(outcome);
         if (outcome === null || outcome.outboxIds.length === 0) return;
         this.#composer?.kick();
         this.#sender.kick();
@@ -111,6 +112,18 @@ export class Engine {
       metrics: this.metrics,
       onSettled: (id, status) => this.#settled.post(id, status),
     });
+  }
+
+  /** Counts the message's kind and tells the shop about a catalog order (after the commit, so once). */
+  #noteKind(outcome: InboundOutcome): void {
+    this.metrics.countKind(outcome.kind, outcome.systemType);
+    if (outcome.order === null) return;
+    const { itemCount, total } = outcome.order;
+    this.#deps.alerts.raise(
+      "order_received",
+      `Catalog order received: ${itemCount} item(s)${total === null ? "" : `, ${total}`}; confirm payment with the customer.`,
+      { customerId: outcome.customerId, itemCount, total },
+    );
   }
 
   /** The gateway in use. */

@@ -41,7 +41,7 @@ export {
 } from "./operator-actions.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
-export { normalisePhone } from "./phone.js";
+export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcome } from "./profile-rules.js";

@@ -1,5 +1,6 @@
 /**
- * In-process counters for `/metrics`: send success rate, reply latency, LLM calls and their costs.
+ * In-process counters for `/metrics`: send success rate, reply latency, LLM calls and their costs,
+ * message kinds handled and webhook events ignored.
  * @module
  */
 
@@ -40,11 +41,28 @@ export class EngineMetrics {
   llmCostUsd = 0;
   /** Why LLM answers were not used (`timeout`, `schema_mismatch`, `circuit_open`, `guardrail`, …), counted. */
   readonly llmFallbackReasons = new Map<string, number>();
+  /** Inbound messages handled, by message kind (`text`, `image`, `voice`, `order`, …). */
+  readonly inboundByKind: Record<string, number> = {};
+  /** Messages of kinds Closer does not answer (stored as `system`), by the gateway's type name. */
+  readonly unknownKinds: Record<string, number> = {};
+  /** Webhook events accepted but ignored (groups, status, newsletters, calls, presence, sessions, …), by category. */
+  readonly webhookIgnored: Record<string, number> = {};
   #latencies: number[] = [];
 
   /** Counts one LLM answer not used, by reason. */
   countLlmFallback(reason: string): void {
     this.llmFallbackReasons.set(reason, (this.llmFallbackReasons.get(reason) ?? 0) + 1);
+  }
+
+  /** Counts one handled inbound message of `kind` (and, for `system`, its gateway type name). */
+  countKind(kind: string, systemType: string | null = null): void {
+    this.inboundByKind[kind] = (this.inboundByKind[kind] ?? 0) + 1;
+    if (systemType !== null) this.unknownKinds[systemType] = (this.unknownKinds[systemType] ?? 0) + 1;
+  }
+
+  /** Counts webhook events ignored, each by its category (see `ignoredCategory`). */
+  countIgnored(categories: readonly string[]): void {
+    for (const category of categories) this.webhookIgnored[category] = (this.webhookIgnored[category] ?? 0) + 1;
   }
 
   /** Records the time from an inbound message to our reply being sent, ms. */

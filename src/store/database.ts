@@ -40,6 +40,12 @@ export interface CustomerTable {
   conversation_count: number;
   created_at: number;
   updated_at: number;
+  /**
+   * JSON of the click-to-WhatsApp ad or post the customer first wrote from (`sourceType`,
+   * `sourceId`, `sourceUrl`, `headline`, `app`); null for organic contacts. The shop's own ad,
+   * not personal data, so kept in clear for reports to segment by.
+   */
+  referral_json: string | null;
 }
 
 /** Opt-out and opt-in events, kept with their time. */
@@ -93,6 +99,21 @@ export interface MessageTable {
   status_reason: string | null;
   created_at: number;
   status_at: number;
+  /** The message kind (`text`, `image`, `voice`, `location`, `order`, `system`, …); `text` for old rows. */
+  kind: Generated<string>;
+  /**
+   * Encrypted JSON of the kind's content without the text: media as mime type, size and the
+   * gateway's media id (never bytes), a location's coordinates, contact names, order lines, a
+   * system message's type. Null for text.
+   */
+  content_enc: string | null;
+  /** Encrypted emoji the customer reacted to this message with; null when none (or removed). */
+  reaction_enc: string | null;
+  reacted_at: number | null;
+  /** When the customer edited this message (its `text_enc` then holds the edited text). */
+  edited_at: number | null;
+  /** When the message was deleted by its author (its `text_enc` then holds an empty text). */
+  revoked_at: number | null;
 }
 
 /** Replies waiting for the sender. Each points at its transcript row. */

@@ -97,12 +97,20 @@ export type { MessageRecord, NewMessage } from "./message.repository.js";
 export {
   findOutboundByGatewayId,
   insertMessage,
+  MESSAGE_CONTENT_AAD,
+  MESSAGE_REACTION_AAD,
   MESSAGE_TEXT_AAD,
   messageRowToRecord,
   messagesByIds,
   setMessageStatus,
   transcript,
 } from "./message.repository.js";
+export {
+  eraseMessage,
+  findCustomerMessageByGatewayId,
+  replaceMessageText,
+  setMessageReaction,
+} from "./message-update.repository.js";
 // opening and migrating
 export type { MigrateOptions, MigrationState, MigrationStep } from "./migrate.js";
 export { listMigrations, MIGRATIONS, migrateToLatest } from "./migrate.js";

@@ -7,6 +7,7 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely";
 import { CloserError } from "../errors.js";
 import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
+import { messageKindsMigration } from "./migrations/2026-12-02T1000-message-kinds.js";
 import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
 import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 
@@ -17,6 +18,7 @@ import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-11-28T0000-initial": initialMigration,
+  "2026-12-02T1000-message-kinds": messageKindsMigration,
   "2026-12-02T1410-dashboard": dashboardMigration,
   "2026-12-02T1900-llm-usage": llmUsageMigration,
 });

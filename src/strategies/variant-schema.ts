@@ -33,6 +33,18 @@ export const variantRefSchema = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*@[1-9]\d*$/, "must be id@version, e.g. warm-welcome@2");
 
+/**
+ * Templates that answer a kind of message rather than an intent: `media` (a photo, video,
+ * document or sticker without caption), `voice` (a voice note or audio), `location`, `contact`
+ * (a shared contact card), `order` (a catalog order) and `product` (a question about a catalog
+ * product the customer shared or picked, when no more specific intent template fits). Keys stay flat per language so a
+ * language can later add its own (`templates.es.media`).
+ */
+export const KIND_TEMPLATES = ["media", "voice", "location", "contact", "order", "product"] as const;
+
+/** Kind templates every variant should have (lint warns without them; the engine then uses a neutral line). */
+export const REQUIRED_KIND_TEMPLATES = ["media", "voice"] as const;
+
 const templateSchema = z.string().min(1, "a template must not be empty");
 
 const templatesSchema = z
@@ -40,6 +52,7 @@ const templatesSchema = z
     /** Used when the customer's intent has no template of its own. */
     default: templateSchema,
     ...Object.fromEntries(TEMPLATE_INTENTS.map((intent) => [intent, templateSchema.optional()])),
+    ...Object.fromEntries(KIND_TEMPLATES.map((kind) => [kind, templateSchema.optional()])),
   })
   // Further keys are allowed here for intents a funnel adds; lint rejects keys that are not funnel intents.
   .catchall(templateSchema);

@@ -47,6 +47,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "conversation_count",
     "created_at",
     "updated_at",
+    "referral_json",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
   inbox: columnsOf<Database["inbox"]>()(
@@ -78,6 +79,12 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "status_reason",
     "created_at",
     "status_at",
+    "kind",
+    "content_enc",
+    "reaction_enc",
+    "reacted_at",
+    "edited_at",
+    "revoked_at",
   ),
   outbox: columnsOf<Database["outbox"]>()(
     "id",

@@ -291,7 +291,8 @@ export class FakeCloud {
       this.read.push(body["message_id"]);
       return json(res, 200, { success: true });
     }
-    const to = body["to"];
+    // A business-scoped user id goes in `recipient`; `to` (a phone) wins when both are there.
+    const to = typeof body["to"] === "string" && body["to"] !== "" ? body["to"] : body["recipient"];
     if (typeof to !== "string" || to === "")
       return json(res, 400, graphError(100, "(#100) The parameter to is required."));
     if (body["type"] !== "text")

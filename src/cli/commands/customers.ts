@@ -9,7 +9,7 @@ import {
   findCustomerIdByRef,
   forgetCustomer,
   giveBackToBot,
-  normalisePhone,
+  normaliseCustomerIdentity,
   SHORT_CUSTOMER_ID_LENGTH,
   shortCustomerId,
 } from "../../engine/index.js";
@@ -90,7 +90,7 @@ async function customerId(ctx: CliContext, raw: string | undefined): Promise<str
   const text = raw.trim();
   const lower = text.toLowerCase();
   const idPrefix = ID_PREFIX.test(lower) ? lower : null;
-  const identity = text.endsWith("@lid") ? text : normalisePhone(text);
+  const identity = normaliseCustomerIdentity(text);
   if (identity === null && idPrefix === null) {
     throw new UsageError(
       `"${raw}" is not a phone number like +15551234567 or a customer id from 'closer customers list'`,

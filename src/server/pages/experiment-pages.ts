@@ -150,6 +150,7 @@ export function registerExperimentPages(scope: FastifyInstance, ctx: AppContext)
     await ctx.experiments.promote(request.params.stage, body.arm, {
       reason: body.reason,
       keepChallengers: body.keepChallengers,
+      force: body.force,
       actor: ACTOR,
       now,
     });

@@ -9,7 +9,7 @@ import {
   describeCustomer,
   forgetCustomer,
   giveBackToBot,
-  normalisePhone,
+  normaliseCustomerIdentity,
 } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import type { AppContext } from "../app-context.js";
@@ -18,7 +18,7 @@ import { requireAdmin } from "../auth.js";
 /** Registers `/api/customers/…`. */
 export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const findId = async (raw: string) => {
-    const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
+    const identity = normaliseCustomerIdentity(raw);
     if (identity === null) throw new CloserError("bad_request", `"${raw}" is not a phone number like +15551234567`);
     const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
     if (id === null) throw new CloserError("customer_unknown", "No customer has written from that number.");

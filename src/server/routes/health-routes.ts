@@ -93,6 +93,15 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       "# TYPE closer_reply_latency_ms summary",
       `closer_reply_latency_ms{quantile="0.5"} ${m.replyLatencyPercentile(50) ?? "NaN"}`,
       `closer_reply_latency_ms{quantile="0.99"} ${m.replyLatencyPercentile(99) ?? "NaN"}`,
+      "# HELP closer_inbound_kinds_total Inbound messages handled, by message kind.",
+      "# TYPE closer_inbound_kinds_total counter",
+      ...labelled("closer_inbound_kinds_total", "kind", m.inboundByKind),
+      "# HELP closer_inbound_unknown_kinds_total Messages of kinds Closer does not answer, by the gateway's type.",
+      "# TYPE closer_inbound_unknown_kinds_total counter",
+      ...labelled("closer_inbound_unknown_kinds_total", "type", m.unknownKinds),
+      "# HELP closer_webhook_ignored_total Webhook events accepted but ignored, by category.",
+      "# TYPE closer_webhook_ignored_total counter",
+      ...labelled("closer_webhook_ignored_total", "category", m.webhookIgnored),
       "# TYPE closer_inbox_rows gauge",
       ...Object.entries(inbox).map(([s, n]) => `closer_inbox_rows{status="${s}"} ${n}`),
       "# TYPE closer_outbox_rows gauge",
@@ -102,4 +111,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     ];
     return reply.type("text/plain; version=0.0.4").send(`${lines.join("\n")}\n`);
   });
+}
+
+/** `name{label="value"} n` lines of a counter keyed by one label (values are our own kind and type names). */
+function labelled(name: string, label: string, counts: Record<string, number>): string[] {
+  return Object.entries(counts).map(([value, n]) => `${name}{${label}="${value.replace(/["\\\n]/g, "_")}"} ${n}`);
 }
