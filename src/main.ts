@@ -10,7 +10,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
+import { runWeeklyReport, storedReportSources } from "./analytics/index.js";
 import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
 import {
   AlertService,
@@ -240,7 +240,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       clock,
       timeZone: config.SHOP_TIMEZONE,
       llm,
-      sources: { llmUsage: llmUsageSource(db) },
+      sources: storedReportSources(db),
     };
     const jobs: JobScheduler = startJobs(config, {
       experiments,

@@ -65,6 +65,7 @@ export {
   reportPeriod,
   resolveReportSpan,
 } from "./report-period.js";
+export { storedReportSources } from "./report-sources.js";
 export { SERVICE_TARGETS } from "./service-section.js";
 export type { LlmUsage, WeeklyReportDeps, WeeklyReportSources } from "./weekly-report.js";
 export { buildWeeklyReport } from "./weekly-report.js";

@@ -64,6 +64,7 @@ export function renderWeeklyReportMarkdown(report: WeeklyReport): string {
         ]),
       ),
     );
+  if (s.revenueByArm.length > 0) out.push("", "Revenue by strategy on the won customers' path:", "");
   for (const r of s.revenueByArm) {
     out.push(
       `- ${r.stage} · ${r.arm}: ${formatValue(r.revenue, "money")} ${r.currency ?? ""} from ${r.customers} customers`,

@@ -7,10 +7,10 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   buildWeeklyReport,
-  llmUsageSource,
   renderWeeklyReportHtml,
   renderWeeklyReportMarkdown,
   resolveReportSpan,
+  storedReportSources,
 } from "../../analytics/index.js";
 import { type Alerts, createServingLlm, EngineMetrics } from "../../engine/index.js";
 import { silentLogger } from "../../log.js";
@@ -82,7 +82,7 @@ export const reportCommand: Command = async (argv, io) => {
           clock: ctx.clock,
           timeZone: ctx.config.SHOP_TIMEZONE,
           llm,
-          sources: { llmUsage: llmUsageSource(ctx.db) },
+          sources: storedReportSources(ctx.db),
         },
         span,
       ).finally(() => governor?.flush());

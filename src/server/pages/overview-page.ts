@@ -11,6 +11,7 @@ import {
   DEFAULT_SINCE,
   renderWeeklyReportHtml,
   resolveReportSpan,
+  storedReportSources,
   type WeeklyReport,
 } from "../../analytics/index.js";
 import type { AppContext } from "../app-context.js";
@@ -57,6 +58,7 @@ export function registerOverviewPage(scope: FastifyInstance, ctx: AppContext): v
         playbooks: ctx.playbooks,
         clock: ctx.clock,
         timeZone: ctx.config.SHOP_TIMEZONE,
+        sources: storedReportSources(ctx.db),
       },
       span,
     );

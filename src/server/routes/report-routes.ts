@@ -10,10 +10,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
   buildWeeklyReport,
-  llmUsageSource,
   renderWeeklyReportHtml,
   renderWeeklyReportMarkdown,
   resolveReportSpan,
+  storedReportSources,
 } from "../../analytics/index.js";
 import type { AppContext } from "../app-context.js";
 import { requireAdmin } from "../auth.js";
@@ -42,7 +42,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: AppContext): voi
         clock: ctx.clock,
         timeZone: ctx.config.SHOP_TIMEZONE,
         llm: query.narrative === "true" ? ctx.llm : undefined,
-        sources: { llmUsage: llmUsageSource(ctx.db) },
+        sources: storedReportSources(ctx.db),
       },
       span,
     );
