@@ -4,7 +4,7 @@
  * with masked numbers, outcomes, handoffs, a small simulation, the resources,
  * and every call in the audit log. Each transport's test runs this suite.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Kysely } from "kysely";
@@ -15,6 +15,35 @@ import { PLAYBOOKS_DIR } from "../cli/cli-fixtures.js";
 
 /** The customer every suite seeds through the playground before connecting. */
 export const SEEDED_PHONE = "+15551230042";
+
+/** The reflection's proposal every suite's playbooks folder holds, waiting for review. */
+export const PROPOSED_ARM = "fit-question-first@1";
+
+/**
+ * Copies the shipped playbooks into `dir`/playbooks and adds a proposed intent
+ * variant as the weekly reflection writes it; returns the folder.
+ */
+export function playbooksWithProposal(dir: string): string {
+  const folder = join(dir, "playbooks");
+  cpSync(PLAYBOOKS_DIR, folder, { recursive: true });
+  const parent = readFileSync(join(folder, "variants/intent/fit-finder.yaml"), "utf8");
+  const proposal = parent
+    .replace(/^id: fit-finder$/m, "id: fit-question-first")
+    .replace(
+      /^status: champion$/m,
+      [
+        "status: proposed",
+        "origin: reflection",
+        "parents:",
+        "  - fit-finder@1",
+        "rationale: Lost customers were unsure which piece fits; ask about their cooking first.",
+        "created_at: 2026-03-09T06:00:00.000Z",
+        "model: reflect-model",
+      ].join("\n"),
+    );
+  writeFileSync(join(folder, "variants/intent/fit-question-first.yaml"), proposal);
+  return folder;
+}
 
 /** What the suite needs from a transport's test. */
 export interface McpSuiteTarget {
@@ -27,8 +56,15 @@ export interface McpSuiteTarget {
   dataDir(): string;
 }
 
-const READ_ONLY = ["experiments_status", "customer_find", "customer_show", "simulate", "report_weekly"];
-const MUTATING = ["promote_arm", "retire_arm", "record_outcome", "handoff_start", "handoff_end"];
+const READ_ONLY = [
+  "experiments_status",
+  "customer_find",
+  "customer_show",
+  "simulate",
+  "report_weekly",
+  "candidates_list",
+];
+const MUTATING = ["promote_arm", "retire_arm", "record_outcome", "handoff_start", "handoff_end", "candidate_review"];
 
 interface ToolAnswer {
   isError?: boolean;
@@ -95,6 +131,45 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
       const bad = await call("promote_arm", { stage: "closing", arm: "simple-steps", reason: "x" });
       expect(bad.isError).toBe(true);
       expect(bad.content?.[0]?.text).toMatch(/variant@version/);
+    });
+
+    it("lists the reflection's proposal with its rationale, approves it with a reason, then lists it as candidate", async () => {
+      const listed = await call("candidates_list", { stage: "intent" });
+      expect(listed.isError).not.toBe(true);
+      expect(listed.structuredContent?.candidates).toEqual([
+        expect.objectContaining({
+          stage: "intent",
+          arm: PROPOSED_ARM,
+          status: "proposed",
+          origin: "reflection",
+          parents: ["fit-finder@1"],
+          rationale: expect.stringMatching(/ask about their cooking first/),
+        }),
+      ]);
+      const noReason = await call("candidate_review", { stage: "intent", arm: PROPOSED_ARM, decision: "approve" });
+      expect(noReason.isError).toBe(true);
+      const approved = await call("candidate_review", {
+        stage: "intent",
+        arm: PROPOSED_ARM,
+        decision: "approve",
+        reason: "worth a try",
+      });
+      expect(approved.isError).not.toBe(true);
+      expect(approved.structuredContent).toMatchObject({ stage: "intent", arm: PROPOSED_ARM, status: "candidate" });
+      const after = await call("candidates_list", {});
+      expect(after.structuredContent?.candidates).toEqual([
+        expect.objectContaining({ arm: PROPOSED_ARM, status: "candidate" }),
+      ]);
+      const again = await call("candidate_review", {
+        stage: "intent",
+        arm: PROPOSED_ARM,
+        decision: "approve",
+        reason: "twice",
+      });
+      expect(again.isError).toBe(true);
+      expect(again.content?.[0]?.text).toMatch(/not proposed/);
+      const entries = (await recentAudit(target.db(), 200)).filter((e) => e.action === "mcp:candidate_review");
+      expect(entries.map((e) => JSON.parse(e.detail_json ?? "{}").arguments.reason)).toContain("worth a try");
     });
 
     it("finds and shows a customer with the phone number masked", async () => {
