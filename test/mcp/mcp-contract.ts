@@ -4,7 +4,7 @@
  * with masked numbers, outcomes, handoffs, a small simulation, the resources,
  * and every call in the audit log. Each transport's test runs this suite.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Kysely } from "kysely";
@@ -12,38 +12,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { experimentReportSchema, weeklyReportSchema } from "../../src/analytics/index.js";
 import { type Database, recentAudit } from "../../src/store/index.js";
 import { PLAYBOOKS_DIR } from "../cli/cli-fixtures.js";
+import { PROPOSED_ARM } from "../support/proposed-playbooks.js";
 
 /** The customer every suite seeds through the playground before connecting. */
 export const SEEDED_PHONE = "+15551230042";
-
-/** The reflection's proposal every suite's playbooks folder holds, waiting for review. */
-export const PROPOSED_ARM = "fit-question-first@1";
-
-/**
- * Copies the shipped playbooks into `dir`/playbooks and adds a proposed intent
- * variant as the weekly reflection writes it; returns the folder.
- */
-export function playbooksWithProposal(dir: string): string {
-  const folder = join(dir, "playbooks");
-  cpSync(PLAYBOOKS_DIR, folder, { recursive: true });
-  const parent = readFileSync(join(folder, "variants/intent/fit-finder.yaml"), "utf8");
-  const proposal = parent
-    .replace(/^id: fit-finder$/m, "id: fit-question-first")
-    .replace(
-      /^status: champion$/m,
-      [
-        "status: proposed",
-        "origin: reflection",
-        "parents:",
-        "  - fit-finder@1",
-        "rationale: Lost customers were unsure which piece fits; ask about their cooking first.",
-        "created_at: 2026-03-09T06:00:00.000Z",
-        "model: reflect-model",
-      ].join("\n"),
-    );
-  writeFileSync(join(folder, "variants/intent/fit-question-first.yaml"), proposal);
-  return folder;
-}
 
 /** What the suite needs from a transport's test. */
 export interface McpSuiteTarget {

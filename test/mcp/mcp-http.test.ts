@@ -10,7 +10,8 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/engine/index.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
-import { describeMcpSuite, playbooksWithProposal, SEEDED_PHONE } from "./mcp-contract.js";
+import { playbooksWithProposal } from "../support/proposed-playbooks.js";
+import { describeMcpSuite, SEEDED_PHONE } from "./mcp-contract.js";
 
 const TOKEN = "http-admin-token-0123456789abcdef";
 const dir = mkdtempSync(join(tmpdir(), "closer-mcp-http-"));

@@ -12,9 +12,10 @@ import { afterAll, beforeAll } from "vitest";
 import { ManualClock } from "../../src/engine/index.js";
 import { type Database, openDatabase } from "../../src/store/index.js";
 import { startInProcessCloser } from "../support/in-process-closer.js";
+import { playbooksWithProposal } from "../support/proposed-playbooks.js";
 import { CLI_PATH } from "../support/start-server.js";
 import { TEST_DATA_KEY } from "../support/test-database.js";
-import { describeMcpSuite, playbooksWithProposal, SEEDED_PHONE } from "./mcp-contract.js";
+import { describeMcpSuite, SEEDED_PHONE } from "./mcp-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "closer-mcp-stdio-"));
 const env = {
