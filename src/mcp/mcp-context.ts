@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
 import type { Clock, LlmClient, PlaybookRuntime } from "../engine/index.js";
-import type { ExperimentsService } from "../experiments/index.js";
+import type { CandidateDeps, ExperimentsService } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 
 /** Everything an MCP tool needs. */
@@ -23,4 +23,6 @@ export interface McpContext {
   llm?: LlmClient | undefined;
   /** Asks a running sender to look at the outbox now (after a handoff ends); absent without one. */
   kickSender?: () => void;
+  /** The review of the reflection's candidates (the same one `closer candidates` and `/api/candidates` use); absent means the candidate tools answer an error. */
+  candidates?: CandidateDeps;
 }

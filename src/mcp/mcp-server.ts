@@ -5,6 +5,7 @@
  * @module
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerCandidateTools } from "./candidate-tools.js";
 import { registerCustomerTools } from "./customer-tools.js";
 import { registerExperimentTools } from "./experiment-tools.js";
 import type { McpContext } from "./mcp-context.js";
@@ -24,6 +25,7 @@ export function createCloserMcpServer(ctx: McpContext): McpServer {
   });
   registerExperimentTools(server, ctx);
   registerCustomerTools(server, ctx);
+  registerCandidateTools(server, ctx);
   registerSimulateTool(server, ctx);
   registerReportTool(server, ctx);
   registerResources(server, ctx);

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { experimentReportSchema, weeklyReportSchema } from "../../src/analytics/index.js";
 import { type Database, recentAudit } from "../../src/store/index.js";
 import { PLAYBOOKS_DIR } from "../cli/cli-fixtures.js";
+import { PROPOSED_ARM } from "../support/proposed-playbooks.js";
 
 /** The customer every suite seeds through the playground before connecting. */
 export const SEEDED_PHONE = "+15551230042";
@@ -27,8 +28,15 @@ export interface McpSuiteTarget {
   dataDir(): string;
 }
 
-const READ_ONLY = ["experiments_status", "customer_find", "customer_show", "simulate", "report_weekly"];
-const MUTATING = ["promote_arm", "retire_arm", "record_outcome", "handoff_start", "handoff_end"];
+const READ_ONLY = [
+  "experiments_status",
+  "customer_find",
+  "customer_show",
+  "simulate",
+  "report_weekly",
+  "candidates_list",
+];
+const MUTATING = ["promote_arm", "retire_arm", "record_outcome", "handoff_start", "handoff_end", "candidate_review"];
 
 interface ToolAnswer {
   isError?: boolean;
@@ -95,6 +103,45 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
       const bad = await call("promote_arm", { stage: "closing", arm: "simple-steps", reason: "x" });
       expect(bad.isError).toBe(true);
       expect(bad.content?.[0]?.text).toMatch(/variant@version/);
+    });
+
+    it("lists the reflection's proposal with its rationale, approves it with a reason, then lists it as candidate", async () => {
+      const listed = await call("candidates_list", { stage: "intent" });
+      expect(listed.isError).not.toBe(true);
+      expect(listed.structuredContent?.candidates).toEqual([
+        expect.objectContaining({
+          stage: "intent",
+          arm: PROPOSED_ARM,
+          status: "proposed",
+          origin: "reflection",
+          parents: ["fit-finder@1"],
+          rationale: expect.stringMatching(/ask about their cooking first/),
+        }),
+      ]);
+      const noReason = await call("candidate_review", { stage: "intent", arm: PROPOSED_ARM, decision: "approve" });
+      expect(noReason.isError).toBe(true);
+      const approved = await call("candidate_review", {
+        stage: "intent",
+        arm: PROPOSED_ARM,
+        decision: "approve",
+        reason: "worth a try",
+      });
+      expect(approved.isError).not.toBe(true);
+      expect(approved.structuredContent).toMatchObject({ stage: "intent", arm: PROPOSED_ARM, status: "candidate" });
+      const after = await call("candidates_list", {});
+      expect(after.structuredContent?.candidates).toEqual([
+        expect.objectContaining({ arm: PROPOSED_ARM, status: "candidate" }),
+      ]);
+      const again = await call("candidate_review", {
+        stage: "intent",
+        arm: PROPOSED_ARM,
+        decision: "approve",
+        reason: "twice",
+      });
+      expect(again.isError).toBe(true);
+      expect(again.content?.[0]?.text).toMatch(/not proposed/);
+      const entries = (await recentAudit(target.db(), 200)).filter((e) => e.action === "mcp:candidate_review");
+      expect(entries.map((e) => JSON.parse(e.detail_json ?? "{}").arguments.reason)).toContain("worth a try");
     });
 
     it("finds and shows a customer with the phone number masked", async () => {

@@ -2,14 +2,19 @@
  * `POST /mcp` on the real server (in-process, loopback, real SQLite), reached
  * with the SDK's own Streamable HTTP client; without the admin token it answers 401.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/engine/index.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
+import { playbooksWithProposal } from "../support/proposed-playbooks.js";
 import { describeMcpSuite, SEEDED_PHONE } from "./mcp-contract.js";
 
 const TOKEN = "http-admin-token-0123456789abcdef";
+const dir = mkdtempSync(join(tmpdir(), "closer-mcp-http-"));
 let service: InProcessCloser;
 let client: Client;
 
@@ -17,7 +22,7 @@ beforeAll(async () => {
   service = await startInProcessCloser({
     token: TOKEN,
     clock: new ManualClock(Date.UTC(2026, 2, 10, 12)),
-    env: { CLOSER_RANDOM_SEED: "2" },
+    env: { CLOSER_RANDOM_SEED: "2", PLAYBOOKS_DIR: playbooksWithProposal(dir) },
   });
   const chat = await fetch(`${service.closer.url}/api/playground/messages`, {
     method: "POST",
@@ -35,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await service?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describeMcpSuite("Streamable HTTP", {

@@ -11,8 +11,8 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll } from "vitest";
 import { ManualClock } from "../../src/engine/index.js";
 import { type Database, openDatabase } from "../../src/store/index.js";
-import { PLAYBOOKS_DIR } from "../cli/cli-fixtures.js";
 import { startInProcessCloser } from "../support/in-process-closer.js";
+import { playbooksWithProposal } from "../support/proposed-playbooks.js";
 import { CLI_PATH } from "../support/start-server.js";
 import { TEST_DATA_KEY } from "../support/test-database.js";
 import { describeMcpSuite, SEEDED_PHONE } from "./mcp-contract.js";
@@ -20,7 +20,7 @@ import { describeMcpSuite, SEEDED_PHONE } from "./mcp-contract.js";
 const dir = mkdtempSync(join(tmpdir(), "closer-mcp-stdio-"));
 const env = {
   DATA_DIR: join(dir, "data"),
-  PLAYBOOKS_DIR,
+  PLAYBOOKS_DIR: playbooksWithProposal(dir),
   CLOSER_DATA_KEY: TEST_DATA_KEY.toString("base64"),
   CLOSER_ADMIN_TOKEN: "stdio-admin-token-0123456789abcdef",
   LOG_LEVEL: "silent",

@@ -4,12 +4,16 @@
  * destructive actions need their confirmation, a bad form changes nothing,
  * and sign-in never redirects off the dashboard.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/engine/index.js";
 import type { Closer } from "../../src/main.js";
 import { SESSION_TTL_MS } from "../../src/server/pages/dashboard-session.js";
 import { csrfTokenIn, type DashboardClient, signInOverHttp } from "../support/dashboard-client.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
+import { PROPOSED_ARM, playbooksWithProposal } from "../support/proposed-playbooks.js";
 
 const TOKEN = "dashboard-admin-token-0123456789";
 const ANA = "+15551230101";
@@ -20,9 +24,14 @@ describe("the dashboard's rules", () => {
   let client: DashboardClient;
   let anaId: string;
   const clock = new ManualClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+  const dir = mkdtempSync(join(tmpdir(), "closer-dashboard-pages-"));
 
   beforeAll(async () => {
-    service = await startInProcessCloser({ token: TOKEN, clock, env: { CLOSER_RANDOM_SEED: "3" } });
+    service = await startInProcessCloser({
+      token: TOKEN,
+      clock,
+      env: { CLOSER_RANDOM_SEED: "3", PLAYBOOKS_DIR: playbooksWithProposal(dir) },
+    });
     closer = service.closer;
     const answer = await fetch(`${closer.url}/api/playground/messages`, {
       method: "POST",
@@ -34,6 +43,24 @@ describe("the dashboard's rules", () => {
   });
   afterAll(async () => {
     await service?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the reflection's proposal with its parents and rationale, and approves it only with a reason", async () => {
+    const page = await (await client.get("/dashboard/candidates")).text();
+    expect(page).toContain(PROPOSED_ARM);
+    expect(page).toMatch(/Grew from: fit-finder@1/);
+    expect(page).toMatch(/ask about their cooking first/);
+    expect(page).not.toMatch(/None\. New strategies/);
+    const action = `/dashboard/candidates/intent/${PROPOSED_ARM}/approve`;
+    expect(page).toContain(`action="${action}"`);
+    expect((await client.post(action, { reason: "" })).status).toBe(400);
+    const done = await client.post(action, { reason: "worth a try" });
+    expect(done.status).toBe(303);
+    const after = await (await client.get("/dashboard/candidates?done=approved")).text();
+    expect(after).toMatch(/on trial now/);
+    expect(after).toMatch(/fit-question-first@1 <small>\(intent, on trial\)/);
+    expect(after).not.toContain(`action="${action}"`);
   });
 
   it("answers an unknown customer with a 404 page that says so", async () => {

@@ -94,7 +94,8 @@ export const candidatesCommand: Command = async (argv, io) => {
   });
 };
 
-function candidateDeps(ctx: CliContext, note: (text: string) => void): CandidateDeps {
+/** The review's dependencies over a CLI context; `note` hears whether the running service reloaded. */
+export function candidateDeps(ctx: CliContext, note: (text: string) => void): CandidateDeps {
   return {
     db: ctx.db,
     folder: nodePlaybookFolder(ctx.config.PLAYBOOKS_DIR),

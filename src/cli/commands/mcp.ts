@@ -9,6 +9,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { createLlmClient } from "../../engine/index.js";
 import { createCloserMcpServer } from "../../mcp/index.js";
 import type { Command } from "../command.js";
+import { candidateDeps } from "./candidates.js";
 import { parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
 
 const USAGE = "closer mcp";
@@ -16,7 +17,8 @@ const HELP = `${USAGE} — serve Closer's MCP tools over stdio
 
 For an assistant that runs Closer as a subprocess. Tools: experiments_status,
 promote_arm, retire_arm, customer_find, customer_show, record_outcome,
-handoff_start, handoff_end, simulate, report_weekly; resources: the playbook
+handoff_start, handoff_end, simulate, report_weekly, candidates_list,
+candidate_review; resources: the playbook
 files, the experiment report and the latest weekly report. Every call is written to the audit log (actor mcp:stdio).
 The configuration (DATA_DIR, PLAYBOOKS_DIR, …) is the one 'closer serve' uses;
 a running server can share the SQLite file. See the README ("MCP") for the
@@ -34,7 +36,12 @@ export const mcpCommand: Command = async (argv, io) => {
     const { positionals } = parseCommandArgs(argv, {});
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     return withCliContext(io, async (ctx) => {
-      const server = createCloserMcpServer({ ...ctx, actor: "mcp:stdio", llm: createLlmClient(ctx.config) });
+      const server = createCloserMcpServer({
+        ...ctx,
+        actor: "mcp:stdio",
+        llm: createLlmClient(ctx.config),
+        candidates: candidateDeps(ctx, io.err),
+      });
       const closed = new Promise<void>((resolve) => {
         server.server.onclose = resolve;
       });
