@@ -15,7 +15,7 @@ export const armReportSchema = z.strictObject({
   variant: z.string().min(1),
   version: z.number().int().min(1),
   /** `retired` arms get no new customers; their statistics stay. */
-  status: z.enum(["champion", "active", "candidate", "retired"]),
+  status: z.enum(["champion", "active", "candidate", "proposed", "retired"]),
   /** Resolved assignments: successes + failures (pending ones are not decisions yet). */
   decisions: count,
   successes: count,

@@ -54,6 +54,7 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
         burnIn: s.experiment.burnIn,
         draws: s.experiment.draws,
         candidateCap: s.experiment.candidateCap,
+        maxArms: s.experiment.maxArms,
         discountPerWeek: s.experiment.discountPerWeek,
         minDecisions: s.experiment.minDecisions,
         minSuccesses: s.experiment.minSuccesses,

@@ -123,15 +123,16 @@ export async function syncArms(
 }
 
 /**
- * The arms of a stage that receive customers: not retired, and present in the
- * loaded playbooks (a deleted file takes its arm out of rotation).
+ * The arms of a stage that receive customers: neither retired nor `proposed`
+ * (waiting for review), and present in the loaded playbooks (a deleted file
+ * takes its arm out of rotation).
  */
 export async function activeArms(db: Kysely<Database>, stage: string, loadedKeys: ReadonlySet<string>): Promise<Arm[]> {
   const rows = await db
     .selectFrom("variant_versions")
     .selectAll()
     .where("stage", "=", stage)
-    .where("status", "!=", "retired")
+    .where("status", "not in", ["retired", "proposed"])
     .orderBy("variant_id")
     .orderBy("version")
     .execute();

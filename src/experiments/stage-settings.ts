@@ -19,9 +19,11 @@ export interface StageSettings {
   draws: number;
   /** Most total propensity the stage's candidate arms may get. */
   candidateCap: number;
+  /** Most arms of the stage that are not retired (proposed ones included). */
+  maxArms: number;
   /** Weekly discount γ of old evidence (null = off). */
   discountPerWeek: number | null;
-  /** Decision rules. */
+  /** Decision rules; `minDecisions` is also what a candidate needs before automatic retirement. */
   minDecisions: number;
   minSuccesses: number;
   minDays: number;

@@ -10,7 +10,7 @@ import { snakeIdSchema } from "./funnel-schema.js";
 import { signalListSchema } from "./signals.js";
 
 /** The lifecycle of a variant version; operators' promote/retire in the store override the file. */
-export const VARIANT_STATUSES = ["champion", "active", "candidate", "retired"] as const;
+export const VARIANT_STATUSES = ["champion", "active", "candidate", "proposed", "retired"] as const;
 /** Who wrote the variant: a person, or the weekly reflection. */
 export const VARIANT_ORIGINS = ["hand", "reflection"] as const;
 /** Template keys besides `default` that every variant may use (a funnel may define more intents). */

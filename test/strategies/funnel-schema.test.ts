@@ -44,6 +44,7 @@ describe("funnelFileSchema", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
+      maxArms: 6,
     });
     expect(funnel.concerns).toEqual({});
   });

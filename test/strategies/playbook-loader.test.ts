@@ -72,6 +72,7 @@ describe("loadPlaybookSet", () => {
       draws: 10000,
       discountPerWeek: null,
       candidateCap: 0.1,
+      maxArms: 6,
     });
     const fit = set.variants.find((variant) => variant.id === "fit-finder")!;
     expect(fit.origin).toBe("hand");

@@ -13,8 +13,11 @@ import { sampleIndex } from "./random-variates.js";
 /** Resolved outcomes every arm needs before weights follow the posteriors. */
 export const DEFAULT_BURN_IN = 20;
 
-/** An arm's place in its stage's rotation. Retired arms receive no traffic. */
-export type ArmStatus = "champion" | "active" | "candidate" | "retired";
+/**
+ * An arm's place in its stage's rotation. `proposed` arms (waiting for review) and
+ * `retired` arms receive no traffic; `candidate` arms share at most the candidate cap.
+ */
+export type ArmStatus = "champion" | "active" | "candidate" | "proposed" | "retired";
 
 /** One arm as the policy sees it: resolved counts only (pending outcomes count nowhere). */
 export interface PolicyArm {
@@ -27,7 +30,7 @@ export interface PolicyArm {
 
 /** Inputs of {@link thompsonWeights}; defaults in the destructuring. */
 export interface ThompsonWeightsOptions {
-  /** The stage's arms. Retired arms get weight and propensity 0 and do not count in K. */
+  /** The stage's arms. Retired and proposed arms get weight and propensity 0 and do not count in K. */
   readonly arms: readonly PolicyArm[];
   /** The stage's prior; default Beta(1, 1). */
   readonly prior?: BetaPosterior;
@@ -62,10 +65,11 @@ export interface ThompsonWeights {
 /**
  * Computes a stage's weights and propensities.
  *
- * - No rotating arm: `no_arms`, empty-handed (all propensities 0).
+ * - No rotating arm (every arm retired or proposed): `no_arms`, empty-handed (all propensities 0).
  * - One rotating arm: `single_arm`, it gets everything.
- * - Some rotating arm below `burnIn` resolved outcomes: `burn_in`, equal weights,
- *   no draws taken from `rng`.
+ * - Some rotating arm other than a candidate below `burnIn` resolved outcomes:
+ *   `burn_in`, equal weights, no draws taken from `rng`. A candidate in its own
+ *   burn-in does not count here: the cap already limits what it can cost.
  * - Otherwise `thompson`: w = P(best) from `draws` posterior draws.
  *
  * Then p_k = f + (1 − K·f)·w_k (uniform if K·f ≥ 1, said in `message`), then the
@@ -83,7 +87,7 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
     rng,
     candidateCap = DEFAULT_CANDIDATE_CAP,
   } = options;
-  const rotating = arms.filter((arm) => arm.status !== "retired");
+  const rotating = arms.filter(inRotation);
   const posteriors = rotating.map((arm) => posterior(prior, arm.successes, arm.failures));
   const expand = (values: readonly number[]) => spreadOverArms(arms, values);
 
@@ -97,7 +101,8 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
   }
 
   const messages: string[] = [];
-  const short = rotating.filter((arm) => arm.successes + arm.failures < burnIn);
+  // Candidates are already held under the cap, so their burn-in does not send the others back to equal shares.
+  const short = rotating.filter((arm) => arm.status !== "candidate" && arm.successes + arm.failures < burnIn);
   let weights: readonly number[];
   let expectedLoss: readonly number[] | undefined;
   if (short.length > 0) {
@@ -147,8 +152,13 @@ export function chooseArm(propensities: readonly number[], rng: Random): ArmChoi
   return { index, propensity: propensities[index]! };
 }
 
-/** Maps values of the rotating arms back onto all arms, with 0 for retired ones. */
+/** True for an arm that receives customers: neither retired nor waiting for review (`proposed`). */
+export function inRotation(arm: { readonly status: ArmStatus }): boolean {
+  return arm.status !== "retired" && arm.status !== "proposed";
+}
+
+/** Maps values of the rotating arms back onto all arms, with 0 for retired and proposed ones. */
 function spreadOverArms(arms: readonly PolicyArm[], values: readonly number[]): readonly number[] {
   let next = 0;
-  return arms.map((arm) => (arm.status === "retired" ? 0 : (values[next++] ?? 0)));
+  return arms.map((arm) => (inRotation(arm) ? (values[next++] ?? 0) : 0));
 }
