@@ -6,8 +6,13 @@
  * @module
  */
 import { laiRobbinsBound } from "../experiments/index.js";
+import { MS_PER_DAY } from "./customer-stream.js";
 import type { StageLookRecord } from "./decision-looks.js";
 import type { MarketPlan, MarketState } from "./market.js";
+import type { ReflectionCounts } from "./reflection-sim.js";
+
+/** Milliseconds in one simulated week, the unit of {@link RunResult.weeklyConversion}. */
+export const MS_PER_WEEK = 7 * MS_PER_DAY;
 
 /** Points of the cumulative-regret and conversion curves, unless told otherwise. */
 export const DEFAULT_CURVE_POINTS = 100;
@@ -50,6 +55,14 @@ export interface RunResult {
   readonly conversionCurve: readonly number[];
   /** Decision quality under daily looks, per stage (empty without looks). */
   readonly looks: readonly StageLookRecord[];
+  /**
+   * Per simulated week of arrival (week 0 = the first 7 days), the share of the
+   * customers who arrived that week who were won in the end; empty when the run
+   * did not know arrival times.
+   */
+  readonly weeklyConversion: readonly number[];
+  /** What simulated reflection did (runs with reflection only). */
+  readonly reflection?: ReflectionCounts;
 }
 
 /** What {@link RunRecorder.result} needs besides the records. */
@@ -58,6 +71,7 @@ export interface RunIdentity {
   readonly seed: number;
   readonly endMs: number;
   readonly looks: readonly StageLookRecord[];
+  readonly reflection?: ReflectionCounts;
   readonly curvePoints?: number;
 }
 
@@ -67,10 +81,13 @@ export class RunRecorder {
   readonly #stats: StageRunStats[];
   readonly #regretOf: Float64Array;
   readonly #wonBy: Uint8Array;
+  readonly #arrivals: Float64Array | undefined;
   #won = 0;
 
-  constructor(plan: MarketPlan, customers: number) {
+  /** @param arrivals each customer's arrival time in ms, for the weekly conversion (optional). */
+  constructor(plan: MarketPlan, customers: number, arrivals?: Float64Array) {
     this.#plan = plan;
+    this.#arrivals = arrivals;
     this.#stats = plan.stages.map(() => ({
       decisions: 0,
       regret: 0,
@@ -103,7 +120,7 @@ export class RunRecorder {
 
   /** The run's result. */
   result(identity: RunIdentity): RunResult {
-    const { policy, seed, endMs, looks, curvePoints = DEFAULT_CURVE_POINTS } = identity;
+    const { policy, seed, endMs, looks, reflection, curvePoints = DEFAULT_CURVE_POINTS } = identity;
     const customers = this.#regretOf.length;
     const stats = this.#stats.map((stage) => ({ ...stage }));
     return {
@@ -125,7 +142,24 @@ export class RunRecorder {
       endMs,
       ...this.#curves(Math.min(curvePoints, customers)),
       looks,
+      weeklyConversion: this.#weekly(),
+      ...(reflection ? { reflection } : {}),
     };
+  }
+
+  /** Won share per week of arrival. */
+  #weekly(): number[] {
+    const arrivals = this.#arrivals;
+    if (arrivals === undefined || arrivals.length === 0) return [];
+    const weeks = Math.floor(arrivals[arrivals.length - 1]! / MS_PER_WEEK) + 1;
+    const arrived = new Array<number>(weeks).fill(0);
+    const won = new Array<number>(weeks).fill(0);
+    for (let c = 0; c < arrivals.length; c++) {
+      const week = Math.floor(arrivals[c]! / MS_PER_WEEK);
+      arrived[week]!++;
+      won[week]! += this.#wonBy[c]!;
+    }
+    return arrived.map((n, week) => (n > 0 ? won[week]! / n : 0));
   }
 
   /** Cumulative regret and bucketed conversion at `points` evenly spaced customer counts. */

@@ -6,8 +6,9 @@
  * @module
  */
 import type { VerdictCounts } from "./decision-looks.js";
+import type { ReflectionCounts } from "./reflection-sim.js";
 import type { RunResult } from "./run-recorder.js";
-import { type SimulationOptions, simulationPolicies } from "./simulation.js";
+import { type SimulationOptions, simulationRuns } from "./simulation.js";
 
 /** A mean over seeds and its standard error (sample standard deviation / √seeds; 0 for one seed). */
 export interface MeanSe {
@@ -73,6 +74,13 @@ export interface SimulationSummary {
   /** Per stage and policy: decisions, regret, and uniform rotation's expected regret on those decisions. */
   readonly stages: Record<string, Record<string, StagePolicySummary>>;
   readonly curves: Record<string, PolicyCurves>;
+  /**
+   * Per policy, per simulated week of arrival, the mean over seeds of the share of
+   * that week's customers who were won (weeks every run reached).
+   */
+  readonly weeklyConversion: Record<string, readonly number[]>;
+  /** Per run with reflection, the mean over seeds of what reflection did. */
+  readonly reflection: Record<string, ReflectionCounts>;
 }
 
 /**
@@ -82,7 +90,7 @@ export interface SimulationSummary {
 export function summarise(
   options: SimulationOptions,
   runs: readonly RunResult[],
-  policies: readonly string[] = simulationPolicies(options),
+  policies: readonly string[] = simulationRuns(options).map((plan) => plan.name),
 ): SimulationSummary {
   const { scenario } = options;
   const stageNames = scenario.stages.map((stage) => stage.stage);
@@ -112,6 +120,30 @@ export function summarise(
       ]),
     ),
     curves: entries(meanCurves),
+    weeklyConversion: entries(meanWeekly),
+    reflection: Object.fromEntries(
+      policies.flatMap((name) => {
+        const mine = (byPolicy.get(name) ?? []).flatMap((run) => (run.reflection ? [run.reflection] : []));
+        return mine.length > 0 ? [[name, meanReflection(mine)]] : [];
+      }),
+    ),
+  };
+}
+
+function meanWeekly(runs: readonly RunResult[]): number[] {
+  const weeks = Math.min(...runs.map((run) => run.weeklyConversion.length));
+  if (runs.length === 0 || !Number.isFinite(weeks)) return [];
+  return Array.from({ length: weeks }, (_, w) => meanSe(runs.map((run) => run.weeklyConversion[w]!)).mean);
+}
+
+function meanReflection(counts: readonly ReflectionCounts[]): ReflectionCounts {
+  const mean = (key: keyof ReflectionCounts) => meanSe(counts.map((c) => c[key])).mean;
+  return {
+    proposed: mean("proposed"),
+    graduated: mean("graduated"),
+    retired: mean("retired"),
+    retiredForRoom: mean("retiredForRoom"),
+    noRoom: mean("noRoom"),
   };
 }
 
@@ -187,10 +219,10 @@ function meanCurves(runs: readonly RunResult[]): PolicyCurves {
 }
 
 /**
- * The `--json` document: `{scenario, customers, seeds, policies, decisionQuality, stages}`
- * (curves stay in the HTML report).
+ * The `--json` document: `{scenario, customers, seeds, policies, decisionQuality, stages,
+ * weeklyConversion, reflection}` (curves stay in the HTML report).
  */
 export function simulationJson(summary: SimulationSummary): Omit<SimulationSummary, "curves"> {
-  const { scenario, customers, seeds, policies, decisionQuality, stages } = summary;
-  return { scenario, customers, seeds, policies, decisionQuality, stages };
+  const { curves: _curves, ...rest } = summary;
+  return rest;
 }

@@ -33,6 +33,7 @@ function run(seed: number, regret: number, won: number, laiRobbins: number, name
     regretCurve: [regret / 2, regret],
     conversionCurve: [0.2, 0.4],
     looks: [{ looks: 3, winnerLooks: named ? 1 : 0, namedWinner: named, wrongWinner: wrong, firstCorrectDay: null }],
+    weeklyConversion: [won / 10],
   };
 }
 
