@@ -3,8 +3,10 @@
  * proved themselves become `active`, hopeless ones are retired, and a stage at
  * `max_arms` retires its weakest arm before another joins. The rules are the pure
  * ones of `math/arm-lifecycle.ts` (the simulator runs the same); this module reads
- * the resolved counts, writes the statuses, and records each change as an
- * experiment event and in the audit log with its reason.
+ * each arm's matured cohorts (assignments whose window has closed, as the verdict
+ * does: a new arm's successes resolve before its failures and would flatter it),
+ * writes the statuses, and records each change as an experiment event and in the
+ * audit log with its reason.
  * @module
  */
 import type { Kysely } from "kysely";
@@ -19,8 +21,8 @@ import {
   type Random,
   reviewCandidates,
 } from "./math/index.js";
-import { resolvedCounts } from "./policy-update.js";
 import type { StageSettings } from "./stage-settings.js";
+import { stageArmTallies } from "./stage-tallies.js";
 
 /** The actor of the changes the jobs make on their own. */
 export const SYSTEM_ACTOR = "system";
@@ -160,14 +162,14 @@ async function retire(
   await appendAudit(db, { at: now, actor, action: "experiment_retire", subject: `${stage}/${key}`, detail });
 }
 
-/** The arms as the pure rules take them: status and resolved counts. */
+/** The arms as the pure rules take them: status and matured counts. */
 async function withCounts(
   db: Kysely<Database>,
   settings: StageSettings,
   arms: readonly Arm[],
   now: number,
 ): Promise<PolicyArm[]> {
-  const counts = await resolvedCounts(db, settings, now);
+  const counts = await stageArmTallies(db, settings.stage, now);
   return arms.map((arm) => ({
     key: arm.key,
     status: arm.status,

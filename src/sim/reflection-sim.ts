@@ -6,7 +6,10 @@
  * under the product's own rules from `src/experiments`, unchanged: `makeRoomForArms`
  * before they join (max_arms), the candidate cap in the policy's weights, and
  * `reviewCandidates` once a simulated day (graduation and automatic retirement).
- * Pure: every draw from streams derived from the run's seed.
+ * Like the product's lifecycle, these rules read matured cohorts (assignments
+ * whose window has closed): a new arm's successes resolve before its failures,
+ * so its resolved counts flatter it. Pure: every draw from streams derived from
+ * the run's seed.
  * @module
  */
 import {
@@ -18,12 +21,13 @@ import {
   inRotation,
   makeRoomForArms,
   normal,
+  type PolicyArm,
   type Random,
   reviewCandidates,
   UNIFORM_PRIOR,
 } from "../experiments/index.js";
 import { MS_PER_DAY } from "./customer-stream.js";
-import type { MarketState } from "./market.js";
+import type { MarketPlan, MarketState } from "./market.js";
 import type { CountedArm } from "./matured-counts.js";
 import type { ScenarioReflection } from "./scenario-schema.js";
 
@@ -61,14 +65,19 @@ export class SimReflection {
   readonly #children: Random;
   readonly #reviews: Random;
   readonly #everyMs: number;
+  readonly #windows: readonly number[];
+  /** Per stage: matured successes and failures per arm, and the assignments waiting for their window to close. */
+  readonly #matured: { successes: number[]; failures: number[]; queue: Pending[]; head: number }[];
   readonly #counts: ReflectionCounts = { proposed: 0, graduated: 0, retired: 0, retiredForRoom: 0, noRoom: 0 };
   #nextReview = SIM_REVIEW_EVERY_MS;
   #nextReflection: number;
   #round = 0;
 
-  constructor(block: ScenarioReflection, seed: number, settings: ReflectionPolicySettings = {}) {
+  constructor(block: ScenarioReflection, plan: MarketPlan, seed: number, settings: ReflectionPolicySettings = {}) {
     const { burnIn = DEFAULT_BURN_IN, draws = DEFAULT_POSTERIOR_DRAWS, prior = UNIFORM_PRIOR } = settings;
     this.#block = block;
+    this.#windows = plan.stages.map((stage) => stage.windowMs);
+    this.#matured = plan.stages.map(() => ({ successes: [], failures: [], queue: [], head: 0 }));
     this.#settings = { burnIn, draws, prior };
     this.#children = createSeededRandom(deriveSeed(seed, "reflection"));
     this.#reviews = createSeededRandom(deriveSeed(seed, "reflection:reviews"));
@@ -81,6 +90,11 @@ export class SimReflection {
     return { ...this.#counts };
   }
 
+  /** Notes an assignment (in time order): it counts once its window has closed. */
+  assigned(s: number, arm: number, at: number, success: boolean): void {
+    this.#matured[s]!.queue.push({ arm, maturesAt: at + this.#windows[s]!, success });
+  }
+
   /**
    * Takes every review and reflection due at or before `now`, in time order (a
    * review first when both fall together), on the resolved counts as they stand.
@@ -91,20 +105,43 @@ export class SimReflection {
     let changed = false;
     while (Math.min(this.#nextReview, this.#nextReflection) <= now) {
       if (this.#nextReview <= this.#nextReflection) {
-        for (let s = 0; s < arms.length; s++) changed = this.#review(s, arms[s]!, market) || changed;
+        const at = this.#nextReview;
+        for (let s = 0; s < arms.length; s++) changed = this.#review(s, arms[s]!, at, market) || changed;
         this.#nextReview += SIM_REVIEW_EVERY_MS;
       } else {
+        const at = this.#nextReflection;
         this.#round++;
-        for (let s = 0; s < arms.length; s++) changed = this.#reflect(s, arms[s]!, market) || changed;
+        for (let s = 0; s < arms.length; s++) changed = this.#reflect(s, arms[s]!, at, market) || changed;
         this.#nextReflection += this.#everyMs;
       }
     }
     return changed;
   }
 
-  #review(s: number, arms: CountedArm[], market: MarketState): boolean {
+  /** Stage `s`'s arms with their statuses and the counts of their cohorts matured by `at`. */
+  #maturedArms(s: number, arms: readonly CountedArm[], at: number): PolicyArm[] {
+    const stage = this.#matured[s]!;
+    for (; stage.head < stage.queue.length && stage.queue[stage.head]!.maturesAt <= at; stage.head++) {
+      const { arm, success } = stage.queue[stage.head]!;
+      const counts = success ? stage.successes : stage.failures;
+      counts[arm] = (counts[arm] ?? 0) + 1;
+    }
+    // Drop what has been counted now and then, so the queue does not grow with the run.
+    if (stage.head > 4096) {
+      stage.queue.splice(0, stage.head);
+      stage.head = 0;
+    }
+    return arms.map((arm, k) => ({
+      key: arm.key,
+      status: arm.status,
+      successes: stage.successes[k] ?? 0,
+      failures: stage.failures[k] ?? 0,
+    }));
+  }
+
+  #review(s: number, arms: CountedArm[], at: number, market: MarketState): boolean {
     const reviews = reviewCandidates({
-      arms,
+      arms: this.#maturedArms(s, arms, at),
       ...this.#settings,
       minDecisions: this.#block.min_decisions,
       rng: this.#reviews,
@@ -126,12 +163,13 @@ export class SimReflection {
     return changed;
   }
 
-  #reflect(s: number, arms: CountedArm[], market: MarketState): boolean {
-    const parent = believedBest(arms, this.#settings.prior);
+  #reflect(s: number, arms: CountedArm[], at: number, market: MarketState): boolean {
+    const matured = this.#maturedArms(s, arms, at);
+    const parent = believedBest(matured, this.#settings.prior);
     if (parent < 0) return false;
     const wanted = this.#block.proposals_per_stage;
     const plan = makeRoomForArms({
-      arms,
+      arms: matured,
       adding: wanted,
       maxArms: this.#block.max_arms,
       ...this.#settings,
@@ -157,8 +195,15 @@ export class SimReflection {
   }
 }
 
+/** An assignment waiting for its window to close. */
+interface Pending {
+  readonly arm: number;
+  readonly maturesAt: number;
+  readonly success: boolean;
+}
+
 /** The index of the arm in rotation with the highest posterior mean (the first on ties), or -1. */
-function believedBest(arms: readonly CountedArm[], prior: BetaPosterior): number {
+function believedBest(arms: readonly PolicyArm[], prior: BetaPosterior): number {
   let best = -1;
   let bestMean = -1;
   arms.forEach(function consider(arm, k) {

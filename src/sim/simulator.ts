@@ -66,7 +66,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   let trueP = plan.stages.map((_, s) => market.probabilities(s));
   const recorder = new RunRecorder(plan, customers, arrivals);
   const queue = new EventQueue<Pending>();
-  const reflection = spec.reflection && new SimReflection(spec.reflection.block, seed, spec.reflection.settings);
+  const reflection = spec.reflection && new SimReflection(spec.reflection.block, plan, seed, spec.reflection.settings);
   if (reflection && spec.looks !== false) throw new RangeError("a run with reflection takes no verdict looks");
   const looks =
     spec.looks === false ? undefined : new DecisionLooks({ ...spec.looks, stages: stageCount, everyMs: MS_PER_DAY });
@@ -90,6 +90,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     const success = draws.u[k]! < market.p(s, k);
     recorder.decided(customer, s, k, market, success);
     matured?.assigned(s, k, now, success);
+    reflection?.assigned(s, k, now, success);
     const resolvesAt = now + (success ? draws.delayMs[k]! : stage.windowMs);
     queue.push(resolvesAt, { customer, stage: s, arm: k, success, assignedAt: now });
   };

@@ -169,12 +169,12 @@ describe("candidates earn their traffic (the weights job, on a SQLite file, with
       expect(room).toEqual({ stage: INTENT, retired: [], room: 1 });
     });
 
-    it("should retire the weakest arm past burn-in (never the champion, counting proposed arms) to stay at max_arms", async () => {
-      // soft-ask is the weakest but still in burn-in; the champion is weaker than bold-ask but never goes.
+    it("should retire the weakest hopeless arm past burn-in (never the champion, counting proposed arms) to stay at max_arms", async () => {
+      // soft-ask is the weakest but still in burn-in; the champion is weaker than value-compare but never goes.
       await resolve({
         "fit-finder@1": [30, 170],
-        "value-compare@1": [40, 160],
-        "bold-ask@1": [35, 165],
+        "value-compare@1": [60, 140],
+        "bold-ask@1": [10, 190],
         "soft-ask@1": [1, 18],
       });
       clock.advance(HOUR);
@@ -196,8 +196,8 @@ describe("candidates earn their traffic (the weights job, on a SQLite file, with
       expect(latest?.weights["bold-ask@1"]).toBeUndefined();
     });
 
-    it("should say how many new arms fit when too few arms are past burn-in", async () => {
-      await resolve({ "fit-finder@1": [30, 170], "value-compare@1": [40, 160] });
+    it("should say how many new arms fit when too few arms are past burn-in or hopeless", async () => {
+      await resolve({ "fit-finder@1": [60, 140], "value-compare@1": [10, 190], "bold-ask@1": [50, 150] });
       clock.advance(HOUR);
       const room = await service.makeRoom(INTENT, 3, { now: clock.now() });
       expect(room).toEqual({ stage: INTENT, retired: ["value-compare@1"], room: 2 });

@@ -18,6 +18,12 @@ export const RETIREMENT_P_BEST = 0.01;
 export const DEFAULT_MIN_DECISIONS = 100;
 /** Most arms per stage that are not retired, unless the stage says otherwise. */
 export const DEFAULT_MAX_ARMS = 6;
+/**
+ * Only an arm whose P(best) is below this is retired to make room (the same bar
+ * as automatic retirement): a contender is worth more than an untested proposal,
+ * which then waits for the next reflection.
+ */
+export const MAKE_ROOM_MAX_P_BEST = RETIREMENT_P_BEST;
 
 /** Inputs of {@link reviewCandidates}; defaults in the destructuring. */
 export interface CandidateReviewOptions {
@@ -46,7 +52,7 @@ export interface CandidateReview {
   readonly pBeatsReference: number | null;
   /** The arm it was compared with: the champion, else the best non-candidate by posterior mean. */
   readonly reference: string | null;
-  /** P(best) among every arm in rotation. */
+  /** P(best) among the arms in rotation past burn-in. */
   readonly pBest: number;
   /** One sentence for the audit log. */
   readonly reason: string;
@@ -63,7 +69,9 @@ export interface CandidateReview {
  * - else `keep`.
  *
  * Takes no draws from `rng` when no candidate is past burn-in; otherwise one P(best)
- * estimate over the arms in rotation, then one pairwise estimate per candidate reviewed.
+ * estimate over the arms in rotation past burn-in, then one pairwise estimate per
+ * candidate reviewed. Give it matured cohorts (assignments whose window has
+ * closed): a new arm's successes resolve before its failures and would flatter it.
  * @throws RangeError on invalid counts or draws.
  */
 export function reviewCandidates(options: CandidateReviewOptions): CandidateReview[] {
@@ -79,8 +87,14 @@ export function reviewCandidates(options: CandidateReviewOptions): CandidateRevi
   const due = rotating.filter((arm) => arm.status === "candidate" && decisionsOf(arm) >= burnIn);
   if (due.length === 0) return [];
   const posteriors = new Map(rotating.map((arm) => [arm, posterior(prior, arm.successes, arm.failures)]));
-  const pBest = probabilityBest([...posteriors.values()], rng, draws).pBest;
-  const pBestOf = (arm: PolicyArm) => pBest[rotating.indexOf(arm)] ?? 0;
+  // P(best) among the arms with evidence: an untested arm's wide prior would take P(best) from every other.
+  const judged = rotating.filter((arm) => decisionsOf(arm) >= burnIn);
+  const pBest = probabilityBest(
+    judged.map((arm) => posteriors.get(arm)!),
+    rng,
+    draws,
+  ).pBest;
+  const pBestOf = (arm: PolicyArm) => pBest[judged.indexOf(arm)] ?? 0;
   const reference = referenceArm(rotating, posteriors);
   let remaining = rotating.length;
   return due.map(function review(arm): CandidateReview {
@@ -134,8 +148,9 @@ export interface RoomPlan {
 
 /**
  * Picks the arms to retire so that at most `maxArms` arms are not retired once
- * `adding` more join (proposed arms count). Only arms in rotation past burn-in may
- * go, never the champion, and never the last champion or active arm; among them
+ * `adding` more join (proposed arms count). Only arms in rotation past burn-in
+ * whose P(best) is below {@link MAKE_ROOM_MAX_P_BEST} may go, never the champion,
+ * and never the last champion or active arm; among them
  * the lowest P(best) goes first (ties: fewer resolved decisions, then key). When
  * too few may go, `room` says how many of the new arms fit.
  * @throws RangeError when `adding` or `maxArms` is not a non-negative integer.
@@ -160,18 +175,21 @@ export function makeRoomForArms(options: MakeRoomOptions): RoomPlan {
   const excess = kept + adding - maxArms;
   if (excess <= 0) return { retire: [], room: adding };
   const rotating = arms.filter(inRotation);
-  let eligible = rotating.filter((arm) => arm.status !== "champion" && decisionsOf(arm) >= burnIn);
+  const pastBurnIn = rotating.filter((arm) => arm.status !== "champion" && decisionsOf(arm) >= burnIn);
   const fullCompetitors = rotating.filter((arm) => arm.status === "champion" || arm.status === "active").length;
-  if (eligible.length === 0) return { retire: [], room: Math.max(0, adding - excess) };
+  if (pastBurnIn.length === 0) return { retire: [], room: Math.max(0, adding - excess) };
+  // P(best) among the arms past burn-in: an untested arm's wide prior would take P(best) from every other.
+  const judged = rotating.filter((arm) => decisionsOf(arm) >= burnIn);
   const pBest = probabilityBest(
-    rotating.map((arm) => posterior(prior, arm.successes, arm.failures)),
+    judged.map((arm) => posterior(prior, arm.successes, arm.failures)),
     rng,
     draws,
   ).pBest;
-  const pBestOf = (arm: PolicyArm) => pBest[rotating.indexOf(arm)] ?? 0;
-  eligible = [...eligible].sort(
-    (a, b) => pBestOf(a) - pBestOf(b) || decisionsOf(a) - decisionsOf(b) || a.key.localeCompare(b.key),
-  );
+  const pBestOf = (arm: PolicyArm) => pBest[judged.indexOf(arm)] ?? 0;
+  // Only weak arms make room: new proposals must not push out the stage's contenders.
+  const eligible = pastBurnIn
+    .filter((arm) => pBestOf(arm) < MAKE_ROOM_MAX_P_BEST)
+    .sort((a, b) => pBestOf(a) - pBestOf(b) || decisionsOf(a) - decisionsOf(b) || a.key.localeCompare(b.key));
   const retire: { key: string; pBest: number; reason: string }[] = [];
   let competitorsLeft = fullCompetitors;
   for (const arm of eligible) {

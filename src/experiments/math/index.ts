@@ -21,6 +21,7 @@ export {
   DEFAULT_MAX_ARMS,
   DEFAULT_MIN_DECISIONS,
   GRADUATION_P_BEST,
+  MAKE_ROOM_MAX_P_BEST,
   makeRoomForArms,
   RETIREMENT_P_BEST,
   reviewCandidates,

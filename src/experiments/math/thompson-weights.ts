@@ -73,7 +73,9 @@ export interface ThompsonWeights {
  * - Otherwise `thompson`: w = P(best) from `draws` posterior draws.
  *
  * Then p_k = f + (1 − K·f)·w_k (uniform if K·f ≥ 1, said in `message`), then the
- * candidate cap (see `capCandidates`). Every p_k ≥ f unless the floor saturates or
+ * candidate cap (see `capCandidates`); under `thompson`, when the cap binds, the
+ * other arms split what is left by P(best) among themselves (floored), with more
+ * draws from `rng`. Every p_k ≥ f unless the floor saturates or
  * the cap pushes a candidate below it.
  * @throws RangeError on invalid numbers (negative counts, floor or cap outside [0, 1]).
  */
@@ -119,11 +121,14 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
   if (floored.saturated) {
     messages.push(`floor ${floor} × ${rotating.length} arms ≥ 1, so propensities are uniform`);
   }
-  const capped = capCandidates(
-    floored.propensities,
-    rotating.map((arm) => arm.status === "candidate"),
-    candidateCap,
-  );
+  const isCandidate = rotating.map((arm) => arm.status === "candidate");
+  let capped = capCandidates(floored.propensities, isCandidate, candidateCap);
+  if (capped.capped && short.length === 0) {
+    capped = {
+      ...capped,
+      propensities: shareAmongOthers(capped.propensities, isCandidate, posteriors, floor, rng, draws),
+    };
+  }
   if (capped.capped) messages.push(`candidate arms capped at ${candidateCap} of the traffic`);
   if (capped.uncappable) messages.push("every arm is a candidate, so the candidate cap cannot apply");
 
@@ -150,6 +155,36 @@ export interface ArmChoice {
 export function chooseArm(propensities: readonly number[], rng: Random): ArmChoice {
   const index = sampleIndex(rng, propensities);
   return { index, propensity: propensities[index]! };
+}
+
+/**
+ * When the cap binds under Thompson weights, the other arms share what the
+ * candidates leave as they would among themselves: P(best) among the
+ * non-candidates (extra draws from `rng`), floored. Otherwise wide new
+ * candidates, which win most joint draws, would push every other arm to its
+ * floor and the stage back to near-equal shares. The candidates keep their
+ * capped propensities.
+ */
+function shareAmongOthers(
+  propensities: readonly number[],
+  isCandidate: readonly boolean[],
+  posteriors: readonly BetaPosterior[],
+  floor: number,
+  rng: Random,
+  draws: number,
+): number[] {
+  const others = posteriors.filter((_, k) => !isCandidate[k]);
+  const left = 1 - propensities.reduce((total, p, k) => total + (isCandidate[k] ? p : 0), 0);
+  const among = others.length === 1 ? [1] : probabilityBest(others, rng, draws).pBest;
+  // The floor stays absolute: each other arm keeps at least f of all traffic when that fits.
+  const fits = others.length * floor <= left;
+  const free = fits ? left - others.length * floor : left;
+  let next = 0;
+  return propensities.map((p, k) => {
+    if (isCandidate[k]) return p;
+    const w = among[next++] ?? 0;
+    return fits ? floor + free * w : free * w;
+  });
 }
 
 /** True for an arm that receives customers: neither retired nor waiting for review (`proposed`). */

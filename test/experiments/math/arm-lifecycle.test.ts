@@ -63,18 +63,20 @@ describe("makeRoomForArms", () => {
     });
   });
 
-  it("should retire the arms with the lowest P(best) past burn-in, never the champion or the last full competitor", () => {
+  it("should retire hopeless arms past burn-in, weakest first, never the champion, a contender or the last full competitor", () => {
     const arms = [
-      arm("champ", "champion", 10, 90),
-      arm("a", "active", 30, 70),
-      arm("b", "active", 25, 75),
+      arm("champ", "champion", 40, 960),
+      arm("a", "active", 300, 700),
+      arm("b", "active", 100, 900),
+      arm("close", "active", 280, 720),
       arm("young", "active", 0, 5),
-      arm("cand", "candidate", 20, 80),
+      arm("cand", "candidate", 60, 900),
     ];
-    const plan = makeRoomForArms({ arms, adding: 2, maxArms: 5, burnIn: 20, rng: createSeededRandom(5) });
+    const plan = makeRoomForArms({ arms, adding: 3, maxArms: 6, burnIn: 20, rng: createSeededRandom(5) });
+    // The champion is weakest but stays; "close" may well be best, so it stays and one new arm waits.
     expect(plan.retire.map((r) => r.key)).toEqual(["cand", "b"]);
     expect(plan.room).toBe(2);
-    const lone = [arm("x", "active", 10, 90), arm("y", "active", 30, 70)];
+    const lone = [arm("x", "active", 10, 190), arm("y", "active", 60, 140)];
     expect(makeRoomForArms({ arms: lone, adding: 2, maxArms: 2, rng: createSeededRandom(5) })).toMatchObject({
       retire: [{ key: "x" }],
       room: 1,
