@@ -22,6 +22,8 @@ export interface ReportMeta {
   /** The command line that reproduces the figures. */
   readonly command: string;
   readonly elapsedMs: number;
+  /** Add conversion per simulated week (scenarios with a reflection block); default false. */
+  readonly weekly?: boolean;
 }
 
 /** Renders the report page. */
@@ -81,6 +83,7 @@ ${htmlTable(
     series: series("conversion"),
     formatY: (v) => `${(v * 100).toFixed(1)}%`,
   })}</figure>
+${meta.weekly ? weeklySection(summary, color) : ""}
 <h2>Stages</h2>
 <p>T·(p* − p̄) is the regret uniform rotation would expect on the same decisions.</p>
 ${htmlTable(
@@ -109,6 +112,35 @@ ${htmlTable(
 </body>
 </html>
 `;
+}
+
+/** Conversion per simulated week of arrival: a chart and a table, per policy, and what reflection did. */
+function weeklySection(summary: SimulationSummary, color: (name: string, i: number) => string): string {
+  const names = Object.keys(summary.weeklyConversion);
+  const weeks = Math.max(0, ...names.map((name) => summary.weeklyConversion[name]!.length));
+  const xs = Array.from({ length: weeks }, (_, w) => w + 1);
+  const chart = lineChart({
+    title: "Conversion per simulated week (share of that week's arrivals who were won)",
+    xLabel: "week",
+    yLabel: "won",
+    series: names.map((name, i) => ({ name, color: color(name, i), xs, ys: summary.weeklyConversion[name]! })),
+    formatY: (v) => `${(v * 100).toFixed(1)}%`,
+  });
+  const rows = xs.map((week) => [
+    String(week),
+    ...names.map((name) => {
+      const value = summary.weeklyConversion[name]![week - 1];
+      return value === undefined ? "–" : pct(value);
+    }),
+  ]);
+  const notes = Object.entries(summary.reflection)
+    .map(
+      ([name, r]) =>
+        `<p>${escapeHtml(name)}: per run ${r.proposed.toFixed(1)} proposals, ${r.graduated.toFixed(1)} graduated, ` +
+        `${r.retired.toFixed(1)} retired automatically, ${r.retiredForRoom.toFixed(1)} retired for max_arms.</p>`,
+    )
+    .join("\n");
+  return `<h2>Week by week</h2>\n<figure>${chart}</figure>\n${htmlTable(["week", ...names], rows)}\n${notes}`;
 }
 
 function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -64,7 +64,7 @@ export function formatWeeklyTable(summary: SimulationSummary): string {
   const paired = "thompson+reflection" in summary.weeklyConversion && "thompson" in summary.weeklyConversion;
   const header = ["week", ...names, ...(paired ? ["reflection − none"] : [])];
   const rows = Array.from({ length: weeks }, (_, w) => {
-    const cell = (name: string) => summary.weeklyConversion[name]![w];
+    const cell = (name: string) => summary.weeklyConversion[name]?.[w];
     const withReflection = cell("thompson+reflection");
     const without = cell("thompson");
     return [

@@ -243,7 +243,7 @@ function printAndWrite(
   }
   if (values.report !== undefined) {
     const command = ["closer simulate", ...argv.filter((arg) => !arg.startsWith("--workers"))].join(" ");
-    writeFileSync(resolve(io.cwd, values.report), renderSimulationReport(summary, { command, elapsedMs }));
+    writeFileSync(resolve(io.cwd, values.report), renderSimulationReport(summary, { command, elapsedMs, weekly }));
     io.out(`${values.json === undefined ? "\n" : ""}wrote ${values.report}`);
   }
 }
