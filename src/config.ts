@@ -101,8 +101,31 @@ export const configSchema = z.object({
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
-  /** Milliseconds before an LLM call is abandoned for the template reply. */
+  /** Milliseconds before an LLM call is abandoned for the template reply (retries and queueing included). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** Retries of an LLM call after 429, 5xx or a network error, while LLM_TIMEOUT_MS leaves room. */
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** The request field of the output cap: `max_tokens` (most servers) or `max_completion_tokens` (OpenAI's newer models). */
+  LLM_MAX_TOKENS_PARAM: z.enum(["max_tokens", "max_completion_tokens"]).default("max_tokens"),
+  /** Most tokens the model may write per call (thinking included for reasoning models); unset sends no cap. */
+  LLM_MAX_TOKENS: optionalString.pipe(z.coerce.number<string>().int().min(1).optional()),
+  /**
+   * A JSON object merged into every LLM request body, e.g. `{"reasoning_split":true}` for MiniMax; a `null`
+   * value removes a field Closer sends (`{"temperature":null}`). Default `{}`.
+   */
+  LLM_EXTRA_BODY: optionalString.transform((v, ctx) => parseJsonObject(v, ctx)),
+  /** LLM calls in flight at once; more wait for a slot (within LLM_TIMEOUT_MS). */
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** US dollars per million tokens sent to the model (for cost and the budget). 0 = not priced. */
+  LLM_PRICE_PER_MTOK_IN: z.coerce.number().min(0).default(0),
+  /** US dollars per million tokens the model writes. 0 = not priced. */
+  LLM_PRICE_PER_MTOK_OUT: z.coerce.number().min(0).default(0),
+  /** US dollars the LLM may cost per shop day; then templates until midnight (SHOP_TIMEZONE). Unset = no budget. */
+  LLM_DAILY_BUDGET_USD: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
+  /** LLM calls in a row the endpoint failed (not answers of the wrong shape) that open the circuit breaker. */
+  LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** How long an open LLM circuit breaker sends templates before one trial call, ms. */
+  LLM_BREAKER_COOLDOWN_MS: milliseconds.default(60_000),
   /** Seeds the bandit's random draws (reproducible demos and tests); unset means a fresh seed per start. */
   CLOSER_RANDOM_SEED: optionalString.pipe(z.string().regex(/^\d+$/, "a whole number").transform(Number).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -123,6 +146,17 @@ export const configSchema = z.object({
     .refine(isKnownTimeZone, "an IANA time zone like 'Europe/Madrid' or 'UTC'"),
   /** Cron expression of the weekly reflection, in the shop's time zone (default Monday 03:00). */
   REFLECT_CRON: cronExpression.default("0 3 * * 1"),
+  /** `on` (default): the service reloads its playbooks shortly after a change in PLAYBOOKS_DIR; `off`: only on request or SIGHUP. */
+  PLAYBOOKS_WATCH: z.enum(["on", "off"]).default("on"),
+  /**
+   * `on` (default): a variant the reflection writes is `proposed` and gets no traffic until an operator
+   * approves it (`closer candidates approve`); `off`: it is written as a `candidate` on capped traffic at once.
+   */
+  REFLECTION_REVIEW: z.enum(["on", "off"]).default("on"),
+  /** Cron expression of the weekly sales report, in the shop's time zone (default Monday 07:00). */
+  REPORT_CRON: cronExpression.default("0 7 * * 1"),
+  /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */
+  REPORT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */
   ALERT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
 });
@@ -190,6 +224,20 @@ export function parseDotEnv(text: string): Record<string, string> {
     out[match[1] as string] = value;
   }
   return out;
+}
+
+function parseJsonObject(value: string | undefined, ctx: z.RefinementCtx): Record<string, unknown> {
+  if (value === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: "custom", message: 'a JSON object like {"reasoning_split":true}' });
+  return z.NEVER;
 }
 
 function isKnownTimeZone(zone: string): boolean {

@@ -6,8 +6,11 @@
 
 /** Every error code Closer raises on purpose, grouped by area. */
 export const ERROR_CODES = {
-  // configuration
+  // configuration and start-up
   config_invalid: { status: 500, description: "An environment variable has a bad value." },
+  data_dir_unusable: { status: 500, description: "DATA_DIR cannot be created or written." },
+  port_in_use: { status: 500, description: "The HTTP port is taken by another process." },
+  listen_failed: { status: 500, description: "The HTTP server could not listen on HOST:PORT." },
   // playbooks
   playbook_invalid: { status: 422, description: "A playbook file failed to load or lint." },
   playbook_version_not_bumped: {
@@ -34,8 +37,19 @@ export const ERROR_CODES = {
   // llm
   llm_timeout: { status: 504, description: "The LLM did not answer in time." },
   llm_failed: { status: 502, description: "The LLM answered with an error or an invalid answer." },
+  llm_unavailable: {
+    status: 503,
+    description: "The LLM was not called: its circuit breaker is open or the daily budget is spent.",
+  },
+  llm_unconfigured: { status: 503, description: "The operation needs an LLM and none is configured." },
+  // reflection
+  reflection_busy: { status: 409, description: "Another reflection run holds the lock." },
   // experiments
   experiment_invalid: { status: 409, description: "The experiment operation is not allowed." },
+  promotion_needs_force: {
+    status: 409,
+    description: "The promotion would retire arms while the stage is still collecting evidence; repeat it with force.",
+  },
 } as const;
 
 /** A stable error code. */

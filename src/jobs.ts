@@ -1,13 +1,14 @@
 /**
  * Scheduled jobs (node-cron): weight recomputation, conversion-window
- * resolution. Each run reports a status per stage instead of stopping at the
- * first failure.
+ * resolution, the weekly report, and the weekly reflection when an LLM is
+ * configured. Each run reports a status per stage instead of stopping at the
+ * first failure; a failing run is logged, never thrown.
  * @module
  */
 import { schedule } from "node-cron";
 import type { Config } from "./config.js";
 import type { Clock } from "./engine/index.js";
-import type { ExperimentsService } from "./experiments/index.js";
+import { type ExperimentsService, type ReflectionDeps, runReflection } from "./experiments/index.js";
 import type { Logger } from "./log.js";
 
 /** Running jobs. */
@@ -18,13 +19,20 @@ export interface JobScheduler {
 /** What the jobs use. */
 export interface JobDeps {
   experiments: ExperimentsService;
+  /** The weekly reflection's parts; undefined (no LLM) means the reflection job is not scheduled. */
+  reflection?: ReflectionDeps | undefined;
   clock: Clock;
   logger: Logger;
+  /**
+   * Builds and delivers the weekly report (REPORT_CRON); returns what to log
+   * (period, files, webhook status). Omitted: no report job.
+   */
+  weeklyReport?: () => Promise<Record<string, unknown>>;
 }
 
 /** Starts the scheduled jobs. */
 export function startJobs(config: Config, deps: JobDeps): JobScheduler {
-  const { experiments, clock, logger } = deps;
+  const { experiments, reflection, clock, logger } = deps;
   const options = { timezone: config.SHOP_TIMEZONE };
   const tasks = [
     schedule(
@@ -52,6 +60,56 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
       options,
     ),
   ];
+  if (reflection !== undefined) {
+    tasks.push(
+      schedule(
+        config.REFLECT_CRON,
+        async function weeklyReflection() {
+          try {
+            const report = await runReflection(reflection);
+            logger.info(
+              {
+                batchId: report.batchId,
+                resumed: report.resumed,
+                stages: report.runs.map((r) => ({
+                  stage: r.stage,
+                  accepted: r.accepted.map((a) => `${a.variant}@${a.version}`),
+                  rejected: r.rejected.length,
+                  costUsd: r.costUsd,
+                  error: r.error,
+                })),
+              },
+              "weekly reflection done",
+            );
+          } catch (error) {
+            logger.error({ err: error }, "weekly reflection failed");
+          }
+        },
+        options,
+      ),
+    );
+  }
+  const { weeklyReport } = deps;
+  if (weeklyReport !== undefined) {
+    tasks.push(
+      schedule(
+        config.REPORT_CRON,
+        async function writeWeeklyReport() {
+          try {
+            const run = await weeklyReport();
+            const failed = run["webhook"] === "failed" || run["fileError"] !== null;
+            logger[failed ? "warn" : "info"](
+              run,
+              failed ? "weekly report delivered in part" : "weekly report delivered",
+            );
+          } catch (error) {
+            logger.error({ err: error }, "weekly report failed");
+          }
+        },
+        options,
+      ),
+    );
+  }
   return {
     stop() {
       for (const task of tasks) void task.stop();

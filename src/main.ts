@@ -6,42 +6,51 @@
  * then the database.
  * @module
  */
-import { mkdirSync } from "node:fs";
-import { relative } from "node:path";
+import { rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { llmUsageSource, runWeeklyReport } from "./analytics/index.js";
 import { type Config, pacingFromConfig } from "./config.js";
 import {
   type Clock,
   createAlerts,
   createGateway,
-  createLlmClient,
-  createPlaybookRuntime,
+  createPlaybookReloader,
+  createServingLlm,
   Engine,
+  EngineMetrics,
   GatewayHealthMonitor,
   type LlmClient,
+  PlaybookHolder,
   systemClock,
   type WhatsAppGateway,
+  watchPlaybookFolder,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 import {
   createExperimentsService,
   createSeededRandom,
+  type ExperimentPlaybooks,
   loadedVersionsOf,
+  nodePlaybookFolder,
   type Random,
+  type ReflectionDeps,
   syncArms,
 } from "./experiments/index.js";
 import { type JobScheduler, startJobs } from "./jobs.js";
 import type { Logger } from "./log.js";
 import { buildApp } from "./server/index.js";
 import {
-  allVariantVersions,
   createFieldCipher,
   type Database,
+  type FieldCipher,
   loadDataKey,
   loadOrCreateAdminToken,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
+  servedVersionHashes,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -75,13 +84,15 @@ export interface Closer {
 /**
  * Builds and starts Closer.
  * @throws CloserError `playbook_invalid` (with every problem, one per line) or
- * `playbook_version_not_bumped` when the playbooks cannot be served; other
- * CloserErrors for a bad key, token or database.
+ * `playbook_version_not_bumped` when the playbooks cannot be served;
+ * `data_dir_unusable` when DATA_DIR cannot be created or written; `port_in_use`
+ * or `listen_failed` when the server cannot listen; other CloserErrors for a
+ * bad key, token or database.
  */
 export async function startCloser(config: Config, logger: Logger, overrides: CloserOverrides = {}): Promise<Closer> {
   const clock = overrides.clock ?? systemClock;
   const rng = overrides.rng ?? createSeededRandom(config.CLOSER_RANDOM_SEED ?? randomSeed());
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.DATA_DIR);
 
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) logger.warn(warning);
@@ -100,13 +111,24 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 
-    const playbooks = createPlaybookRuntime(set);
+    const playbooks = new PlaybookHolder(set);
+    const reloader = createPlaybookReloader({
+      holder: playbooks,
+      load: () => loadServablePlaybooks(config, db),
+      sync: async (next) => (await syncArms(db, loadedVersionsOf(next.variants), clock.now())).added,
+      logger: logger.child({ module: "playbooks" }),
+    });
     const { gateway, warnings } = overrides.gateway
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
     for (const warning of warnings) logger.warn(warning);
     const alerts = createAlerts(logger.child({ module: "alerts" }), config.ALERT_WEBHOOK_URL);
-    const llm = createLlmClient(config, overrides.llm);
+    const metrics = new EngineMetrics();
+    const { llm, governor } = createServingLlm(
+      config,
+      { db, clock, metrics, alerts, logger: logger.child({ module: "llm" }) },
+      overrides.llm,
+    );
     if (llm !== undefined)
       logger.info({ model: llm.model }, "replies are written by the LLM within each variant's rules");
     const engine = new Engine({
@@ -122,6 +144,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      metrics,
     });
     const experiments = createExperimentsService({
       db,
@@ -137,6 +160,21 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       intervalMs: config.GATEWAY_HEALTH_CHECK_MS,
       onRecovered: () => void engine.gatewayRecovered(),
     });
+    const reflection =
+      llm === undefined
+        ? undefined
+        : reflectionDeps(config, {
+            db,
+            cipher,
+            llm,
+            clock,
+            rng,
+            playbooks: () => playbooks,
+            reload: async () => {
+              const result = await reloader.reload("reflection");
+              if (!result.ok) throw new CloserError("playbook_invalid", result.problems);
+            },
+          });
     const app = buildApp(
       {
         config,
@@ -146,21 +184,73 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         playbooks,
         experiments,
         clock,
+        llm,
         adminToken: admin.token,
-        playbookSummary: {
+        playbookSummary: () => ({
           dir: config.PLAYBOOKS_DIR,
-          stages: set.funnel.stages.length,
-          variants: set.variants.length,
-          products: set.catalog.products.length,
+          stages: playbooks.set.funnel.stages.length,
+          variants: playbooks.set.variants.length,
+          products: playbooks.set.catalog.products.length,
+        }),
+        reloadPlaybooks: (why) => reloader.reload(why),
+        reflection,
+        candidates: {
+          db,
+          folder: nodePlaybookFolder(config.PLAYBOOKS_DIR),
+          loadPlaybooks: () => loadServablePlaybooks(config, db),
+          playbooks: () => playbooks,
+          reload: async () => void (await reloader.reload("review")),
+          clock,
+          rng,
         },
         gatewayHealth: () => health.current(),
       },
       logger,
     );
+    // Listen first: a second Closer on a taken port must stop before its engine touches the
+    // inbox or sends anything from the outbox. Webhooks that arrive meanwhile are persisted.
+    let address: string;
+    try {
+      address = await app.listen({ host: config.HOST, port: config.PORT });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, config);
+    }
     engine.start();
     health.start();
-    const jobs: JobScheduler = startJobs(config, { experiments, clock, logger: logger.child({ module: "jobs" }) });
-    const address = await app.listen({ host: config.HOST, port: config.PORT });
+    const reportDeps = {
+      db,
+      cipher,
+      playbooks,
+      clock,
+      timeZone: config.SHOP_TIMEZONE,
+      llm,
+      sources: { llmUsage: llmUsageSource(db) },
+    };
+    const jobs: JobScheduler = startJobs(config, {
+      experiments,
+      reflection,
+      clock,
+      logger: logger.child({ module: "jobs" }),
+      weeklyReport: async () => ({
+        ...(await runWeeklyReport(reportDeps, {
+          dir: join(config.DATA_DIR, "reports"),
+          webhookUrl: config.REPORT_WEBHOOK_URL,
+        })),
+      }),
+    });
+    const stopWatching =
+      config.PLAYBOOKS_WATCH === "on"
+        ? watchPlaybookFolder(
+            config.PLAYBOOKS_DIR,
+            () => void reloader.reload("watch"),
+            logger.child({ module: "playbooks" }),
+          )
+        : () => undefined;
+    const onHangUp = () => void reloader.reload("sighup");
+    process.on("SIGHUP", onHangUp);
+    const serviceFile = join(config.DATA_DIR, SERVICE_FILE_NAME);
+    writeFileSync(serviceFile, `${JSON.stringify({ url: address, pid: process.pid })}\n`, { mode: 0o600 });
     let stopped = false;
     return {
       url: address,
@@ -172,10 +262,14 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       async stop() {
         if (stopped) return;
         stopped = true;
+        process.off("SIGHUP", onHangUp);
+        stopWatching();
+        rmSync(serviceFile, { force: true });
         jobs.stop();
         health.stop();
         await app.close();
         await engine.stop();
+        await governor?.flush();
         await db.destroy();
       },
     };
@@ -188,21 +282,61 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
 /** Loads the playbooks and refuses a set that is invalid or edits a served version without a new number. */
 export async function loadServablePlaybooks(config: Config, db: Kysely<Database>): Promise<PlaybookSet> {
   const loaded = await loadPlaybookSet(config.PLAYBOOKS_DIR, nodeFileReader);
-  const show = (p: Parameters<typeof formatProblem>[0]) => formatProblem(p, relative(process.cwd(), p.file) || p.file);
+  // Problems name files inside the playbooks folder; show them as `closer playbooks lint` does, from the working directory.
+  const show = (p: Parameters<typeof formatProblem>[0]) =>
+    formatProblem(p, relative(process.cwd(), join(config.PLAYBOOKS_DIR, p.file)) || ".");
   if (!loaded.ok) {
     throw new CloserError(
       "playbook_invalid",
       `The playbooks in ${config.PLAYBOOKS_DIR} have problems:\n${loaded.problems.map(show).join("\n")}`,
     );
   }
-  const served = new Map(
-    (await allVariantVersions(db)).filter((v) => v.first_served_at !== null).map((v) => [v.id, v.content_hash]),
-  );
-  const problems = checkServedVersions(loaded.set.variants, served);
+  const problems = checkServedVersions(loaded.set.variants, await servedVersionHashes(db));
   if (problems.length > 0) {
     throw new CloserError("playbook_version_not_bumped", problems.map(show).join("\n"));
   }
   return loaded.set;
+}
+
+/** The file in DATA_DIR where the running service writes its URL (for `closer playbooks reload` and `closer reflect`). */
+export const SERVICE_FILE_NAME = "service.json";
+
+/** What the reflection needs besides the configuration. */
+export interface ReflectionParts {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  llm: LlmClient;
+  clock: Clock;
+  rng: Random;
+  playbooks(): ExperimentPlaybooks;
+  reload(): Promise<void>;
+}
+
+/** The reflection's dependencies from the configuration (folder, review, prices) and the running parts. */
+export function reflectionDeps(config: Config, parts: ReflectionParts): ReflectionDeps {
+  return {
+    ...parts,
+    folder: nodePlaybookFolder(config.PLAYBOOKS_DIR),
+    loadPlaybooks: () => loadServablePlaybooks(config, parts.db),
+    review: config.REFLECTION_REVIEW === "on",
+    pricePerMTok: { in: config.LLM_PRICE_PER_MTOK_IN, out: config.LLM_PRICE_PER_MTOK_OUT },
+  };
+}
+
+/** One line for a failed `listen`: a taken port says what probably holds it and what to change. */
+function listenError(error: unknown, config: Config): CloserError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "EADDRINUSE") {
+    return new CloserError("port_in_use", `port ${config.PORT} is in use: another Closer? set PORT`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CloserError(
+    "listen_failed",
+    `cannot listen on ${config.HOST}:${config.PORT} (${reason}): set HOST and PORT`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function randomSeed(): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, pacingFromConfig } from "../src/config.js";
+import { loadConfig, pacingFromConfig, parseDotEnv } from "../src/config.js";
 import { DEFAULT_PACING } from "../src/engine/pacing.js";
 
 describe("the pacing configuration", () => {
@@ -44,6 +44,36 @@ describe("the pacing configuration", () => {
     expect(() => loadConfig({ SHOP_TIMEZONE: "Mars/Olympus" })).toThrow(/SHOP_TIMEZONE: an IANA time zone/);
   });
 
+  it("reads the LLM provider settings, with defaults that send nothing extra and spend without limit", () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({
+      LLM_MAX_TOKENS_PARAM: "max_tokens",
+      LLM_EXTRA_BODY: {},
+      LLM_CONCURRENCY: 4,
+      LLM_PRICE_PER_MTOK_IN: 0,
+      LLM_PRICE_PER_MTOK_OUT: 0,
+    });
+    expect(defaults.LLM_MAX_TOKENS).toBeUndefined();
+    expect(defaults.LLM_DAILY_BUDGET_USD).toBeUndefined();
+    const minimax = loadConfig({
+      LLM_EXTRA_BODY: '{"reasoning_split": true}',
+      LLM_MAX_TOKENS_PARAM: "max_completion_tokens",
+      LLM_MAX_TOKENS: "2048",
+      LLM_DAILY_BUDGET_USD: "5.5",
+    });
+    expect(minimax).toMatchObject({
+      LLM_EXTRA_BODY: { reasoning_split: true },
+      LLM_MAX_TOKENS_PARAM: "max_completion_tokens",
+      LLM_MAX_TOKENS: 2048,
+      LLM_DAILY_BUDGET_USD: 5.5,
+    });
+  });
+
+  it("reads LLM_EXTRA_BODY's JSON from a .env line as written", () => {
+    const env = parseDotEnv('LLM_EXTRA_BODY={"reasoning_split":true}   # MiniMax\n');
+    expect(loadConfig(env).LLM_EXTRA_BODY).toEqual({ reasoning_split: true });
+  });
+
   it("turns quiet hours off with 'off'", () => {
     expect(pacingFromConfig(loadConfig({ CLOSER_QUIET_HOURS: "off" })).quietHours).toEqual({ start: 0, end: 0 });
   });
@@ -55,6 +85,11 @@ describe("the pacing configuration", () => {
     ["CLOSER_PACING_JITTER", "1.5"],
     ["CLOSER_SEEN_DELAY_MS", "-1"],
     ["GATEWAY_HEALTH_CHECK_MS", "10"],
+    ["LLM_EXTRA_BODY", "{reasoning_split: yes"],
+    ["LLM_EXTRA_BODY", "[1, 2]"],
+    ["LLM_MAX_TOKENS_PARAM", "max_output_tokens"],
+    ["LLM_CONCURRENCY", "0"],
+    ["LLM_DAILY_BUDGET_USD", "-1"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
   });

@@ -10,29 +10,24 @@
 import type { Kysely } from "kysely";
 import {
   type Arm,
-  type ArmTally,
-  activeArms,
-  allArms,
+  clampUnit,
   createSeededRandom,
   credibleInterval,
   deriveSeed,
   type ExperimentPlaybooks,
   formatP,
-  posterior,
   posteriorMean,
-  probabilityBest,
-  resolvedCounts,
   type StageSettings,
   srmState,
-  stageArmTallies,
+  stageEvidence,
   thompsonWeights,
-  verdict,
+  VERDICT_SEED,
 } from "../experiments/index.js";
 import { type Database, latestPolicyVersion } from "../store/index.js";
 import type { ArmReport, ExperimentReport, StageReport } from "./experiment-report-schema.js";
 
-/** Root seed of the report's posterior draws; each stage derives its own from its name. */
-export const REPORT_SEED = 4;
+/** Root seed of the report's posterior draws (the verdict's, shared with promotions). */
+export const REPORT_SEED = VERDICT_SEED;
 
 /** A stage's report and the sentences that explain it to a person. */
 export interface StageReportWithNotes {
@@ -73,12 +68,8 @@ export async function buildStageReport(
   stage: string,
   now: number,
 ): Promise<StageReportWithNotes> {
-  const settings = playbooks.settings(stage);
-  const arms = await allArms(db, stage);
-  const rotating = await activeArms(db, stage, playbooks.loadedKeys);
-  const rotatingKeys = new Set(rotating.map((a) => a.key));
-  const tallies = await stageArmTallies(db, stage, now);
-  const evidence = await posteriorCounts(db, settings, tallies, now);
+  const evidence = await stageEvidence(db, playbooks, stage, now);
+  const { settings, arms, rotating, tallies, posteriors, verdict } = evidence;
   // The policy learns from every resolved outcome; the report and the verdict from matured cohorts only.
   const resolvedEvidence = new Map(
     [...tallies].map(([key, t]) => [
@@ -86,30 +77,20 @@ export async function buildStageReport(
       { successes: t.successes + t.earlySuccesses, failures: t.failures + t.earlyFailures },
     ]),
   );
-  const posteriors = new Map(
-    arms.map((a) => {
-      const c = evidence.get(a.key) ?? { successes: 0, failures: 0 };
-      return [a.key, posterior(settings.prior, c.successes, c.failures)];
-    }),
-  );
-  const best = probabilityBest(
-    rotating.map((a) => posteriors.get(a.key) ?? settings.prior),
-    createSeededRandom(deriveSeed(REPORT_SEED, `report:${stage}`)),
-    settings.draws,
-  );
   const weights = await currentWeights(
     db,
     settings,
     rotating,
-    settings.discountPerWeek === null ? resolvedEvidence : evidence,
+    settings.discountPerWeek === null ? resolvedEvidence : evidence.posteriorCounts,
   );
-  const notes: string[] = [...weights.notes];
+  const notes: string[] = [...verdict.reasons, ...weights.notes];
+  const judgedByKey = new Map(evidence.judged.map((j) => [j.key, j]));
 
   const armReports: ArmReport[] = arms.map((arm) => {
     const t = tallies.get(arm.key);
     const post = posteriors.get(arm.key) ?? settings.prior;
     const [lower, upper] = credibleInterval(post);
-    const i = rotating.findIndex((a) => a.key === arm.key);
+    const inRotation = judgedByKey.get(arm.key);
     return {
       variant: arm.variantId,
       version: arm.version,
@@ -120,29 +101,11 @@ export async function buildStageReport(
       pending: t?.pending ?? 0,
       posteriorMean: posteriorMean(post),
       credibleInterval: [lower, upper],
-      pBest: i >= 0 ? (best.pBest[i] ?? 0) : null,
-      expectedLoss: i >= 0 ? clampUnit(best.expectedLoss[i] ?? 0) : null,
-      weight: rotatingKeys.has(arm.key) ? (weights.byKey.get(arm.key) ?? 0) : 0,
+      pBest: inRotation?.pBest ?? null,
+      expectedLoss: inRotation?.expectedLoss ?? null,
+      weight: inRotation !== undefined ? (weights.byKey.get(arm.key) ?? 0) : 0,
     };
   });
-
-  const started = Math.min(now, ...[...tallies.values()].map((t) => t.firstAssignedAt));
-  const judged = verdict({
-    arms: armReports
-      .filter((a) => a.pBest !== null)
-      .map((a) => ({
-        key: `${a.variant}@${a.version}`,
-        decisions: a.decisions,
-        successes: a.successes,
-        failures: a.failures,
-        pBest: a.pBest ?? 0,
-        expectedLoss: a.expectedLoss ?? 0,
-      })),
-    startedAt: started,
-    now,
-    rules: { minDecisions: settings.minDecisions, minSuccesses: settings.minSuccesses, minDays: settings.minDays },
-  });
-  notes.unshift(...judged.reasons);
 
   const srm = await srmState(db, stage);
   if (srm.frozen) {
@@ -155,24 +118,13 @@ export async function buildStageReport(
   return {
     report: {
       stage,
-      verdict: judged.verdict,
-      winner: judged.winner,
+      verdict: verdict.verdict,
+      winner: verdict.winner,
       srm: { pValue: clampUnit(srm.srm.pValue), alarm: srm.frozen },
       arms: armReports,
     },
     notes,
   };
-}
-
-/** Resolved counts the posteriors use: the tallies, or discounted counts when the stage discounts old evidence. */
-async function posteriorCounts(
-  db: Kysely<Database>,
-  settings: StageSettings,
-  tallies: ReadonlyMap<string, ArmTally>,
-  now: number,
-): Promise<Map<string, { successes: number; failures: number }>> {
-  if (settings.discountPerWeek !== null) return resolvedCounts(db, settings, now);
-  return new Map([...tallies].map(([key, t]) => [key, { successes: t.successes, failures: t.failures }]));
 }
 
 /**
@@ -218,8 +170,4 @@ async function currentWeights(
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);
   return a.length === b.length && b.every((k) => set.has(k));
-}
-
-function clampUnit(x: number): number {
-  return Math.min(1, Math.max(0, x));
 }

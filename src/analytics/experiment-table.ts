@@ -3,6 +3,8 @@
  * for people at a terminal (`closer experiments`).
  * @module
  */
+
+import type { RateEstimate } from "../experiments/index.js";
 import type { ExperimentReport, StageReport } from "./experiment-report-schema.js";
 import type { StagePolicyEvaluation } from "./policy-evaluation.js";
 
@@ -44,12 +46,24 @@ export function formatPolicyEvaluation(e: StagePolicyEvaluation): string {
   if (e.ips === null || e.snips === null) {
     lines.push(`  no estimate: ${e.message ?? "nothing to evaluate"}`);
   } else {
-    lines.push(
-      `  IPS   success rate ${fixed(e.ips.estimate, 4)} ± ${fixed(e.ips.standardError, 4)} (standard error)`,
-      `  SNIPS success rate ${fixed(e.snips.estimate, 4)} ± ${fixed(e.snips.standardError, 4)} (standard error)`,
-    );
+    lines.push(`  IPS   ${formatRate(e.ips)}`);
+    if (e.ips.estimate > 1) {
+      lines.push(
+        "        (above 1: IPS divides each success by the chance it had of being logged and is not bounded by 1;",
+        "         a success rate cannot exceed 1, so read the interval, or SNIPS)",
+      );
+    }
+    lines.push(`  SNIPS ${formatRate(e.snips)} (self-normalised, always within [0, 1])`);
   }
   return lines.join("\n");
+}
+
+function formatRate(rate: RateEstimate): string {
+  const [low, high] = rate.interval;
+  return (
+    `success rate ${fixed(rate.estimate, 4)} ± ${fixed(rate.standardError, 4)} (standard error), ` +
+    `95 % interval [${fixed(low, 4)}, ${fixed(high, 4)}]`
+  );
 }
 
 function formatStage(stage: StageReport, notes: readonly string[]): string {

@@ -1,12 +1,21 @@
 /**
- * Alerts: problems an operator must see (gateway down, number paused). Always
+ * Alerts: problems an operator must see (gateway down, number paused, LLM
+ * failing or over its daily budget). Always
  * logged at warn; also POSTed as JSON to ALERT_WEBHOOK_URL when configured.
  * @module
  */
 import type { Logger } from "../log.js";
 
 /** Kinds of alert. */
-export type AlertKind = "gateway_disconnected" | "gateway_reconnected" | "number_paused" | "send_failures";
+export type AlertKind =
+  | "gateway_disconnected"
+  | "gateway_reconnected"
+  | "number_paused"
+  | "send_failures"
+  | "llm_circuit_open"
+  | "llm_budget_reached"
+  /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
+  | "order_received";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -8,6 +8,7 @@ import {
   assignmentsOf,
   CUSTOMER_AAD,
   consentHistory,
+  customerIdsWithPrefix,
   customerRowToRecord,
   type Database,
   type FieldCipher,
@@ -15,6 +16,7 @@ import {
   findCustomerByPhoneIndex,
   handoffHistory,
   type MessageRecord,
+  outcomesOfCustomer,
   transcript,
 } from "../store/index.js";
 import { type Profile, parseProfile } from "./customer-profile.js";
@@ -44,6 +46,16 @@ export interface CustomerView {
   }[];
   consent: { kind: string; at: string }[];
   handoffs: { startedAt: string; endsAt: string; endedAt: string | null; reason: string }[];
+  /** Reported outcomes (API, CLI, dashboard), oldest first. */
+  outcomes: {
+    outcome: string;
+    stage: string | null;
+    value: number | null;
+    currency: string | null;
+    reason: string | null;
+    source: string;
+    at: string;
+  }[];
   transcript: {
     direction: MessageRecord["direction"];
     author: MessageRecord["author"];
@@ -52,7 +64,53 @@ export interface CustomerView {
     variant: string | null;
     status: string;
     at: string;
+    /** The message kind (`text`, `image`, `voice`, `location`, `order`, `system`, …). */
+    kind: string;
+    /** The emoji the customer reacted to this message with, or null. */
+    reaction: string | null;
+    /** When the customer edited it, or null. */
+    editedAt: string | null;
+    /** When its author deleted it (its text is then empty), or null. */
+    revokedAt: string | null;
   }[];
+  /** The click-to-WhatsApp ad or post the customer first wrote from, or null. */
+  referral: Record<string, unknown> | null;
+}
+
+/** Characters of a customer's id that the operator's lists show and the commands accept: `closer customers list`. */
+export const SHORT_CUSTOMER_ID_LENGTH = 8;
+
+/** The short form of a customer id (its first {@link SHORT_CUSTOMER_ID_LENGTH} characters). */
+export function shortCustomerId(id: string): string {
+  return id.slice(0, SHORT_CUSTOMER_ID_LENGTH);
+}
+
+/** What {@link findCustomerIdByRef} found. */
+export type CustomerRefMatch =
+  | { kind: "found"; id: string }
+  | { kind: "none" }
+  /** A short id that starts more than one customer's id. */
+  | { kind: "ambiguous" };
+
+/**
+ * Finds a customer by what an operator types: a customer id, whole or short
+ * (at least 6 of its characters, as `closer customers list` shows it), or a
+ * normalised phone identity (digits, or `<lid>@lid`). All-digit text is tried
+ * as a phone number first, then as a short id.
+ */
+export async function findCustomerIdByRef(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  ref: { idPrefix: string | null; identity: string | null },
+): Promise<CustomerRefMatch> {
+  if (ref.identity !== null) {
+    const id = await customerIdByPhone(db, cipher, ref.identity);
+    if (id !== null) return { kind: "found", id };
+  }
+  if (ref.idPrefix === null) return { kind: "none" };
+  const ids = await customerIdsWithPrefix(db, ref.idPrefix);
+  if (ids.length > 1) return { kind: "ambiguous" };
+  return ids[0] === undefined ? { kind: "none" } : { kind: "found", id: ids[0] };
 }
 
 /** Finds a customer id by phone digits (or `@lid` identity). */
@@ -76,10 +134,11 @@ export async function describeCustomer(
   if (row === undefined) return null;
   const record = customerRowToRecord(row, cipher);
   const iso = (t: number) => new Date(t).toISOString();
-  const [assignments, consent, handoffs, messages] = await Promise.all([
+  const [assignments, consent, handoffs, outcomes, messages] = await Promise.all([
     assignmentsOf(db, customerId),
     consentHistory(db, customerId),
     handoffHistory(db, customerId),
+    outcomesOfCustomer(db, customerId),
     transcript(db, cipher, customerId, transcriptLimit),
   ]);
   return {
@@ -111,6 +170,15 @@ export async function describeCustomer(
       endedAt: h.ended_at === null ? null : iso(h.ended_at),
       reason: h.reason,
     })),
+    outcomes: outcomes.map((o) => ({
+      outcome: o.outcome,
+      stage: o.stage,
+      value: o.value,
+      currency: o.currency,
+      reason: o.reason,
+      source: o.source,
+      at: iso(o.created_at),
+    })),
     transcript: messages.map((m) => ({
       direction: m.direction,
       author: m.author,
@@ -119,7 +187,12 @@ export async function describeCustomer(
       variant: m.variantId === null ? null : `${m.variantId}@${m.variantVersion}`,
       status: m.status,
       at: iso(m.createdAt),
+      kind: m.kind,
+      reaction: m.reaction,
+      editedAt: m.editedAt === null ? null : iso(m.editedAt),
+      revokedAt: m.revokedAt === null ? null : iso(m.revokedAt),
     })),
+    referral: row.referral_json === null ? null : (JSON.parse(row.referral_json) as Record<string, unknown>),
   };
 }
 

@@ -18,6 +18,7 @@ import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
+import { queueShopMessage, takeOverChat } from "./operator-actions.js";
 import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
@@ -39,6 +40,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
+  metrics?: EngineMetrics;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -51,7 +54,7 @@ export interface HandledMessage {
 
 /** The running engine. */
 export class Engine {
-  readonly metrics = new EngineMetrics();
+  readonly metrics: EngineMetrics;
   readonly #deps: EngineDeps;
   readonly #worker: InboxWorker;
   readonly #sender: OutboxSender;
@@ -62,6 +65,7 @@ export class Engine {
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.metrics = deps.metrics ?? new EngineMetrics();
     const logger = deps.logger;
     this.#intake = new GroupCommit(deps.db);
     this.#worker = new InboxWorker({
@@ -76,6 +80,7 @@ export class Engine {
       metrics: this.metrics,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
+        if (outcome !== null) this.#noteKind(outcome);
         if (outcome === null || outcome.outboxIds.length === 0) return;
         this.#composer?.kick();
         this.#sender.kick();
@@ -107,6 +112,18 @@ export class Engine {
       metrics: this.metrics,
       onSettled: (id, status) => this.#settled.post(id, status),
     });
+  }
+
+  /** Counts the message's kind and tells the shop about a catalog order (after the commit, so once). */
+  #noteKind(outcome: InboundOutcome): void {
+    this.metrics.countKind(outcome.kind, outcome.systemType);
+    if (outcome.order === null) return;
+    const { itemCount, total } = outcome.order;
+    this.#deps.alerts.raise(
+      "order_received",
+      `Catalog order received: ${itemCount} item(s)${total === null ? "" : `, ${total}`}; confirm payment with the customer.`,
+      { customerId: outcome.customerId, itemCount, total },
+    );
   }
 
   /** The gateway in use. */
@@ -161,6 +178,29 @@ export class Engine {
       replies.push({ outboxId, status: status ?? "pending" });
     }
     return { inboxId, outcome, replies };
+  }
+
+  /**
+   * Sends a message written by a person as the shop: takes the chat over (the bot goes
+   * silent), queues the message in the outbox and asks the sender for a pass.
+   * @returns the outbox id, to wait for with the sender's usual guarantees.
+   * @throws CloserError `bad_request` (empty or too long), `customer_unknown`.
+   */
+  async sendAsShop(customerId: string, text: string, actor: string): Promise<number> {
+    const { db, cipher, clock, handoffMs } = this.#deps;
+    const now = clock.now();
+    const outboxId = await db
+      .transaction()
+      .execute((trx) => queueShopMessage(trx, cipher, customerId, text, handoffMs, { actor, now }));
+    this.#sender.kick();
+    return outboxId;
+  }
+
+  /** Takes a chat over for the configured handoff time (the bot goes silent there). */
+  async takeOver(customerId: string, actor: string): Promise<{ handoffUntil: number }> {
+    const { db, clock, handoffMs } = this.#deps;
+    const now = clock.now();
+    return db.transaction().execute((trx) => takeOverChat(trx, customerId, handoffMs, { actor, now }));
   }
 
   /** Asks the sender for a pass now (after `closer customers resume`, …). */

@@ -1,11 +1,3 @@
-/**
- * Handles one inbox row, start to end, inside one database transaction:
- * customer and profile, consent, handoff, stage, assignment, reply, outbox.
- * Either all of it is stored or none of it, so a crash at any point loses
- * nothing and a retry does not send twice.
- * @module
- */
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { assignOnEntry, type Random, resolveOnAdvance } from "../experiments/index.js";
 import {
@@ -13,13 +5,10 @@ import {
   type CustomerRow,
   type Database,
   type FieldCipher,
-  findCustomerByLidIndex,
-  findCustomerByPhoneIndex,
   findOutboundByGatewayId,
   INBOX_PAYLOAD_AAD,
   type InboxRow,
   insertConsentEvent,
-  insertCustomer,
   insertHandoff,
   insertMessage,
   insertOutboxEntry,
@@ -27,12 +16,27 @@ import {
   markInboxDone,
   updateCustomer,
 } from "../store/index.js";
-import { type Profile, parseProfile, profileSchema } from "./customer-profile.js";
-import type { InboundMessage } from "./gateway/index.js";
+import { parseProfile } from "./customer-profile.js";
+import { type InboundMessage, type MessageContent, type MessageKind, TEXT_CONTENT } from "./gateway/index.js";
+import {
+  applyTranscriptUpdate,
+  findCustomer,
+  findOrCreateCustomer,
+  isTranscriptUpdate,
+  keepReferral,
+  messageView,
+  type ReplyPlan,
+  recordInbound,
+  replyPlanFor,
+  signalsFor,
+  stageAfter,
+  type TranscriptUpdate,
+  templateFor,
+} from "./inbound/index.js";
 import { consentSignal, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "./opt-out.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
-import { profileForNewJourney, timeZoneForPhone, updateProfile } from "./profile-rules.js";
-import { nextStage, stageIndex } from "./stage-machine.js";
+import { profileForNewJourney, updateProfile } from "./profile-rules.js";
+import { stageIndex } from "./stage-machine.js";
 
 /** A new conversation starts after this much silence. */
 export const CONVERSATION_GAP_MS = 24 * 3_600_000;
@@ -55,10 +59,26 @@ export interface InboundOutcome {
   /** Outbox ids queued for this message, in order. */
   outboxIds: number[];
   /** Why nothing was queued, when nothing was. */
-  silentBecause: "opted_out" | "handoff" | "own_echo" | "human_reply" | "no_arm" | null;
+  silentBecause:
+    | "opted_out"
+    | "handoff"
+    | "own_echo"
+    | "human_reply"
+    | "no_arm"
+    /** A reaction, edit or revoke: applied to the message it names. */
+    | "transcript_update"
+    /** A kind Closer does not answer, stored as `system`. */
+    | "unsupported_kind"
+    | null;
   stage: string | null;
   stageChanged: boolean;
   fallback: "none" | "default_template" | "safe_line" | null;
+  /** The message's kind. */
+  kind: MessageKind;
+  /** The gateway's type name of a `system` message (an unknown kind), else null. */
+  systemType: string | null;
+  /** The catalog order the reply confirmed (for the shop's alert), else null. */
+  order: { itemCount: number; total: string | null } | null;
 }
 
 /** Handles one pending inbox row. Runs in its own transaction; marks the row done. */
@@ -79,112 +99,174 @@ export async function handleInboxRowInTransaction(
 }
 
 async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<InboundOutcome> {
-  const { db, cipher } = deps;
-  const silent = (why: InboundOutcome["silentBecause"], customerId: string | null, stage: string | null) => ({
-    customerId,
+  const content = msg.content ?? TEXT_CONTENT;
+  if (isTranscriptUpdate(content)) {
+    const updated = await updateTranscript(deps, msg, content, now);
+    // An edit of a message we never saw is a new message with the edited text.
+    return updated ?? handleMessage(deps, { ...msg, content: TEXT_CONTENT }, now);
+  }
+  if (msg.fromMe) return handleShopMessage(deps, msg, now);
+  const customer = await findOrCreateCustomer(deps, msg, now);
+  await keepReferral(deps, customer, msg, now);
+  const welcome = content.kind === "system" && content.type === "request_welcome" && customer.last_inbound_at === null;
+  if (content.kind === "system" && !welcome) return recordSystemMessage(deps, customer, msg, content, now);
+  const plan = replyPlanFor(content, msg.text);
+  const consent = await handleConsent(deps, customer, msg, plan, now);
+  if (consent !== null) return consent;
+  if (customer.opted_out === 1) {
+    await recordInbound(deps, customer, msg, customer.stage, customer.journey, null, now);
+    await touchInbound(deps, customer, now);
+    return silent("opted_out", customer, msg);
+  }
+  return converse(deps, customer, msg, plan, now);
+}
+
+/** What handling produced when nothing is queued. */
+function silent(
+  why: InboundOutcome["silentBecause"],
+  customer: CustomerRow | null,
+  msg: InboundMessage,
+  stage: string | null = customer?.stage ?? null,
+): InboundOutcome {
+  const content = msg.content ?? TEXT_CONTENT;
+  return {
+    customerId: customer?.id ?? null,
     outboxIds: [],
     silentBecause: why,
     stage,
     stageChanged: false,
     fallback: null,
-  });
+    kind: content.kind,
+    systemType: content.kind === "system" ? content.type : null,
+    order: null,
+  };
+}
 
-  if (msg.fromMe) {
-    if (msg.origin === "api" || (await findOutboundByGatewayId(db, msg.gatewayMessageId)) !== undefined) {
-      return silent("own_echo", null, null);
-    }
-    const customer = await findOrCreateCustomer(deps, msg, now);
-    // The echo of our own send can arrive before the send's answer told us its id (WAHA without
-    // `source`): a bot message with the same text in this chat moments ago is that echo.
-    if (msg.origin !== "app" && (await isRecentBotText(deps, customer.id, msg.text, now))) {
-      return silent("own_echo", customer.id, customer.stage);
-    }
-    await takeOver(deps, customer, msg, now);
-    return silent("human_reply", customer.id, customer.stage);
+/** A reaction, edit or revoke: applied to the message it names, never answered. Null: an edit of an unknown message. */
+async function updateTranscript(
+  deps: InboundHandlerDeps,
+  msg: InboundMessage,
+  update: TranscriptUpdate,
+  now: number,
+): Promise<InboundOutcome | null> {
+  const customer = await findCustomer(deps, msg, now);
+  const result =
+    customer === undefined
+      ? "missing"
+      : await applyTranscriptUpdate(deps, customer.id, update, msg.text, msg.fromMe, now);
+  if (result === "missing" && update.kind === "edit" && !msg.fromMe) return null;
+  return silent("transcript_update", customer ?? null, msg);
+}
+
+/** A message from the business phone: the echo of our own send, or a person taking the chat over. */
+async function handleShopMessage(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<InboundOutcome> {
+  if (msg.origin === "api" || (await findOutboundByGatewayId(deps.db, msg.gatewayMessageId)) !== undefined) {
+    return silent("own_echo", null, msg, null);
   }
-
-  let customer = await findOrCreateCustomer(deps, msg, now);
-  const text = msg.text;
-  const consent = consentSignal(text);
-  const record = (stage: string, journey: number, intent: string | null) =>
-    insertMessage(db, {
-      customerId: customer.id,
-      direction: "in",
-      author: "customer",
-      textEnc: cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: msg.gatewayMessageId,
-      journey,
-      stage,
-      assignmentId: null,
-      variantId: null,
-      variantVersion: null,
-      intent,
-      status: "received",
-      createdAt: now,
-    });
-
-  if (consent !== null) {
-    const wasOut = customer.opted_out === 1;
-    if (consent === "opt_in" && !wasOut) {
-      // START from someone subscribed is just a message; fall through to a normal reply below.
-    } else {
-      await record(customer.stage, customer.journey, consent);
-      // The customer wrote: the confirmation answers them (never a first message, inside Cloud's window).
-      await touchInbound(deps, customer, now);
-      if (consent === "opt_out" && wasOut) return silent("opted_out", customer.id, customer.stage);
-      await insertConsentEvent(db, customer.id, consent, now);
-      await updateCustomer(db, customer.id, { opted_out: consent === "opt_out" ? 1 : 0, updated_at: now });
-      // While a person has the chat, only the opt-out confirmation comes from the bot.
-      if (consent === "opt_in" && customer.handoff_until !== null && customer.handoff_until > now) {
-        return silent("handoff", customer.id, customer.stage);
-      }
-      const confirmation = consent === "opt_out" ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION;
-      const id = await queueReply(deps, customer, msg, now, confirmation, { kind: "confirmation" });
-      return { ...silent(null, customer.id, customer.stage), outboxIds: [id] };
-    }
+  const customer = await findOrCreateCustomer(deps, msg, now);
+  // The echo of our own send can arrive before the send's answer told us its id (WAHA without
+  // `source`): a bot message with the same text in this chat moments ago is that echo.
+  if (msg.origin !== "app" && (await isRecentBotText(deps, customer.id, msg.text, now))) {
+    return silent("own_echo", customer, msg);
   }
-  if (customer.opted_out === 1) {
-    await record(customer.stage, customer.journey, null);
-    await touchInbound(deps, customer, now);
-    return silent("opted_out", customer.id, customer.stage);
-  }
+  await takeOver(deps, customer, msg, now);
+  return silent("human_reply", customer, msg);
+}
 
-  // Stage, journey and profile.
+/** A kind Closer does not answer (a poll, an unsupported message, …): kept as `system` with its type, no reply. */
+async function recordSystemMessage(
+  deps: InboundHandlerDeps,
+  customer: CustomerRow,
+  msg: InboundMessage,
+  content: Extract<MessageContent, { kind: "system" }>,
+  now: number,
+): Promise<InboundOutcome> {
+  await recordInbound(deps, customer, { ...msg, text: "" }, customer.stage, customer.journey, null, now);
+  await touchInbound(deps, customer, now);
+  return silent("unsupported_kind", customer, { ...msg, content });
+}
+
+/** STOP, START and "stop promotions" buttons: one confirmation, then silence (or welcome back). */
+async function handleConsent(
+  deps: InboundHandlerDeps,
+  customer: CustomerRow,
+  msg: InboundMessage,
+  plan: ReplyPlan,
+  now: number,
+): Promise<InboundOutcome | null> {
+  const consent = plan.optOutButton ? "opt_out" : consentSignal(plan.text);
+  if (consent === null) return null;
+  const wasOut = customer.opted_out === 1;
+  // START from someone subscribed is just a message: a normal reply follows.
+  if (consent === "opt_in" && !wasOut) return null;
+  await recordInbound(deps, customer, msg, customer.stage, customer.journey, consent, now);
+  // The customer wrote: the confirmation answers them (never a first message, inside Cloud's window).
+  await touchInbound(deps, customer, now);
+  if (consent === "opt_out" && wasOut) return silent("opted_out", customer, msg);
+  await insertConsentEvent(deps.db, customer.id, consent, now);
+  await updateCustomer(deps.db, customer.id, { opted_out: consent === "opt_out" ? 1 : 0, updated_at: now });
+  // While a person has the chat, only the opt-out confirmation comes from the bot.
+  if (consent === "opt_in" && customer.handoff_until !== null && customer.handoff_until > now) {
+    return silent("handoff", customer, msg);
+  }
+  const confirmation = consent === "opt_out" ? OPT_OUT_CONFIRMATION : OPT_IN_CONFIRMATION;
+  const id = await queueReply(deps, customer, msg, now, confirmation, { kind: "confirmation" });
+  return { ...silent(null, customer, msg), outboxIds: [id] };
+}
+
+/** Stage, profile, assignment and reply: the conversation proper. */
+async function converse(
+  deps: InboundHandlerDeps,
+  found: CustomerRow,
+  msg: InboundMessage,
+  plan: ReplyPlan,
+  now: number,
+): Promise<InboundOutcome> {
+  const { db, cipher } = deps;
   const runtime = deps.playbooks;
-  const signals = runtime.classify(text);
-  const previousStage = customer.last_inbound_at === null ? null : customer.stage;
-  const transition = nextStage(previousStage, text, runtime.stages);
-  let journey = customer.journey;
-  let profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+  const content = msg.content ?? TEXT_CONTENT;
+  const signals = signalsFor(runtime, content, plan);
+  const previousStage = found.last_inbound_at === null ? null : found.stage;
+  const transition = stageAfter(runtime, previousStage, plan);
+  let journey = found.journey;
+  let profile = parseProfile(cipher.decryptJson(found.profile_enc, CUSTOMER_AAD.profile));
   if (transition.newJourney) {
     journey += 1;
     profile = profileForNewJourney(profile);
   }
   const index = stageIndex(transition.stage, runtime.stages);
   if (transition.entered && previousStage !== null && !transition.newJourney) {
-    await resolveOnAdvance(db, customer.id, journey, index, now, (s) => stageIndex(s, runtime.stages));
+    await resolveOnAdvance(db, found.id, journey, index, now, (s) => stageIndex(s, runtime.stages));
   }
   profile = updateProfile(profile, signals, { id: transition.stage, index, count: runtime.stages.length }, msg.phone);
-  const newConversation = customer.last_inbound_at === null || now - customer.last_inbound_at > CONVERSATION_GAP_MS;
-  await updateCustomer(db, customer.id, {
+  const newConversation = found.last_inbound_at === null || now - found.last_inbound_at > CONVERSATION_GAP_MS;
+  await updateCustomer(db, found.id, {
     stage: transition.stage,
     journey,
-    stage_entered_at: transition.entered ? now : customer.stage_entered_at,
+    stage_entered_at: transition.entered ? now : found.stage_entered_at,
     profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
     last_inbound_at: now,
     last_interaction_at: now,
-    conversation_count: customer.conversation_count + (newConversation ? 1 : 0),
+    conversation_count: found.conversation_count + (newConversation ? 1 : 0),
     updated_at: now,
-    ...(msg.name && customer.name_enc === null ? { name_enc: cipher.encrypt(msg.name, CUSTOMER_AAD.name) } : {}),
+    ...(msg.name && found.name_enc === null ? { name_enc: cipher.encrypt(msg.name, CUSTOMER_AAD.name) } : {}),
   });
-  customer = { ...customer, stage: transition.stage, journey };
-  await record(transition.stage, journey, signals.intent);
+  const customer = { ...found, stage: transition.stage, journey };
+  await recordInbound(
+    deps,
+    customer,
+    msg,
+    transition.stage,
+    journey,
+    plan.mode === "intent" ? signals.intent : null,
+    now,
+  );
+  const moved = (why: InboundOutcome["silentBecause"]) => ({
+    ...silent(why, customer, msg, transition.stage),
+    stageChanged: transition.entered,
+  });
+  if (customer.handoff_until !== null && customer.handoff_until > now) return moved("handoff");
 
-  if (customer.handoff_until !== null && customer.handoff_until > now) {
-    return { ...silent("handoff", customer.id, transition.stage), stageChanged: transition.entered };
-  }
-
-  // Strategy and reply.
   const assigned = await assignOnEntry(db, {
     customerId: customer.id,
     journey,
@@ -194,13 +276,19 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
     settings: runtime.settings(transition.stage),
     loadedKeys: runtime.loadedKeys,
   });
-  if (assigned === null)
-    return { ...silent("no_arm", customer.id, transition.stage), stageChanged: transition.entered };
+  if (assigned === null) return moved("no_arm");
   const a = assigned.assignment;
   const reply = runtime.compose(
     `${a.variant_id}@${a.variant_version}`,
-    signals.intent,
-    { name: msg.name ?? null, stage: transition.stage, profile, productIds: signals.productIds },
+    templateFor(plan, content, signals),
+    {
+      name: msg.name ?? null,
+      stage: transition.stage,
+      profile,
+      productIds: signals.productIds,
+      message: messageView(content),
+      order: content.kind === "order" ? content : null,
+    },
     now,
   );
   const id = await queueReply(deps, customer, msg, now, reply.text, {
@@ -211,15 +299,10 @@ async function handleMessage(deps: InboundHandlerDeps, msg: InboundMessage, now:
     variantId: a.variant_id,
     variantVersion: a.variant_version,
     intent: reply.template,
+    // Kind acknowledgements and order confirmations are sent as written; an LLM rewrites intent replies only.
+    llm: plan.mode === "intent",
   });
-  return {
-    customerId: customer.id,
-    outboxIds: [id],
-    silentBecause: null,
-    stage: transition.stage,
-    stageChanged: transition.entered,
-    fallback: reply.fallback,
-  };
+  return { ...moved(null), outboxIds: [id], fallback: reply.fallback, order: reply.order ?? null };
 }
 
 async function queueReply(
@@ -236,6 +319,8 @@ async function queueReply(
     variantId?: string;
     variantVersion?: number;
     intent?: string;
+    /** False: send as written even when an LLM rewrites replies. Default true. */
+    llm?: boolean;
   },
 ): Promise<number> {
   const messageId = await insertMessage(deps.db, {
@@ -257,7 +342,7 @@ async function queueReply(
     messageId,
     customerId: customer.id,
     kind: meta.kind,
-    status: deps.llmReplies === true && meta.kind === "reply" ? "composing" : "pending",
+    status: deps.llmReplies === true && meta.kind === "reply" && meta.llm !== false ? "composing" : "pending",
     inReplyToAt: msg.sentAt,
     inReplyToGatewayId: msg.gatewayMessageId,
     createdAt: now,
@@ -296,60 +381,6 @@ async function takeOver(deps: InboundHandlerDeps, customer: CustomerRow, msg: In
     await insertHandoff(deps.db, { customerId: customer.id, startedAt: now, endsAt: until, reason: "human_reply" });
     await updateCustomer(deps.db, customer.id, { handoff_until: until, last_interaction_at: now, updated_at: now });
   }
-}
-
-/**
- * Finds the customer by phone, then by `@lid` alias; merges the two identities
- * when a payload maps a lid to a phone; creates the customer on first contact.
- */
-async function findOrCreateCustomer(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<CustomerRow> {
-  const { db, cipher } = deps;
-  const identity = msg.phone ?? msg.lid;
-  if (identity === null) throw new Error("inbound message without phone or lid");
-  const phoneIndex = cipher.blindIndex(identity);
-  const lidIndex = msg.lid === null ? null : cipher.blindIndex(msg.lid);
-  let row = await findCustomerByPhoneIndex(db, phoneIndex);
-  if (row === undefined && lidIndex !== null) {
-    row = await findCustomerByLidIndex(db, lidIndex);
-    if (row !== undefined && msg.phone !== null) {
-      // The gateway now maps this lid to a phone: the phone becomes the identity.
-      await updateCustomer(db, row.id, {
-        phone_index: phoneIndex,
-        phone_enc: cipher.encrypt(msg.phone, CUSTOMER_AAD.phone),
-        updated_at: now,
-      });
-      row = { ...row, phone_index: phoneIndex };
-    }
-  }
-  if (row !== undefined) {
-    if (lidIndex !== null && row.lid_index === null) {
-      await updateCustomer(db, row.id, { lid_index: lidIndex });
-      row = { ...row, lid_index: lidIndex };
-    }
-    return row;
-  }
-  const profile: Profile = { ...profileSchema.parse({}), timeZone: timeZoneForPhone(msg.phone) };
-  const created: CustomerRow = {
-    id: randomUUID(),
-    phone_index: phoneIndex,
-    phone_enc: cipher.encrypt(identity, CUSTOMER_AAD.phone),
-    lid_index: lidIndex,
-    name_enc: msg.name ? cipher.encrypt(msg.name, CUSTOMER_AAD.name) : null,
-    stage: deps.playbooks.stageIds[0] ?? "first_contact",
-    journey: 1,
-    stage_entered_at: now,
-    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
-    opted_out: 0,
-    handoff_until: null,
-    first_contact_at: now,
-    last_inbound_at: null,
-    last_interaction_at: now,
-    conversation_count: 0,
-    created_at: now,
-    updated_at: now,
-  };
-  await insertCustomer(db, created);
-  return created;
 }
 
 /** How far back a bot message may be the subject of an echo whose id we do not know yet. */

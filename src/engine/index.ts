@@ -14,23 +14,37 @@ export { ManualClock, systemClock } from "./clock.js";
 // customers
 export type { Profile } from "./customer-profile.js";
 export { parseProfile, profileSchema } from "./customer-profile.js";
-export type { CustomerView } from "./customer-view.js";
-export { customerIdByPhone, describeCustomer, profileOf } from "./customer-view.js";
+export type { CustomerRefMatch, CustomerView } from "./customer-view.js";
+export {
+  customerIdByPhone,
+  describeCustomer,
+  findCustomerIdByRef,
+  profileOf,
+  SHORT_CUSTOMER_ID_LENGTH,
+  shortCustomerId,
+} from "./customer-view.js";
 export type { EngineDeps, HandledMessage } from "./engine.js";
 export { Engine } from "./engine.js";
 export * from "./gateway/index.js";
 export type { GatewayHealthState } from "./gateway-health-monitor.js";
 export { GatewayHealthMonitor } from "./gateway-health-monitor.js";
 export type { InboundOutcome } from "./inbound-handler.js";
-export type { LlmClient, LlmMessage, LlmRequest } from "./llm/llm-client.js";
-export { LlmError } from "./llm/llm-client.js";
-export { createLlmClient } from "./llm/llm-registry.js";
-export { createOpenAiLlmClient } from "./llm/openai-llm-client.js";
-export { ScriptedLlmClient } from "./llm/scripted-llm-client.js";
+export * from "./llm/index.js";
 export { EngineMetrics } from "./metrics.js";
+export type { OperatorAct } from "./operator-actions.js";
+export {
+  forgetCustomer,
+  giveBackToBot,
+  queueShopMessage,
+  SHOP_MESSAGE_MAX_CHARS,
+  takeOverChat,
+} from "./operator-actions.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
-export { normalisePhone } from "./phone.js";
+export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";
+export { PlaybookHolder } from "./playbook-holder.js";
+export type { PlaybookReloader, PlaybookReloaderDeps, ReloadResult } from "./playbook-reloader.js";
+export { createPlaybookReloader, PLAYBOOK_WATCH_DEBOUNCE_MS, watchPlaybookFolder } from "./playbook-reloader.js";
 export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcome } from "./profile-rules.js";

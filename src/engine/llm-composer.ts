@@ -8,6 +8,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { isCloserError } from "../errors.js";
 import type { Logger } from "../log.js";
 import {
   CUSTOMER_AAD,
@@ -21,7 +22,7 @@ import {
 } from "../store/index.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
-import type { LlmClient } from "./llm/llm-client.js";
+import { type LlmClient, LlmError } from "./llm/llm-client.js";
 import { buildReplyPrompt, PROMPT_TURNS_MAX, replyAnswerSchema } from "./llm/reply-prompt.js";
 import type { EngineMetrics } from "./metrics.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
@@ -109,10 +110,12 @@ export class LlmComposer {
           schema: replyAnswerSchema,
           schemaName: "reply",
           timeoutMs: this.#deps.timeoutMs,
+          purpose: "reply",
         });
         const problems = playbooks.checkReply(key, answer.reply, profile.lastProductId, now);
         if (problems.length === 0) text = answer.reply;
         else {
+          metrics.countLlmFallback("guardrail");
           // The problems quote the reply, so they stay at debug; warn says only how many.
           logger.debug({ outboxId: row.id, variant: key, problems }, "LLM reply problems");
           logger.warn(
@@ -121,10 +124,14 @@ export class LlmComposer {
           );
         }
       } catch (error) {
-        logger.warn(
-          { outboxId: row.id, err: error instanceof Error ? error.message : String(error) },
-          "LLM reply failed; sending the template",
-        );
+        const detail = {
+          outboxId: row.id,
+          reason: error instanceof LlmError ? error.reason : "other",
+          err: error instanceof Error ? error.message : String(error),
+        };
+        // A breaker or budget skip raised its alert once; one warning per reply would drown the log.
+        if (isCloserError(error, "llm_unavailable")) logger.debug(detail, "LLM not called; sending the template");
+        else logger.warn(detail, "LLM reply failed; sending the template");
       }
     }
     await db.transaction().execute(async (trx) => {

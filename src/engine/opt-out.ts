@@ -19,6 +19,9 @@ export const OPT_OUT_PHRASES: ReadonlySet<string> = new Set([
   "cancel",
   "unsubscribe",
   "unsub",
+  // The quick-reply button of Meta's marketing templates, also sent as plain text by GOWA and WAHA.
+  "stop promotions",
+  "stop promotion",
   "stop messaging me",
   "stop texting me",
   "dont message me",

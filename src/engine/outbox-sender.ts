@@ -354,14 +354,15 @@ export class OutboxSender {
 
 /**
  * Why a queued message must not go out now: the customer opted out (only the opt-out
- * confirmation still goes), or a person has the chat (nothing from the bot); null when it may.
+ * confirmation still goes, not even a person's message), or a person has the chat
+ * (nothing from the bot, the person's own messages do go); null when it may.
  */
 function silencedBecause(
   row: OutboxRow,
   customer: { opted_out: number; handoff_until: number | null },
   now: number,
 ): string | null {
-  if (row.kind === "reply" && customer.opted_out === 1) return "customer opted out";
+  if (row.kind !== "confirmation" && customer.opted_out === 1) return "customer opted out";
   if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
     return "a person has taken over this chat";
   }

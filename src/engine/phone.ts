@@ -18,3 +18,17 @@ export function normalisePhone(input: string): string | null {
   if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS || digits.startsWith("0")) return null;
   return digits;
 }
+
+/** A Cloud API business-scoped user id (`US.13491208655302741918`): the identity of a customer known without phone. */
+const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
+
+/**
+ * How an operator names a customer: a phone number (normalised as {@link normalisePhone}), a
+ * `…@lid` identity, or a Cloud API business-scoped user id (`US.1349…`), the last two as given.
+ * Null when it is none of these.
+ */
+export function normaliseCustomerIdentity(input: string): string | null {
+  const trimmed = input.trim();
+  if (trimmed.endsWith("@lid") || BUSINESS_SCOPED_USER_ID.test(trimmed)) return trimmed;
+  return normalisePhone(trimmed);
+}

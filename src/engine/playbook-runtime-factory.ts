@@ -7,24 +7,36 @@
 import type { StageSettings } from "../experiments/index.js";
 import {
   buildRenderContext,
-  type Catalog,
+  catalogFacts,
   checkClaims,
   checkGuardrails,
-  discountedPrice,
   findProductsMentioned,
-  formatMoney,
+  KIND_TEMPLATES,
   type LoadedVariant,
   type PlaybookSet,
   renderReply,
-  runningOffers,
+  summarizeOrder,
   variantKey,
 } from "../strategies/index.js";
-import { type ComposedReply, type PlaybookRuntime, type ReplyAudience, SAFE_LINE } from "./playbook-runtime.js";
+import {
+  type ComposedReply,
+  KIND_SAFE_LINES,
+  type PlaybookRuntime,
+  type ReplyAudience,
+  SAFE_LINE,
+} from "./playbook-runtime.js";
 import { POSITIVE_PATTERN } from "./profile-rules.js";
 
-function problemsOf(set: PlaybookSet, variant: LoadedVariant, text: string, productId: string | null, now: number) {
+function problemsOf(
+  set: PlaybookSet,
+  variant: LoadedVariant,
+  text: string,
+  productId: string | null,
+  now: number,
+  amounts: readonly number[] = [],
+) {
   return [
-    ...checkClaims(text, set.catalog, now, { product: productId }).map((v) => v.message),
+    ...checkClaims(text, set.catalog, now, { product: productId, amounts }).map((v) => v.message),
     ...checkGuardrails(text, variant).map((v) => v.message),
   ];
 }
@@ -89,6 +101,10 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
         positive: POSITIVE_PATTERN.test(text),
       };
     },
+    findProductId(reference) {
+      const id = reference.toLowerCase();
+      return catalog.products.find((p) => p.id === id)?.id ?? null;
+    },
     compose(key, intent, audience, now) {
       return compose(set, variantOf(key), intent, audience, now);
     },
@@ -120,28 +136,6 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
   }
 }
 
-/** The catalog as one fact per line, for an LLM: what a reply may state at `now`. */
-export function catalogFacts(catalog: Catalog, now: number): string[] {
-  const money = (n: number) => formatMoney(n, catalog.shop.currency);
-  const facts = catalog.products.map(
-    (p) =>
-      `${p.name}: ${formatMoney(p.price, p.currency)}; ${p.stock === 0 ? "out of stock" : `${p.stock} in stock`}. ${p.description}`,
-  );
-  for (const offer of runningOffers(catalog, null, now)) {
-    const product = offer.product === null ? null : catalog.products.find((p) => p.id === offer.product);
-    const target = product ? `the ${product.name}` : "every product";
-    const price = product ? ` (${formatMoney(discountedPrice(product.price, offer.percent), product.currency)})` : "";
-    facts.push(`Offer: ${offer.percent}% off ${target}${price}, valid until ${offer.validUntil}. ${offer.description}`);
-  }
-  const shipping = catalog.shop.shipping;
-  facts.push(
-    `Shipping: ${money(shipping.flatRate)}${shipping.freeOver === null ? "" : `, free over ${money(shipping.freeOver)}`}; delivery in ${shipping.days} business days.`,
-  );
-  if (catalog.shop.returnsDays !== null) facts.push(`Returns: within ${catalog.shop.returnsDays} days.`);
-  if (catalog.shop.warranty !== null) facts.push(`Warranty: ${catalog.shop.warranty}.`);
-  return facts;
-}
-
 function compose(
   set: PlaybookSet,
   variant: LoadedVariant,
@@ -150,6 +144,7 @@ function compose(
   now: number,
 ): ComposedReply {
   const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
+  const order = audience.order ? summarizeOrder(set.catalog, audience.order) : null;
   const context = buildRenderContext({
     catalog: set.catalog,
     now,
@@ -160,8 +155,14 @@ function compose(
       concerns: audience.profile.concerns,
     },
     product: productId,
+    ...(audience.message ? { message: audience.message } : {}),
+    order: order?.view ?? null,
   });
-  const problems = (text: string) => problemsOf(set, variant, text, productId, now);
+  const problems = (text: string) => problemsOf(set, variant, text, productId, now, order?.amounts);
+  if ((KIND_TEMPLATES as readonly string[]).includes(intent)) {
+    const reply = composeKind(variant, intent, (template) => renderReply(variant, template, context), problems);
+    return order ? { ...reply, order: { itemCount: order.view.itemCount, total: order.view.total } } : reply;
+  }
   const template = intent in variant.templates ? intent : "default";
   const first = renderReply(variant, template, context);
   const firstProblems = problems(first);
@@ -173,4 +174,21 @@ function compose(
     }
   }
   return { text: SAFE_LINE, template: "default", fallback: "safe_line", violations: firstProblems };
+}
+
+/** A kind template, then (for `location` and `contact`) the `media` template, then the kind's neutral line. */
+function composeKind(
+  variant: LoadedVariant,
+  kind: string,
+  render: (template: string) => string,
+  problems: (text: string) => string[],
+): ComposedReply {
+  const candidates = kind === "location" || kind === "contact" ? [kind, "media"] : [kind];
+  const template = candidates.find((key) => key in variant.templates);
+  const safe = KIND_SAFE_LINES[kind] ?? SAFE_LINE;
+  if (template === undefined) return { text: safe, template: kind, fallback: "safe_line", violations: [] };
+  const text = render(template);
+  const violations = problems(text);
+  if (violations.length === 0) return { text, template, fallback: "none", violations: [] };
+  return { text: safe, template, fallback: "safe_line", violations };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { StageSettings } from "../experiments/index.js";
+import type { OrderInput } from "../strategies/index.js";
 import type { Profile } from "./customer-profile.js";
 import type { ReplyBrief } from "./llm/reply-prompt.js";
 import type { MessageSignals } from "./profile-rules.js";
@@ -23,6 +24,8 @@ export interface ComposedReply {
   fallback: "none" | "default_template" | "safe_line";
   /** Why a fallback happened (guardrail or claim violations), empty otherwise. */
   violations: string[];
+  /** The order the reply confirms, priced from the catalog (only for the `order` template). */
+  order?: { itemCount: number; total: string | null } | null;
 }
 
 /** Who the reply is for. */
@@ -32,6 +35,10 @@ export interface ReplyAudience {
   profile: Profile;
   /** Product ids the current message names (they win over the profile's last product). */
   productIds: string[];
+  /** What the customer just sent, for kind templates (`media`, `contact`, …); omitted = text. */
+  message?: { kind: string; contactName: string | null; place: string | null };
+  /** The catalog order the customer just sent, for the `order` template. */
+  order?: OrderInput | null;
 }
 
 /** The loaded playbooks as the engine uses them. */
@@ -46,13 +53,33 @@ export interface PlaybookRuntime {
   settings(stage: string): StageSettings;
   /** Intent, products, concerns and tone of one message. */
   classify(text: string): MessageSignals;
-  /** Renders the variant's reply for the intent and checks it against catalog and guardrails. */
+  /** The catalog product a WhatsApp catalog id or link id names (matched on catalog ids), or null. */
+  findProductId(reference: string): string | null;
+  /**
+   * Renders the variant's reply for the intent (or kind template: `media`, `voice`, `location`,
+   * `contact`, `order`, `product`) and checks it against catalog and guardrails. A kind template that is
+   * missing or fails its checks gives way to a neutral line for that kind, never to the intent
+   * templates (a photo is not answered with the welcome).
+   */
   compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply;
   /** What an LLM is told about the variant's strategy, the stage and the catalog facts at `now`. */
   replyBrief(variantKey: string, stage: string, now: number): ReplyBrief;
   /** Why a reply may not be sent (unbacked claims, guardrails); empty when it may. */
   checkReply(variantKey: string, text: string, productId: string | null, now: number): string[];
 }
+
+/**
+ * Neutral acknowledgements per kind template, for a variant without that template (or one whose
+ * template failed its checks). `location` and `contact` first try the variant's `media` template.
+ */
+export const KIND_SAFE_LINES: Readonly<Record<string, string>> = Object.freeze({
+  media: "Thanks for sending that! What would you like to know about it?",
+  voice: "Thanks for your voice message! I can't listen to voice notes, sorry. Could you type your question?",
+  location: "Thanks for sharing your location! What would you like to know?",
+  contact: "Thanks for sharing that contact! How can I help?",
+  product: "Thanks for asking! What would you like to know about it?",
+  order: "Thank you for your order! The shop will confirm the items, the total and the payment with you shortly.",
+});
 
 /** A reply that states nothing a catalog must back; used when every template fails its checks. */
 export const SAFE_LINE = "Thanks for your message! Let me check the details for you and get right back to you.";

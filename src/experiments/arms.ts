@@ -28,6 +28,9 @@ export interface Arm {
   firstServedAt: number | null;
 }
 
+/** Statuses that never receive customers: retired arms, and arms proposed by reflection awaiting review. */
+export const NO_TRAFFIC_STATUSES: readonly ArmStatus[] = ["retired", "proposed"];
+
 /** A variant version as the playbooks describe it (the part the store needs). */
 export interface LoadedVariantVersion {
   id: string;
@@ -123,16 +126,16 @@ export async function syncArms(
 }
 
 /**
- * The arms of a stage that receive customers: neither retired nor `proposed`
- * (waiting for review), and present in the loaded playbooks (a deleted file
- * takes its arm out of rotation).
+ * The arms of a stage that receive customers: neither retired nor proposed
+ * (awaiting review), and present in the loaded playbooks (a deleted file takes
+ * its arm out of rotation).
  */
 export async function activeArms(db: Kysely<Database>, stage: string, loadedKeys: ReadonlySet<string>): Promise<Arm[]> {
   const rows = await db
     .selectFrom("variant_versions")
     .selectAll()
     .where("stage", "=", stage)
-    .where("status", "not in", ["retired", "proposed"])
+    .where("status", "not in", NO_TRAFFIC_STATUSES)
     .orderBy("variant_id")
     .orderBy("version")
     .execute();

@@ -78,8 +78,10 @@ export interface ExperimentsService {
   recordOutcome(report: OutcomeReport, onRecorded?: OutcomeHook): Promise<OutcomeResult>;
   /**
    * Makes an arm (`variant@version`) the stage's champion and recomputes the
-   * stage's policy at once (see promotion.ts for the rules).
-   * @throws CloserError `strategy_unknown`, `experiment_invalid`, `bad_request`.
+   * stage's policy at once (see promotion.ts for the rules). Retiring the other
+   * arms while the stage's verdict is still `collecting` needs `force`.
+   * @throws CloserError `strategy_unknown`, `experiment_invalid`, `bad_request`,
+   *   `promotion_needs_force` (the message says how much evidence there is).
    */
   promote(stage: string, arm: string, options: PromoteOptions): Promise<ArmChangeResult>;
   /**
@@ -144,7 +146,10 @@ export function createExperimentsService(deps: ExperimentsServiceDeps): Experime
       const result = await db
         .transaction()
         .execute((trx) => promoteArm(trx, playbooks, stage, arm, { ...options, rng }));
-      logger.info({ stage, arm: result.arm, retired: result.retired, actor: options.actor }, "arm promoted");
+      logger.info(
+        { stage, arm: result.arm, retired: result.retired, actor: options.actor, forced: result.warning !== null },
+        "arm promoted",
+      );
       return result;
     },
     async retire(stage, arm, options) {

@@ -8,7 +8,15 @@
 
 // arms, assignment, attribution (one module each, in file order)
 export type { Arm, ArmSyncResult, LoadedVariantVersion } from "./arms.js";
-export { activeArms, allArms, armKey, loadedVersionsOf, parseArmKey, syncArms } from "./arms.js";
+export {
+  activeArms,
+  allArms,
+  armKey,
+  loadedVersionsOf,
+  NO_TRAFFIC_STATUSES,
+  parseArmKey,
+  syncArms,
+} from "./arms.js";
 export type { AssignmentResult, AssignRequest } from "./assignment.js";
 export { assignOnEntry } from "./assignment.js";
 export type { AttributionEvent, PendingAssignment, Resolution } from "./attribution.js";
@@ -38,12 +46,16 @@ export { recordOutcome, resolveOnAdvance } from "./outcomes.js";
 export type { ArmCounts, PolicyReason } from "./policy-update.js";
 export { resolvedCounts, updateStagePolicy } from "./policy-update.js";
 export type { ArmChangeOptions, ArmChangeResult, PromoteOptions } from "./promotion.js";
-export { promoteArm, retireArm } from "./promotion.js";
+export { promoteArm, RETIRED_ARMS_KEEP_CUSTOMERS, retireArm } from "./promotion.js";
+// the weekly reflection and the review of its candidates
+export * from "./reflection/index.js";
 export type { SrmState, StageSrm } from "./srm-guard.js";
 export { formatP, guardSrm, srmState, stageSrm } from "./srm-guard.js";
 export type { StageSettings } from "./stage-settings.js";
 export { DAY_MS, HOUR_MS, WEEK_MS } from "./stage-settings.js";
 export type { ArmTally, AssignmentBalance } from "./stage-tallies.js";
 export { assignmentBalance, stageArmTallies } from "./stage-tallies.js";
+export type { JudgedArm, StageEvidence, SuccessCounts } from "./stage-verdict.js";
+export { clampUnit, stageEvidence, VERDICT_SEED } from "./stage-verdict.js";
 export type { ExpiryResult } from "./window-expiry.js";
 export { expireWindows } from "./window-expiry.js";

@@ -11,6 +11,13 @@
  * - Promote: the arm becomes `champion`. With `keepChallengers` the previous
  *   champion becomes `active` and the others keep their status; without it every
  *   other arm of the stage is retired (their statistics stay).
+ * - Retiring the challengers while the stage's verdict is still `collecting`
+ *   decides on too little evidence: it is refused (`promotion_needs_force`,
+ *   saying how much evidence there is) unless `force` is set, and a forced one
+ *   carries that evidence as its `warning`.
+ * - Customers already assigned to a retired arm keep it for the rest of their
+ *   time in the stage (their outcome still counts for that arm); only customers
+ *   who enter the stage afterwards get the remaining arms.
  * - Retire: refused for the last arm in rotation of a stage, since the stage
  *   would have nothing to answer with; promote or add another arm first.
  *   Retiring the champion leaves the stage without one; the remaining arms
@@ -25,6 +32,8 @@ import { recordExperimentEvent } from "./experiment-events.js";
 import type { ExperimentPlaybooks } from "./experiment-playbooks.js";
 import type { Random } from "./math/index.js";
 import { type PolicyReason, updateStagePolicy } from "./policy-update.js";
+import { DAY_MS } from "./stage-settings.js";
+import { type StageEvidence, stageEvidence } from "./stage-verdict.js";
 
 /** Who changes an arm, when and why. */
 export interface ArmChangeOptions {
@@ -40,6 +49,8 @@ export interface ArmChangeOptions {
 export interface PromoteOptions extends ArmChangeOptions {
   /** Keep the other arms in rotation (the old champion becomes `active`); default false: retire them. */
   keepChallengers?: boolean | undefined;
+  /** Retire the other arms even though the stage's verdict is still `collecting`; default false. */
+  force?: boolean | undefined;
 }
 
 /** What a promotion or retirement did. */
@@ -55,13 +66,21 @@ export interface ArmChangeResult {
   demoted: string[];
   /** The policy version computed right after. */
   policy: PolicyVersion;
+  /** Set when a forced promotion retired arms while the stage was still collecting: the evidence it had. */
+  warning: string | null;
 }
+
+/** What every promotion that retires arms tells the operator about customers already assigned to them. */
+export const RETIRED_ARMS_KEEP_CUSTOMERS =
+  "Customers already assigned to a retired arm keep it until they leave the stage; only customers entering the stage from now on get the champion.";
 
 /**
  * Makes `key` the champion of `stage`. Run it inside a transaction.
  * @param rng seeds the recomputed policy's posterior draws.
  * @throws CloserError `bad_request` (malformed key), `strategy_unknown` (no such
- *   stage or arm in it), `experiment_invalid` (retired, or not in the loaded playbooks).
+ *   stage or arm in it), `experiment_invalid` (retired, proposed and not yet approved, or not in the
+ *   loaded playbooks), `promotion_needs_force` (it would retire arms while the verdict is `collecting`,
+ *   and `force` is not set; the message says how much evidence there is).
  */
 export async function promoteArm(
   db: Kysely<Database>,
@@ -78,10 +97,34 @@ export async function promoteArm(
         `give the variant a new version to bring it back as a new arm.`,
     );
   }
+  if (arm.status === "proposed") {
+    throw new CloserError(
+      "experiment_invalid",
+      `${arm.key} is a proposal awaiting review; approve it first (closer candidates approve ${stage} ${arm.key}).`,
+    );
+  }
   if (!playbooks.loadedKeys.has(arm.key)) {
     throw new CloserError("experiment_invalid", `${arm.key} is not in the loaded playbooks (was its file removed?).`);
   }
-  const { now, actor, reason = null, keepChallengers = false } = options;
+  const { now, actor, reason = null, keepChallengers = false, force = false } = options;
+  const toRetire = keepChallengers ? [] : arms.filter((a) => a.key !== arm.key && a.status !== "retired");
+  let warning: string | null = null;
+  if (toRetire.length > 0) {
+    const evidence = await stageEvidence(db, playbooks, stage, now);
+    if (evidence.verdict.verdict === "collecting") {
+      const summary = collectingSummary(stage, evidence, now);
+      if (!force) {
+        throw new CloserError(
+          "promotion_needs_force",
+          `${summary} Promoting ${arm.key} now retires ${toRetire.map((a) => a.key).join(", ")} on that evidence. ` +
+            'Promote with force to do it anyway (closer promote --force; API: "force": true), ' +
+            'or keep the others competing (--keep-challengers; API: "keepChallengers": true).',
+          { details: { stage, verdict: "collecting", arms: evidence.judged } },
+        );
+      }
+      warning = `${summary} Promoted with force.`;
+    }
+  }
   const retired: string[] = [];
   const demoted: string[] = [];
   for (const other of arms) {
@@ -124,7 +167,7 @@ export async function promoteArm(
     });
   }
   const policy = await recompute(db, playbooks, stage, "promotion", options);
-  return { stage, arm: arm.key, champion: arm.key, retired, demoted, policy };
+  return { stage, arm: arm.key, champion: arm.key, retired, demoted, policy, warning };
 }
 
 /**
@@ -160,7 +203,24 @@ export async function retireArm(
   });
   const policy = await recompute(db, playbooks, stage, "retirement", options);
   const champion = arms.find((a) => a.key !== arm.key && a.status === "champion")?.key ?? null;
-  return { stage, arm: arm.key, champion, retired: [arm.key], demoted: [], policy };
+  return { stage, arm: arm.key, champion, retired: [arm.key], demoted: [], policy, warning: null };
+}
+
+/**
+ * A few sentences on how much a collecting stage knows: each arm in rotation
+ * with its matured decisions, successes and P(best), and what a verdict needs.
+ */
+function collectingSummary(stage: string, evidence: StageEvidence, now: number): string {
+  const arms = evidence.judged
+    .map((a) => `${a.key} ${a.decisions} decisions, ${a.successes} successes, P(best) ${a.pBest.toFixed(2)}`)
+    .join("; ");
+  const { minDecisions, minSuccesses, minDays } = evidence.settings;
+  const days = (now - evidence.startedAt) / DAY_MS;
+  return (
+    `Stage ${stage} is still collecting evidence: ${arms}. ` +
+    `A verdict needs ${minDecisions} decisions and ${minSuccesses} successes per arm over ${minDays} days; ` +
+    `it has run ${days.toFixed(1)} days.`
+  );
 }
 
 /** Finds a stage's arm by key, with all the stage's arms. */

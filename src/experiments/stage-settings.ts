@@ -19,8 +19,8 @@ export interface StageSettings {
   draws: number;
   /** Most total propensity the stage's candidate arms may get. */
   candidateCap: number;
-  /** Most arms of the stage that are not retired (proposed ones included). */
-  maxArms: number;
+  /** Most arms of the stage that are not retired (proposed ones included); the weakest past burn-in is retired before one more joins. Default 6. */
+  maxArms?: number;
   /** Weekly discount γ of old evidence (null = off). */
   discountPerWeek: number | null;
   /** Decision rules; `minDecisions` is also what a candidate needs before automatic retirement. */

@@ -7,10 +7,13 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../log.js";
 import type { AppContext } from "./app-context.js";
 import { errorHandler } from "./error-handler.js";
+import { registerDashboard } from "./pages/dashboard-plugin.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerPlaygroundRoutes } from "./routes/playground-routes.js";
+import { registerReflectionRoutes } from "./routes/reflection-routes.js";
+import { registerReportRoutes } from "./routes/report-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 
 /** Largest accepted request body, bytes (WhatsApp text is at most 4096 characters; payloads carry metadata). */
@@ -36,6 +39,9 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
   registerPlaygroundRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerExperimentRoutes(app, ctx);
+  registerReflectionRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
+  registerDashboard(app, ctx);
   void app.register(async function webhooks(scope) {
     registerWebhookRoutes(scope, ctx);
   });

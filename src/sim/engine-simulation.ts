@@ -232,7 +232,7 @@ async function drive(
   }
   // The customers still waiting go quiet: let every window close and the job resolve them.
   await runJobsUntil(endMs + Math.max(...plan.stages.map((stage) => stage.windowMs)) + RESOLVE_EVERY_MS);
-  return recorder.result({ policy: "engine", seed, endMs, looks });
+  return recorder.result({ policy: "engine", seed, endMs, looks, arrivalsMs: arrivals });
 }
 
 /** One daily look at `GET /api/experiments`: did a stage's verdict name a winner, and was it the best arm? */

@@ -6,16 +6,14 @@
  * @module
  */
 import { laiRobbinsBound } from "../experiments/index.js";
-import { MS_PER_DAY } from "./customer-stream.js";
 import type { StageLookRecord } from "./decision-looks.js";
 import type { MarketPlan, MarketState } from "./market.js";
 import type { ReflectionCounts } from "./reflection-sim.js";
 
-/** Milliseconds in one simulated week, the unit of {@link RunResult.weeklyConversion}. */
-export const MS_PER_WEEK = 7 * MS_PER_DAY;
-
 /** Points of the cumulative-regret and conversion curves, unless told otherwise. */
 export const DEFAULT_CURVE_POINTS = 100;
+/** One simulated week, ms. */
+export const SIM_WEEK_MS = 7 * 86_400_000;
 
 /** One stage's totals in one run. */
 export interface StageRunStats {
@@ -53,14 +51,14 @@ export interface RunResult {
   readonly regretCurve: readonly number[];
   /** Share of the customers between the previous point and this one who were won. */
   readonly conversionCurve: readonly number[];
+  /** Per week of arrival (week 1 first): the regret of the decisions made for the customers who arrived that week. */
+  readonly weeklyRegret: readonly number[];
+  /** Per week of arrival: the customers who arrived that week. */
+  readonly weeklyArrivals: readonly number[];
+  /** Per week of arrival: how many of them were won (whenever). */
+  readonly weeklyWon: readonly number[];
   /** Decision quality under daily looks, per stage (empty without looks). */
   readonly looks: readonly StageLookRecord[];
-  /**
-   * Per simulated week of arrival (week 0 = the first 7 days), the share of the
-   * customers who arrived that week who were won in the end; empty when the run
-   * did not know arrival times.
-   */
-  readonly weeklyConversion: readonly number[];
   /** What simulated reflection did (runs with reflection only). */
   readonly reflection?: ReflectionCounts;
 }
@@ -73,6 +71,8 @@ export interface RunIdentity {
   readonly looks: readonly StageLookRecord[];
   readonly reflection?: ReflectionCounts;
   readonly curvePoints?: number;
+  /** Each customer's arrival, ms from the start, in customer order (for the weekly figures). */
+  readonly arrivalsMs: ArrayLike<number>;
 }
 
 /** Records one run's decisions and wins. */
@@ -81,13 +81,10 @@ export class RunRecorder {
   readonly #stats: StageRunStats[];
   readonly #regretOf: Float64Array;
   readonly #wonBy: Uint8Array;
-  readonly #arrivals: Float64Array | undefined;
   #won = 0;
 
-  /** @param arrivals each customer's arrival time in ms, for the weekly conversion (optional). */
-  constructor(plan: MarketPlan, customers: number, arrivals?: Float64Array) {
+  constructor(plan: MarketPlan, customers: number) {
     this.#plan = plan;
-    this.#arrivals = arrivals;
     this.#stats = plan.stages.map(() => ({
       decisions: 0,
       regret: 0,
@@ -141,25 +138,29 @@ export class RunRecorder {
       ),
       endMs,
       ...this.#curves(Math.min(curvePoints, customers)),
+      ...this.#weeks(identity.arrivalsMs),
       looks,
-      weeklyConversion: this.#weekly(),
       ...(reflection ? { reflection } : {}),
     };
   }
 
-  /** Won share per week of arrival. */
-  #weekly(): number[] {
-    const arrivals = this.#arrivals;
-    if (arrivals === undefined || arrivals.length === 0) return [];
-    const weeks = Math.floor(arrivals[arrivals.length - 1]! / MS_PER_WEEK) + 1;
-    const arrived = new Array<number>(weeks).fill(0);
-    const won = new Array<number>(weeks).fill(0);
-    for (let c = 0; c < arrivals.length; c++) {
-      const week = Math.floor(arrivals[c]! / MS_PER_WEEK);
-      arrived[week]!++;
-      won[week]! += this.#wonBy[c]!;
+  /** Regret, arrivals and wins per week of arrival. */
+  #weeks(arrivalsMs: ArrayLike<number>): Pick<RunResult, "weeklyRegret" | "weeklyArrivals" | "weeklyWon"> {
+    const weeklyRegret: number[] = [];
+    const weeklyArrivals: number[] = [];
+    const weeklyWon: number[] = [];
+    for (let c = 0; c < this.#regretOf.length; c++) {
+      const week = Math.floor((arrivalsMs[c] ?? 0) / SIM_WEEK_MS);
+      while (weeklyRegret.length <= week) {
+        weeklyRegret.push(0);
+        weeklyArrivals.push(0);
+        weeklyWon.push(0);
+      }
+      weeklyRegret[week]! += this.#regretOf[c]!;
+      weeklyArrivals[week]!++;
+      weeklyWon[week]! += this.#wonBy[c]!;
     }
-    return arrived.map((n, week) => (n > 0 ? won[week]! / n : 0));
+    return { weeklyRegret, weeklyArrivals, weeklyWon };
   }
 
   /** Cumulative regret and bucketed conversion at `points` evenly spaced customer counts. */

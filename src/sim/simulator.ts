@@ -64,7 +64,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   const counts = zeroCounts(plan);
   const inRotation = (s: number): readonly PolicyArm[] => counts[s]!.slice(0, market.available(s));
   let trueP = plan.stages.map((_, s) => market.probabilities(s));
-  const recorder = new RunRecorder(plan, customers, arrivals);
+  const recorder = new RunRecorder(plan, customers);
   const queue = new EventQueue<Pending>();
   const reflection = spec.reflection && new SimReflection(spec.reflection.block, plan, seed, spec.reflection.settings);
   if (reflection && spec.looks !== false) throw new RangeError("a run with reflection takes no verdict looks");
@@ -126,6 +126,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     endMs,
     looks: looks?.records ?? [],
     ...(reflection ? { reflection: reflection.counts } : {}),
+    arrivalsMs: arrivals,
     ...(spec.curvePoints === undefined ? {} : { curvePoints: spec.curvePoints }),
   });
 }

@@ -49,11 +49,17 @@ export interface StagePolicySummary {
   readonly uniformRegret: MeanSe;
 }
 
-/** Mean curves of one policy, at evenly spaced customer counts. */
+/** Mean curves of one policy, at evenly spaced customer counts and per simulated week of arrival. */
 export interface PolicyCurves {
   readonly customers: readonly number[];
   readonly regret: readonly number[];
   readonly conversion: readonly number[];
+  /** Weeks of arrival, 1 first. */
+  readonly weeks: readonly number[];
+  /** Mean cumulative regret of the customers who arrived by the end of each week. */
+  readonly weeklyRegret: readonly number[];
+  /** Mean share of each week's arrivals who were won (runs without arrivals that week left out). */
+  readonly weeklyConversion: readonly number[];
 }
 
 /** Everything a simulation reports. */
@@ -75,8 +81,8 @@ export interface SimulationSummary {
   readonly stages: Record<string, Record<string, StagePolicySummary>>;
   readonly curves: Record<string, PolicyCurves>;
   /**
-   * Per policy, per simulated week of arrival, the mean over seeds of the share of
-   * that week's customers who were won (weeks every run reached).
+   * Per policy, per simulated week of arrival (week 1 first), the mean over seeds of the
+   * share of that week's customers who were won: the curves' `weeklyConversion`, in the JSON.
    */
   readonly weeklyConversion: Record<string, readonly number[]>;
   /** Per run with reflection, the mean over seeds of what reflection did. */
@@ -98,6 +104,7 @@ export function summarise(
   const first = runs[0];
   const entries = <T>(make: (runs: RunResult[]) => T): Record<string, T> =>
     Object.fromEntries(policies.map((name) => [name, make(byPolicy.get(name) ?? [])]));
+  const curves = entries(meanCurves);
   return {
     scenario: scenario.name,
     customers: first?.customers ?? scenario.customers,
@@ -119,8 +126,8 @@ export function summarise(
         })),
       ]),
     ),
-    curves: entries(meanCurves),
-    weeklyConversion: entries(meanWeekly),
+    curves,
+    weeklyConversion: Object.fromEntries(policies.map((name) => [name, curves[name]!.weeklyConversion])),
     reflection: Object.fromEntries(
       policies.flatMap((name) => {
         const mine = (byPolicy.get(name) ?? []).flatMap((run) => (run.reflection ? [run.reflection] : []));
@@ -128,12 +135,6 @@ export function summarise(
       }),
     ),
   };
-}
-
-function meanWeekly(runs: readonly RunResult[]): number[] {
-  const weeks = Math.min(...runs.map((run) => run.weeklyConversion.length));
-  if (runs.length === 0 || !Number.isFinite(weeks)) return [];
-  return Array.from({ length: weeks }, (_, w) => meanSe(runs.map((run) => run.weeklyConversion[w]!)).mean);
 }
 
 function meanReflection(counts: readonly ReflectionCounts[]): ReflectionCounts {
@@ -207,7 +208,9 @@ function decisionQuality(runs: readonly RunResult[], stageNames: readonly string
 
 function meanCurves(runs: readonly RunResult[]): PolicyCurves {
   const first = runs[0];
-  if (first === undefined) return { customers: [], regret: [], conversion: [] };
+  if (first === undefined) {
+    return { customers: [], regret: [], conversion: [], weeks: [], weeklyRegret: [], weeklyConversion: [] };
+  }
   const points = first.regretCurve.length;
   const average = (pick: (run: RunResult) => readonly number[]) =>
     Array.from({ length: points }, (_, i) => runs.reduce((total, run) => total + (pick(run)[i] ?? 0), 0) / runs.length);
@@ -215,7 +218,31 @@ function meanCurves(runs: readonly RunResult[]): PolicyCurves {
     customers: Array.from({ length: points }, (_, i) => Math.round(((i + 1) * first.customers) / points)),
     regret: average((run) => run.regretCurve),
     conversion: average((run) => run.conversionCurve),
+    ...meanWeeks(runs),
   };
+}
+
+/** Per week of arrival, the runs' mean cumulative regret and mean conversion, over the runs that reached it. */
+function meanWeeks(runs: readonly RunResult[]): Pick<PolicyCurves, "weeks" | "weeklyRegret" | "weeklyConversion"> {
+  const count = Math.max(0, ...runs.map((run) => run.weeklyArrivals.length));
+  const weeks = Array.from({ length: count }, (_, w) => w + 1);
+  const cumulative = runs.map((run) => {
+    let total = 0;
+    return run.weeklyRegret.map((r) => (total += r));
+  });
+  const weeklyRegret = weeks.map((_, w) => {
+    // A run that ended before week w has kept its final total since.
+    const totals = cumulative.map((c) => c[Math.min(w, c.length - 1)] ?? 0);
+    return totals.reduce((a, b) => a + b, 0) / Math.max(1, totals.length);
+  });
+  const weeklyConversion = weeks.map((_, w) => {
+    const shares = runs.flatMap((run) => {
+      const arrived = run.weeklyArrivals[w] ?? 0;
+      return arrived > 0 ? [(run.weeklyWon[w] ?? 0) / arrived] : [];
+    });
+    return shares.length === 0 ? 0 : shares.reduce((a, b) => a + b, 0) / shares.length;
+  });
+  return { weeks, weeklyRegret, weeklyConversion };
 }
 
 /**

@@ -56,6 +56,23 @@ export async function findCustomerById(db: Kysely<Database>, id: string): Promis
   return db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/**
+ * The ids of customers whose id starts with `prefix` (at most `limit`, to tell
+ * a unique match from an ambiguous one). `prefix` holds only `[0-9a-f-]`.
+ */
+export async function customerIdsWithPrefix(db: Kysely<Database>, prefix: string, limit = 2): Promise<string[]> {
+  if (!/^[0-9a-f-]+$/.test(prefix)) return [];
+  const rows = await db
+    .selectFrom("customers")
+    .select("id")
+    .where("id", ">=", prefix)
+    .where("id", "<", `${prefix}\uffff`)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Inserts a new customer row. */
 export async function insertCustomer(db: Kysely<Database>, row: NewCustomerRow): Promise<void> {
   await db.insertInto("customers").values(row).execute();

@@ -40,6 +40,12 @@ export interface CustomerTable {
   conversation_count: number;
   created_at: number;
   updated_at: number;
+  /**
+   * JSON of the click-to-WhatsApp ad or post the customer first wrote from (`sourceType`,
+   * `sourceId`, `sourceUrl`, `headline`, `app`); null for organic contacts. The shop's own ad,
+   * not personal data, so kept in clear for reports to segment by.
+   */
+  referral_json: string | null;
 }
 
 /** Opt-out and opt-in events, kept with their time. */
@@ -93,6 +99,21 @@ export interface MessageTable {
   status_reason: string | null;
   created_at: number;
   status_at: number;
+  /** The message kind (`text`, `image`, `voice`, `location`, `order`, `system`, …); `text` for old rows. */
+  kind: Generated<string>;
+  /**
+   * Encrypted JSON of the kind's content without the text: media as mime type, size and the
+   * gateway's media id (never bytes), a location's coordinates, contact names, order lines, a
+   * system message's type. Null for text.
+   */
+  content_enc: string | null;
+  /** Encrypted emoji the customer reacted to this message with; null when none (or removed). */
+  reaction_enc: string | null;
+  reacted_at: number | null;
+  /** When the customer edited this message (its `text_enc` then holds the edited text). */
+  edited_at: number | null;
+  /** When the message was deleted by its author (its `text_enc` then holds an empty text). */
+  revoked_at: number | null;
 }
 
 /** Replies waiting for the sender. Each points at its transcript row. */
@@ -242,6 +263,84 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** One stage of one reflection run (a batch covers the stages of one run). */
+export interface ReflectionRunTable {
+  id: Id;
+  /** The run this stage belongs to; a resumed run keeps its batch id. */
+  batch_id: string;
+  stage: string;
+  /** `running` | `done` | `failed`. */
+  status: string;
+  /** The LLM's model name. */
+  model: string;
+  /** 1 when nothing was written (`--dry-run`). */
+  dry_run: number;
+  tokens_in: number;
+  tokens_out: number;
+  /** 1 when the endpoint reported no usage and the tokens are estimated from the text (4 characters a token). */
+  tokens_estimated: number;
+  /** Estimated cost from LLM_PRICE_PER_MTOK_IN/OUT, US dollars. */
+  cost_usd: number;
+  /** Proposals the model made. */
+  proposed: number;
+  /** JSON `[{ variant, version, file }]`. */
+  accepted_json: string;
+  /** JSON `[{ id, reasons }]`. */
+  rejected_json: string;
+  /** Why the stage failed (no message text). */
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** The single-row lock of the reflection job: who runs, since when, and what the run covers (to resume it). */
+export interface ReflectionLockTable {
+  /** Always `reflection`. */
+  name: string;
+  batch_id: string;
+  /** `host:pid` of the process holding it. */
+  holder: string;
+  /** JSON array of the stages the run covers, in order. */
+  stages_json: string;
+  /** JSON of the run's options (dry run). */
+  options_json: string;
+  acquired_at: number;
+  /** Refreshed after every stage; a lock not refreshed for a while is stale. */
+  heartbeat_at: number;
+}
+
+/** One LLM call, or one call not made (breaker open, budget spent). No message text. */
+export interface LlmUsageTable {
+  id: Id;
+  /** When the call ended, epoch ms. */
+  at: number;
+  /** The shop's day of `at` (`SHOP_TIMEZONE`), `YYYY-MM-DD`. */
+  day: string;
+  /** `reply` | `analysis` | `reflection` | `report` | `check`. */
+  purpose: string;
+  model: string;
+  /**
+   * `ok`: the answer was used; `fallback`: it failed and the offline path answered (replies, analysis);
+   * `failed`: it failed with no offline path; `skipped_budget` / `skipped_breaker`: not made.
+   */
+  outcome: string;
+  /** Why it was not used (`timeout`, `schema_mismatch`, …); null when `ok`. */
+  fallback_reason: string | null;
+  tokens_in: number;
+  tokens_out: number;
+  /** Priced with LLM_PRICE_PER_MTOK_IN / _OUT at the time of the call, US dollars. */
+  cost_usd: number;
+  latency_ms: number;
+}
+
+/** A signed-in dashboard browser (the cookie holds the id; only its hash is stored). */
+export interface DashboardSessionTable {
+  /** SHA-256 (hex) of the session id in the cookie. */
+  id_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** The whole schema. */
 export interface Database {
   customers: CustomerTable;
@@ -258,6 +357,10 @@ export interface Database {
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;
+  reflection_runs: ReflectionRunTable;
+  reflection_lock: ReflectionLockTable;
+  llm_usage: LlmUsageTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type CustomerRow = Selectable<CustomerTable>;
@@ -273,3 +376,6 @@ export type OutcomeRow = Selectable<OutcomeTable>;
 export type ExperimentEventRow = Selectable<ExperimentEventTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type HandoffRow = Selectable<HandoffTable>;
+export type ReflectionRunRow = Selectable<ReflectionRunTable>;
+export type ReflectionLockRow = Selectable<ReflectionLockTable>;
+export type LlmUsageRow = Selectable<LlmUsageTable>;

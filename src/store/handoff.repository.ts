@@ -31,3 +31,20 @@ export async function endHandoffs(db: Kysely<Database>, customerId: string, at: 
 export async function handoffHistory(db: Kysely<Database>, customerId: string): Promise<HandoffRow[]> {
   return db.selectFrom("handoffs").selectAll().where("customer_id", "=", customerId).orderBy("id").execute();
 }
+
+/** Moves the end of a customer's open handoff (a person who keeps writing keeps the chat). */
+export async function extendOpenHandoff(
+  db: Kysely<Database>,
+  customerId: string,
+  endsAt: number,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable("handoffs")
+    .set({ ends_at: endsAt })
+    .where("customer_id", "=", customerId)
+    .where("ended_at", "is", null)
+    .where("ends_at", ">", now)
+    .where("ends_at", "<", endsAt)
+    .execute();
+}

@@ -24,6 +24,7 @@ export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
   CUSTOMER_AAD,
+  customerIdsWithPrefix,
   customerRowToRecord,
   deleteCustomerCascade,
   findCustomerById,
@@ -33,6 +34,14 @@ export {
   listCustomers,
   updateCustomer,
 } from "./customer.repository.js";
+export {
+  dashboardSessionValid,
+  deleteDashboardSession,
+  deleteExpiredDashboardSessions,
+  insertDashboardSession,
+} from "./dashboard-session.repository.js";
+export type { DataDirFileSystem } from "./data-dir.js";
+export { prepareDataDir } from "./data-dir.js";
 export type { LoadDataKeyOptions, LoadedDataKey } from "./data-key.js";
 export { DATA_KEY_BYTES, DATA_KEY_FILE_NAME, loadDataKey, parseDataKey } from "./data-key.js";
 // schema
@@ -45,6 +54,7 @@ export type {
   CustomerRow,
   CustomerTable,
   CustomerUpdate,
+  DashboardSessionTable,
   Database,
   ExperimentEventRow,
   ExperimentEventTable,
@@ -52,6 +62,8 @@ export type {
   HandoffTable,
   InboxRow,
   InboxTable,
+  LlmUsageRow,
+  LlmUsageTable,
   MessageRow,
   MessageTable,
   NewCustomerRow,
@@ -62,13 +74,15 @@ export type {
   PendingAckTable,
   PolicyVersionRow,
   PolicyVersionTable,
+  ReflectionLockRow,
+  ReflectionRunRow,
   SettingTable,
   VariantVersionRow,
   VariantVersionTable,
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
-export { endHandoffs, handoffHistory, insertHandoff } from "./handoff.repository.js";
+export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
   countInboxByStatus,
@@ -79,16 +93,26 @@ export {
   markInboxDone,
   pendingInboxRows,
 } from "./inbox.repository.js";
+export type { LlmUsageDay, LlmUsageSummary, NewLlmUsage } from "./llm-usage.repository.js";
+export { llmCostOfDay, llmUsageSummary, recordLlmUsage } from "./llm-usage.repository.js";
 export type { MessageRecord, NewMessage } from "./message.repository.js";
 export {
   findOutboundByGatewayId,
   insertMessage,
+  MESSAGE_CONTENT_AAD,
+  MESSAGE_REACTION_AAD,
   MESSAGE_TEXT_AAD,
   messageRowToRecord,
   messagesByIds,
   setMessageStatus,
   transcript,
 } from "./message.repository.js";
+export {
+  eraseMessage,
+  findCustomerMessageByGatewayId,
+  replaceMessageText,
+  setMessageReaction,
+} from "./message-update.repository.js";
 // opening and migrating
 export type { MigrateOptions, MigrationState, MigrationStep } from "./migrate.js";
 export { listMigrations, MIGRATIONS, migrateToLatest } from "./migrate.js";
@@ -103,9 +127,22 @@ export {
   outboxRowsByIds,
   updateOutbox,
 } from "./outbox.repository.js";
+export { outcomesOfCustomer } from "./outcome.repository.js";
 export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyVersion } from "./policy-version.repository.js";
 export { insertPolicyVersion, latestPolicyVersion, policyRowToVersion } from "./policy-version.repository.js";
+export type { ReflectionStageRecord } from "./reflection-run.repository.js";
+export {
+  acquireReflectionLock,
+  currentReflectionLock,
+  finishReflectionStage,
+  recentReflectionRuns,
+  reflectionRunsOfBatch,
+  releaseReflectionLock,
+  startReflectionStage,
+  takeOverReflectionLock,
+  touchReflectionLock,
+} from "./reflection-run.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";
@@ -117,6 +154,7 @@ export {
   allVariantVersions,
   insertVariantVersion,
   markVersionServed,
+  servedVersionHashes,
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";

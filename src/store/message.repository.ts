@@ -8,6 +8,10 @@ import type { FieldCipher } from "./field-cipher.js";
 
 /** Associated-data label binding message text ciphertext to its column. */
 export const MESSAGE_TEXT_AAD = "messages.text";
+/** Associated-data label of a message's described content (media description, location, …). */
+export const MESSAGE_CONTENT_AAD = "messages.content";
+/** Associated-data label of the emoji a customer reacted to a message with. */
+export const MESSAGE_REACTION_AAD = "messages.reaction";
 
 /** A transcript message, decrypted. */
 export interface MessageRecord {
@@ -27,6 +31,16 @@ export interface MessageRecord {
   statusReason: string | null;
   createdAt: number;
   statusAt: number;
+  /** The message kind (`text`, `image`, `voice`, `order`, …). */
+  kind: string;
+  /** The kind's described content (never media bytes), or null for text. */
+  content: unknown;
+  /** The emoji the customer reacted to this message with, or null. */
+  reaction: string | null;
+  /** When the customer edited it, or null. */
+  editedAt: number | null;
+  /** When its author deleted it (the text is then empty), or null. */
+  revokedAt: number | null;
 }
 
 /** What the engine writes for one message. */
@@ -44,6 +58,10 @@ export interface NewMessage {
   intent: string | null;
   status: string;
   createdAt: number;
+  /** The message kind; default `text`. */
+  kind?: string;
+  /** Encrypted JSON of the kind's content (`MESSAGE_CONTENT_AAD`); default none. */
+  contentEnc?: string | null;
 }
 
 /** Inserts a transcript message and returns its id. */
@@ -66,6 +84,8 @@ export async function insertMessage(db: Kysely<Database>, m: NewMessage): Promis
       status_reason: null,
       created_at: m.createdAt,
       status_at: m.createdAt,
+      kind: m.kind ?? "text",
+      content_enc: m.contentEnc ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -152,5 +172,10 @@ export function messageRowToRecord(row: MessageRow, cipher: FieldCipher): Messag
     statusReason: row.status_reason,
     createdAt: row.created_at,
     statusAt: row.status_at,
+    kind: row.kind,
+    content: row.content_enc === null ? null : cipher.decryptJson(row.content_enc, MESSAGE_CONTENT_AAD),
+    reaction: row.reaction_enc === null ? null : cipher.decrypt(row.reaction_enc, MESSAGE_REACTION_AAD),
+    editedAt: row.edited_at,
+    revokedAt: row.revoked_at,
   };
 }

@@ -7,6 +7,10 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely";
 import { CloserError } from "../errors.js";
 import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
+import { messageKindsMigration } from "./migrations/2026-12-02T1000-message-kinds.js";
+import { reflectionMigration } from "./migrations/2026-12-02T1300-reflection.js";
+import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
+import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -15,6 +19,10 @@ import { initialMigration } from "./migrations/2026-11-28T0000-initial.js";
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-11-28T0000-initial": initialMigration,
+  "2026-12-02T1000-message-kinds": messageKindsMigration,
+  "2026-12-02T1300-reflection": reflectionMigration,
+  "2026-12-02T1410-dashboard": dashboardMigration,
+  "2026-12-02T1900-llm-usage": llmUsageMigration,
 });
 
 /** What happened to one migration in a run. */

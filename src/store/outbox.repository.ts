@@ -9,7 +9,8 @@ import type { Database, OutboxRow } from "./database.js";
 export interface NewOutboxEntry {
   messageId: number;
   customerId: string;
-  kind: "reply" | "confirmation";
+  /** `reply` from the bot, `confirmation` of an opt-out or opt-in, `human`: written by a person as the shop. */
+  kind: "reply" | "confirmation" | "human";
   /** `composing` when an LLM will rewrite the draft before it is sent; default `pending`. */
   status?: "pending" | "composing";
   inReplyToAt: number | null;

@@ -6,6 +6,19 @@
 import type { Kysely } from "kysely";
 import type { Database, VariantVersionRow } from "./database.js";
 
+/**
+ * The versions that have served customers, `variant@version` → the content
+ * hash recorded at first service: what an edited playbook is checked against.
+ */
+export async function servedVersionHashes(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom("variant_versions")
+    .select(["id", "content_hash"])
+    .where("first_served_at", "is not", null)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.content_hash]));
+}
+
 /** All known variant versions. */
 export async function allVariantVersions(db: Kysely<Database>): Promise<VariantVersionRow[]> {
   return db

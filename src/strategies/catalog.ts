@@ -117,3 +117,25 @@ function termPattern(term: string): RegExp {
     .join("\\s+");
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?:e?s)?(?![\\p{L}\\p{N}_])`, "iu");
 }
+
+/** The catalog as one fact per line, for an LLM: what a reply may state at `now`. */
+export function catalogFacts(catalog: Catalog, now: number): string[] {
+  const money = (n: number) => formatMoney(n, catalog.shop.currency);
+  const facts = catalog.products.map(
+    (p) =>
+      `${p.name}: ${formatMoney(p.price, p.currency)}; ${p.stock === 0 ? "out of stock" : `${p.stock} in stock`}. ${p.description}`,
+  );
+  for (const offer of runningOffers(catalog, null, now)) {
+    const product = offer.product === null ? null : catalog.products.find((p) => p.id === offer.product);
+    const target = product ? `the ${product.name}` : "every product";
+    const price = product ? ` (${formatMoney(discountedPrice(product.price, offer.percent), product.currency)})` : "";
+    facts.push(`Offer: ${offer.percent}% off ${target}${price}, valid until ${offer.validUntil}. ${offer.description}`);
+  }
+  const shipping = catalog.shop.shipping;
+  facts.push(
+    `Shipping: ${money(shipping.flatRate)}${shipping.freeOver === null ? "" : `, free over ${money(shipping.freeOver)}`}; delivery in ${shipping.days} business days.`,
+  );
+  if (catalog.shop.returnsDays !== null) facts.push(`Returns: within ${catalog.shop.returnsDays} days.`);
+  if (catalog.shop.warranty !== null) facts.push(`Warranty: ${catalog.shop.warranty}.`);
+  return facts;
+}

@@ -38,6 +38,8 @@ export interface ClaimViolation {
 export interface ClaimCheckOptions {
   /** The product the conversation is about (or its id): stock claims are checked against it first. */
   product?: Product | string | null;
+  /** Further amounts the conversation itself backs: a catalog order's line totals and total. */
+  amounts?: readonly number[];
 }
 
 const MONEY_TOLERANCE = 0.01 + 1e-9;
@@ -142,7 +144,7 @@ export function checkClaims(
       ? running
       : running.filter((o) => o.product === null || inFocus.some((p) => offerAppliesTo(o, p)));
   const violations = [
-    ...checkMoney(text, catalog, running, contextProduct),
+    ...checkMoney(text, catalog, running, contextProduct, options.amounts ?? []),
     ...checkPercents(text, running),
     ...checkStock(text, catalog, contextProduct, mentioned, focusOffers, now),
     ...checkScarcity(text, inFocus, focusOffers, now),
@@ -170,6 +172,7 @@ function checkMoney(
   catalog: Catalog,
   running: Offer[],
   contextProduct: Product | null,
+  extraAmounts: readonly number[],
 ): ClaimViolation[] {
   const taken: [number, number][] = [];
   const violations: ClaimViolation[] = [];
@@ -184,7 +187,7 @@ function checkMoney(
       // backed by the $49 skillet); without a name, to the product in context, else to any product.
       const named = findProductsMentioned(sentenceAround(text, start, end), catalog);
       const subjects = named.length > 0 ? named : contextProduct !== null ? [contextProduct] : catalog.products;
-      const backed = backedAmounts(catalog, running, subjects);
+      const backed = [...backedAmounts(catalog, running, subjects), ...extraAmounts];
       if (backed.some((value) => Math.abs(value - amount) <= MONEY_TOLERANCE)) continue;
       violations.push({
         kind: "price",

@@ -21,6 +21,9 @@ const HASHED_KEYS: Record<Exclude<keyof Variant, "status">, true> = {
   origin: true,
   parents: true,
   rationale: true,
+  // Absent (undefined) on hand-written variants, so adding these keys left their hashes unchanged.
+  createdAt: true,
+  model: true,
   description: true,
   strategy: true,
   templates: true,

@@ -57,3 +57,15 @@ function step(shape: Shape, part: string): Shape | undefined {
   }
   return undefined;
 }
+
+/**
+ * Every path a template may use (`product.price`, `offer.percent`, `products` …), from a shape:
+ * leaves, and lists as themselves (their items' fields are inside `{{#each}}`). For prompts and help.
+ */
+export function templatePaths(shape: Shape, prefix = ""): string[] {
+  if (shape.kind !== "object") return prefix === "" ? [] : [prefix];
+  return [...shape.fields].flatMap(([key, field]) => {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    return field.kind === "object" ? templatePaths(field, path) : [path];
+  });
+}

@@ -8,6 +8,7 @@
 
 // catalog
 export {
+  catalogFacts,
   discountedPrice,
   findProduct,
   findProductsMentioned,
@@ -30,23 +31,35 @@ export { allStageIds, END_STAGES, REQUIRED_INTENTS } from "./funnel-schema.js";
 export type { GuardrailKind, GuardrailViolation } from "./guardrails.js";
 export { checkGuardrails } from "./guardrails.js";
 export { nodeFileReader } from "./node-file-reader.js";
+export type { OrderInput, OrderLineInput, OrderSummary } from "./order-summary.js";
+export { summarizeOrder } from "./order-summary.js";
 // loading and lint
-export { loadPlaybookSet } from "./playbook-loader.js";
+export { lintVariantFile, loadPlaybookSet } from "./playbook-loader.js";
 export type { PlaybookReader } from "./playbook-reader.js";
 export { memoryPlaybookReader } from "./playbook-reader.js";
 export type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";
 export type { Position, Problem, Severity } from "./problem.js";
 export { formatProblem, hasErrors, sortProblems } from "./problem.js";
-export type { OfferView, ProductView, RenderContext, RenderContextInput } from "./render-context.js";
+export type {
+  MessageView,
+  OfferView,
+  OrderView,
+  ProductView,
+  RenderContext,
+  RenderContextInput,
+} from "./render-context.js";
 // rendering
 export { buildRenderContext, renderContextSchema } from "./render-context.js";
 export type { SignalMatcher } from "./signals.js";
 export { compileSignals } from "./signals.js";
+export { templateVariables } from "./template-lint.js";
 export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
 export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
 // variants and versions
 export {
+  KIND_TEMPLATES,
+  REQUIRED_KIND_TEMPLATES,
   TEMPLATE_INTENTS,
   VARIANT_ORIGINS,
   VARIANT_STATUSES,

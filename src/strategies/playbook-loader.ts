@@ -11,7 +11,7 @@ import { checkServedVersions, contentHash } from "./content-hash.js";
 import { type Funnel, REQUIRED_INTENTS } from "./funnel-schema.js";
 import { type FileResult, rawIds, readCatalogFile, readFunnelFile, readVariantFile } from "./playbook-files.js";
 import { joinPath, type PlaybookReader } from "./playbook-reader.js";
-import type { LoadedVariant, LoadOptions, LoadResult } from "./playbook-set.js";
+import type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";
 import { errorAt, FILE_START, hasErrors, type Problem, sortProblems, warningAt } from "./problem.js";
 import { type LintSituation, lintSituations } from "./template-claims.js";
 import { lintVariant } from "./variant-lint.js";
@@ -78,6 +78,7 @@ export async function loadPlaybookSet(
       });
     }
   }
+  if (!catalog && variantFiles.length > 0) problems.push(uncheckedClaims(files, catalogFile, variantFiles.length));
   problems.push(...crossVariantProblems(variantFiles));
   if (funnel && funnelFile) problems.push(...stageCoverage(funnelFile, funnel, variantFiles));
   if (catalog && catalogFile && options.now !== undefined)
@@ -90,6 +91,37 @@ export async function loadPlaybookSet(
     funnel.stages.map((stage) => [stage.id, variants.filter((v) => v.stage === stage.id)]),
   );
   return { ok: true, set: { dir, funnel, catalog, variants, variantsByStage }, warnings: sorted };
+}
+
+/**
+ * Lints one more variant file against a loaded set, with the same checks a file in the folder gets
+ * (YAML, schema, stage, file name, template keys, syntax, variables, claims and guardrails); the
+ * cross-file checks (duplicate ids, stage coverage) are the caller's. Used for files not written yet.
+ */
+export function lintVariantFile(set: PlaybookSet, file: string, text: string): Problem[] {
+  const result = readVariantFile(file, text);
+  const lint = lintVariant(result.source, result.data, result.value, {
+    stageIds: set.funnel.stages.map((stage) => stage.id),
+    intents: Object.keys(set.funnel.intents),
+    catalog: set.catalog,
+    situations: memoSituations(set.catalog),
+  });
+  return sortProblems([...result.problems, ...lint.problems]);
+}
+
+/**
+ * Without a catalog the templates' prices, discounts and scarcity cannot be
+ * checked; say so rather than let a clean-looking variant pass unchecked.
+ */
+function uncheckedClaims(files: readonly string[], catalogFile: FileResult<Catalog> | null, variants: number): Problem {
+  const name = CATALOG_FILES.find((file) => files.includes(file)) ?? CATALOG_FILES[0] ?? "catalog.yaml";
+  const why = catalogFile === null ? "is missing or unreadable" : "has errors";
+  return warningAt(
+    name,
+    FILE_START,
+    `not checked: the prices, discounts and scarcity in the templates of ${variants} variant file${variants === 1 ? "" : "s"}, ` +
+      `because ${name} ${why}; fix it and lint again`,
+  );
 }
 
 async function readOne<T>(

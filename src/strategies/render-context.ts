@@ -77,6 +77,38 @@ export const customerViewSchema = z.object({
   concerns: z.array(z.string()),
 });
 
+/** One order line as templates see it, priced from the catalog. */
+export const orderLineViewSchema = z.object({
+  name: z.string(),
+  quantity: z.number(),
+  /** The catalog's unit price, formatted. */
+  price: z.string(),
+  /** quantity × price, formatted. */
+  lineTotal: z.string(),
+});
+
+/** A catalog order the customer sent, as templates see it. */
+export const orderViewSchema = z.object({
+  /** The lines whose products the catalog knows (empty when the gateway sends only totals). */
+  items: z.array(orderLineViewSchema),
+  /** How many items the order holds. */
+  itemCount: z.number(),
+  /** The order total, formatted: the catalog lines' sum, or the gateway's total without lines; null when unknown. */
+  total: z.string().nullable(),
+  /** True when some lines name products the catalog does not know (the shop checks those by hand). */
+  hasUnknownItems: z.boolean(),
+});
+
+/** What the customer just sent, for templates that answer a kind of message (`media`, `contact`, …). */
+export const messageViewSchema = z.object({
+  /** The message kind: `text`, `image`, `voice`, `location`, `contact`, `order`, … */
+  kind: z.string(),
+  /** The shared contact's display name (contact cards), or null. */
+  contactName: z.string().nullable(),
+  /** The shared place's name or address (locations), or null. */
+  place: z.string().nullable(),
+});
+
 /** The whole render context: the single source of truth for template variables. */
 export const renderContextSchema = z.object({
   customer: customerViewSchema,
@@ -87,6 +119,10 @@ export const renderContextSchema = z.object({
   shop: shopViewSchema,
   /** Every product in the catalog. */
   products: z.array(productViewSchema),
+  /** What the customer just sent. */
+  message: messageViewSchema,
+  /** The catalog order the customer just sent, or null. */
+  order: orderViewSchema.nullable(),
 });
 
 /** The render context of a reply template. */
@@ -95,6 +131,10 @@ export type RenderContext = z.infer<typeof renderContextSchema>;
 export type ProductView = z.infer<typeof productViewSchema>;
 /** An offer as templates see it. */
 export type OfferView = z.infer<typeof offerViewSchema>;
+/** A catalog order as templates see it. */
+export type OrderView = z.infer<typeof orderViewSchema>;
+/** What the customer just sent, as templates see it. */
+export type MessageView = z.infer<typeof messageViewSchema>;
 
 /** What {@link buildRenderContext} needs. */
 export interface RenderContextInput {
@@ -106,6 +146,10 @@ export interface RenderContextInput {
   product?: Product | string | null;
   /** The offer to show; omitted = the best offer running at `now` for the product, or for every product. */
   offer?: Offer | null;
+  /** What the customer just sent; omitted = a text message. */
+  message?: Partial<MessageView>;
+  /** The order the customer just sent; omitted = none. */
+  order?: OrderView | null;
 }
 
 /** Builds the context a reply template renders with, from the catalog and what is known of the customer. */
@@ -127,6 +171,12 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
     offer: offer ? toOfferView(offer, product, now) : null,
     shop: toShopView(catalog),
     products: catalog.products.map(toProductView),
+    message: {
+      kind: input.message?.kind ?? "text",
+      contactName: input.message?.contactName ?? null,
+      place: input.message?.place ?? null,
+    },
+    order: input.order ?? null,
   };
 }
 

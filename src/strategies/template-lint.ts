@@ -4,7 +4,7 @@
  * `#with` too), and helpers limited to {@link TEMPLATE_HELPERS}.
  * @module
  */
-import { fieldNames, resolvePath, type Shape, shapeOf } from "./context-shape.js";
+import { fieldNames, resolvePath, type Shape, shapeOf, templatePaths } from "./context-shape.js";
 import { renderContextSchema } from "./render-context.js";
 import { closestMatch } from "./suggest.js";
 import { parseTemplate, TEMPLATE_HELPERS } from "./template-renderer.js";
@@ -19,6 +19,11 @@ export interface TemplateLintResult {
 }
 
 const ROOT_SHAPE = shapeOf(renderContextSchema);
+
+/** Every variable a template may use, as `{{…}}` paths (`product.price`, `offer.percent`, `products` …). */
+export function templateVariables(): string[] {
+  return templatePaths(ROOT_SHAPE);
+}
 const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
 const HELPERS = new Set<string>(TEMPLATE_HELPERS);
 const EACH_DATA = new Set(["index", "first", "last", "key"]);

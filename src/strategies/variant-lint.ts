@@ -1,6 +1,7 @@
 /**
  * Checks of a variant file against the rest of the set: its stage is in the
- * funnel, its template keys are funnel intents, its templates parse, use only
+ * funnel, its template keys are funnel intents or message kinds (with `media` and
+ * `voice` present), its templates parse, use only
  * known variables and helpers, and state only what the catalog backs.
  * Works from the raw YAML data, so a file with a schema error still gets every
  * other problem reported.
@@ -12,7 +13,7 @@ import { closestMatch } from "./suggest.js";
 import { checkTemplateClaims, type LintSituation } from "./template-claims.js";
 import { lintTemplate, literalText } from "./template-lint.js";
 import { type CompiledTemplate, compileTemplate } from "./template-renderer.js";
-import type { Variant } from "./variant-schema.js";
+import { KIND_TEMPLATES, REQUIRED_KIND_TEMPLATES, type Variant } from "./variant-schema.js";
 import { locate, positionInString, valueAt, type YamlSource } from "./yaml-source.js";
 
 /** What a variant is checked against; null parts are unknown (their file failed) and skipped. */
@@ -50,12 +51,14 @@ export function lintVariant(
   if (templates === null || typeof templates !== "object" || Array.isArray(templates)) {
     return { compiled: null, problems };
   }
+  problems.push(...checkKindTemplates(source, templates));
   const compiled: Record<string, CompiledTemplate> = {};
   let allCompiled = true;
   for (const [key, text] of Object.entries(templates)) {
     if (typeof text !== "string") continue;
-    if (key !== "default" && env.intents && !env.intents.includes(key)) {
-      const guess = closestMatch(key, ["default", ...env.intents]);
+    const kindKey = (KIND_TEMPLATES as readonly string[]).includes(key);
+    if (key !== "default" && !kindKey && env.intents && !env.intents.includes(key)) {
+      const guess = closestMatch(key, ["default", ...KIND_TEMPLATES, ...env.intents]);
       problems.push(
         errorAt(
           source.file,
@@ -92,6 +95,22 @@ export function lintVariant(
   }
   return { compiled: allCompiled && variant ? compiled : null, problems };
 }
+
+/** Every variant answers a photo without caption and a voice note: warns when `media` or `voice` is missing. */
+function checkKindTemplates(source: YamlSource, templates: object): Problem[] {
+  return REQUIRED_KIND_TEMPLATES.filter((kind) => !(kind in templates)).map((kind) =>
+    warningAt(
+      source.file,
+      locate(source, ["templates"], "key"),
+      `no \`${kind}\` template: ${KIND_HINTS[kind]} gets a neutral line instead`,
+    ),
+  );
+}
+
+const KIND_HINTS: Record<(typeof REQUIRED_KIND_TEMPLATES)[number], string> = {
+  media: "a photo, video, document or sticker without caption",
+  voice: "a voice note",
+};
 
 function checkStage(source: YamlSource, stage: string, stageIds: readonly string[] | null): Problem[] {
   if (!stageIds || stageIds.includes(stage)) return [];

@@ -9,7 +9,10 @@ import { z } from "zod";
 import { snakeIdSchema } from "./funnel-schema.js";
 import { signalListSchema } from "./signals.js";
 
-/** The lifecycle of a variant version; operators' promote/retire in the store override the file. */
+/**
+ * The lifecycle of a variant version; operators' promote/retire in the store override the file.
+ * `proposed`: written by the weekly reflection, waiting for an operator's review; it gets no traffic.
+ */
 export const VARIANT_STATUSES = ["champion", "active", "candidate", "proposed", "retired"] as const;
 /** Who wrote the variant: a person, or the weekly reflection. */
 export const VARIANT_ORIGINS = ["hand", "reflection"] as const;
@@ -33,6 +36,18 @@ export const variantRefSchema = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*@[1-9]\d*$/, "must be id@version, e.g. warm-welcome@2");
 
+/**
+ * Templates that answer a kind of message rather than an intent: `media` (a photo, video,
+ * document or sticker without caption), `voice` (a voice note or audio), `location`, `contact`
+ * (a shared contact card), `order` (a catalog order) and `product` (a question about a catalog
+ * product the customer shared or picked, when no more specific intent template fits). Keys stay flat per language so a
+ * language can later add its own (`templates.es.media`).
+ */
+export const KIND_TEMPLATES = ["media", "voice", "location", "contact", "order", "product"] as const;
+
+/** Kind templates every variant should have (lint warns without them; the engine then uses a neutral line). */
+export const REQUIRED_KIND_TEMPLATES = ["media", "voice"] as const;
+
 const templateSchema = z.string().min(1, "a template must not be empty");
 
 const templatesSchema = z
@@ -40,6 +55,7 @@ const templatesSchema = z
     /** Used when the customer's intent has no template of its own. */
     default: templateSchema,
     ...Object.fromEntries(TEMPLATE_INTENTS.map((intent) => [intent, templateSchema.optional()])),
+    ...Object.fromEntries(KIND_TEMPLATES.map((kind) => [kind, templateSchema.optional()])),
   })
   // Further keys are allowed here for intents a funnel adds; lint rejects keys that are not funnel intents.
   .catchall(templateSchema);
@@ -57,6 +73,10 @@ export const variantFileSchema = z
     parents: z.array(variantRefSchema).optional(),
     /** Why the variant exists or should win (reflection writes it). */
     rationale: z.string().min(1).optional(),
+    /** When the reflection wrote the file, ISO 8601 (hand-written variants may omit it). */
+    created_at: z.iso.datetime({ offset: true }).optional(),
+    /** The model that proposed the variant (reflection). */
+    model: z.string().min(1).optional(),
     description: z.string().min(1),
     strategy: z.strictObject({
       tone: z.string().min(1),
@@ -81,6 +101,8 @@ export const variantFileSchema = z
       origin: file.origin,
       parents: file.parents ?? [],
       rationale: file.rationale ?? null,
+      ...(file.created_at === undefined ? {} : { createdAt: file.created_at }),
+      ...(file.model === undefined ? {} : { model: file.model }),
       description: file.description,
       strategy: file.strategy,
       templates: withoutUndefined(file.templates) as VariantTemplates,
@@ -110,6 +132,10 @@ export interface Variant {
   /** `id@version` of the parents; empty for hand-written variants. */
   parents: string[];
   rationale: string | null;
+  /** When the reflection wrote it (ISO 8601); absent for most hand-written variants. */
+  createdAt?: string;
+  /** The model that proposed it (reflection); absent for hand-written variants. */
+  model?: string;
   description: string;
   strategy: { tone: string; goals: string[]; avoid: string[] };
   templates: VariantTemplates;

@@ -176,7 +176,7 @@ describe("the experiment report", () => {
         rng: createSeededRandom(2),
         logger: silentLogger(),
       });
-      await service.promote("closing", B, { actor: "api", now: T0 + 1 });
+      await service.promote("closing", B, { force: true, actor: "api", now: T0 + 1 });
       const { report } = await buildStageReport(t.db, playbooks, "closing", T0 + 2);
       expect(report.arms.map((a) => [a.variant, a.status, a.weight, a.decisions, a.pBest])).toEqual([
         ["limited-offer", "retired", 0, 2, null],

@@ -1,8 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { openSqliteDatabase } from "../../src/store/sqlite-database.js";
 import { loadPlaybookSet, nodeFileReader, type PlaybookSet } from "../../src/strategies/index.js";
+import { seedAssignments, seedPolicy, times } from "../experiments/experiment-fixtures.js";
 import { PLAYBOOKS_DIR, type TempInstall, tempInstall } from "./cli-fixtures.js";
 
 /** The report's shape as issue 4 writes it, independent of the product's own schema. */
@@ -109,10 +111,23 @@ describe("closer experiments", () => {
     expect(run.err).toMatch(/PORT/);
   });
 
-  it("should exit 2 without a stack trace on an unexpected failure", async () => {
+  it("should exit 1 with one line naming DATA_DIR when it cannot be created", async () => {
     const file = join(install.dir, "not-a-folder");
     writeFileSync(file, "x");
     const run = await tempInstall({ DATA_DIR: join(file, "data") }).run("experiments");
+    expect(run.code).toBe(1);
+    expect(run.err).toBe(
+      `closer experiments: DATA_DIR ${join(file, "data")} cannot be created (a part of the path is a file, not a folder): ` +
+        "give this user write access to it, or set DATA_DIR to a folder it can write",
+    );
+  });
+
+  it("should exit 2 without a stack trace on an unexpected failure", async () => {
+    const broken = tempInstall();
+    mkdirSync(broken.env["DATA_DIR"] as string);
+    writeFileSync(join(broken.env["DATA_DIR"] as string, "closer.db"), "this is not a SQLite database, it is a note");
+    const run = await broken.run("experiments");
+    broken.remove();
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/^closer experiments: unexpected error: /);
     expect(run.err).not.toMatch(/\n\s+at /);
@@ -136,6 +151,47 @@ describe("closer experiments", () => {
         policy: "weights",
         target: { "reserve-now@1": 0.5, "simple-steps@1": 0.5 },
         n: 0,
+      });
+    });
+
+    it("should say why IPS is above 1, and show both estimates inside [0, 1] with their intervals", async () => {
+      await install.run("experiments"); // creates and migrates the database
+      const db = openSqliteDatabase({ file: join(install.env["DATA_DIR"] as string, "closer.db") });
+      try {
+        // A lucky log: simple-steps, logged with probability 0.2, won all 5 of its 20 decisions' share.
+        const policyId = await seedPolicy(db, "closing", { "simple-steps@1": 0.2, "reserve-now@1": 0.8 });
+        const seed = { stage: "closing", policyId } as const;
+        await seedAssignments(db, [
+          ...times(5, { ...seed, arm: "simple-steps@1", propensity: 0.2, status: "success" }),
+          ...times(15, { ...seed, arm: "reserve-now@1", propensity: 0.8, status: "failure" }),
+        ]);
+      } finally {
+        await db.destroy();
+      }
+      writeFileSync(join(install.dir, "steps.json"), JSON.stringify({ "simple-steps@1": 1 }));
+      const run = await install.run("experiments evaluate", "--stage", "closing", "--policy", "steps.json");
+      expect(run.err).toBe("");
+      expect(run.code).toBe(0);
+      const lines = run.out.split("\n");
+      expect(lines[1]).toBe("  logged decisions 20, matching the policy 5, effective sample size 5.0");
+      expect(lines[2]).toMatch(
+        /^ {2}IPS {3}success rate 1\.2500 ± 0\.4967 \(standard error\), 95 % interval \[0\.2765, 1\.0000\]$/,
+      );
+      expect(lines.slice(3, 5).join(" ")).toMatch(/above 1: IPS .* not bounded by 1.*read the interval, or SNIPS/);
+      expect(lines[5]).toBe(
+        "  SNIPS success rate 1.0000 ± 0.0000 (standard error), 95 % interval [1.0000, 1.0000] (self-normalised, always within [0, 1])",
+      );
+      for (const [, value] of run.out.matchAll(/interval \[([\d.]+), ([\d.]+)\]/g)) {
+        expect(Number(value)).toBeLessThanOrEqual(1);
+      }
+      const json = await install.run("experiments evaluate", "--stage", "closing", "--policy", "steps.json", "--json");
+      expect(JSON.parse(json.out)).toMatchObject({
+        ips: {
+          estimate: 1.25,
+          interval: [expect.closeTo(1.25 - 1.959963984540054 * Math.sqrt(93.75 / 19 / 20), 9), 1],
+        },
+        snips: { estimate: 1, interval: [1, 1] },
+        effectiveSampleSize: 5,
       });
     });
 

@@ -24,10 +24,29 @@ describe("closer promote", () => {
     return report.stages.find((s) => s.stage === "closing")?.arms ?? [];
   }
 
-  it("should make the arm champion, retire the others and give the champion weight 1", async () => {
+  it("should refuse to retire the others while the stage is collecting, say how much evidence there is, and change nothing", async () => {
     const run = await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer");
+    expect(run.code).toBe(1);
+    expect(run.out).toBe("");
+    expect(run.err).toMatch(/^closer promote: Stage closing is still collecting evidence: /);
+    expect(run.err).toContain("simple-steps@1 0 decisions, 0 successes, P(best) 0.");
+    expect(run.err).toMatch(
+      /A verdict needs \d+ decisions and \d+ successes per arm over \d+ days; it has run 0\.0 days\./,
+    );
+    expect(run.err).toContain("retires limited-offer@1, reassurance-first@1, reserve-now@1 on that evidence");
+    expect(run.err).toContain("closer promote --force");
+    expect((await closingArms()).filter((a) => a.status === "retired")).toEqual([]);
+  });
+
+  it("should make the arm champion with --force, retire the others and give the champion weight 1", async () => {
+    const run = await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer", "--force");
     expect(run.code).toBe(0);
+    expect(run.err).toMatch(/^Warning: Stage closing is still collecting evidence: .* Promoted with force\.$/);
     expect(run.out).toContain("Promoted simple-steps@1 to champion of closing.");
+    expect(run.out).toContain(
+      "Customers already assigned to a retired arm keep it until they leave the stage; " +
+        "only customers entering the stage from now on get the champion.",
+    );
     expect(run.out).toContain("Weights of closing now: simple-steps@1 1.000.");
     const arms = await closingArms();
     expect(arms.map((a) => [a.variant, a.status, a.weight])).toEqual([
@@ -48,7 +67,7 @@ describe("closer promote", () => {
   });
 
   it("should write the audit log with the user, time and reason", async () => {
-    await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer");
+    await install.run("promote", "closing", "simple-steps@1", "--reason", "best closer", "--force");
     const db = openSqliteDatabase({ file: join(install.env["DATA_DIR"] as string, "closer.db") });
     try {
       const entry = await db
@@ -65,8 +84,8 @@ describe("closer promote", () => {
   });
 
   it("should refuse a retired arm with exit status 1, also after a restart", async () => {
-    await install.run("promote", "closing", "simple-steps@1");
-    const run = await install.run("promote", "closing", "reserve-now@1");
+    await install.run("promote", "closing", "simple-steps@1", "--force");
+    const run = await install.run("promote", "closing", "reserve-now@1", "--force");
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/reserve-now@1 is retired/);
     expect((await closingArms()).find((a) => a.variant === "reserve-now")?.status).toBe("retired");

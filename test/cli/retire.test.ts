@@ -32,7 +32,7 @@ describe("closer retire", () => {
   });
 
   it("should exit 1 rather than leave a stage without an arm", async () => {
-    await install.run("promote", "closing", "simple-steps@1");
+    await install.run("promote", "closing", "simple-steps@1", "--force");
     const run = await install.run("retire", "closing", "simple-steps@1");
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/last arm in rotation/);

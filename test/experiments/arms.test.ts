@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { activeArms, allArms, type LoadedVariantVersion, parseArmKey, syncArms } from "../../src/experiments/index.js";
+import {
+  activeArms,
+  allArms,
+  assignOnEntry,
+  createSeededRandom,
+  type LoadedVariantVersion,
+  parseArmKey,
+  syncArms,
+} from "../../src/experiments/index.js";
 import { setVariantStatus } from "../../src/store/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { T0 } from "./experiment-fixtures.js";
+import { stageSettings, T0 } from "./experiment-fixtures.js";
 
 function loaded(id: string, version: number, status: LoadedVariantVersion["status"] = "active"): LoadedVariantVersion {
   return { id, version, stage: "closing", status, origin: "hand", hash: `${id}-${version}`, sourceFile: `${id}.yaml` };
@@ -64,5 +72,26 @@ describe("syncArms", () => {
     expect(result.added).toEqual(["simple-steps@2"]);
     expect(result.autoRetired).toEqual(["simple-steps@1"]);
     expect(await statuses()).toEqual({ "simple-steps@1": "retired", "simple-steps@2": "active" });
+  });
+
+  it("should never give a customer an arm proposed by the reflection until it is approved", async () => {
+    await syncArms(t.db, [loaded("reserve-now", 1, "champion"), loaded("fresh-idea", 1, "proposed")], T0);
+    const loadedKeys = new Set(["reserve-now@1", "fresh-idea@1"]);
+    expect((await activeArms(t.db, "closing", loadedKeys)).map((a) => a.key)).toEqual(["reserve-now@1"]);
+    const rng = createSeededRandom(3);
+    const drawn = new Set<string>();
+    for (let n = 0; n < 50; n++) {
+      const result = await assignOnEntry(t.db, {
+        customerId: `c-${n}`,
+        journey: 1,
+        stage: "closing",
+        now: T0 + n,
+        rng,
+        settings: stageSettings("closing"),
+        loadedKeys,
+      });
+      drawn.add(`${result?.assignment.variant_id}@${result?.assignment.variant_version}`);
+    }
+    expect([...drawn]).toEqual(["reserve-now@1"]);
   });
 });

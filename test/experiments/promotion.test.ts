@@ -5,6 +5,7 @@ import {
   assignOnEntry,
   createExperimentsService,
   createSeededRandom,
+  DAY_MS,
   type ExperimentsService,
   experimentEventsOf,
   syncArms,
@@ -12,7 +13,15 @@ import {
 import { silentLogger } from "../../src/log.js";
 import { latestPolicyVersion, recentAudit } from "../../src/store/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { fakePlaybooks, seedArms, stageSettings, T0 } from "./experiment-fixtures.js";
+import {
+  fakePlaybooks,
+  seedArms,
+  seedAssignments,
+  seedPolicy,
+  stageSettings,
+  T0,
+  times,
+} from "./experiment-fixtures.js";
 
 const CLOSING = ["reserve-now@1", "simple-steps@1", "limited-offer@1", "reassurance-first@1"];
 
@@ -58,6 +67,7 @@ describe("promotion and retirement", () => {
     it("should make the arm champion and retire every other arm of the stage by default", async () => {
       const result = await service.promote("closing", "simple-steps@1", {
         reason: "won the test",
+        force: true,
         actor: "cli:ana",
         now: T0,
       });
@@ -73,7 +83,7 @@ describe("promotion and retirement", () => {
     });
 
     it("should store a promotion policy that gives the lone champion propensity 1", async () => {
-      const result = await service.promote("closing", "simple-steps@1", { actor: "api", now: T0 + 5 });
+      const result = await service.promote("closing", "simple-steps@1", { force: true, actor: "api", now: T0 + 5 });
       const latest = await latestPolicyVersion(t.db, "closing");
       expect(latest?.id).toBe(result.policy.id);
       expect(latest?.reason).toBe("promotion");
@@ -82,7 +92,7 @@ describe("promotion and retirement", () => {
     });
 
     it("should send every new customer of the stage to the champion afterwards", async () => {
-      await service.promote("closing", "limited-offer@1", { actor: "api", now: T0 });
+      await service.promote("closing", "limited-offer@1", { force: true, actor: "api", now: T0 });
       const rng = createSeededRandom(3);
       for (let i = 0; i < 25; i++) {
         const assigned = await assignOnEntry(t.db, {
@@ -117,7 +127,12 @@ describe("promotion and retirement", () => {
     });
 
     it("should record the promotion and each retirement as experiment events and in the audit log with time and reason", async () => {
-      await service.promote("closing", "simple-steps@1", { reason: "clear winner", actor: "cli:ana", now: T0 + 7 });
+      await service.promote("closing", "simple-steps@1", {
+        reason: "clear winner",
+        force: true,
+        actor: "cli:ana",
+        now: T0 + 7,
+      });
       const events = await experimentEventsOf(t.db, "closing");
       expect(events.map((e) => [e.kind, `${e.variant_id}@${e.variant_version}`, e.actor, e.created_at])).toEqual([
         ["promote", "simple-steps@1", "cli:ana", T0 + 7],
@@ -140,7 +155,7 @@ describe("promotion and retirement", () => {
     });
 
     it("should refuse a retired arm: it never comes back under the same version", async () => {
-      await service.promote("closing", "simple-steps@1", { actor: "api", now: T0 });
+      await service.promote("closing", "simple-steps@1", { force: true, actor: "api", now: T0 });
       await expectCode(
         service.promote("closing", "reserve-now@1", { actor: "api", now: T0 + 1 }),
         "experiment_invalid",
@@ -162,6 +177,80 @@ describe("promotion and retirement", () => {
     it("should refuse an arm whose file is no longer loaded", async () => {
       await seedArms(t.db, [{ key: "old-offer@1", stage: "closing" }]);
       await expectCode(service.promote("closing", "old-offer@1", { actor: "api", now: T0 }), "experiment_invalid");
+    });
+  });
+
+  describe("promote while the stage is still collecting", () => {
+    async function seedEvidence(): Promise<void> {
+      const policyId = await seedPolicy(t.db, "closing", {
+        "reserve-now@1": 0.4,
+        "simple-steps@1": 0.3,
+        "limited-offer@1": 0.3,
+      });
+      const seed = { stage: "closing", policyId, at: T0 - 10 * DAY_MS, windowEndsAt: T0 - 8 * DAY_MS } as const;
+      await seedAssignments(t.db, [
+        ...times(6, { ...seed, arm: "simple-steps@1", status: "success" }),
+        ...times(6, { ...seed, arm: "simple-steps@1", status: "failure" }),
+        ...times(2, { ...seed, arm: "reserve-now@1", status: "success" }),
+        ...times(8, { ...seed, arm: "reserve-now@1", status: "failure" }),
+      ]);
+    }
+
+    it("should refuse to retire the others without force, say how much evidence there is, and change nothing", async () => {
+      await seedEvidence();
+      const error = await service.promote("closing", "simple-steps@1", { actor: "api", now: T0 }).catch((e) => e);
+      expect(isCloserError(error, "promotion_needs_force")).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^Stage closing is still collecting evidence: /);
+      expect(message).toMatch(/simple-steps@1 12 decisions, 6 successes, P\(best\) 0\.\d\d/);
+      expect(message).toMatch(/reserve-now@1 10 decisions, 2 successes, P\(best\) 0\.\d\d/);
+      expect(message).toContain(
+        "A verdict needs 100 decisions and 40 successes per arm over 14 days; it has run 10.0 days.",
+      );
+      expect(message).toContain("retires limited-offer@1, reassurance-first@1, reserve-now@1 on that evidence");
+      expect(message).toMatch(/--force.*"force": true/);
+      expect(await statuses()).toEqual({
+        "limited-offer@1": "active",
+        "reassurance-first@1": "candidate",
+        "reserve-now@1": "champion",
+        "simple-steps@1": "active",
+      });
+      expect(await recentAudit(t.db, 10)).toEqual([]);
+    });
+
+    it("should retire them with force and return the evidence it decided on as a warning", async () => {
+      await seedEvidence();
+      const result = await service.promote("closing", "simple-steps@1", { force: true, actor: "api", now: T0 });
+      expect(result.retired).toEqual(["limited-offer@1", "reassurance-first@1", "reserve-now@1"]);
+      expect(result.warning).toMatch(/^Stage closing is still collecting evidence: .*simple-steps@1 12 decisions/);
+      expect(result.warning).toMatch(/Promoted with force\.$/);
+    });
+
+    it("should need no force to keep the challengers competing", async () => {
+      const result = await service.promote("closing", "simple-steps@1", {
+        keepChallengers: true,
+        actor: "api",
+        now: T0,
+      });
+      expect(result).toMatchObject({ champion: "simple-steps@1", retired: [], warning: null });
+    });
+
+    it("should need no force once the verdict is no longer collecting", async () => {
+      const judged = createExperimentsService({
+        db: t.db,
+        playbooks: fakePlaybooks([...CLOSING, "warm-welcome@1"], { minDecisions: 5, minSuccesses: 1, minDays: 7 }),
+        clock: { now: () => T0 },
+        rng: createSeededRandom(11),
+        logger: silentLogger(),
+      });
+      await t.db
+        .updateTable("variant_versions")
+        .set({ status: "retired" })
+        .where("variant_id", "in", ["limited-offer", "reassurance-first"])
+        .execute();
+      await seedEvidence();
+      const result = await judged.promote("closing", "simple-steps@1", { actor: "api", now: T0 });
+      expect(result).toMatchObject({ retired: ["reserve-now@1"], warning: null });
     });
   });
 
@@ -213,7 +302,7 @@ describe("promotion and retirement", () => {
 
   describe("after a restart", () => {
     it("should keep retired arms retired and the promoted champion champion whatever the files say", async () => {
-      await service.promote("closing", "simple-steps@1", { actor: "api", now: T0 });
+      await service.promote("closing", "simple-steps@1", { force: true, actor: "api", now: T0 });
       const fromFiles = CLOSING.map((key) => {
         const [id, version] = key.split("@") as [string, string];
         return {

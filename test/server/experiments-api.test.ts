@@ -77,7 +77,7 @@ describe("the experiments API", () => {
   });
 
   it.each([
-    ["an unknown key", "/api/experiments/closing/promote", { arm: "simple-steps@1", force: true }, 400, "bad_request"],
+    ["an unknown key", "/api/experiments/closing/promote", { arm: "simple-steps@1", forced: true }, 400, "bad_request"],
     ["a malformed arm", "/api/experiments/closing/promote", { arm: "simple-steps" }, 400, "bad_request"],
     [
       "a non-boolean keepChallengers",
@@ -149,10 +149,31 @@ describe("the experiments API", () => {
       ["api", "experiment_retire", "intent/value-compare@1"],
       ["api", "experiment_promote", "intent/straight-price@1"],
     ]);
-    const last = await call("POST", "/api/experiments/first_contact/promote", { arm: "warm-welcome@1" });
+    const last = await call("POST", "/api/experiments/first_contact/promote", { arm: "warm-welcome@1", force: true });
     expect(last.status).toBe(200);
     const refused = await call("POST", "/api/experiments/first_contact/retire", { arm: "warm-welcome@1" });
     expect(refused.status).toBe(409);
+  });
+
+  // After the test above, whose audit log it would otherwise add to.
+  it('should answer 409 promotion_needs_force while the stage is collecting, and promote with "force": true', async () => {
+    const refused = await call("POST", "/api/experiments/building_trust/promote", { arm: "guarantee-led@1" });
+    expect(refused.status).toBe(409);
+    const error = refused.json["error"] as { code: string; message: string };
+    expect(error.code).toBe("promotion_needs_force");
+    expect(error.message).toMatch(/^Stage building_trust is still collecting evidence: .*guarantee-led@1 0 decisions/);
+    expect(error.message).toContain('"force": true');
+    const forced = await call("POST", "/api/experiments/building_trust/promote", {
+      arm: "guarantee-led@1",
+      force: true,
+    });
+    expect(forced.status).toBe(200);
+    expect(forced.json).toMatchObject({
+      champion: "guarantee-led@1",
+      retired: ["empathy-first@1", "proof-and-specifics@1"],
+      warning: expect.stringMatching(/still collecting evidence.*Promoted with force\.$/),
+      note: expect.stringMatching(/^Customers already assigned to a retired arm keep it/),
+    });
   });
 
   it("should answer 404 with a reason for an outcome of an unknown customer", async () => {

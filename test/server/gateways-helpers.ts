@@ -15,6 +15,12 @@ export interface TranscriptLine {
   variant: string | null;
   status: string;
   at: string;
+  /** The message kind (`text`, `image`, `voice`, …). */
+  kind?: string;
+  /** The customer's reaction to this message, or null. */
+  reaction?: string | null;
+  editedAt?: string | null;
+  revokedAt?: string | null;
 }
 
 /** The parts of the admin API's customer view these tests read. */
@@ -25,6 +31,8 @@ export interface CustomerView {
   handoffUntil: string | null;
   handoffs: { startedAt: string; endsAt: string; endedAt: string | null; reason: string }[];
   transcript: TranscriptLine[];
+  /** The ad or post the customer first wrote from. */
+  referral?: Record<string, unknown> | null;
 }
 
 /** The pacing bounds the human-paced servers run with (small, so the suite stays fast). */

@@ -154,6 +154,26 @@ describe("the playground API, on the real server", () => {
     expect(health.gateway.name).toBe("playground");
   });
 
+  it("gives every conversation back, each reply with its stage, strategy and propensity", async () => {
+    const response = await fetch(`${server.url}/api/playground/conversations`);
+    expect(response.status).toBe(200);
+    const { conversations } = (await response.json()) as {
+      conversations: {
+        phone: string;
+        name: string;
+        customer: { id: string; stage: string };
+        messages: { author: string; text: string; variant: string | null; propensity: number | null }[];
+      }[];
+    };
+    const ana = conversations.find((c) => c.phone === phone);
+    expect(ana?.name).toBe("Ana");
+    expect(ana?.messages[0]).toMatchObject({ author: "customer", text: "Hi there!", variant: null, propensity: null });
+    const firstReply = ana?.messages.find((m) => m.author === "bot");
+    expect(firstReply?.variant).toMatch(/^[a-z0-9-]+$/);
+    expect(firstReply?.propensity).toBeGreaterThan(0);
+    expect(conversations.map((c) => c.phone)).toEqual([...new Set(conversations.map((c) => c.phone))]);
+  });
+
   it("stores no message text or phone number in clear in the database files", () => {
     const files = readdirSync(server.dataDir).filter((f) => f.startsWith("closer.db"));
     expect(files.length).toBeGreaterThan(0);

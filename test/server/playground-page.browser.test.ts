@@ -67,14 +67,17 @@ describe("the playground page, in headless Chromium against the real server", ()
     const replyText = await replies().first().locator(".bubble-text").textContent();
     expect(replyText?.trim().length).toBeGreaterThan(0);
 
-    const meta = (await replies().first().getByTestId("reply-meta").textContent()) ?? "";
-    const [stageLabel, variant, propensity] = meta.split(" · ");
+    // In the shop owner's words, with the technical names on hover.
+    const meta = replies().first().getByTestId("reply-meta");
+    const [stageLabel, strategy, chance] = ((await meta.textContent()) ?? "").split(" · ");
     expect(stageLabel).toMatch(/^[a-z][a-z ]*$/);
-    expect(variant).toMatch(/^[a-z0-9-]+@\d+$/);
-    const p = Number(propensity?.replace(/^p=/, ""));
-    expect(propensity).toMatch(/^p=/);
+    expect(strategy).toMatch(/^strategy [a-z0-9-]+@\d+$/);
+    expect(await meta.locator(".variant").getAttribute("title")).toMatch(/variant@version/);
+    expect(chance).toMatch(/^\d+(\.\d+)?% chance$/);
+    const p = Number(chance?.replace(/% chance$/, "")) / 100;
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThanOrEqual(1);
+    expect(await meta.locator('[title^="propensity"]').count()).toBe(1);
 
     const profileStage = page.getByTestId("profile-stage");
     const stage = await profileStage.getAttribute("data-stage");
@@ -82,7 +85,7 @@ describe("the playground page, in headless Chromium against the real server", ()
     expect(stageLabel).toBe(stage?.replace(/_/g, " "));
     expect(await profileStage.textContent()).toBe(stageLabel);
     const profile = (await page.getByTestId("profile-panel").textContent()) ?? "";
-    for (const field of ["Trust level", "Purchase probability", "Recommended approach", "Interests", "Concerns"]) {
+    for (const field of ["Trust level", "Chance to buy", "Recommended approach", "Interests", "Concerns"]) {
       expect(profile).toContain(field);
     }
     expect(profile).toMatch(/\d+ \/ 10/);
@@ -165,6 +168,26 @@ describe("the playground page, in headless Chromium against the real server", ()
     }
     await page.getByRole("button", { name: "Dismiss error" }).click();
     expect(await page.getByTestId("error-banner").isHidden()).toBe(true);
+  });
+
+  it("should bring every conversation back after a reload, from the server", async () => {
+    const tabsBefore = await page.getByTestId("customer-tab").allTextContents();
+    await page.reload();
+    const tabs = page.getByTestId("customer-tab");
+    await expect.poll(() => tabs.count()).toBe(3);
+    const names = await tabs.locator(".tab-name").allTextContents();
+    // Ana and Ben, then the customer whose number was fixed on retry (named by the page).
+    expect(names).toEqual([ANA.name, BEN.name, "Lucía"]);
+    expect(tabsBefore.length).toBeGreaterThanOrEqual(3);
+
+    await tabs.first().click();
+    expect(await page.getByTestId("phone-input").inputValue()).toBe(ANA.phone);
+    expect(await page.getByTestId("phone-input").isEditable()).toBe(false);
+    const texts = await customerBubbles().locator(".bubble-text").allTextContents();
+    expect(texts).toEqual(expect.arrayContaining([PRICE_QUESTION, "STOP", "hello"]));
+    const meta = (await replies().first().getByTestId("reply-meta").textContent()) ?? "";
+    expect(meta).toMatch(/ · strategy [a-z0-9-]+@\d+ · \d+(\.\d+)?% chance$/);
+    expect(await page.getByTestId("profile-opted-out").textContent()).toBe("Yes");
   });
 
   it("should fetch nothing from other origins and raise no script or CSP errors", async () => {

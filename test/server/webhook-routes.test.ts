@@ -236,7 +236,7 @@ describe("the webhook routes (fastify.inject over the real app)", () => {
     it("verifies the signature over the exact bytes Meta sent (non-ASCII escaped), not a re-serialised body", async () => {
       const notification = loadContractExample<{
         entry: { changes: { value: { messages: { text: { body: string } }[] } }[] }[];
-      }>("whatsapp-cloud", "inbound-text.json");
+      }>("cloud", "inbound-text.json");
       const first = notification.entry[0]?.changes[0]?.value.messages[0];
       if (first) first.text.body = "Olá! Quanto custa? 😊";
       const body = metaJson(notification);
@@ -252,7 +252,7 @@ describe("the webhook routes (fastify.inject over the real app)", () => {
     });
 
     it("buffers a status for a message it does not know yet and answers 200", async () => {
-      const body = metaJson(loadContractExample("whatsapp-cloud", "status-delivered.json"));
+      const body = metaJson(loadContractExample("cloud", "status-delivered.json"));
       const response = await h.closer.app.inject({
         method: "POST",
         url: "/webhooks/cloud",

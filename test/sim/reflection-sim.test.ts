@@ -194,7 +194,7 @@ describe("closer simulate with a reflection block", () => {
     expect(both.map((run) => run.policy)).toEqual([REFLECTION_RUN, "thompson"]);
     expect(without).toEqual(both[1]);
     expect(both[0]!.reflection?.proposed).toBeGreaterThan(0);
-    expect(both[0]!.weeklyConversion.length).toBe(2);
+    expect(both[0]!.weeklyArrivals.length).toBe(2);
   });
 
   it("should win more customers with a helpful model (mean_delta > 0)", () => {

@@ -105,8 +105,9 @@ describe("closer simulate", () => {
     expect(code).toBe(0);
     const html = readFileSync(join(dir, "r.html"), "utf8");
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html.match(/<svg /g)).toHaveLength(2);
-    expect(html).toContain("Cumulative regret");
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).toContain("Cumulative regret by week of arrival");
+    expect(html).toContain("Conversion per week of arrival");
     expect(html).not.toMatch(/<script|<link|src=/);
     expect(html).toContain("closer simulate --scenario tiny.yaml --seeds 1");
   });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/sim/run-recorder.js";
 import { meanSe, summarise } from "../../src/sim/summary.js";
-import { escapeHtml, lineChart } from "../../src/sim/svg-chart.js";
 import { scenario } from "./sim-fixtures.js";
 
 const S = scenario({
@@ -32,8 +31,11 @@ function run(seed: number, regret: number, won: number, laiRobbins: number, name
     endMs: 1,
     regretCurve: [regret / 2, regret],
     conversionCurve: [0.2, 0.4],
+    // Two weeks of arrivals; seed 3's customers all came in week 1.
+    weeklyRegret: seed === 3 ? [regret] : [regret / 4, (3 * regret) / 4],
+    weeklyArrivals: seed === 3 ? [10] : [6, 4],
+    weeklyWon: seed === 3 ? [won] : [3, won - 3],
     looks: [{ looks: 3, winnerLooks: named ? 1 : 0, namedWinner: named, wrongWinner: wrong, firstCorrectDay: null }],
-    weeklyConversion: [won / 10],
   };
 }
 
@@ -73,35 +75,23 @@ describe("summarise", () => {
     expect(summary.decisionQuality.aa).toBe(false);
   });
 
-  it("should average the curves point by point", () => {
+  it("should average the curves point by point, and per week of arrival over the runs that reached the week", () => {
     expect(summary.curves["thompson"]).toEqual({
       customers: [5, 10],
       regret: [2, 4],
       conversion: [expect.closeTo(0.2, 12), expect.closeTo(0.4, 12)],
+      weeks: [1, 2],
+      // cumulative regret by week's end: seeds 1 and 2 reach 2 and 4 after week 2; seed 3 had all 6 in week 1
+      weeklyRegret: [expect.closeTo((0.5 + 1 + 6) / 3, 12), expect.closeTo((2 + 4 + 6) / 3, 12)],
+      // week 1: 3/6, 3/6, 7/10; week 2 only seeds 1 and 2: 0/4 and 2/4
+      weeklyConversion: [expect.closeTo((0.5 + 0.5 + 0.7) / 3, 12), expect.closeTo(0.25, 12)],
     });
+    // The JSON's conversion per week is the same figure, not a second computation.
+    expect(summary.weeklyConversion["thompson"]).toEqual(summary.curves["thompson"]!.weeklyConversion);
   });
 
   it("should leave regret over Lai–Robbins null when the bound is 0, as in an A/A test", () => {
     const aa = summarise({ scenario: S, policies: ["thompson"] }, [run(1, 2, 3, 0, false, false)]);
     expect(aa.policies["thompson"]!.regretOverLaiRobbins).toBeNull();
-  });
-});
-
-describe("lineChart", () => {
-  it("should draw one polyline per series and escape every text", () => {
-    const svg = lineChart({
-      title: "<b>",
-      xLabel: "x",
-      yLabel: "y",
-      series: [
-        { name: "a&b", color: "#000", xs: [1, 2], ys: [0, 1] },
-        { name: "c", color: "#111", xs: [1, 2], ys: [1, 3] },
-      ],
-    });
-    expect(svg.match(/<polyline/g)).toHaveLength(2);
-    expect(svg).toContain("&lt;b&gt;");
-    expect(svg).toContain("a&amp;b");
-    expect(svg).not.toContain("<b>");
-    expect(escapeHtml(`"'`)).toBe("&quot;&#39;");
   });
 });

@@ -83,6 +83,11 @@ describe("message repository", () => {
           statusReason: null,
           createdAt: 1_000,
           statusAt: 1_000,
+          kind: "text",
+          content: null,
+          reaction: null,
+          editedAt: null,
+          revokedAt: null,
         },
       ]);
     });

@@ -47,6 +47,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "conversation_count",
     "created_at",
     "updated_at",
+    "referral_json",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
   inbox: columnsOf<Database["inbox"]>()(
@@ -78,6 +79,12 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "status_reason",
     "created_at",
     "status_at",
+    "kind",
+    "content_enc",
+    "reaction_enc",
+    "reacted_at",
+    "edited_at",
+    "revoked_at",
   ),
   outbox: columnsOf<Database["outbox"]>()(
     "id",
@@ -158,6 +165,47 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   handoffs: columnsOf<Database["handoffs"]>()("id", "customer_id", "started_at", "ends_at", "ended_at", "reason"),
   pending_acks: columnsOf<Database["pending_acks"]>()("gateway", "gateway_message_id", "status", "at"),
   settings: columnsOf<Database["settings"]>()("key", "value", "updated_at"),
+  reflection_runs: columnsOf<Database["reflection_runs"]>()(
+    "id",
+    "batch_id",
+    "stage",
+    "status",
+    "model",
+    "dry_run",
+    "tokens_in",
+    "tokens_out",
+    "tokens_estimated",
+    "cost_usd",
+    "proposed",
+    "accepted_json",
+    "rejected_json",
+    "error",
+    "started_at",
+    "finished_at",
+  ),
+  reflection_lock: columnsOf<Database["reflection_lock"]>()(
+    "name",
+    "batch_id",
+    "holder",
+    "stages_json",
+    "options_json",
+    "acquired_at",
+    "heartbeat_at",
+  ),
+  llm_usage: columnsOf<Database["llm_usage"]>()(
+    "id",
+    "at",
+    "day",
+    "purpose",
+    "model",
+    "outcome",
+    "fallback_reason",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "latency_ms",
+  ),
+  dashboard_sessions: columnsOf<Database["dashboard_sessions"]>()("id_hash", "created_at", "expires_at"),
 };
 
 const NOT_NULL_ROWS = {
@@ -201,7 +249,7 @@ describe("migrateToLatest", () => {
   });
 
   it("should list each migration with the time it was applied", async () => {
-    expect(await listMigrations(db)).toEqual([{ name: "2026-11-28T0000-initial", executedAt: null }]);
+    expect(await listMigrations(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, executedAt: null })));
     const before = Date.now();
     await migrateToLatest(db);
     const [state] = await listMigrations(db);
@@ -234,21 +282,21 @@ describe("migrateToLatest", () => {
     expect((error as Error).message).toContain("boom");
     expect((error as { details?: unknown }).details).toEqual({
       steps: [
-        { name: "2026-11-28T0000-initial", status: "rolled_back" },
+        ...Object.keys(MIGRATIONS).map((name) => ({ name, status: "rolled_back" })),
         { name: "2099-01-01T0000-broken", status: "failed" },
       ],
     });
     const names = (await db.introspection.getTables()).map((table) => table.name);
     expect(names).not.toContain("half_done");
     expect(names).not.toContain("inbox");
-    expect((await listMigrations(db, { migrations })).map((m) => m.executedAt)).toEqual([null, null]);
+    expect((await listMigrations(db, { migrations })).every((m) => m.executedAt === null)).toBe(true);
     // The run can be repeated once the broken migration is gone.
-    expect(await migrateToLatest(db)).toEqual([{ name: "2026-11-28T0000-initial", status: "applied" }]);
+    expect(await migrateToLatest(db)).toEqual(Object.keys(MIGRATIONS).map((name) => ({ name, status: "applied" })));
   });
 
-  it("should drop every table when the initial migration is reverted", async () => {
+  it("should drop every table when every migration is reverted, newest first", async () => {
     await migrateToLatest(db);
-    await initialMigration.down?.(db);
+    for (const migration of Object.values(MIGRATIONS).reverse()) await migration.down?.(db);
     const names = (await db.introspection.getTables()).map((table) => table.name);
     expect(names.filter((name) => name in EXPECTED_COLUMNS)).toEqual([]);
   });

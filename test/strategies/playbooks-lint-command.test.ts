@@ -1,9 +1,12 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandIo } from "../../src/cli/command.js";
 import { playbooksLintCommand } from "../../src/cli/commands/playbooks-lint.js";
+import { markVersionServed, openSqliteDatabase } from "../../src/store/index.js";
+import { runBuiltCli } from "../support/start-server.js";
 import { lineOf, SHIPPED_DIR } from "./playbook-fixtures.js";
 
 interface FakeIo extends CommandIo {
@@ -71,7 +74,14 @@ describe("closer playbooks lint", () => {
         ),
       ),
     );
-    expect(io.stdout[io.stdout.length - 1]).toBe("\n2 errors");
+    expect(io.stdout).toContain(
+      "playbooks/catalog.yaml:1:1 warning: not checked: the prices, discounts and scarcity in the templates of 13 variant files, " +
+        "because catalog.yaml has errors; fix it and lint again",
+    );
+    expect(io.stdout.slice(-2)).toEqual([
+      "\nServed versions: not checked (no database at data/closer.db); set DATA_DIR to the service's data folder to check that no version that served customers was edited.",
+      "2 errors, 1 warning",
+    ]);
   });
 
   it("should exit 1 on an unbacked price in a template, naming file and line", async () => {
@@ -116,5 +126,68 @@ describe("closer playbooks lint", () => {
     };
     expect(await playbooksLintCommand(["playbooks"], io)).toBe(2);
     expect(io.stderr).toEqual(["closer playbooks lint: stdout closed"]);
+  });
+});
+
+// The real commands, each in a process of its own, on one install: DATA_DIR as `closer serve` uses it.
+describe("closer playbooks lint, with the service's database", () => {
+  const env = () => ({ DATA_DIR: join(cwd, "data"), PLAYBOOKS_DIR: "playbooks", LOG_LEVEL: "silent" });
+  const WELCOME = "variants/first_contact/warm-welcome.yaml";
+
+  async function serveOnce(): Promise<void> {
+    // What a first customer does to a version: the service records its hash at first service.
+    expect(runBuiltCli(["experiments"], { cwd, env: env() }).status).toBe(0);
+    const db = openSqliteDatabase({ file: join(cwd, "data", "closer.db") });
+    try {
+      await markVersionServed(db, "warm-welcome@1", Date.now());
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it("should report an edited served version exactly as serve refuses it, and exit 1", async () => {
+    await serveOnce();
+    const text = await breakFile(WELCOME, "How can I help you today?", "What brings you here today?");
+    const problem =
+      `playbooks/${WELCOME}:${lineOf(text, "version: 1")}:10 ` +
+      "variant warm-welcome@1 has served customers and its text changed; bump `version` to 2 to make a new arm";
+    const lint = runBuiltCli(["playbooks", "lint"], { cwd, env: env() });
+    expect(lint.lines).toEqual([
+      problem,
+      "Served versions: checked against data/closer.db (1 version has served customers).",
+      "1 error",
+    ]);
+    expect(lint.status).toBe(1);
+    const serve = runBuiltCli(["serve"], { cwd, env: { ...env(), PORT: "0", HOST: "127.0.0.1" } });
+    expect(serve.lines).toEqual([`closer serve: ${problem}`]);
+    expect(serve.status).toBe(1);
+  });
+
+  it("should pass an unedited served version and say what it checked against", async () => {
+    await serveOnce();
+    const lint = runBuiltCli(["playbooks", "lint"], { cwd, env: env() });
+    expect(lint.status).toBe(0);
+    expect(lint.lines.at(-1)).toBe("Served versions: checked against data/closer.db (1 version has served customers).");
+  });
+
+  it("should say the check was not made when DATA_DIR has no database, without creating one", async () => {
+    await breakFile(WELCOME, "How can I help you today?", "What brings you here today?");
+    const lint = runBuiltCli(["playbooks", "lint"], { cwd, env: env() });
+    expect(lint.status).toBe(0);
+    expect(lint.lines.at(-1)).toBe(
+      "Served versions: not checked (no database at data/closer.db); set DATA_DIR to the service's data folder " +
+        "to check that no version that served customers was edited.",
+    );
+    expect(existsSync(join(cwd, "data"))).toBe(false);
+  });
+
+  it("should say the check was not made when the database cannot be read", async () => {
+    await mkdir(join(cwd, "data"));
+    await writeFile(join(cwd, "data", "closer.db"), "a note, not a database");
+    const lint = runBuiltCli(["playbooks", "lint"], { cwd, env: env() });
+    expect(lint.status).toBe(0);
+    expect(lint.lines.at(-1)).toMatch(
+      /^Served versions: not checked \(cannot read data\/closer\.db: file is not a database\); set DATA_DIR/,
+    );
   });
 });

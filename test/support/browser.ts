@@ -4,7 +4,7 @@
  * place to keep screenshots as test artifacts.
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 
@@ -30,18 +30,42 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/** The one line a browser test fails with when there is no Chromium to drive. */
+export class ChromiumMissingError extends Error {
+  override readonly name = "ChromiumMissingError";
+
+  constructor(readonly executablePath: string) {
+    super(
+      `Chromium is not installed (no executable at ${executablePath}); the browser tests need it: ` +
+        "sudo apt-get install chromium (or set CHROMIUM_PATH to a Chromium binary)",
+    );
+    // No stack: the advice is the whole story, and vitest prints a code frame for every stack it gets.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** The Chromium binary the browser tests drive: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+export function chromiumPath(): string {
+  return process.env["CHROMIUM_PATH"] || DEFAULT_CHROMIUM_PATH;
+}
+
 /**
  * Launches headless Chromium. playwright-core gives every launch a fresh
  * temporary profile (user data dir) and deletes it on `close()`, so runs
- * never share cookies or storage. Close the browser in `afterAll`.
- * @throws when the Chromium binary is missing or fails to start.
+ * never share cookies or storage. Call it in `beforeAll` and close the
+ * browser in `afterAll`: when Chromium is missing, the file then fails once,
+ * with the install advice, instead of once per test.
+ * @throws ChromiumMissingError when there is no executable Chromium at {@link chromiumPath};
+ * playwright's error when it is there but fails to start.
  */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? DEFAULT_CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const executablePath = chromiumPath();
+  try {
+    accessSync(executablePath, constants.X_OK);
+  } catch {
+    throw new ChromiumMissingError(executablePath);
+  }
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
 /** `test-artifacts/<name>.png` as an absolute path, creating the folder if needed. */

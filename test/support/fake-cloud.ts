@@ -1,6 +1,6 @@
 /**
  * A fake WhatsApp Cloud API (Graph) on 127.0.0.1 that follows
- * `../shared/contracts/whatsapp-cloud` field by field: Bearer auth,
+ * `test/contracts/cloud` field by field: Bearer auth,
  * `POST /{version}/{phone_number_id}/messages` for texts and read receipts, Graph
  * error envelopes, optionally the 24-hour window (131047); it records requests,
  * can be scripted to fail, go down and come back on the same port, and posts
@@ -177,7 +177,7 @@ export class FakeCloud {
 
   /** Posts an inbound text notification built from `inbound-text.json`; opens the user's window. */
   postMessage(message: { from: string; text: string; id?: string; name?: string }): Promise<WebhookDelivery> {
-    const notification = loadContractExample<Notification>("whatsapp-cloud", "inbound-text.json");
+    const notification = loadContractExample<Notification>("cloud", "inbound-text.json");
     const value = notification.entry[0]!.changes[0]!.value;
     const [contact] = value["contacts"] as Record<string, unknown>[];
     const [inbound] = value["messages"] as Record<string, unknown>[];
@@ -203,7 +203,7 @@ export class FakeCloud {
     const deliveries: WebhookDelivery[] = [];
     for (const wamid of wamids) {
       const file = status === "failed" ? "status-failed.json" : "status-delivered.json";
-      const notification = loadContractExample<Notification>("whatsapp-cloud", file);
+      const notification = loadContractExample<Notification>("cloud", file);
       const value = notification.entry[0]!.changes[0]!.value;
       const [example] = value["statuses"] as Record<string, unknown>[];
       value["statuses"] = [{ ...example, id: wamid, status, timestamp: this.#seconds() }];
@@ -291,7 +291,8 @@ export class FakeCloud {
       this.read.push(body["message_id"]);
       return json(res, 200, { success: true });
     }
-    const to = body["to"];
+    // A business-scoped user id goes in `recipient`; `to` (a phone) wins when both are there.
+    const to = typeof body["to"] === "string" && body["to"] !== "" ? body["to"] : body["recipient"];
     if (typeof to !== "string" || to === "")
       return json(res, 400, graphError(100, "(#100) The parameter to is required."));
     if (body["type"] !== "text")

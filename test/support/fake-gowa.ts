@@ -1,6 +1,6 @@
 /**
  * A fake GOWA (go-whatsapp-web-multidevice v9) on 127.0.0.1 that follows
- * `../shared/contracts/gowa` field by field: Basic auth, `X-Device-Id` resolution,
+ * `test/contracts/gowa` field by field: Basic auth, `X-Device-Id` resolution,
  * the `{code, message, results}` envelope and its error codes, the send, read,
  * chat-presence and status routes; it records every request, can be scripted to
  * fail, go down and come back on the same port, and posts webhooks built from the

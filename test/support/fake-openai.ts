@@ -1,7 +1,10 @@
 /**
  * A fake OpenAI-compatible chat-completions server on loopback: checks the path,
  * the bearer key, the model and the body like the real API, answers in its
- * format, and can be scripted to fail, stall or answer badly.
+ * format, and can be scripted to fail, stall or answer badly, to answer the way
+ * reasoning models do (`reasoning_content` beside the content), to ask for a
+ * wait (429 with `Retry-After`), or to refuse `response_format` types it does
+ * not support, as many OpenAI-compatible servers do.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer, readBody, sendJson } from "./loopback-server.js";
@@ -14,14 +17,40 @@ export interface FakeOpenAiRequest {
     model?: string;
     messages?: { role: string; content: string }[];
     response_format?: { type: string; json_schema?: { name: string; schema: unknown } };
+    [field: string]: unknown;
   };
 }
 
 /** What the fake answers with: the assistant's content, an HTTP error, or a stall. */
 export type FakeOpenAiBehaviour =
-  | { kind: "content"; content: string }
-  | { kind: "error"; status: number }
+  | {
+      kind: "content";
+      content: string;
+      /** Reasoning beside the content, as DeepSeek-R1 and vLLM's reasoning parsers send it. */
+      reasoningContent?: string;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+    }
+  | {
+      kind: "error";
+      status: number;
+      headers?: Record<string, string>;
+      message?: string;
+      /** `top_level`: the message at the body's top level, as older vLLM servers answer; default OpenAI's `{error: …}`. */
+      shape?: "openai" | "top_level";
+    }
   | { kind: "stall"; ms: number; content: string };
+
+/** The `response_format` types a server accepts; `none` means a request without one. */
+export type FakeResponseFormat = "json_schema" | "json_object" | "none";
+
+/** How the fake server is set up. */
+export interface FakeOpenAiOptions {
+  /** The key it expects as a bearer token; null: none, and no `Authorization` header at all (Ollama). */
+  apiKey?: string | null;
+  model?: string;
+  /** The `response_format` types it accepts; others get a 400 naming the field. Default all. */
+  responseFormats?: readonly FakeResponseFormat[];
+}
 
 /** The fake server. */
 export class FakeOpenAi {
@@ -29,18 +58,25 @@ export class FakeOpenAi {
   #script: FakeOpenAiBehaviour[] = [];
   #fallback: FakeOpenAiBehaviour = { kind: "content", content: '{"reply":"Hello from the model."}' };
   readonly #server: LoopbackServer;
-  readonly #apiKey: string;
+  readonly #apiKey: string | null;
   readonly #model: string;
+  /** The `response_format` types accepted. */
+  responseFormats: readonly FakeResponseFormat[];
 
-  private constructor(apiKey: string, model: string) {
+  private constructor(apiKey: string | null, model: string, responseFormats: readonly FakeResponseFormat[]) {
     this.#server = new LoopbackServer((req, res) => this.handle(req, res));
     this.#apiKey = apiKey;
     this.#model = model;
+    this.responseFormats = responseFormats;
   }
 
   /** Starts on 127.0.0.1 on a free port. */
-  static async start({ apiKey = "sk-test", model = "test-model" } = {}): Promise<FakeOpenAi> {
-    const fake = new FakeOpenAi(apiKey, model);
+  static async start({
+    apiKey = "sk-test",
+    model = "test-model",
+    responseFormats = ["json_schema", "json_object", "none"],
+  }: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+    const fake = new FakeOpenAi(apiKey, model, responseFormats);
     await fake.#server.up();
     return fake;
   }
@@ -58,6 +94,14 @@ export class FakeOpenAi {
   /** Answers the next requests with these behaviours, in order. */
   script(...behaviours: FakeOpenAiBehaviour[]): void {
     this.#script.push(...behaviours);
+  }
+
+  /** Forgets requests and scripts, answers the default content, and accepts every `response_format` again. */
+  reset(): void {
+    this.requests.length = 0;
+    this.#script = [];
+    this.#fallback = { kind: "content", content: '{"reply":"Hello from the model."}' };
+    this.responseFormats = ["json_schema", "json_object", "none"];
   }
 
   async close(): Promise<void> {
@@ -81,7 +125,7 @@ export class FakeOpenAi {
         error: { message: `Invalid URL (${req.method} ${path})`, type: "invalid_request_error" },
       });
     }
-    if (req.headers.authorization !== `Bearer ${this.#apiKey}`) {
+    if (req.headers.authorization !== (this.#apiKey === null ? undefined : `Bearer ${this.#apiKey}`)) {
       return send(res, 401, {
         error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" },
       });
@@ -94,25 +138,54 @@ export class FakeOpenAi {
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return send(res, 400, { error: { message: "'messages' is a required property", type: "invalid_request_error" } });
     }
+    const format = (body.response_format?.type ?? "none") as FakeResponseFormat;
+    if (!this.responseFormats.includes(format)) {
+      return send(res, 400, {
+        error: {
+          message: `Invalid parameter: 'response_format' of type '${format}' is not supported with this model.`,
+          type: "invalid_request_error",
+          param: "response_format",
+        },
+      });
+    }
     const behaviour = this.#script.shift() ?? this.#fallback;
     if (behaviour.kind === "error") {
-      return send(res, behaviour.status, {
-        error: { message: "The server had an error while processing your request.", type: "server_error" },
-      });
+      const error = {
+        message: behaviour.message ?? "The server had an error while processing your request.",
+        type: behaviour.status === 429 ? "rate_limit_error" : "server_error",
+      };
+      const errorBody =
+        behaviour.shape === "top_level" ? { object: "error", ...error, code: behaviour.status } : { error };
+      return send(res, behaviour.status, errorBody, behaviour.headers);
     }
     if (behaviour.kind === "stall") await new Promise((r) => setTimeout(r, behaviour.ms));
     if (res.destroyed) return;
+    const reasoning =
+      behaviour.kind === "content" && behaviour.reasoningContent !== undefined
+        ? { reasoning_content: behaviour.reasoningContent }
+        : {};
+    const usage = (behaviour.kind === "content" ? behaviour.usage : undefined) ?? {
+      prompt_tokens: 100,
+      completion_tokens: 20,
+    };
     send(res, 200, {
       id: `chatcmpl-${this.requests.length}`,
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       model: this.#model,
-      choices: [{ index: 0, message: { role: "assistant", content: behaviour.content }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: behaviour.content, ...reasoning },
+          finish_reason: "stop",
+        },
+      ],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
     });
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   sendJson(res, status, body, "application/json");
 }

@@ -1,5 +1,5 @@
 /**
- * A fake WAHA on 127.0.0.1 that follows `../shared/contracts/waha` field by field:
+ * A fake WAHA on 127.0.0.1 that follows `test/contracts/waha` field by field:
  * `X-Api-Key` (401 `{"message":"Unauthorized","statusCode":401}`), `sendText` (201
  * `WAMessage`), `sendSeen`, `startTyping`/`stopTyping`, session info, 422 when the
  * session is not `WORKING`; it records requests, can be scripted to fail, go down

@@ -1,8 +1,9 @@
 /**
  * Starts the real service as a user does (`node dist/src/cli/main.js serve`) on
- * 127.0.0.1 with a temporary DATA_DIR, and stops or kills it.
+ * 127.0.0.1 with a temporary DATA_DIR, and stops or kills it; runs any other
+ * `closer` command the same way, as a process of its own.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -84,6 +85,39 @@ export async function startServer({
       await exited;
     },
   };
+}
+
+/** What a `closer` process printed and how it ended. */
+export interface CliProcessRun {
+  /** The exit status, or null when it had to be killed. */
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The non-empty lines of stdout and stderr together. */
+  lines: string[];
+}
+
+/**
+ * Runs the built `closer` (`node dist/src/cli/main.js …args`) as its own
+ * process in `cwd`, with only `env` (plus PATH and HOME), and waits for it to
+ * exit (killed after `timeoutMs`).
+ */
+export function runBuiltCli(
+  args: readonly string[],
+  {
+    env = {},
+    cwd = REPO_ROOT,
+    timeoutMs = 30_000,
+  }: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): CliProcessRun {
+  const run = spawnSync(process.execPath, [CLI_PATH, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
+    encoding: "utf8",
+    timeout: timeoutMs,
+  });
+  const lines = `${run.stdout}\n${run.stderr}`.split("\n").filter((line) => line.trim() !== "");
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, lines };
 }
 
 function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {

@@ -76,6 +76,7 @@ export function placeholderCustomerRow(id: string, over: Partial<NewCustomerRow>
     last_inbound_at: null,
     last_interaction_at: 1,
     conversation_count: 0,
+    referral_json: null,
     created_at: 1,
     updated_at: 1,
     ...over,

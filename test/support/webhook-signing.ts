@@ -1,24 +1,54 @@
 /**
  * Test helpers that sign and post webhooks exactly as the gateways do, written
  * independently of src/ so a wrong verifier cannot agree with a wrong signer;
- * plus the contracts' example payloads (read from `../shared/contracts`, the
- * sibling of the repository, at test time).
+ * plus the contracts' example payloads and signature vectors, kept in
+ * `test/contracts/` (see its README for each gateway's version and sources).
  * @module
  */
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/**
- * The gateway contracts: `CLOSER_CONTRACTS_DIR` when set, else `../shared/contracts` beside the
- * repository (CI checks `shared/` out next to the clone).
- */
-export const CONTRACTS_DIR = process.env["CLOSER_CONTRACTS_DIR"]
-  ? `${process.env["CLOSER_CONTRACTS_DIR"].replace(/\/$/, "")}/`
-  : fileURLToPath(new URL("../../../shared/contracts/", import.meta.url));
+/** The gateway contract fixtures inside the repository, with a trailing slash. */
+export const CONTRACTS_DIR = fileURLToPath(new URL("../contracts/", import.meta.url));
 
-/** A contract folder. */
-export type ContractVendor = "gowa" | "waha" | "whatsapp-cloud";
+/** A contract folder under `test/contracts/`. */
+export type ContractVendor = "gowa" | "waha" | "cloud";
+
+/** One signature test vector of a gateway (`<vendor>/signature-vectors.json`). */
+export interface SignatureVector {
+  name: string;
+  secret: string;
+  /** The signed body, when given literally. */
+  body?: string;
+  /** The example whose bytes are signed, when the body is a file in `webhook-examples/`. */
+  bodyExample?: string;
+  /** `file-bytes` (the file as stored) or `go-json` (compact, keys sorted, as GOWA sends it). */
+  bodyForm?: "file-bytes" | "go-json";
+  /** The signed body's length, a check that the bytes are the documented ones. */
+  bodyBytes?: number;
+  algorithm?: string;
+  /** The header value the gateway sends. */
+  signature: string;
+}
+
+/** The signature vectors of `vendor`, in file order. */
+export function loadSignatureVectors(vendor: ContractVendor): SignatureVector[] {
+  const file = JSON.parse(readFileSync(`${CONTRACTS_DIR}${vendor}/signature-vectors.json`, "utf8")) as {
+    vectors: SignatureVector[];
+  };
+  return file.vectors;
+}
+
+/** The exact bytes a vector signs. */
+export function signedBody(vendor: ContractVendor, vector: SignatureVector): Buffer {
+  if (vector.body !== undefined) return Buffer.from(vector.body, "utf8");
+  if (vector.bodyExample === undefined) throw new Error(`vector '${vector.name}' names no body`);
+  if (vector.bodyForm === "go-json") {
+    return Buffer.from(goJsonMarshal(loadContractExample(vendor, vector.bodyExample)), "utf8");
+  }
+  return readContractExample(vendor, vector.bodyExample);
+}
 
 /** The exact bytes of `<vendor>/webhook-examples/<file>`. */
 export function readContractExample(vendor: ContractVendor, file: string): Buffer {

@@ -8,12 +8,10 @@
  * is a short transaction.
  * @module
  */
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Kysely } from "kysely";
-import { type Config, loadConfig, withDotEnv } from "../../config.js";
-import { type Clock, createPlaybookRuntime, type PlaybookRuntime, systemClock } from "../../engine/index.js";
+import type { Config } from "../../config.js";
+import { type Clock, PlaybookHolder, systemClock } from "../../engine/index.js";
 import { isCloserError } from "../../errors.js";
 import {
   type ArmChangeResult,
@@ -21,6 +19,8 @@ import {
   createSeededRandom,
   type ExperimentsService,
   loadedVersionsOf,
+  type Random,
+  RETIRED_ARMS_KEEP_CUSTOMERS,
   syncArms,
 } from "../../experiments/index.js";
 import { silentLogger } from "../../log.js";
@@ -32,16 +32,22 @@ import {
   loadDataKey,
   migrateToLatest,
   openDatabase,
+  prepareDataDir,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
+import { loadCliConfig } from "./cli-config.js";
 
 /** Everything an experiment command works with. */
 export interface CliContext {
   config: Config;
   db: Kysely<Database>;
   cipher: FieldCipher;
-  playbooks: PlaybookRuntime;
+  /** The playbooks as loaded; `reloadLocal` swaps in the folder's current set. */
+  playbooks: PlaybookHolder;
   experiments: ExperimentsService;
+  rng: Random;
+  /** Loads the folder again, records its new arms, and swaps it in (the CLI's own view, not the service's). */
+  reloadLocal(): Promise<void>;
   clock: Clock;
   /** Recorded in the audit log: `cli:<user>`. */
   actor: string;
@@ -57,13 +63,8 @@ export class UsageError extends Error {
  * @throws CloserError for bad configuration, playbooks or data key (the caller maps it to exit 1).
  */
 export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const loaded = loadConfig(withDotEnv(io.env, join(io.cwd, ".env")));
-  const config: Config = Object.freeze({
-    ...loaded,
-    DATA_DIR: resolve(io.cwd, loaded.DATA_DIR),
-    PLAYBOOKS_DIR: resolve(io.cwd, loaded.PLAYBOOKS_DIR),
-  });
-  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  const config = loadCliConfig(io);
+  prepareDataDir(config.DATA_DIR);
   const dataKey = loadDataKey({ envValue: config.CLOSER_DATA_KEY, dataDir: config.DATA_DIR });
   for (const warning of dataKey.warnings) io.err(warning);
   const cipher = createFieldCipher({ primary: dataKey.key });
@@ -73,11 +74,16 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
     await migrateToLatest(db);
     const set = await loadServablePlaybooks(config, db);
     await syncArms(db, loadedVersionsOf(set.variants), clock.now());
-    const playbooks = createPlaybookRuntime(set);
+    const playbooks = new PlaybookHolder(set);
     const rng = createSeededRandom(config.CLOSER_RANDOM_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const experiments = createExperimentsService({ db, playbooks, clock, rng, logger: silentLogger() });
     const actor = `cli:${io.env["USER"] ?? io.env["USERNAME"] ?? "operator"}`;
-    return await fn({ config, db, cipher, playbooks, experiments, clock, actor });
+    const reloadLocal = async () => {
+      const next = await loadServablePlaybooks(config, db);
+      await syncArms(db, loadedVersionsOf(next.variants), clock.now());
+      playbooks.replace(next);
+    };
+    return await fn({ config, db, cipher, playbooks, experiments, clock, rng, actor, reloadLocal });
   } finally {
     await db.destroy();
   }
@@ -122,6 +128,7 @@ export function formatArmChange(result: ArmChangeResult): string {
   const lines: string[] = [];
   const others = result.retired.filter((k) => k !== result.arm);
   if (others.length > 0) lines.push(`Retired: ${others.join(", ")}.`);
+  if (result.retired.length > 0) lines.push(RETIRED_ARMS_KEEP_CUSTOMERS);
   if (result.demoted.length > 0) lines.push(`No longer champion (still in rotation): ${result.demoted.join(", ")}.`);
   const weights = Object.entries(result.policy.weights)
     .map(([key, w]) => `${key} ${w.toFixed(3)}`)

@@ -4,32 +4,35 @@
  * request, or end a human takeover so the bot answers again.
  * @module
  */
-import { customerIdByPhone, describeCustomer, normalisePhone } from "../../engine/index.js";
-import { CloserError } from "../../errors.js";
 import {
-  appendAudit,
-  customerRowToRecord,
-  deleteCustomerCascade,
-  endHandoffs,
-  listCustomers,
-  updateCustomer,
-} from "../../store/index.js";
+  describeCustomer,
+  findCustomerIdByRef,
+  forgetCustomer,
+  giveBackToBot,
+  normaliseCustomerIdentity,
+  SHORT_CUSTOMER_ID_LENGTH,
+  shortCustomerId,
+} from "../../engine/index.js";
+import { CloserError } from "../../errors.js";
+import { customerRowToRecord, listCustomers } from "../../store/index.js";
 import type { Command } from "../command.js";
 import { type CliContext, parseCommandArgs, runCommand, UsageError, wantsHelp, withCliContext } from "./cli-context.js";
 
 const USAGE =
-  "closer customers list [--limit N] | show <phone> [--json] | export <phone> | forget <phone> --yes | resume <phone>";
+  "closer customers list [--limit N] | show <customer> [--json] | export <customer> | forget <customer> --yes | resume <customer>";
 const HELP = `closer customers — what Closer remembers about each customer
 
-  closer customers list [--limit N]    most recently active customers (phone masked), stage and flags
-  closer customers show <phone>        profile, stage, assignments, handoffs and transcript (--json for JSON)
-  closer customers export <phone>      everything held about the customer, as JSON (a data-access request)
-  closer customers forget <phone> --yes
+  closer customers list [--limit N]    most recently active customers: short id, name, phone (masked),
+                                       stage, journey, time of the last message (UTC) and flags
+  closer customers show <customer>     profile, stage, assignments, handoffs and transcript (--json for JSON)
+  closer customers export <customer>   everything held about the customer, as JSON (a data-access request)
+  closer customers forget <customer> --yes
                                        erase the customer: profile, transcript, consent and handoffs;
                                        assignments and outcomes stay for the statistics, detached from the person
-  closer customers resume <phone>      end a human takeover now; the bot answers that chat again
+  closer customers resume <customer>   end a human takeover now; the bot answers that chat again
 
-<phone> is the international number as the customer uses it, e.g. +15551234567.`;
+<customer> is the short id that 'list' shows (e.g. 3f9c2a1b), or the international
+number as the customer uses it, e.g. +15551234567.`;
 
 /** The `customers` command. */
 export const customersCommand: Command = async (argv, io) => {
@@ -61,21 +64,14 @@ export const customersCommand: Command = async (argv, io) => {
           if (values.yes !== true) throw new UsageError("forget erases the customer for good; add --yes to confirm");
           const id = await customerId(ctx, phone);
           const now = ctx.clock.now();
-          await ctx.db.transaction().execute(async (trx) => {
-            await deleteCustomerCascade(trx, id);
-            await appendAudit(trx, { at: now, actor: ctx.actor, action: "customer_forget", subject: id });
-          });
+          await ctx.db.transaction().execute((trx) => forgetCustomer(trx, id, { actor: ctx.actor, now }));
           io.out("Forgotten: profile, transcript, consent and handoffs are erased.");
           return 0;
         }
         case "resume": {
           const id = await customerId(ctx, phone);
           const now = ctx.clock.now();
-          await ctx.db.transaction().execute(async (trx) => {
-            await endHandoffs(trx, id, now);
-            await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
-            await appendAudit(trx, { at: now, actor: ctx.actor, action: "handoff_end", subject: id });
-          });
+          await ctx.db.transaction().execute((trx) => giveBackToBot(trx, id, { actor: ctx.actor, now }));
           io.out("Resumed: the bot answers this customer again.");
           return 0;
         }
@@ -86,32 +82,75 @@ export const customersCommand: Command = async (argv, io) => {
   });
 };
 
+/** Resolves what the operator typed (a short or whole customer id, or a phone number) to a customer id. */
 async function customerId(ctx: CliContext, raw: string | undefined): Promise<string> {
-  if (raw === undefined) throw new UsageError("give the customer's phone number, e.g. +15551234567");
-  const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
-  if (identity === null) throw new UsageError(`"${raw}" is not a phone number like +15551234567`);
-  const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
-  if (id === null) throw new CloserError("customer_unknown", "no customer has written from that number");
-  return id;
+  if (raw === undefined) {
+    throw new UsageError("give the customer: the short id from 'closer customers list', or the phone number");
+  }
+  const text = raw.trim();
+  const lower = text.toLowerCase();
+  const idPrefix = ID_PREFIX.test(lower) ? lower : null;
+  const identity = normaliseCustomerIdentity(text);
+  if (identity === null && idPrefix === null) {
+    throw new UsageError(
+      `"${raw}" is not a phone number like +15551234567 or a customer id from 'closer customers list'`,
+    );
+  }
+  const match = await findCustomerIdByRef(ctx.db, ctx.cipher, { idPrefix, identity });
+  if (match.kind === "found") return match.id;
+  if (match.kind === "ambiguous") {
+    throw new CloserError("bad_request", `more than one customer's id starts with ${lower}; give more of it`);
+  }
+  throw new CloserError(
+    "customer_unknown",
+    idPrefix !== null
+      ? `no customer has the id ${lower} or writes from that number`
+      : "no customer has written from that number",
+  );
 }
+
+/** A whole customer id (UUID), or at least 6 of its first characters. */
+const ID_PREFIX = /^(?:[0-9a-f]{6,8}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 async function list(ctx: CliContext, out: (text: string) => void, limit: number): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit takes a whole number");
   const rows = await listCustomers(ctx.db, { limit });
   const now = ctx.clock.now();
-  out(`${"phone".padEnd(10)} ${"stage".padEnd(16)} ${"journey".padEnd(8)} ${"last seen".padEnd(20)} flags`);
+  const table: string[][] = [["id", "name", "phone", "stage", "journey", "last message (UTC)", "flags"]];
   for (const row of rows) {
     const c = customerRowToRecord(row, ctx.cipher);
     const flags = [c.optedOut ? "opted-out" : "", c.handoffUntil !== null && c.handoffUntil > now ? "handoff" : ""]
       .filter(Boolean)
       .join(",");
-    const masked = c.identity.endsWith("@lid") ? "…@lid" : `…${c.identity.slice(-4)}`;
+    table.push([
+      shortCustomerId(c.id).padEnd(SHORT_CUSTOMER_ID_LENGTH),
+      c.name === null || c.name.trim() === "" ? "—" : truncate(c.name.replace(/\s+/g, " ").trim(), NAME_WIDTH),
+      c.identity.endsWith("@lid") ? "…@lid" : `…${c.identity.slice(-4)}`,
+      c.stage,
+      String(c.journey),
+      new Date(c.lastInteractionAt).toISOString().slice(0, 16).replace("T", " "),
+      flags,
+    ]);
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((cells) => [...(cells[i] ?? "")].length)));
+  for (const cells of table) {
     out(
-      `${masked.padEnd(10)} ${c.stage.padEnd(16)} ${String(c.journey).padEnd(8)} ${new Date(c.lastInteractionAt).toISOString().slice(0, 19).padEnd(20)} ${flags}`,
+      cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - [...cell].length)))
+        .join("  ")
+        .trimEnd(),
     );
   }
-  out(`${rows.length} customer(s)`);
+  out(`${rows.length} customer(s); give the id (or the phone number) to show, export, forget or resume one`);
   return 0;
+}
+
+/** Widest name the list shows, in characters. */
+const NAME_WIDTH = 24;
+
+function truncate(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, width - 1).join("")}…`;
 }
 
 function formatView(view: NonNullable<Awaited<ReturnType<typeof describeCustomer>>>): string {

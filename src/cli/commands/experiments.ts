@@ -23,7 +23,7 @@ const REPORT_HELP = `${REPORT_USAGE} — every stage's experiment
 
 For each stage of the funnel: the verdict (collecting, winner, no winner yet) and
 the sample-ratio-mismatch (SRM) check, then one row per arm (variant@version) with
-its status (champion, active, candidate, retired), resolved decisions, successes,
+its status (champion, active, candidate, proposed, retired), resolved decisions, successes,
 failures, pending assignments, posterior mean and 95% credible interval of the
 success rate, probability of being best, expected loss, and current weight (the
 probability that a customer entering the stage now gets it).

@@ -2,10 +2,9 @@
  * `closer migrate`: applies pending database migrations (serve does this at start too).
  * @module
  */
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig, withDotEnv } from "../../config.js";
-import { migrateToLatest, openDatabase } from "../../store/index.js";
+import { migrateToLatest, openDatabase, prepareDataDir } from "../../store/index.js";
 import type { Command } from "../command.js";
 import { runCommand, wantsHelp } from "./cli-context.js";
 
@@ -23,7 +22,7 @@ export const migrateCommand: Command = async (argv, io) => {
   return runCommand(io, "migrate", "closer migrate", async () => {
     const loaded = loadConfig(withDotEnv(io.env, resolve(io.cwd, ".env")));
     const dataDir = resolve(io.cwd, loaded.DATA_DIR);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    prepareDataDir(dataDir);
     const db = openDatabase({ DATA_DIR: dataDir, DATABASE_URL: loaded.DATABASE_URL });
     try {
       const steps = await migrateToLatest(db);

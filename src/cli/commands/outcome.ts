@@ -3,7 +3,7 @@
  * [--reason …] [--event-id ID]`: records what a customer did, as `POST /api/outcomes` does.
  * @module
  */
-import { customerIdByPhone, normalisePhone } from "../../engine/index.js";
+import { customerIdByPhone, normaliseCustomerIdentity } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import { maskPhone } from "../../log.js";
 import { outcomeBodySchema, profileAfterOutcomeHook } from "../../server/index.js";
@@ -63,7 +63,7 @@ export const outcomeCommand: Command = async (argv, io) => {
       throw new UsageError(`${issue?.path.join(".") || "arguments"}: ${issue?.message ?? "invalid"}`);
     }
     const body = parsed.data;
-    const identity = body.customer.endsWith("@lid") ? body.customer : normalisePhone(body.customer);
+    const identity = normaliseCustomerIdentity(body.customer);
     if (identity === null) throw new UsageError(`'${body.customer}' is not a phone number like +15551234567`);
 
     return withCliContext(io, async (ctx) => {

@@ -13,6 +13,7 @@ import {
   type Problem,
 } from "../../strategies/index.js";
 import type { Command } from "../command.js";
+import { readServedVersions } from "./served-versions.js";
 
 const HELP = `closer playbooks lint [dir] — check a playbook folder
 
@@ -20,7 +21,11 @@ Reads funnel.yaml, catalog.yaml and variants/**/*.yaml in dir (default: PLAYBOOK
 else ./playbooks) and reports every problem in one run, one per line, as
 file:line:column message: YAML syntax, schema and unknown keys, duplicate ids, stages
 the funnel lacks, template syntax, unknown template variables and helpers, and
-prices, discounts or scarcity the catalog does not back.
+prices, discounts or scarcity the catalog does not back (when catalog.yaml has
+errors, that check cannot run, and the lint says so). When the service's database
+is readable (DATA_DIR/closer.db, as 'closer serve' finds it), a variant version
+that has served customers and whose text changed is reported exactly as 'serve'
+would refuse it; otherwise the lint says that this check was not made.
 
 Exit status: 0 when clean (warnings are printed), 1 when there are errors,
 2 on a usage error or an unexpected failure.`;
@@ -42,16 +47,19 @@ export const playbooksLintCommand: Command = async (argv, io) => {
     const dir = resolve(io.cwd, argv[0] ?? env["PLAYBOOKS_DIR"] ?? "playbooks");
     const display = (problem: Problem): string =>
       formatProblem(problem, relative(io.cwd, join(dir, problem.file)) || ".");
-    const result = await loadPlaybookSet(dir, nodeFileReader, { now: Date.now() });
+    const served = await readServedVersions(env, io.cwd);
+    const result = await loadPlaybookSet(dir, nodeFileReader, { now: Date.now(), served: served.hashes });
     if (!result.ok) {
       for (const problem of result.problems) io.out(display(problem));
       const errors = result.problems.filter((problem) => problem.severity === "error").length;
       const warnings = result.problems.length - errors;
-      io.out(`\n${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`);
+      io.out(`\n${served.note}`);
+      io.out(`${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`);
       return 1;
     }
     for (const warning of result.warnings) io.out(display(warning));
     io.out(summary(result.set, relative(io.cwd, dir) || "."));
+    io.out(served.note);
     return 0;
   } catch (error) {
     io.err(`closer playbooks lint: ${error instanceof Error ? error.message : String(error)}`);

@@ -192,7 +192,7 @@ async function simulateEngine(
       `customers in ${(engineMs / 1000).toFixed(1)} s (${(engineMs / (seeds.length * customers)).toFixed(1)} ms ` +
       "per customer); the fast simulator's policies on the same customers beside it\n",
   );
-  printAndWrite(io, summary, values, argv, elapsedMs);
+  await printAndWrite(io, summary, values, argv, elapsedMs);
   return 0;
 }
 
@@ -220,19 +220,19 @@ async function simulate(
     `${summary.scenario}: ${plural(summary.seeds, "seed")} × ${perSeed} × ` +
       `${customers} customers in ${(elapsedMs / 1000).toFixed(1)} s on ${plural(threads, "thread")}\n`,
   );
-  printAndWrite(io, summary, values, argv, elapsedMs, options.scenario.reflection !== undefined);
+  await printAndWrite(io, summary, values, argv, elapsedMs, options.scenario.reflection !== undefined);
   return 0;
 }
 
 /** Prints the tables and writes --json and --report. */
-function printAndWrite(
+async function printAndWrite(
   io: CommandIo,
   summary: SimulationSummary,
   values: Values,
   argv: readonly string[],
   elapsedMs: number,
   weekly = false,
-): void {
+): Promise<void> {
   io.out(formatSummaryTable(summary));
   io.out(`\n${formatStageTable(summary)}`);
   io.out(`\nDecision quality (the verdict looked at daily):\n${formatDecisionTable(summary)}`);
@@ -243,7 +243,10 @@ function printAndWrite(
   }
   if (values.report !== undefined) {
     const command = ["closer simulate", ...argv.filter((arg) => !arg.startsWith("--workers"))].join(" ");
-    writeFileSync(resolve(io.cwd, values.report), renderSimulationReport(summary, { command, elapsedMs, weekly }));
+    writeFileSync(
+      resolve(io.cwd, values.report),
+      await renderSimulationReport(summary, { command, elapsedMs, weekly }),
+    );
     io.out(`${values.json === undefined ? "\n" : ""}wrote ${values.report}`);
   }
 }

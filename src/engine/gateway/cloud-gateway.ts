@@ -40,6 +40,9 @@ export const CLOUD_TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 131000,
 export const CLOUD_TEXT_MAX_CHARS = 4096;
 
 /** Talks to one Cloud API phone number. Every call throws `GatewayError` on failure (see `send`). */
+/** A business-scoped user id (`US.13491208655302741918`): sent as `recipient` instead of `to`. */
+const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
+
 export class CloudGateway implements WhatsAppGateway {
   readonly name = "cloud" as const;
   readonly #config: CloudGatewayConfig;
@@ -51,7 +54,7 @@ export class CloudGateway implements WhatsAppGateway {
   }
 
   /**
-   * Sends a text (no link preview) to a phone number, in reply to `inReplyTo` (a wamid) when given.
+   * Sends a text (no link preview) to a phone number (or a business-scoped user id `US.1349…`), in reply to `inReplyTo` (a wamid) when given.
    * Only inside the 24-hour customer-service window: outside it the API refuses (131047).
    * @throws GatewayError: `gateway_unreachable` (network, timeout, 5xx, transient Graph codes),
    * `gateway_rate_limited` (429, 130429, 131056, …; `longPause` for 131048), `gateway_rejected`
@@ -59,11 +62,17 @@ export class CloudGateway implements WhatsAppGateway {
    */
   async send(message: OutboundText): Promise<SendResult> {
     const to = message.to.replace(/^\+/, "");
-    if (!/^\d{5,20}$/.test(to)) {
-      throw new GatewayError("gateway_rejected", "Cloud API can only send to a phone number", {
-        gateway: "cloud",
-        gatewayCode: "UNSUPPORTED_RECIPIENT",
-      });
+    // A customer known only by a business-scoped user id (username, phone withheld) is addressed as `recipient`.
+    const userId = BUSINESS_SCOPED_USER_ID.test(message.to) ? message.to : null;
+    if (userId === null && !/^\d{5,20}$/.test(to)) {
+      throw new GatewayError(
+        "gateway_rejected",
+        "Cloud API can only send to a phone number or a business-scoped user id",
+        {
+          gateway: "cloud",
+          gatewayCode: "UNSUPPORTED_RECIPIENT",
+        },
+      );
     }
     if (message.text.length > CLOUD_TEXT_MAX_CHARS) {
       throw new GatewayError("gateway_rejected", `Cloud API takes at most ${CLOUD_TEXT_MAX_CHARS} characters`, {
@@ -74,7 +83,7 @@ export class CloudGateway implements WhatsAppGateway {
     const body: Record<string, unknown> = {
       messaging_product: "whatsapp",
       recipient_type: "individual",
-      to,
+      ...(userId === null ? { to } : { recipient: userId }),
       type: "text",
       text: { body: message.text, preview_url: false },
     };

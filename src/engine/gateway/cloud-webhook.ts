@@ -1,11 +1,12 @@
 /**
  * WhatsApp Cloud API webhooks: the GET verification handshake, and POST
- * notifications (`entry[].changes[].value.messages|statuses`) normalised to
- * inbound events. Every array is walked: one body may carry several messages.
+ * notifications (`entry[].changes[].value.messages|statuses`, and the shop's own
+ * `smb_message_echoes`) normalised to inbound events of every message kind. Every array is walked: one body may carry several messages.
  * Verify the signature first.
  * @module
  */
 import { z } from "zod";
+import { cloudMessageParts } from "./cloud-message-kinds.js";
 import {
   describeIssues,
   type NormalizeOptions,
@@ -30,20 +31,21 @@ const cloudMessageSchema = z.looseObject({
   from_user_id: z.string().optional(),
   /** Unix seconds, as a string. */
   timestamp: z.string(),
+  /** `text`, `image`, `audio`, `order`, `reaction`, … — decides the kind (cloud-message-kinds.ts). */
   type: z.string(),
-  text: z.looseObject({ body: z.string() }).optional(),
-  image: z.looseObject({ caption: z.string().optional() }).optional(),
-  video: z.looseObject({ caption: z.string().optional() }).optional(),
-  document: z.looseObject({ caption: z.string().optional() }).optional(),
-  button: z.looseObject({ text: z.string().optional() }).optional(),
-  interactive: z
-    .looseObject({
-      button_reply: z.looseObject({ title: z.string().optional() }).optional(),
-      list_reply: z.looseObject({ title: z.string().optional() }).optional(),
-    })
-    .optional(),
   /** Present on group messages (Groups API); we never answer those. */
   group_id: z.string().optional(),
+});
+
+/** A message the shop typed in the WhatsApp Business app (`smb_message_echoes`). */
+const cloudEchoSchema = z.looseObject({
+  id: z.string().min(1),
+  /** The customer (digits), when their phone is known. */
+  to: z.string().optional(),
+  to_user_id: z.string().optional(),
+  /** Unix seconds, as a string. */
+  timestamp: z.string(),
+  type: z.string(),
 });
 
 const cloudStatusSchema = z.looseObject({
@@ -69,6 +71,7 @@ export const cloudNotificationSchema = z.looseObject({
             metadata: z.looseObject({ phone_number_id: z.string() }).optional(),
             contacts: z.array(cloudContactSchema).optional(),
             messages: z.array(cloudMessageSchema).optional(),
+            message_echoes: z.array(cloudEchoSchema).optional(),
             statuses: z.array(cloudStatusSchema).optional(),
             errors: z.array(z.looseObject({ code: z.number().optional() })).optional(),
           }),
@@ -97,7 +100,8 @@ const STATUS: Record<string, DeliveryStatus> = {
   failed: "failed",
   played: "read",
 };
-const IGNORED_TYPES = new Set(["reaction", "system", "ephemeral", "request_welcome"]);
+/** The change fields that carry messages: the customer's, and the shop's own typed in the Business app. */
+const MESSAGE_FIELDS = new Set(["messages", "smb_message_echoes"]);
 
 /**
  * Checks Meta's GET handshake (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`)
@@ -126,7 +130,7 @@ export function normalizeCloudWebhook(rawBody: Buffer | string, options: CloudWe
   const ignored: string[] = [];
   for (const entry of parsed.data.entry) {
     for (const change of entry.changes) {
-      if (change.field !== "messages") {
+      if (!MESSAGE_FIELDS.has(change.field)) {
         ignored.push(`field ${change.field} not handled`);
         continue;
       }
@@ -149,10 +153,6 @@ function readValue(value: CloudValue, events: InboundEvent[], ignored: string[])
       ignored.push(`message ${message.id}: group chat`);
       continue;
     }
-    if (IGNORED_TYPES.has(message.type)) {
-      ignored.push(`message ${message.id}: type ${message.type} not handled`);
-      continue;
-    }
     const sentAt = unixSecondsToMs(message.timestamp);
     if (sentAt === null) return "bad Cloud API message: timestamp: not Unix seconds";
     const contact = findContact(value.contacts ?? [], message);
@@ -170,8 +170,32 @@ function readValue(value: CloudValue, events: InboundEvent[], ignored: string[])
       phone,
       lid,
       name: contact?.profile?.name ?? null,
-      text: textOf(message),
+      ...cloudMessageParts(message),
       fromMe: false,
+      origin: "app",
+      sentAt,
+    });
+  }
+  for (const echo of value.message_echoes ?? []) {
+    const sentAt = unixSecondsToMs(echo.timestamp);
+    if (sentAt === null) return "bad Cloud API message echo: timestamp: not Unix seconds";
+    const phone = digitsOrNull(echo.to);
+    const lid = echo.to_user_id ?? null;
+    if (phone === null && lid === null) {
+      ignored.push(`message echo ${echo.id}: no customer id`);
+      continue;
+    }
+    // Typed by a person in the WhatsApp Business app: Cloud API sends never come back as echoes.
+    const parts = cloudMessageParts(echo);
+    events.push({
+      kind: "message",
+      gateway: "cloud",
+      gatewayMessageId: echo.id,
+      phone,
+      lid,
+      name: null,
+      ...parts,
+      fromMe: true,
       origin: "app",
       sentAt,
     });
@@ -202,19 +226,6 @@ function findContact(contacts: z.infer<typeof cloudContactSchema>[], message: Cl
     if (byUser) return byUser;
   }
   return contacts.length === 1 ? contacts[0] : undefined;
-}
-
-function textOf(message: CloudMessage): string {
-  return (
-    message.text?.body ??
-    message.image?.caption ??
-    message.video?.caption ??
-    message.document?.caption ??
-    message.button?.text ??
-    message.interactive?.button_reply?.title ??
-    message.interactive?.list_reply?.title ??
-    ""
-  );
 }
 
 function digitsOrNull(value: string | undefined): string | null {

@@ -38,6 +38,19 @@ export { GowaGateway, type GowaGatewayConfig } from "./gowa-gateway.js";
 export { type GowaWebhookOptions, normalizeGowaWebhook } from "./gowa-webhook.js";
 export { type FetchLike, GATEWAY_REQUEST_TIMEOUT_MS, type HttpDeps } from "./http-json.js";
 export {
+  type AdReferral,
+  isMediaKind,
+  MEDIA_KINDS,
+  MESSAGE_KINDS,
+  type MediaInfo,
+  type MediaKind,
+  type MessageContent,
+  type MessageKind,
+  messageContentSchema,
+  type OrderItem,
+  TEXT_CONTENT,
+} from "./message-content.js";
+export {
   PlaygroundGateway,
   type PlaygroundGatewayOptions,
   type PlaygroundSend,
@@ -45,7 +58,7 @@ export {
 } from "./playground-gateway.js";
 export { WahaGateway, type WahaGatewayConfig } from "./waha-gateway.js";
 export { normalizeWahaWebhook, type WahaWebhookOptions } from "./waha-webhook.js";
-export type { NormalizeOptions, WebhookNormalization } from "./webhook-normalization.js";
+export { ignoredCategory, type NormalizeOptions, type WebhookNormalization } from "./webhook-normalization.js";
 export {
   type HeaderValue,
   HUB_SIGNATURE_HEADER,

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { type WahaMessageParts, wahaMessageParts } from "./waha-message-kinds.js";
 import {
   describeIssues,
   type NormalizeOptions,
@@ -40,7 +41,11 @@ export const wahaMessageSchema = z.looseObject({
   source: z.string().optional(),
   to: z.string().nullish(),
   body: z.string().nullish(),
-  /** Raw engine data, "may be changed anytime": read only for the push name and a lid's phone. */
+  /** `message.reaction`: the emoji (empty when removed) and the message reacted to. */
+  reaction: z.looseObject({ text: z.string().nullish(), messageId: z.string().nullish() }).nullish(),
+  /** `message.edited`: the message edited. */
+  editedMessageId: z.string().nullish(),
+  /** Raw engine data, "may be changed anytime": read for the push name, a lid's phone and the message kind. */
   _data: z
     .looseObject({
       notifyName: z.string().optional(),
@@ -48,6 +53,13 @@ export const wahaMessageSchema = z.looseObject({
       key: z.looseObject({ remoteJidAlt: z.string().optional(), senderPn: z.string().optional() }).optional(),
     })
     .nullish(),
+});
+
+/** The fields of a `message.revoked` payload that Closer uses. */
+export const wahaRevokedSchema = z.looseObject({
+  revokedMessageId: z.string().nullish(),
+  before: wahaMessageSchema.nullish(),
+  after: wahaMessageSchema.nullish(),
 });
 
 /** The fields of a `message.ack` payload that Closer uses. */
@@ -97,7 +109,11 @@ export function normalizeWahaWebhook(rawBody: Buffer | string, options: WahaWebh
   switch (event) {
     case "message":
     case "message.any":
+    case "message.reaction":
+    case "message.edited":
       return normalizeMessage(event, payload);
+    case "message.revoked":
+      return normalizeRevoked(payload);
     case "message.ack":
       return normalizeAck(payload, envelope.data.timestamp ?? options.now);
     default:
@@ -115,6 +131,8 @@ function normalizeMessage(event: string, payload: unknown): WebhookNormalization
   if (skip) return { ok: true, events: [], ignored: [`${event} ${message.id}: ${skip}`] };
   const sentAt = unixSecondsToMs(message.timestamp);
   if (sentAt === null) return { ok: false, reason: `bad WAHA ${event}: payload.timestamp: not a number` };
+  const parts = partsOf(event, message);
+  if (parts === null) return { ok: false, reason: `bad WAHA ${event}: payload: the target message id is missing` };
   const key = message._data?.key;
   const lid = lidOf(chat);
   // WAHA puts no phone next to a lid (issue #993); some engines' raw data carries it, so use it when present.
@@ -126,12 +144,66 @@ function normalizeMessage(event: string, payload: unknown): WebhookNormalization
     phone,
     lid,
     name: message.fromMe ? null : (message._data?.notifyName ?? message._data?.pushName ?? null),
-    text: message.body ?? "",
+    text: parts.text,
+    content: parts.content,
+    referral: parts.referral,
     fromMe: message.fromMe,
     origin: originOf(message.fromMe, message.source),
     sentAt,
   };
   return { ok: true, events: [result], ignored: [] };
+}
+
+type WahaMessage = z.infer<typeof wahaMessageSchema>;
+
+/** The content of a message-like event; null when an event lacks the id of the message it is about. */
+function partsOf(event: string, message: WahaMessage): WahaMessageParts | null {
+  switch (event) {
+    case "message.reaction": {
+      const targetId = message.reaction?.messageId;
+      if (!targetId) return null;
+      const emoji = message.reaction?.text || null;
+      return { content: { kind: "reaction", targetId, emoji }, text: "", referral: null };
+    }
+    case "message.edited":
+      if (!message.editedMessageId) return null;
+      return {
+        content: { kind: "edit", targetId: fullWahaId(message.editedMessageId, message) },
+        text: message.body ?? "",
+        referral: null,
+      };
+    default:
+      return wahaMessageParts(message);
+  }
+}
+
+/** `message.revoked` carries the message before and after; either names the chat. */
+function normalizeRevoked(payload: unknown): WebhookNormalization {
+  const parsed = wahaRevokedSchema.safeParse(payload);
+  if (!parsed.success)
+    return { ok: false, reason: `bad WAHA message.revoked: ${describeIssues(parsed.error, "payload")}` };
+  const { revokedMessageId, before, after } = parsed.data;
+  const base = after ?? before;
+  const rawTarget = before?.id ?? revokedMessageId ?? after?.id;
+  if (!base || !rawTarget) return { ok: false, reason: "bad WAHA message.revoked: payload: before/after required" };
+  const targetId = fullWahaId(rawTarget, base);
+  const revoke = { ...base, id: `revoked:${targetId}`, body: null, _data: null };
+  const normalized = normalizeMessage("message.revoked", revoke);
+  if (!normalized.ok) return normalized;
+  const events = normalized.events.map((event) =>
+    event.kind === "message" ? { ...event, text: "", content: { kind: "revoke" as const, targetId } } : event,
+  );
+  return { ...normalized, events };
+}
+
+/**
+ * WAHA names messages `{fromMe}_{chat}_{id}`, but `editedMessageId` and `revokedMessageId` may be the
+ * bare WhatsApp id: an edit or revoke is by the message's own author, so the rest follows from it.
+ */
+function fullWahaId(id: string, by: { fromMe: boolean; from: string; to?: string | null | undefined }): string {
+  if (id.includes("_")) return id;
+  const chat = by.fromMe ? by.to : by.from;
+  return chat ? `${by.fromMe}_${chat}_${id}` : id;
 }
 
 function normalizeAck(payload: unknown, at: number): WebhookNormalization {

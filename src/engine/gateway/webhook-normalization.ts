@@ -54,3 +54,19 @@ export function unixSecondsToMs(value: number | string | undefined): number | nu
   const seconds = typeof value === "number" ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
   return Number.isFinite(seconds) ? seconds * 1000 : null;
 }
+
+/** Categories of ignored webhook events, for `/metrics`, tried in order against the reason. */
+const IGNORED_CATEGORIES: readonly [string, RegExp][] = [
+  ["group", /\bgroup\b/i],
+  ["status", /\bbroadcast\b|\bstatus update\b/i],
+  ["newsletter", /\bnewsletter\b/i],
+  ["call", /\bcall\b/i],
+  ["presence", /\bpresence\b/i],
+  ["session", /\bsession\b|\bstate\b|\bengine\b/i],
+  ["receipt", /\back\b|\breceipt\b|^status /i],
+];
+
+/** The category of an ignored event's reason: group, status, newsletter, call, presence, session, receipt or other. */
+export function ignoredCategory(reason: string): string {
+  return IGNORED_CATEGORIES.find(([, pattern]) => pattern.test(reason))?.[0] ?? "other";
+}

@@ -3,6 +3,7 @@
  * API or the playground, in our own types. Vendor JSON stops at the adapters.
  * @module
  */
+import type { AdReferral, MessageContent } from "./message-content.js";
 
 /** Which transport a message came through or goes out on. */
 export type GatewayName = "playground" | "gowa" | "waha" | "cloud";
@@ -10,7 +11,7 @@ export type GatewayName = "playground" | "gowa" | "waha" | "cloud";
 /** One inbound event, normalised from a gateway webhook. */
 export type InboundEvent = InboundMessage | DeliveryReceipt;
 
-/** A text message in a one-to-one chat. */
+/** A message in a one-to-one chat: text, media, a reaction, an order, … (see `content`). */
 export interface InboundMessage {
   kind: "message";
   gateway: GatewayName;
@@ -22,8 +23,15 @@ export interface InboundMessage {
   lid: string | null;
   /** Push name / profile name, if any. */
   name: string | null;
-  /** Message text or media caption; empty string for media without caption. */
+  /**
+   * Message text, media caption, edited text, chosen button title or order note; empty string
+   * when the message has none. Never a vCard, a thumbnail or any other raw payload.
+   */
   text: string;
+  /** The message kind and its content; absent (inbox rows from before kinds) means plain text. */
+  content?: MessageContent;
+  /** The click-to-WhatsApp ad or post the message came from, when it says. */
+  referral?: AdReferral | null;
   /** True when the message was sent from the business phone (a person, or an echo of our own send). */
   fromMe: boolean;
   /**

@@ -2,8 +2,9 @@
  * An in-memory LLM for tests and demos: answers from a script, records requests.
  * @module
  */
+
+import { parseAnswer } from "./answer-parser.js";
 import { type LlmClient, LlmError, type LlmRequest } from "./llm-client.js";
-import { parseAnswer } from "./openai-llm-client.js";
 
 /** One scripted answer: raw text the "model" returns, or an error to throw. */
 export type ScriptedAnswer = string | LlmError | ((request: LlmRequest<unknown>) => string);

@@ -24,10 +24,19 @@ export interface LoggedDecision {
 /** A target policy: probability of choosing each arm key; keys left out have probability 0. */
 export type TargetPolicy = Readonly<Record<string, number>>;
 
+/** The normal quantile of a two-sided 95 % interval. */
+export const Z_95 = 1.959963984540054;
+
 /** An estimate of a success rate with its standard error. */
 export interface RateEstimate {
+  /** The estimator's value as computed; IPS's can lie above 1 (see {@link OffPolicyEstimate.ips}). */
   readonly estimate: number;
   readonly standardError: number;
+  /**
+   * The 95 % normal interval estimate ± 1.96·SE, clipped to [0, 1] because a
+   * success rate cannot leave it.
+   */
+  readonly interval: readonly [number, number];
 }
 
 /** Everything the evaluation found. */
@@ -36,7 +45,11 @@ export interface OffPolicyEstimate {
   readonly n: number;
   /** Logged decisions the target policy could have made too (π(arm) > 0). */
   readonly matched: number;
-  /** IPS: (1/n) Σ wᵢ rᵢ with wᵢ = π(aᵢ)/μᵢ; unbiased, high variance. Null when nothing matched. */
+  /**
+   * IPS: (1/n) Σ wᵢ rᵢ with wᵢ = π(aᵢ)/μᵢ; unbiased, high variance, and not
+   * bounded by 1 (weights above 1 on successes can push it past 1 in a small or
+   * lucky sample). Null when nothing matched.
+   */
   readonly ips: RateEstimate | null;
   /** SNIPS: Σ wᵢ rᵢ / Σ wᵢ; slightly biased, much steadier, always in [0, 1]. Null when nothing matched. */
   readonly snips: RateEstimate | null;
@@ -91,8 +104,8 @@ export function evaluatePolicy(log: readonly LoggedDecision[], target: TargetPol
   return {
     n,
     matched,
-    ips: { estimate: ipsMean, standardError: Math.sqrt(Math.max(0, ipsVariance) / n) },
-    snips: { estimate: snipsMean, standardError: Math.sqrt(snipsSquares) / sumW },
+    ips: rateEstimate(ipsMean, Math.sqrt(Math.max(0, ipsVariance) / n)),
+    snips: rateEstimate(snipsMean, Math.sqrt(snipsSquares) / sumW),
     effectiveSampleSize: effectiveSampleSize(sumW, sumW2),
   };
 }
@@ -118,6 +131,15 @@ export function kishEffectiveSampleSize(weights: readonly number[]): number {
     sumSquares += w * w;
   }
   return effectiveSampleSize(sum, sumSquares);
+}
+
+function rateEstimate(estimate: number, standardError: number): RateEstimate {
+  const clip = (x: number) => Math.min(1, Math.max(0, x));
+  return {
+    estimate,
+    standardError,
+    interval: [clip(estimate - Z_95 * standardError), clip(estimate + Z_95 * standardError)],
+  };
 }
 
 function targetProbability(target: TargetPolicy, arm: string): number {

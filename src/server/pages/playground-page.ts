@@ -1,21 +1,21 @@
 /**
- * The playground page served at `GET /playground`: one self-contained HTML
- * document (inline CSS and JS, nothing fetched from elsewhere) in which you
- * chat as one or more customers through `POST /api/playground/messages`.
+ * The playground page served at `GET /playground`: one HTML document (its CSS
+ * inline, its script the same-origin module `browser/playground.ts`, nothing
+ * fetched from elsewhere) in which you chat as one or more customers through
+ * `POST /api/playground/messages`.
  * @module
  */
 import { createHash } from "node:crypto";
-import { PLAYGROUND_SCRIPT } from "./playground-script.js";
 import { PLAYGROUND_CSS } from "./playground-styles.js";
 
 /**
  * The page's Content-Security-Policy, also set by the page itself in a
- * `<meta>` tag: only its own inline script and style (by hash) run, and it
- * talks to its own origin only.
+ * `<meta>` tag: only scripts from its own origin and its own inline style (by
+ * hash) run, and it talks to its own origin only.
  */
 export const PLAYGROUND_CSP: string = [
   "default-src 'none'",
-  `script-src '${sha256(PLAYGROUND_SCRIPT)}'`,
+  "script-src 'self'",
   `style-src '${sha256(PLAYGROUND_CSS)}'`,
   "connect-src 'self'",
   "img-src data:",
@@ -96,7 +96,7 @@ export const PLAYGROUND_HTML: string = `<!doctype html>
     <div id="profile-body"></div>
   </aside>
 </div>
-<script>${PLAYGROUND_SCRIPT}</script>
+<script type="module" src="/playground/assets/playground.js"></script>
 </body>
 </html>
 `;

@@ -4,16 +4,21 @@
  * @module
  */
 import type { FastifyInstance } from "fastify";
-import { customerIdByPhone, describeCustomer, normalisePhone } from "../../engine/index.js";
+import {
+  customerIdByPhone,
+  describeCustomer,
+  forgetCustomer,
+  giveBackToBot,
+  normaliseCustomerIdentity,
+} from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
-import { appendAudit, deleteCustomerCascade, endHandoffs, updateCustomer } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
 import { requireAdmin } from "../auth.js";
 
 /** Registers `/api/customers/…`. */
 export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const findId = async (raw: string) => {
-    const identity = raw.endsWith("@lid") ? raw : normalisePhone(raw);
+    const identity = normaliseCustomerIdentity(raw);
     if (identity === null) throw new CloserError("bad_request", `"${raw}" is not a phone number like +15551234567`);
     const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
     if (id === null) throw new CloserError("customer_unknown", "No customer has written from that number.");
@@ -31,11 +36,8 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): v
     requireAdmin(request, ctx.adminToken);
     const id = await findId(request.params.phone);
     const now = ctx.clock.now();
-    await ctx.db.transaction().execute(async (trx) => {
-      await endHandoffs(trx, id, now);
-      await updateCustomer(trx, id, { handoff_until: null, updated_at: now });
-      await appendAudit(trx, { at: now, actor: "api", action: "handoff_end", subject: id });
-    });
+    await ctx.db.transaction().execute((trx) => giveBackToBot(trx, id, { actor: "api", now }));
+    ctx.engine.kickSender();
     return { resumed: true };
   });
 
@@ -43,10 +45,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): v
     requireAdmin(request, ctx.adminToken);
     const id = await findId(request.params.phone);
     const now = ctx.clock.now();
-    await ctx.db.transaction().execute(async (trx) => {
-      await deleteCustomerCascade(trx, id);
-      await appendAudit(trx, { at: now, actor: "api", action: "customer_forget", subject: id });
-    });
+    await ctx.db.transaction().execute((trx) => forgetCustomer(trx, id, { actor: "api", now }));
     return { forgotten: true };
   });
 }

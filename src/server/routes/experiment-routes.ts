@@ -3,7 +3,7 @@
  *
  * - `POST /api/outcomes`: a won, lost or advanced customer (the shop's order system).
  * - `GET /api/experiments`: the report (verdict, SRM, arms) of every stage.
- * - `POST /api/experiments/:stage/promote` `{arm, reason?, keepChallengers?}`,
+ * - `POST /api/experiments/:stage/promote` `{arm, reason?, keepChallengers?, force?}`,
  *   `POST /api/experiments/:stage/retire` `{arm, reason?}`,
  *   `POST /api/experiments/:stage/srm-ack` `{reason?}`.
  * - `GET /api/experiments/:stage/evaluate?policy=champion|uniform|<JSON weights>`.
@@ -22,7 +22,7 @@ import {
 } from "../../analytics/index.js";
 import { customerIdByPhone, normalisePhone, profileAfterOutcome, profileOf } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
-import type { ArmChangeResult, OutcomeHook } from "../../experiments/index.js";
+import { type ArmChangeResult, type OutcomeHook, RETIRED_ARMS_KEEP_CUSTOMERS } from "../../experiments/index.js";
 import { CUSTOMER_AAD, type FieldCipher, findCustomerById, updateCustomer } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
 import { requireAdmin } from "../auth.js";
@@ -57,6 +57,8 @@ export const promoteBodySchema = z.strictObject({
   reason: reasonSchema,
   /** Keep the other arms in rotation (the old champion becomes active); default false: retire them. */
   keepChallengers: z.boolean().optional(),
+  /** Retire the other arms even while the stage's verdict is still `collecting`; default false (409 `promotion_needs_force`). */
+  force: z.boolean().optional(),
 });
 
 /** The body of `POST /api/experiments/:stage/retire`. */
@@ -143,6 +145,7 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
     const result = await ctx.experiments.promote(request.params.stage, body.arm, {
       reason: body.reason,
       keepChallengers: body.keepChallengers,
+      force: body.force,
       actor: API_ACTOR,
       now: ctx.clock.now(),
     });
@@ -213,5 +216,9 @@ function armChangeBody(result: ArmChangeResult) {
     retired: result.retired,
     demoted: result.demoted,
     weights: result.policy.weights,
+    /** The evidence a forced promotion decided on while the stage was still collecting, else null. */
+    warning: result.warning,
+    /** What happens to customers already assigned to the retired arms, when any were retired. */
+    note: result.retired.length > 0 ? RETIRED_ARMS_KEEP_CUSTOMERS : null,
   };
 }

@@ -22,7 +22,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     return reply.status(database.ok ? 200 : 503).send({
       status,
       database,
-      playbooks: { ok: true, ...ctx.playbookSummary },
+      playbooks: { ok: true, ...ctx.playbookSummary() },
       gateway: {
         name: ctx.engine.gateway.name,
         ok: gw.connected,
@@ -62,6 +62,30 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       "# HELP closer_llm_fallbacks_total Replies sent as the template because the LLM failed or broke a rule.",
       "# TYPE closer_llm_fallbacks_total counter",
       `closer_llm_fallbacks_total ${m.llmFallbacks}`,
+      "# HELP closer_llm_calls_total LLM calls made (every purpose), by whether the answer was used.",
+      "# TYPE closer_llm_calls_total counter",
+      `closer_llm_calls_total{outcome="ok"} ${m.llmCallsOk}`,
+      `closer_llm_calls_total{outcome="failed"} ${m.llmCallsFailed}`,
+      "# HELP closer_llm_fallback_reasons_total LLM answers not used, by reason.",
+      "# TYPE closer_llm_fallback_reasons_total counter",
+      ...[...m.llmFallbackReasons].map(([r, n]) => `closer_llm_fallback_reasons_total{reason="${r}"} ${n}`),
+      "# HELP closer_llm_retries_total LLM call retries after 429, 5xx or network errors.",
+      "# TYPE closer_llm_retries_total counter",
+      `closer_llm_retries_total ${m.llmRetries}`,
+      "# HELP closer_llm_breaker_opens_total Times the LLM circuit breaker opened.",
+      "# TYPE closer_llm_breaker_opens_total counter",
+      `closer_llm_breaker_opens_total ${m.llmBreakerOpens}`,
+      "# TYPE closer_llm_breaker_skips_total counter",
+      `closer_llm_breaker_skips_total ${m.llmBreakerSkips}`,
+      "# HELP closer_llm_budget_skips_total LLM calls not made because the daily budget was spent.",
+      "# TYPE closer_llm_budget_skips_total counter",
+      `closer_llm_budget_skips_total ${m.llmBudgetSkips}`,
+      "# TYPE closer_llm_tokens_total counter",
+      `closer_llm_tokens_total{direction="in"} ${m.llmTokensIn}`,
+      `closer_llm_tokens_total{direction="out"} ${m.llmTokensOut}`,
+      "# HELP closer_llm_cost_usd_total Estimated LLM cost since the start (LLM_PRICE_PER_MTOK_*).",
+      "# TYPE closer_llm_cost_usd_total counter",
+      `closer_llm_cost_usd_total ${m.llmCostUsd}`,
       "# HELP closer_send_success_ratio Share of sends that succeeded.",
       "# TYPE closer_send_success_ratio gauge",
       `closer_send_success_ratio ${m.sendSuccessRate}`,
@@ -69,6 +93,15 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       "# TYPE closer_reply_latency_ms summary",
       `closer_reply_latency_ms{quantile="0.5"} ${m.replyLatencyPercentile(50) ?? "NaN"}`,
       `closer_reply_latency_ms{quantile="0.99"} ${m.replyLatencyPercentile(99) ?? "NaN"}`,
+      "# HELP closer_inbound_kinds_total Inbound messages handled, by message kind.",
+      "# TYPE closer_inbound_kinds_total counter",
+      ...labelled("closer_inbound_kinds_total", "kind", m.inboundByKind),
+      "# HELP closer_inbound_unknown_kinds_total Messages of kinds Closer does not answer, by the gateway's type.",
+      "# TYPE closer_inbound_unknown_kinds_total counter",
+      ...labelled("closer_inbound_unknown_kinds_total", "type", m.unknownKinds),
+      "# HELP closer_webhook_ignored_total Webhook events accepted but ignored, by category.",
+      "# TYPE closer_webhook_ignored_total counter",
+      ...labelled("closer_webhook_ignored_total", "category", m.webhookIgnored),
       "# TYPE closer_inbox_rows gauge",
       ...Object.entries(inbox).map(([s, n]) => `closer_inbox_rows{status="${s}"} ${n}`),
       "# TYPE closer_outbox_rows gauge",
@@ -78,4 +111,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     ];
     return reply.type("text/plain; version=0.0.4").send(`${lines.join("\n")}\n`);
   });
+}
+
+/** `name{label="value"} n` lines of a counter keyed by one label (values are our own kind and type names). */
+function labelled(name: string, label: string, counts: Record<string, number>): string[] {
+  return Object.entries(counts).map(([value, n]) => `${name}{${label}="${value.replace(/["\\\n]/g, "_")}"} ${n}`);
 }

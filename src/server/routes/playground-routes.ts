@@ -1,7 +1,8 @@
 /**
- * The playground: `GET /playground` (the page) and `POST /api/playground/messages`,
+ * The playground: `GET /playground` (the page), `POST /api/playground/messages`,
  * which runs a message through the same pipeline as live traffic and answers
- * when its replies are ready.
+ * when its replies are ready, and `GET /api/playground/conversations`, which
+ * gives the page its conversations back after a reload.
  * @module
  */
 import { randomUUID } from "node:crypto";
@@ -11,7 +12,9 @@ import { type InboundMessage, normalisePhone, profileOf } from "../../engine/ind
 import { CloserError } from "../../errors.js";
 import { findCustomerById, messagesByIds, outboxRowsByIds } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
+import { sendBrowserModule } from "../pages/browser-modules.js";
 import { PLAYGROUND_HTML } from "../pages/playground-page.js";
+import { playgroundHistory } from "./playground-history.js";
 
 /** How long the playground waits for a reply before answering with what it has. */
 export const PLAYGROUND_REPLY_TIMEOUT_MS = 15_000;
@@ -29,14 +32,26 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
   app.get("/playground", async function playgroundPage(_request, reply) {
     return reply.type("text/html; charset=utf-8").send(PLAYGROUND_HTML);
   });
+  app.get<{ Params: { file: string } }>("/playground/assets/:file", async function playgroundAsset(request, reply) {
+    return sendBrowserModule(reply, request.params.file);
+  });
   app.get("/", async function home(_request, reply) {
     return reply.redirect(ctx.engine.gateway.name === "playground" ? "/playground" : "/healthz");
   });
 
-  app.post("/api/playground/messages", async function playgroundMessage(request) {
+  const requirePlayground = () => {
     if (ctx.engine.gateway.name !== "playground") {
       throw new CloserError("conflict", `The playground is off while GATEWAY=${ctx.engine.gateway.name}.`);
     }
+  };
+
+  app.get("/api/playground/conversations", async function playgroundConversations() {
+    requirePlayground();
+    return { conversations: await playgroundHistory(ctx.db, ctx.cipher, ctx.clock.now()) };
+  });
+
+  app.post("/api/playground/messages", async function playgroundMessage(request) {
+    requirePlayground();
     const body = playgroundMessageSchema.parse(request.body ?? {});
     const phone = normalisePhone(body.from);
     if (phone === null) {

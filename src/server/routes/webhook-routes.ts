@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   type GatewayName,
+  ignoredCategory,
   normalizeCloudWebhook,
   normalizeGowaWebhook,
   normalizeWahaWebhook,
@@ -72,6 +73,7 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext): 
 
 async function accept(ctx: AppContext, normalized: WebhookNormalization) {
   if (!normalized.ok) throw new CloserError("bad_request", normalized.reason);
+  ctx.engine.metrics.countIgnored(normalized.ignored.map(ignoredCategory));
   const intake = await ctx.engine.receive(normalized.events);
   return {
     accepted: intake.filter((r) => r.accepted).length,

@@ -67,12 +67,20 @@ describe("CloudGateway", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it.each([
-    ["an @lid", "4639135154355@lid", "UNSUPPORTED_RECIPIENT"],
-    ["a username id", "US.13491208655302741918", "UNSUPPORTED_RECIPIENT"],
-  ])("should refuse to send to %s without calling the API", async (_name, to, gatewayCode) => {
-    await expect(gateway.send({ to, text: "x" })).rejects.toMatchObject({ code: "gateway_rejected", gatewayCode });
-    expect(fake.requests).toHaveLength(0);
+  it.each([["an @lid", "4639135154355@lid", "UNSUPPORTED_RECIPIENT"]])(
+    "should refuse to send to %s without calling the API",
+    async (_name, to, gatewayCode) => {
+      await expect(gateway.send({ to, text: "x" })).rejects.toMatchObject({ code: "gateway_rejected", gatewayCode });
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
+  it("should send to a business-scoped user id as `recipient`, not `to`", async () => {
+    const userId = "US.13491208655302741918";
+    await gateway.send({ to: userId, text: "Hello Kai" });
+    const body = fake.requests.at(-1)?.body as Record<string, unknown>;
+    expect(body).toMatchObject({ recipient: userId, type: "text", text: { body: "Hello Kai" } });
+    expect(body).not.toHaveProperty("to");
   });
 
   it("should refuse a text over 4096 characters without calling the API", async () => {

@@ -4,18 +4,26 @@ import {
   verifyGowaSignature,
   verifyWahaSignature,
 } from "../../../src/engine/gateway/webhook-signature.js";
-import { goJsonMarshal, loadContractExample, readContractExample } from "../../support/webhook-signing.js";
+import {
+  loadContractExample,
+  loadSignatureVectors,
+  readContractExample,
+  type SignatureVector,
+  signedBody,
+} from "../../support/webhook-signing.js";
 
-// Test vectors copied from ../shared/contracts/*/README.md ("Signature" / "HMAC signature").
-const GOWA_VECTOR = "sha256=4ce788b73cad42b26511afc889aedc7af04d41897557eb7c98d4f3d55881de54";
-const WAHA_BODY = '{"event":"message","session":"default","engine":"WEBJS"}';
-const WAHA_VECTOR =
-  "208f8a55dde9e05519e898b10b89bf0d0b3b0fdf11fdbf09b6b90476301b98d8097c462b2b17a6ce93b6b47a136cf2e78a33a63f6752c2c1631777076153fa89";
-const CLOUD_FILE_VECTOR = "sha256=a0b920aa238bb2b2ae8a520acc96012071f452329ab312b098e170cea71e3ba5";
-const CLOUD_TEST_VECTOR = "sha256=0329a06b62cd16b33eb6792be8c60b158d89a2ee3a876fce9a881ebb488c0914";
+// The gateways' own test vectors, kept in test/contracts/<gateway>/signature-vectors.json.
+const [GOWA] = loadSignatureVectors("gowa") as [SignatureVector];
+const [WAHA] = loadSignatureVectors("waha") as [SignatureVector];
+const [CLOUD_FILE, CLOUD_TEST] = loadSignatureVectors("cloud") as [SignatureVector, SignatureVector];
+const GOWA_VECTOR = GOWA.signature;
+const WAHA_BODY = signedBody("waha", WAHA).toString("utf8");
+const WAHA_VECTOR = WAHA.signature;
+const CLOUD_FILE_VECTOR = CLOUD_FILE.signature;
+const CLOUD_TEST_VECTOR = CLOUD_TEST.signature;
 
 function gowaVectorBody(): Buffer {
-  return Buffer.from(goJsonMarshal(loadContractExample("gowa", "message-text.json")), "utf8");
+  return signedBody("gowa", GOWA);
 }
 
 function flipByte(buffer: Buffer, index: number): Buffer {
@@ -28,7 +36,8 @@ describe("verifyGowaSignature", () => {
   it("should accept the contract's vector over the compact, key-sorted message-text.json (354 bytes)", () => {
     const body = gowaVectorBody();
     expect(body.length).toBe(354);
-    expect(verifyGowaSignature(body, GOWA_VECTOR, "secret")).toBe(true);
+    expect(body.length).toBe(GOWA.bodyBytes);
+    expect(verifyGowaSignature(body, GOWA_VECTOR, GOWA.secret)).toBe(true);
   });
 
   it("should accept upper-case hex", () => {
@@ -62,7 +71,7 @@ describe("verifyGowaSignature", () => {
 
 describe("verifyWahaSignature", () => {
   it("should accept the contract's vector", () => {
-    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, "my-secret-key", "sha512")).toBe(true);
+    expect(verifyWahaSignature(Buffer.from(WAHA_BODY), WAHA_VECTOR, WAHA.secret, WAHA.algorithm)).toBe(true);
   });
 
   it("should accept the vector when WAHA names no algorithm", () => {
@@ -94,27 +103,28 @@ describe("verifyWahaSignature", () => {
 
 describe("verifyCloudSignature", () => {
   it("should accept the contract's vector over the exact bytes of inbound-text.json (985 bytes)", () => {
-    const body = readContractExample("whatsapp-cloud", "inbound-text.json");
+    const body = signedBody("cloud", CLOUD_FILE);
     expect(body.length).toBe(985);
-    expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(true);
+    expect(body.length).toBe(CLOUD_FILE.bodyBytes);
+    expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, CLOUD_FILE.secret)).toBe(true);
   });
 
   it("should accept HMAC-SHA256('secret', 'test')", () => {
-    expect(verifyCloudSignature(Buffer.from("test"), CLOUD_TEST_VECTOR, "secret")).toBe(true);
+    expect(verifyCloudSignature(signedBody("cloud", CLOUD_TEST), CLOUD_TEST_VECTOR, CLOUD_TEST.secret)).toBe(true);
   });
 
   it("should reject a body with one flipped byte", () => {
-    const body = flipByte(readContractExample("whatsapp-cloud", "inbound-text.json"), 500);
+    const body = flipByte(readContractExample("cloud", "inbound-text.json"), 500);
     expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(false);
   });
 
   it("should reject a wrong app secret", () => {
-    const body = readContractExample("whatsapp-cloud", "inbound-text.json");
+    const body = readContractExample("cloud", "inbound-text.json");
     expect(verifyCloudSignature(body, CLOUD_FILE_VECTOR, "another-app-secret")).toBe(false);
   });
 
   it("should reject a re-serialised body, which no longer has the signed bytes", () => {
-    const reserialised = Buffer.from(JSON.stringify(loadContractExample("whatsapp-cloud", "inbound-text.json")));
+    const reserialised = Buffer.from(JSON.stringify(loadContractExample("cloud", "inbound-text.json")));
     expect(verifyCloudSignature(reserialised, CLOUD_FILE_VECTOR, "test-app-secret")).toBe(false);
   });
 

@@ -5,6 +5,7 @@ import {
   kishEffectiveSampleSize,
   type LoggedDecision,
   uniformTarget,
+  Z_95,
 } from "../../../src/experiments/math/off-policy.js";
 import { createSeededRandom } from "../../../src/experiments/math/random.js";
 
@@ -130,5 +131,28 @@ describe("evaluatePolicy with grouped decisions", () => {
 
   it.each([-1, 1.5, Number.NaN])("should reject a count of %s", (count) => {
     expect(() => evaluatePolicy([{ arm: "a@1", propensity: 0.5, reward: 1, count }], { "a@1": 1 })).toThrow(RangeError);
+  });
+
+  it("should report IPS above 1 as computed, with a 95 % interval clipped to [0, 1]; SNIPS stays inside", () => {
+    // 5 of 20 logged decisions chose a@1 (propensity 0.2) and all succeeded: IPS = 5·5/20 = 1.25.
+    const log: LoggedDecision[] = [
+      { arm: "a@1", propensity: 0.2, reward: 1, count: 5 },
+      { arm: "b@1", propensity: 0.8, reward: 0, count: 15 },
+    ];
+    const result = evaluatePolicy(log, championTarget("a@1"));
+    const se = Math.sqrt((5 * 25 - 20 * 1.25 ** 2) / 19 / 20);
+    expect(result.ips!.estimate).toBe(1.25);
+    expect(result.ips!.standardError).toBeCloseTo(se, 12);
+    expect(result.ips!.interval[0]).toBeCloseTo(1.25 - Z_95 * se, 12);
+    expect(result.ips!.interval[1]).toBe(1);
+    expect(result.snips).toEqual({ estimate: 1, standardError: 0, interval: [1, 1] });
+  });
+
+  it("should give the interval estimate ± 1.96 standard errors when it fits inside [0, 1]", () => {
+    const result = evaluatePolicy(logDecisions(3000, [1 / 3, 1 / 3, 1 / 3], 3), uniformTarget(ARMS));
+    for (const rate of [result.ips!, result.snips!]) {
+      expect(rate.interval[0]).toBeCloseTo(rate.estimate - Z_95 * rate.standardError, 12);
+      expect(rate.interval[1]).toBeCloseTo(rate.estimate + Z_95 * rate.standardError, 12);
+    }
   });
 });
