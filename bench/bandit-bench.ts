@@ -105,6 +105,7 @@ async function assignThroughDatabase(workDir: string): Promise<LatencySummary> {
       burnIn: 20,
       draws: DRAWS,
       candidateCap: 0.1,
+      maxArms: 6,
       discountPerWeek: null,
       minDecisions: 100,
       minSuccesses: 40,

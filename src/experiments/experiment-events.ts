@@ -1,5 +1,5 @@
 /**
- * Experiment events: the trail of promotions, retirements, new arms and SRM
+ * Experiment events: the trail of promotions, graduations, retirements, new arms and SRM
  * alarms and acknowledgements of each stage, kept in `experiment_events`.
  * @module
  */
@@ -7,13 +7,13 @@ import type { Kysely } from "kysely";
 import type { Database, ExperimentEventRow } from "../store/index.js";
 
 /** What happened to a stage's experiment. */
-export type ExperimentEventKind = "promote" | "retire" | "new_arm" | "srm_alarm" | "srm_ack";
+export type ExperimentEventKind = "promote" | "graduate" | "retire" | "new_arm" | "srm_alarm" | "srm_ack";
 
 /** A new experiment event. */
 export interface NewExperimentEvent {
   stage: string;
   kind: ExperimentEventKind;
-  /** The arm concerned, when one is (promote, retire, new_arm). */
+  /** The arm concerned, when one is (promote, graduate, retire, new_arm). */
   arm?: { variantId: string; version: number } | undefined;
   reason?: string | null | undefined;
   /** Who did it: `system`, `api`, `cli:<user>`, … */

@@ -9,7 +9,8 @@ import type { Kysely } from "kysely";
 import { CloserError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { appendAudit, type Database } from "../store/index.js";
-import { activeArms } from "./arms.js";
+import { activeArms, allArms } from "./arms.js";
+import { applyCandidateReviews, makeRoomInStage, type RoomResult } from "./candidate-lifecycle.js";
 import { recordExperimentEvent } from "./experiment-events.js";
 import type { ExperimentPlaybooks } from "./experiment-playbooks.js";
 import type { Random } from "./math/index.js";
@@ -63,8 +64,11 @@ export interface ExperimentsService {
   expireWindows(now: number): Promise<ExpiryResult>;
   /**
    * Recomputes every stage's weights; a stage that fails does not stop the
-   * others. A stage with an unacknowledged SRM alarm is `skipped` (reweighting
-   * frozen) and the alarm is recorded the first time it is seen.
+   * others. First each stage's candidates are reviewed: one that beats the
+   * champion with P ≥ 0.5 after `burn_in` decisions becomes `active`, one whose
+   * P(best) is below 0.01 after `min_decisions` is retired (both in the audit log
+   * with the reason). A stage with an unacknowledged SRM alarm is `skipped`
+   * (reweighting and reviews frozen) and the alarm is recorded the first time it is seen.
    */
   updateWeights(now: number, reason: PolicyReason): Promise<StageJobStatus[]>;
   /**
@@ -96,6 +100,13 @@ export interface ExperimentsService {
    * @throws CloserError `strategy_unknown`.
    */
   srmState(stage: string): Promise<SrmState>;
+  /**
+   * Makes room for `adding` new arms under the stage's `max_arms`: retires the
+   * weakest arms past burn-in (lowest P(best), never the champion), each in the
+   * audit log with the reason, and says how many of the new arms fit.
+   * @throws CloserError `strategy_unknown`.
+   */
+  makeRoom(stage: string, adding: number, options: { actor?: string; now: number }): Promise<RoomResult>;
 }
 
 /** Builds the service. */
@@ -176,6 +187,20 @@ export function createExperimentsService(deps: ExperimentsServiceDeps): Experime
       requireStage(stage);
       return srmState(db, stage);
     },
+    async makeRoom(stage, adding, { actor, now }) {
+      requireStage(stage);
+      const result = await db.transaction().execute(async (trx) => {
+        const settings = playbooks.settings(stage);
+        const room = await makeRoomInStage(trx, settings, await allArms(trx, stage), { adding, now, rng, actor });
+        if (room.retired.length > 0) {
+          const rotating = await activeArms(trx, stage, playbooks.loadedKeys);
+          await updateStagePolicy(trx, settings, rotating, { now, rng, reason: "retirement" });
+        }
+        return room;
+      });
+      if (result.retired.length > 0) logger.info({ stage, retired: result.retired }, "arms retired for max_arms");
+      return result;
+    },
   };
 
   async function updateStage(
@@ -197,7 +222,17 @@ export function createExperimentsService(deps: ExperimentsServiceDeps): Experime
           `acknowledges it (POST /api/experiments/${stage}/srm-ack or closer experiments srm-ack ${stage})`,
       };
     }
-    const policy = await updateStagePolicy(trx, playbooks.settings(stage), arms, { now, rng, reason });
-    return { stage, status: "updated", detail: policy.algorithm };
+    const settings = playbooks.settings(stage);
+    const reviewed = await applyCandidateReviews(trx, settings, arms, { now, rng });
+    const changed = reviewed.graduated.length + reviewed.retired.length > 0;
+    for (const review of reviewed.graduated) logger.info({ stage, arm: review.key }, "candidate graduated");
+    for (const review of reviewed.retired) logger.info({ stage, arm: review.key }, "candidate retired");
+    const rotating = changed ? await activeArms(trx, stage, playbooks.loadedKeys) : arms;
+    const policy = await updateStagePolicy(trx, settings, rotating, { now, rng, reason });
+    const changes = [
+      ...reviewed.graduated.map((review) => `${review.key} graduated`),
+      ...reviewed.retired.map((review) => `${review.key} retired`),
+    ];
+    return { stage, status: "updated", detail: [policy.algorithm, ...changes].join("; ") };
   }
 }

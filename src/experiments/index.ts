@@ -21,7 +21,10 @@ export type { AssignmentResult, AssignRequest } from "./assignment.js";
 export { assignOnEntry } from "./assignment.js";
 export type { AttributionEvent, PendingAssignment, Resolution } from "./attribution.js";
 export { attribute } from "./attribution.js";
-// the experiment trail (promotions, retirements, SRM alarms and acknowledgements)
+// the lifecycle of candidates (graduation, automatic retirement, max_arms) over the store
+export type { CandidateLifecycleResult, RoomResult } from "./candidate-lifecycle.js";
+export { applyCandidateReviews, makeRoomInStage, SYSTEM_ACTOR } from "./candidate-lifecycle.js";
+// the experiment trail (promotions, graduations, retirements, SRM alarms and acknowledgements)
 export type { ExperimentEventKind, NewExperimentEvent } from "./experiment-events.js";
 export { experimentEventsOf, latestExperimentEvent, recordExperimentEvent } from "./experiment-events.js";
 // what the experiments need of the playbooks

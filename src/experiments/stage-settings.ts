@@ -20,13 +20,13 @@ export interface StageSettings {
   draws: number;
   /** Most total propensity the stage's candidate arms may get. */
   candidateCap: number;
-  /** Most non-retired arms in the stage; the reflection retires the weakest past burn-in before adding one. Default 6. */
+  /** Most arms of the stage that are not retired (proposed ones included); the weakest past burn-in is retired before one more joins. Default 6. */
   maxArms?: number;
   /** Weekly discount γ of old evidence (null = off). */
   discountPerWeek: number | null;
   /** Pending outcomes, change detection, newcomer prior; absent = all off (the behaviour before issue 15). */
   learning?: LearningSettings;
-  /** Decision rules. */
+  /** Decision rules; `minDecisions` is also what a candidate needs before automatic retirement. */
   minDecisions: number;
   minSuccesses: number;
   minDays: number;

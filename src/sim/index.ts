@@ -23,6 +23,9 @@ export type { MarketPlan, MarketStage } from "./market.js";
 export { MarketState, MS_PER_HOUR, planMarket } from "./market.js";
 export type { ParallelOptions } from "./parallel-simulation.js";
 export { plannedWorkers, runSimulationInWorkers } from "./parallel-simulation.js";
+// simulations over seeds
+export type { ReflectionCounts } from "./reflection-sim.js";
+export { SIM_REVIEW_EVERY_MS, SimReflection } from "./reflection-sim.js";
 export type { ReportMeta } from "./report-html.js";
 export { renderSimulationReport } from "./report-html.js";
 export type { RunIdentity, RunResult, StageRunStats } from "./run-recorder.js";
@@ -30,14 +33,22 @@ export { DEFAULT_CURVE_POINTS, RunRecorder } from "./run-recorder.js";
 // scenarios
 export type { ScenarioLoadResult } from "./scenario-loader.js";
 export { parseScenario } from "./scenario-loader.js";
-export type { Scenario, ScenarioChange, ScenarioNewArm, ScenarioStage } from "./scenario-schema.js";
+export type { Scenario, ScenarioChange, ScenarioNewArm, ScenarioReflection, ScenarioStage } from "./scenario-schema.js";
 export { scenarioSchema } from "./scenario-schema.js";
 export type { PolicyName, PolicySettings } from "./sim-policies.js";
 export { createSimPolicy, isPolicyName, POLICY_NAMES } from "./sim-policies.js";
 export type { SimDecision, SimOutcome, SimPolicy } from "./sim-policy.js";
-// simulations over seeds
-export type { SimulationOptions } from "./simulation.js";
-export { DEFAULT_SEEDS, runSeed, runSimulation, simulationPolicies, simulationSeeds } from "./simulation.js";
+export type { RunPlan, SimulationOptions } from "./simulation.js";
+export {
+  DEFAULT_SEEDS,
+  REFLECTION_RUN,
+  reflectionOn,
+  runSeed,
+  runSimulation,
+  simulationPolicies,
+  simulationRuns,
+  simulationSeeds,
+} from "./simulation.js";
 export type { RunSpec } from "./simulator.js";
 export { simulateRun } from "./simulator.js";
 // reporting
@@ -50,6 +61,12 @@ export type {
   StagePolicySummary,
 } from "./summary.js";
 export { meanSe, simulationJson, summarise } from "./summary.js";
-export { formatDecisionTable, formatMeanSe, formatStageTable, formatSummaryTable } from "./summary-table.js";
+export {
+  formatDecisionTable,
+  formatMeanSe,
+  formatStageTable,
+  formatSummaryTable,
+  formatWeeklyTable,
+} from "./summary-table.js";
 export type { ThompsonSimSettings } from "./thompson-sim-policy.js";
 export { DEFAULT_RECOMPUTE_HOURS, ThompsonSimPolicy, thompsonSimPolicy } from "./thompson-sim-policy.js";

@@ -2,7 +2,9 @@
  * The market of a scenario: per stage, which arms exist and their true success
  * probabilities at each point of the run. The market moves with arrivals: a
  * change or a new arm at customer i holds for every decision made once customer i
- * has arrived, whoever that decision is for.
+ * has arrived, whoever that decision is for. Reflection adds arms during a run
+ * ({@link MarketState.addArm}) and the lifecycle rules retire some
+ * ({@link MarketState.retire}); the best and mean p count only arms not retired.
  * @module
  */
 import type { Scenario } from "./scenario-schema.js";
@@ -80,7 +82,8 @@ export function planMarket(scenario: Scenario): MarketPlan {
  */
 export class MarketState {
   readonly #plan: MarketPlan;
-  readonly #p: Float64Array[];
+  readonly #p: number[][];
+  readonly #retired: boolean[][];
   readonly #available: number[];
   readonly #best: number[];
   #next = 0;
@@ -88,7 +91,8 @@ export class MarketState {
 
   constructor(plan: MarketPlan) {
     this.#plan = plan;
-    this.#p = plan.stages.map((stage) => Float64Array.from(stage.startP));
+    this.#p = plan.stages.map((stage) => [...stage.startP]);
+    this.#retired = plan.stages.map((stage) => stage.startP.map(() => false));
     this.#available = plan.stages.map((stage) => stage.availableFrom.filter((from) => from === 0).length);
     this.#best = plan.stages.map(() => 0);
     this.advanceTo(0);
@@ -125,18 +129,46 @@ export class MarketState {
     return this.#best[s]!;
   }
 
-  /** The mean true p of the available arms of stage `s` now (p̄). */
+  /** The mean true p of the available arms of stage `s` that are not retired, now (p̄). */
   mean(s: number): number {
     const p = this.#p[s]!;
-    const available = this.#available[s]!;
+    const retired = this.#retired[s]!;
     let total = 0;
-    for (let k = 0; k < available; k++) total += p[k]!;
-    return total / available;
+    let arms = 0;
+    for (let k = 0; k < this.#available[s]!; k++) {
+      if (retired[k]) continue;
+      total += p[k]!;
+      arms++;
+    }
+    return total / arms;
   }
 
   /** The available arms' true p of stage `s` now (a copy). */
   probabilities(s: number): number[] {
-    return Array.from(this.#p[s]!.subarray(0, this.#available[s]!));
+    return this.#p[s]!.slice(0, this.#available[s]!);
+  }
+
+  /**
+   * Adds an arm with true p `p` to stage `s` at once (a reflection proposal) and
+   * returns its index. Only for markets without planned arrivals still to come
+   * (scenarios with a `reflection` block have no `new_arms`).
+   */
+  addArm(s: number, p: number): number {
+    const k = this.#p[s]!.length;
+    if (this.#available[s] !== k) throw new RangeError(`stage ${s} still has planned arms to arrive`);
+    this.#p[s]!.push(p);
+    this.#retired[s]!.push(false);
+    this.#available[s] = k + 1;
+    this.#updateBest(s);
+    this.#version++;
+    return k;
+  }
+
+  /** Takes arm `k` of stage `s` out of the best and mean p (it no longer serves). */
+  retire(s: number, k: number): void {
+    this.#retired[s]![k] = true;
+    this.#updateBest(s);
+    this.#version++;
   }
 
   /** Increases whenever the market moves; lets callers cache what depends on it. */
@@ -147,7 +179,8 @@ export class MarketState {
   #updateBest(s: number): void {
     let best = 0;
     const p = this.#p[s]!;
-    for (let k = 0; k < this.#available[s]!; k++) best = Math.max(best, p[k]!);
+    const retired = this.#retired[s]!;
+    for (let k = 0; k < this.#available[s]!; k++) if (!retired[k]) best = Math.max(best, p[k]!);
     this.#best[s] = best;
   }
 }

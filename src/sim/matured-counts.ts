@@ -6,12 +6,12 @@
 import type { ArmStatus } from "../experiments/index.js";
 import type { MarketPlan } from "./market.js";
 
-/** An arm's resolved counts as a run keeps them (policies see them read-only). */
+/** An arm's resolved counts as a run keeps them (policies see them read-only); reflection changes the status. */
 export interface CountedArm {
   readonly key: string;
   successes: number;
   failures: number;
-  readonly status: ArmStatus;
+  status: ArmStatus;
 }
 
 /** Fresh zero counts for every arm of every stage. */

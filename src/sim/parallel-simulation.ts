@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RunResult } from "./run-recorder.js";
 import type { SimulationOptions } from "./simulation.js";
-import { runSimulation, simulationPolicies, simulationSeeds } from "./simulation.js";
+import { runSimulation, simulationRuns, simulationSeeds } from "./simulation.js";
 import type { WorkerReply } from "./simulation-worker.js";
 
 /** Options of {@link runSimulationInWorkers}. */
@@ -85,7 +85,7 @@ export async function runSimulationInWorkers(
       reject(error);
     }
   });
-  const policies: readonly string[] = simulationPolicies(options);
-  const rank = (run: RunResult) => policies.indexOf(run.policy);
+  const names = simulationRuns(options).map((plan) => plan.name);
+  const rank = (run: RunResult) => names.indexOf(run.policy);
   return runs.sort((a, b) => order.get(a.seed)! - order.get(b.seed)! || rank(a) - rank(b));
 }

@@ -27,6 +27,8 @@ export interface ReportMeta {
   /** The command line that reproduces the figures. */
   readonly command: string;
   readonly elapsedMs: number;
+  /** Add the table of conversion per simulated week and what reflection did (scenarios with a reflection block); default false. */
+  readonly weekly?: boolean;
 }
 
 /** Renders the report page (charts are rendered on the server, hence async). */
@@ -84,6 +86,7 @@ ${htmlTable(
   ["stage", ...names],
   stages.map((stage) => [stage, ...names.map((name) => pct(summary.policies[name]!.bestArmShare[stage] ?? 0))]),
 )}
+${meta.weekly ? weeklySection(summary) : ""}
 <h2>Stages</h2>
 <p>T·(p* − p̄) is the regret uniform rotation would expect on the same decisions.</p>
 ${htmlTable(
@@ -112,6 +115,30 @@ ${htmlTable(
 </body>
 </html>
 `;
+}
+
+/**
+ * Conversion per simulated week of arrival as a table, per policy (the chart above
+ * draws the same figures), and what reflection did.
+ */
+function weeklySection(summary: SimulationSummary): string {
+  const names = Object.keys(summary.weeklyConversion);
+  const weeks = Math.max(0, ...names.map((name) => summary.weeklyConversion[name]!.length));
+  const rows = Array.from({ length: weeks }, (_, w) => [
+    String(w + 1),
+    ...names.map((name) => {
+      const value = summary.weeklyConversion[name]![w];
+      return value === undefined ? "–" : pct(value);
+    }),
+  ]);
+  const notes = Object.entries(summary.reflection)
+    .map(
+      ([name, r]) =>
+        `<p>${escapeHtml(name)}: per run ${r.proposed.toFixed(1)} proposals, ${r.graduated.toFixed(1)} graduated, ` +
+        `${r.retired.toFixed(1)} retired automatically, ${r.retiredForRoom.toFixed(1)} retired for max_arms.</p>`,
+    )
+    .join("\n");
+  return `<h2>Conversion per simulated week</h2>\n${htmlTable(["week", ...names], rows)}\n${notes}`;
 }
 
 function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -8,6 +8,7 @@
 import { laiRobbinsBound } from "../experiments/index.js";
 import type { StageLookRecord } from "./decision-looks.js";
 import type { MarketPlan, MarketState } from "./market.js";
+import type { ReflectionCounts } from "./reflection-sim.js";
 
 /** Points of the cumulative-regret and conversion curves, unless told otherwise. */
 export const DEFAULT_CURVE_POINTS = 100;
@@ -58,6 +59,8 @@ export interface RunResult {
   readonly weeklyWon: readonly number[];
   /** Decision quality under daily looks, per stage (empty without looks). */
   readonly looks: readonly StageLookRecord[];
+  /** What simulated reflection did (runs with reflection only). */
+  readonly reflection?: ReflectionCounts;
 }
 
 /** What {@link RunRecorder.result} needs besides the records. */
@@ -66,6 +69,7 @@ export interface RunIdentity {
   readonly seed: number;
   readonly endMs: number;
   readonly looks: readonly StageLookRecord[];
+  readonly reflection?: ReflectionCounts;
   readonly curvePoints?: number;
   /** Each customer's arrival, ms from the start, in customer order (for the weekly figures). */
   readonly arrivalsMs: ArrayLike<number>;
@@ -113,7 +117,7 @@ export class RunRecorder {
 
   /** The run's result. */
   result(identity: RunIdentity): RunResult {
-    const { policy, seed, endMs, looks, curvePoints = DEFAULT_CURVE_POINTS } = identity;
+    const { policy, seed, endMs, looks, reflection, curvePoints = DEFAULT_CURVE_POINTS } = identity;
     const customers = this.#regretOf.length;
     const stats = this.#stats.map((stage) => ({ ...stage }));
     return {
@@ -136,6 +140,7 @@ export class RunRecorder {
       ...this.#curves(Math.min(curvePoints, customers)),
       ...this.#weeks(identity.arrivalsMs),
       looks,
+      ...(reflection ? { reflection } : {}),
     };
   }
 

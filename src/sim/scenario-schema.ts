@@ -59,6 +59,29 @@ const newArmSchema = z.strictObject({
   p: probabilitySchema,
 });
 
+/**
+ * Weekly reflection, simulated: every `every_days` days each stage gets
+ * `proposals_per_stage` new candidate arms, each a child of the arm the policy
+ * believes best (highest posterior mean) whose true p is the parent's plus a
+ * normal draw, clipped to [0.01, 0.99]. They enter under the product's rules
+ * (candidate cap, graduation, automatic retirement, max_arms).
+ */
+const reflectionSchema = z.strictObject({
+  /** Days between reflections; the first one is after this many days. */
+  every_days: z.number().gt(0),
+  /** New arms per stage and reflection (fewer when max_arms leaves no room). */
+  proposals_per_stage: z.number().int().min(1),
+  /** How a proposal's true p differs from its parent's: a normal draw with this mean and standard deviation. */
+  child_p: z.strictObject({
+    mean_delta: z.number().min(-1).max(1),
+    sd: z.number().min(0),
+  }),
+  /** Most arms per stage that are not retired; default 6, the funnel's default. */
+  max_arms: z.number().int().min(2).default(6),
+  /** Resolved decisions before a hopeless candidate is retired; default 100, the funnel's default. */
+  min_decisions: z.number().int().min(0).default(100),
+});
+
 const scenarioObjectSchema = z.strictObject({
   name: nameSchema,
   /** Customers entering the funnel over the run. */
@@ -69,6 +92,8 @@ const scenarioObjectSchema = z.strictObject({
   arrivals_per_day: z.number().gt(0).default(500),
   changes: z.array(changeSchema).default([]),
   new_arms: z.array(newArmSchema).default([]),
+  /** Optional: simulated reflection (see above); `closer simulate --no-reflection` runs the scenario without it. */
+  reflection: reflectionSchema.optional(),
 });
 
 /** The scenario file as written; parse with it. Keys are snake_case, as in the YAML. */
@@ -82,6 +107,8 @@ export type ScenarioStage = Scenario["stages"][number];
 export type ScenarioChange = Scenario["changes"][number];
 /** One arm that arrives during a {@link Scenario}. */
 export type ScenarioNewArm = Scenario["new_arms"][number];
+/** The reflection block of a {@link Scenario}. */
+export type ScenarioReflection = NonNullable<Scenario["reflection"]>;
 
 /** Cross-field rules: unique names, changes and new arms that refer to what exists, delays inside windows. */
 function checkReferences(scenario: z.output<typeof scenarioObjectSchema>, ctx: z.RefinementCtx): void {
@@ -108,6 +135,10 @@ function checkReferences(scenario: z.output<typeof scenarioObjectSchema>, ctx: z
     }
     arrivals.set(stage.stage, arms);
   });
+  if (scenario.reflection !== undefined && scenario.new_arms.length > 0) {
+    const message = "a scenario with a reflection block cannot also have new_arms: reflection adds the arms";
+    ctx.addIssue({ code: "custom", path: ["new_arms"], message });
+  }
   scenario.new_arms.forEach(function checkNewArm(arm, i) {
     const arms = arrivals.get(arm.stage);
     if (arms === undefined) {

@@ -1,6 +1,9 @@
 /**
  * A simulation: every chosen policy on the same seeded customer streams (common
- * random numbers), over several seeds.
+ * random numbers), over several seeds. In a scenario with a `reflection` block,
+ * the product's policy runs twice per seed on the same streams: with reflection
+ * (`thompson+reflection`) and without (`thompson`), so its effect is measured side
+ * by side; the baselines never see reflection's arms.
  * @module
  */
 import { createSeededRandom, DEFAULT_POSTERIOR_DRAWS, type DecisionRules, deriveSeed } from "../experiments/index.js";
@@ -13,6 +16,9 @@ import { simulateRun } from "./simulator.js";
 
 /** Seeds a simulation runs unless told otherwise. */
 export const DEFAULT_SEEDS = 20;
+
+/** The name of the product policy's run with simulated reflection. */
+export const REFLECTION_RUN = "thompson+reflection";
 
 /** What to simulate. Plain data, so it can be sent to a worker thread. */
 export interface SimulationOptions {
@@ -36,6 +42,15 @@ export interface SimulationOptions {
   readonly curvePoints?: number;
   /** What the verdict counts; default `matured`, as the product does. */
   readonly verdictCounts?: VerdictCounts;
+  /** Run the scenario's `reflection` block, if it has one; default true (false: `--no-reflection`). */
+  readonly reflection?: boolean;
+}
+
+/** One run of a seed: the name it is reported under, the policy, and whether reflection is on. */
+export interface RunPlan {
+  readonly name: string;
+  readonly policy: PolicyName;
+  readonly reflection: boolean;
 }
 
 /** The seeds a simulation runs, in order. */
@@ -45,9 +60,27 @@ export function simulationSeeds(options: SimulationOptions): number[] {
   return Array.from({ length: seeds }, (_, i) => firstSeed + i);
 }
 
-/** The policies a simulation runs, in order. */
+/** The policies a simulation runs, in order (see {@link simulationRuns} for the runs of each seed). */
 export function simulationPolicies(options: SimulationOptions): readonly PolicyName[] {
-  return options.policies ?? POLICY_NAMES;
+  return options.policies ?? (reflectionOn(options) ? ["thompson"] : POLICY_NAMES);
+}
+
+/** True when the simulation runs the scenario's reflection block. */
+export function reflectionOn(options: SimulationOptions): boolean {
+  return options.scenario.reflection !== undefined && options.reflection !== false;
+}
+
+/**
+ * The runs of each seed, in report order: every policy, and with reflection on,
+ * `thompson+reflection` just before `thompson` (default policies then: thompson only).
+ */
+export function simulationRuns(options: SimulationOptions): readonly RunPlan[] {
+  const on = reflectionOn(options);
+  const policies = simulationPolicies(options);
+  return policies.flatMap((policy): RunPlan[] => [
+    ...(on && policy === "thompson" ? [{ name: REFLECTION_RUN, policy, reflection: true }] : []),
+    { name: policy, policy, reflection: false },
+  ]);
 }
 
 /**
@@ -58,8 +91,10 @@ export function runSeed(options: SimulationOptions, seed: number, onRun?: (run: 
   const { scenario, looks = true, verdictDraws = DEFAULT_POSTERIOR_DRAWS } = options;
   const market = planMarket(scenario);
   const customers = options.customers ?? scenario.customers;
-  return simulationPolicies(options).map(function runPolicy(name) {
-    const policy = createSimPolicy(name, seed, market.stages.length, options.policySettings);
+  const block = reflectionOn(options) ? scenario.reflection : undefined;
+  return simulationRuns(options).map(function runPolicy({ name, policy: policyName, reflection }) {
+    const policy = createSimPolicy(policyName, seed, market.stages.length, options.policySettings);
+    const thompson = options.policySettings?.thompson;
     const run = simulateRun(
       {
         market,
@@ -67,19 +102,33 @@ export function runSeed(options: SimulationOptions, seed: number, onRun?: (run: 
         arrivalsPerDay: scenario.arrivals_per_day,
         seed,
         ...(options.curvePoints === undefined ? {} : { curvePoints: options.curvePoints }),
-        looks: looks
+        ...(reflection && block
           ? {
-              rng: createSeededRandom(deriveSeed(seed, `verdict:${name}`)),
-              draws: verdictDraws,
-              ...(options.rules ? { rules: options.rules } : {}),
-              ...(options.verdictCounts ? { counts: options.verdictCounts } : {}),
+              reflection: {
+                block,
+                settings: {
+                  ...(thompson?.burnIn === undefined ? {} : { burnIn: thompson.burnIn }),
+                  ...(thompson?.draws === undefined ? {} : { draws: thompson.draws }),
+                  ...(thompson?.prior === undefined ? {} : { prior: thompson.prior }),
+                },
+              },
             }
-          : false,
+          : {}),
+        looks:
+          looks && !reflection
+            ? {
+                rng: createSeededRandom(deriveSeed(seed, `verdict:${name}`)),
+                draws: verdictDraws,
+                ...(options.rules ? { rules: options.rules } : {}),
+                ...(options.verdictCounts ? { counts: options.verdictCounts } : {}),
+              }
+            : false,
       },
       policy,
     );
-    onRun?.(run);
-    return run;
+    const named = name === run.policy ? run : { ...run, policy: name };
+    onRun?.(named);
+    return named;
   });
 }
 

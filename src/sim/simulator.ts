@@ -5,7 +5,9 @@
  * inside the window (the policy learns the success then, and the customer enters
  * the next stage at once), or they do not move on and the policy learns the failure
  * when the window closes, and the customer is lost. Success in the last stage wins
- * the customer. Pure: no I/O, no clock, every draw from seeded streams.
+ * the customer. With `reflection`, new candidate arms join during the run and the
+ * product's lifecycle rules graduate or retire them (see reflection-sim.ts).
+ * Pure: no I/O, no clock, every draw from seeded streams.
  * @module
  */
 import type { PolicyArm } from "../experiments/index.js";
@@ -14,7 +16,9 @@ import { DecisionLooks, type DecisionLooksOptions, type VerdictCounts } from "./
 import { EventQueue } from "./event-queue.js";
 import { type MarketPlan, MarketState } from "./market.js";
 import { MaturedCounts, zeroCounts } from "./matured-counts.js";
+import { type ReflectionPolicySettings, SimReflection } from "./reflection-sim.js";
 import { RunRecorder, type RunResult } from "./run-recorder.js";
+import type { ScenarioReflection } from "./scenario-schema.js";
 import type { SimPolicy } from "./sim-policy.js";
 
 /** What one run needs besides the policy. */
@@ -28,6 +32,11 @@ export interface RunSpec {
   readonly curvePoints?: number;
   /** Daily verdict looks, or false for none; `counts` defaults to `matured`, as in the product. */
   readonly looks: (Omit<DecisionLooksOptions, "stages" | "everyMs"> & { readonly counts?: VerdictCounts }) | false;
+  /**
+   * Simulated reflection, with the policy settings its rules share with the product
+   * policy; absent: the arms stay the scenario's. Not combined with `looks`.
+   */
+  readonly reflection?: { readonly block: ScenarioReflection; readonly settings?: ReflectionPolicySettings };
 }
 
 /** An assignment waiting for its outcome. */
@@ -51,12 +60,14 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   const arrivals = arrivalTimes(seed, customers, spec.arrivalsPerDay);
   const root = customersSeed(seed);
   const widest = Math.max(...plan.stages.map((stage) => stage.arms.length));
-  const draws: StageDraws = { u: new Float64Array(widest), delayMs: new Float64Array(widest) };
+  let draws: StageDraws = { u: new Float64Array(widest), delayMs: new Float64Array(widest) };
   const counts = zeroCounts(plan);
   const inRotation = (s: number): readonly PolicyArm[] => counts[s]!.slice(0, market.available(s));
   let trueP = plan.stages.map((_, s) => market.probabilities(s));
   const recorder = new RunRecorder(plan, customers);
   const queue = new EventQueue<Pending>();
+  const reflection = spec.reflection && new SimReflection(spec.reflection.block, plan, seed, spec.reflection.settings);
+  if (reflection && spec.looks !== false) throw new RangeError("a run with reflection takes no verdict looks");
   const looks =
     spec.looks === false ? undefined : new DecisionLooks({ ...spec.looks, stages: stageCount, everyMs: MS_PER_DAY });
   const matured =
@@ -69,6 +80,8 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   const enter = (customer: number, s: number, now: number): void => {
     const stage = plan.stages[s]!;
     const available = market.available(s);
+    if (available > draws.u.length)
+      draws = { u: new Float64Array(available * 2), delayMs: new Float64Array(available * 2) };
     stageDraws(root, customer, s, available, stage, draws);
     const k = policy.choose({ now, customer, stage: s, arms: inRotation(s), trueP: trueP[s]! });
     if (!(Number.isInteger(k) && k >= 0 && k < available)) {
@@ -77,6 +90,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     const success = draws.u[k]! < market.p(s, k);
     recorder.decided(customer, s, k, market, success);
     matured?.assigned(s, k, now, success);
+    reflection?.assigned(s, k, now, success);
     const resolvesAt = now + (success ? draws.delayMs[k]! : stage.windowMs);
     queue.push(resolvesAt, { customer, stage: s, arm: k, success, assignedAt: now });
   };
@@ -96,6 +110,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     const eventAt = queue.peekTime();
     const now = Math.min(arrivalAt, eventAt);
     looks?.until(now, verdictArms, market);
+    if (reflection?.until(now, counts, market)) trueP = plan.stages.map((_, s) => market.probabilities(s));
     endMs = now;
     if (eventAt <= arrivalAt) {
       resolve(queue.pop(), eventAt);
@@ -110,6 +125,7 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     seed,
     endMs,
     looks: looks?.records ?? [],
+    ...(reflection ? { reflection: reflection.counts } : {}),
     arrivalsMs: arrivals,
     ...(spec.curvePoints === undefined ? {} : { curvePoints: spec.curvePoints }),
   });

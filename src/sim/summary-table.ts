@@ -53,6 +53,44 @@ export function formatDecisionTable(summary: SimulationSummary): string {
   return `${table(header, rows, 1)}\n${note}\n${counted}`;
 }
 
+/**
+ * Conversion per simulated week of arrival, one column per policy; with both
+ * `thompson+reflection` and `thompson`, a last column with their difference in
+ * percentage points. Then, per run with reflection, what it did (means over seeds).
+ */
+export function formatWeeklyTable(summary: SimulationSummary): string {
+  const names = Object.keys(summary.weeklyConversion);
+  const weeks = Math.max(0, ...names.map((name) => summary.weeklyConversion[name]!.length));
+  const paired = "thompson+reflection" in summary.weeklyConversion && "thompson" in summary.weeklyConversion;
+  const header = ["week", ...names, ...(paired ? ["reflection − none"] : [])];
+  const rows = Array.from({ length: weeks }, (_, w) => {
+    const cell = (name: string) => summary.weeklyConversion[name]?.[w];
+    const withReflection = cell("thompson+reflection");
+    const without = cell("thompson");
+    return [
+      String(w + 1),
+      ...names.map((name) => (cell(name) === undefined ? "–" : percent(cell(name)!))),
+      ...(paired
+        ? [withReflection === undefined || without === undefined ? "–" : points(withReflection - without)]
+        : []),
+    ];
+  });
+  const notes = Object.entries(summary.reflection).map(
+    ([name, r]) =>
+      `${name}: per run ${r.proposed.toFixed(1)} proposals, ${r.graduated.toFixed(1)} graduated, ` +
+      `${r.retired.toFixed(1)} retired automatically, ${r.retiredForRoom.toFixed(1)} retired for max_arms, ` +
+      `${r.noRoom.toFixed(1)} not added for lack of room.`,
+  );
+  return [table(header, rows, 1), "Won share of the customers who arrived in each simulated week.", ...notes].join(
+    "\n",
+  );
+}
+
+/** `+1.2 pp`. */
+function points(difference: number): string {
+  return `${difference >= 0 ? "+" : "−"}${Math.abs(difference * 100).toFixed(2)} pp`;
+}
+
 /** `12.3 ± 0.4`. */
 export function formatMeanSe(value: MeanSe, digits: number): string {
   return `${value.mean.toFixed(digits)} ± ${value.se.toFixed(digits)}`;

@@ -6,8 +6,9 @@
  * @module
  */
 import type { VerdictCounts } from "./decision-looks.js";
+import type { ReflectionCounts } from "./reflection-sim.js";
 import type { RunResult } from "./run-recorder.js";
-import { type SimulationOptions, simulationPolicies } from "./simulation.js";
+import { type SimulationOptions, simulationRuns } from "./simulation.js";
 
 /** A mean over seeds and its standard error (sample standard deviation / √seeds; 0 for one seed). */
 export interface MeanSe {
@@ -79,6 +80,13 @@ export interface SimulationSummary {
   /** Per stage and policy: decisions, regret, and uniform rotation's expected regret on those decisions. */
   readonly stages: Record<string, Record<string, StagePolicySummary>>;
   readonly curves: Record<string, PolicyCurves>;
+  /**
+   * Per policy, per simulated week of arrival (week 1 first), the mean over seeds of the
+   * share of that week's customers who were won: the curves' `weeklyConversion`, in the JSON.
+   */
+  readonly weeklyConversion: Record<string, readonly number[]>;
+  /** Per run with reflection, the mean over seeds of what reflection did. */
+  readonly reflection: Record<string, ReflectionCounts>;
 }
 
 /**
@@ -88,7 +96,7 @@ export interface SimulationSummary {
 export function summarise(
   options: SimulationOptions,
   runs: readonly RunResult[],
-  policies: readonly string[] = simulationPolicies(options),
+  policies: readonly string[] = simulationRuns(options).map((plan) => plan.name),
 ): SimulationSummary {
   const { scenario } = options;
   const stageNames = scenario.stages.map((stage) => stage.stage);
@@ -96,6 +104,7 @@ export function summarise(
   const first = runs[0];
   const entries = <T>(make: (runs: RunResult[]) => T): Record<string, T> =>
     Object.fromEntries(policies.map((name) => [name, make(byPolicy.get(name) ?? [])]));
+  const curves = entries(meanCurves);
   return {
     scenario: scenario.name,
     customers: first?.customers ?? scenario.customers,
@@ -117,7 +126,25 @@ export function summarise(
         })),
       ]),
     ),
-    curves: entries(meanCurves),
+    curves,
+    weeklyConversion: Object.fromEntries(policies.map((name) => [name, curves[name]!.weeklyConversion])),
+    reflection: Object.fromEntries(
+      policies.flatMap((name) => {
+        const mine = (byPolicy.get(name) ?? []).flatMap((run) => (run.reflection ? [run.reflection] : []));
+        return mine.length > 0 ? [[name, meanReflection(mine)]] : [];
+      }),
+    ),
+  };
+}
+
+function meanReflection(counts: readonly ReflectionCounts[]): ReflectionCounts {
+  const mean = (key: keyof ReflectionCounts) => meanSe(counts.map((c) => c[key])).mean;
+  return {
+    proposed: mean("proposed"),
+    graduated: mean("graduated"),
+    retired: mean("retired"),
+    retiredForRoom: mean("retiredForRoom"),
+    noRoom: mean("noRoom"),
   };
 }
 
@@ -219,10 +246,10 @@ function meanWeeks(runs: readonly RunResult[]): Pick<PolicyCurves, "weeks" | "we
 }
 
 /**
- * The `--json` document: `{scenario, customers, seeds, policies, decisionQuality, stages}`
- * (curves stay in the HTML report).
+ * The `--json` document: `{scenario, customers, seeds, policies, decisionQuality, stages,
+ * weeklyConversion, reflection}` (curves stay in the HTML report).
  */
 export function simulationJson(summary: SimulationSummary): Omit<SimulationSummary, "curves"> {
-  const { scenario, customers, seeds, policies, decisionQuality, stages } = summary;
-  return { scenario, customers, seeds, policies, decisionQuality, stages };
+  const { curves: _curves, ...rest } = summary;
+  return rest;
 }

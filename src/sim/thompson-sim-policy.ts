@@ -2,7 +2,7 @@
  * The product's own policy in simulated time: Thompson-sampling weights from
  * `src/experiments` (floor, burn-in, candidate cap, posterior draws), recomputed on
  * the product's schedule from the outcomes resolved by then, and after an arm joins
- * the rotation; each assignment drawn with `chooseArm`, as the engine does.
+ * the rotation or changes status; each assignment drawn with `chooseArm`, as the engine does.
  * @module
  */
 import {
@@ -13,6 +13,7 @@ import {
   DEFAULT_CANDIDATE_CAP,
   DEFAULT_POSTERIOR_DRAWS,
   DEFAULT_WEIGHT_FLOOR,
+  type PolicyArm,
   type Random,
   thompsonWeights,
   UNIFORM_PRIOR,
@@ -46,7 +47,8 @@ interface StageState {
   /** Counts as of the last schedule point (or arm change), waiting to be turned into weights. */
   pending: { successes: number[]; failures: number[] } | null;
   propensities: readonly number[];
-  arms: number;
+  /** The arms' statuses the propensities were computed for, e.g. `"active,candidate"`. */
+  statuses: string;
   recomputations: number;
 }
 
@@ -91,7 +93,7 @@ export class ThompsonSimPolicy implements SimPolicy {
       failures: [],
       pending: null,
       propensities: [],
-      arms: 0,
+      statuses: "",
       recomputations: 0,
     }));
   }
@@ -111,8 +113,9 @@ export class ThompsonSimPolicy implements SimPolicy {
   choose(decision: SimDecision): number {
     this.#catchUp(decision.now);
     const stage = this.#stages[decision.stage]!;
-    // A new arm: the product recomputes at once, from the counts of this moment.
-    if (decision.arms.length !== stage.arms) stage.pending = snapshot(stage);
+    // A new arm or a changed status: the product recomputes at once, from the counts of this moment.
+    const statuses = statusesOf(decision.arms);
+    if (statuses !== stage.statuses) stage.pending = snapshot(stage);
     if (stage.pending !== null) this.#recompute(stage, decision);
     return chooseArm(stage.propensities, this.#rng).index;
   }
@@ -139,10 +142,14 @@ export class ThompsonSimPolicy implements SimPolicy {
       rng: createSeededRandom(seed),
     });
     stage.propensities = result.propensities;
-    stage.arms = decision.arms.length;
+    stage.statuses = statusesOf(decision.arms);
     stage.pending = null;
     stage.recomputations++;
   }
+}
+
+function statusesOf(arms: readonly PolicyArm[]): string {
+  return arms.map((arm) => arm.status).join(",");
 }
 
 function snapshot(stage: StageState): { successes: number[]; failures: number[] } {

@@ -26,7 +26,10 @@ export const snakeIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lowe
 
 /** Every experiment setting as written in YAML, with its default. */
 const experimentFields = {
-  /** Resolved decisions every active arm needs before a verdict. */
+  /**
+   * Resolved decisions every active arm needs before a verdict; also those a candidate needs before
+   * the weights job may retire it automatically (when its P(best) is below 0.01).
+   */
   min_decisions: z.number().int().min(0).default(100),
   /** Successes every active arm needs before a verdict. */
   min_successes: z.number().int().min(0).default(40),
@@ -40,9 +43,12 @@ const experimentFields = {
   draws: z.number().int().min(100).default(10_000),
   /** Weekly factor γ in (0, 1] applied to old evidence for drifting markets; null = no discounting. */
   discount_per_week: z.number().gt(0).max(1).nullable().default(null),
-  /** Largest traffic share a `candidate` arm may get, in (0, 1]. */
+  /** Largest traffic share the `candidate` arms of a stage may get together, in (0, 1]. */
   candidate_cap: z.number().gt(0).max(1).default(0.1),
-  /** Most non-retired arms a stage keeps; the reflection retires the weakest (past burn-in) before adding one. */
+  /**
+   * Most arms a stage may have that are not retired (proposed ones included); before one more is
+   * added, the weakest past burn-in (lowest P(best), never the champion) is retired.
+   */
   max_arms: z.number().int().min(2).default(6),
   /**
    * Count pending assignments as fractional failures F(age)·(1 − p)/(1 − p·F(age)) in
@@ -117,7 +123,7 @@ export interface ExperimentSettings {
   /** Weekly discount factor γ, or null for none. */
   discountPerWeek: number | null;
   candidateCap: number;
-  /** Most non-retired arms in the stage (the reflection makes room before it adds one). */
+  /** Most non-retired arms per stage. */
   maxArms: number;
   /** Learning that keeps up (issue 15); every switch off by default. */
   learning: LearningSettings;

@@ -25,6 +25,7 @@ export function stageSettings(stage: string, overrides: Partial<StageSettings> =
     burnIn: 20,
     draws: 4000,
     candidateCap: 0.1,
+    maxArms: 6,
     discountPerWeek: null,
     minDecisions: 100,
     minSuccesses: 40,

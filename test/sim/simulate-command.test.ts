@@ -40,6 +40,11 @@ beforeAll(() => {
   writeFileSync(join(dir, "books", "scenarios", "default.yaml"), SCENARIO);
   writeFileSync(join(dir, "tiny.yaml"), SCENARIO);
   writeFileSync(join(dir, "bad.yaml"), SCENARIO.replace("p: 0.2 }", "p: 2 }"));
+  writeFileSync(
+    join(dir, "reflect.yaml"),
+    `${SCENARIO.replace("customers: 400", "customers: 1500").replace("arrivals_per_day: 400", "arrivals_per_day: 150")}` +
+      "reflection:\n  every_days: 3\n  proposals_per_stage: 2\n  child_p: { mean_delta: 0.05, sd: 0.02 }\n",
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +69,16 @@ describe("closer simulate", () => {
     );
     expect(code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, "out.json"), "utf8"));
-    expect(Object.keys(json)).toEqual(["scenario", "customers", "seeds", "policies", "decisionQuality", "stages"]);
+    expect(Object.keys(json)).toEqual([
+      "scenario",
+      "customers",
+      "seeds",
+      "policies",
+      "decisionQuality",
+      "stages",
+      "weeklyConversion",
+      "reflection",
+    ]);
     expect(json).toMatchObject({ scenario: "tiny", customers: 400, seeds: 2 });
     expect(Object.keys(json.policies)).toEqual(["uniform", "oracle"]);
     for (const policy of Object.values(json.policies) as Record<string, unknown>[]) {
@@ -142,6 +156,32 @@ describe("closer simulate", () => {
       /--engine cannot run this scenario:\n.*the funnel's stages are first_contact, building_trust/,
     );
   });
+
+  it("should run a reflection scenario with and without reflection on the same customers, week by week", async () => {
+    const { io: cli, out } = io();
+    const args = ["--scenario", "reflect.yaml", "--seeds", "2", "--draws", "500", "--workers", "1"];
+    expect(await simulateCommand([...args, "--json", "r.json", "--report", "rr.html"], cli)).toBe(0);
+    const text = out.join("\n");
+    expect(text).toMatch(/^tiny: 2 seeds × 2 runs × 1,500 customers/m);
+    expect(text).toMatch(/^thompson\+reflection /m);
+    expect(text).toMatch(/Conversion per simulated week:\nweek +thompson\+reflection +thompson +reflection − none/);
+    expect(text).toMatch(/^thompson\+reflection: per run [\d.]+ proposals, [\d.]+ graduated/m);
+    const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    expect(Object.keys(json.policies)).toEqual(["thompson+reflection", "thompson"]);
+    expect(json.weeklyConversion["thompson"]).toHaveLength(2);
+    expect(json.reflection["thompson+reflection"].proposed).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "rr.html"), "utf8")).toContain("Conversion per simulated week");
+
+    const { io: plain, out: plainOut } = io();
+    expect(
+      await simulateCommand([...args, "--no-reflection", "--policies", "thompson", "--json", "n.json"], plain),
+    ).toBe(0);
+    const without = JSON.parse(readFileSync(join(dir, "n.json"), "utf8"));
+    expect(Object.keys(without.policies)).toEqual(["thompson"]);
+    expect(without.policies.thompson).toEqual(json.policies.thompson);
+    expect(without.weeklyConversion.thompson).toEqual(json.weeklyConversion.thompson);
+    expect(plainOut.join("\n")).toMatch(/Conversion per simulated week:\nweek +thompson\n/);
+  }, 120_000);
 
   it("should exit 2 when the scenario file cannot be read", async () => {
     const { io: cli, err } = io();

@@ -86,6 +86,8 @@ describe("summarise", () => {
       // week 1: 3/6, 3/6, 7/10; week 2 only seeds 1 and 2: 0/4 and 2/4
       weeklyConversion: [expect.closeTo((0.5 + 0.5 + 0.7) / 3, 12), expect.closeTo(0.25, 12)],
     });
+    // The JSON's conversion per week is the same figure, not a second computation.
+    expect(summary.weeklyConversion["thompson"]).toEqual(summary.curves["thompson"]!.weeklyConversion);
   });
 
   it("should leave regret over Lai–Robbins null when the bound is 0, as in an A/A test", () => {

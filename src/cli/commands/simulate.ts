@@ -11,6 +11,7 @@ import {
   formatDecisionTable,
   formatStageTable,
   formatSummaryTable,
+  formatWeeklyTable,
   isPolicyName,
   POLICY_NAMES,
   type PolicyName,
@@ -25,6 +26,7 @@ import {
   simulateThroughEngine,
   simulationJson,
   simulationPolicies,
+  simulationRuns,
   simulationSeeds,
   summarise,
 } from "../../sim/index.js";
@@ -34,7 +36,7 @@ import type { Command, CommandIo } from "../command.js";
 const HELP = `closer simulate — compare the bandit with A/B rotation on simulated customers
 
 Usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N]
-                       [--json FILE] [--report FILE.html] [--engine]
+                       [--json FILE] [--report FILE.html] [--engine] [--no-reflection]
 
 Runs every policy on the same seeded customer streams and prints, per policy, the
 mean ± standard error over seeds of pseudo-regret and customers won, the share of
@@ -56,6 +58,10 @@ Options:
                      closed, as the product does (default), or every resolved outcome
   --json FILE        write the figures as JSON
   --report FILE      write an HTML page with tables and regret and conversion charts
+  --no-reflection    run a scenario that has a reflection block without it. With the
+                     block (the default), the product's policy runs twice per seed on the
+                     same customers, with reflection (thompson+reflection) and without
+                     (thompson), and the report adds conversion per simulated week
   --engine           run the scenario through the whole engine as it ships (a temporary
                      SQLite file, the playground gateway, template replies, a simulated
                      clock, the playbooks in PLAYBOOKS_DIR), beside the fast simulator's
@@ -81,6 +87,7 @@ const OPTIONS = {
   json: { type: "string" },
   report: { type: "string" },
   engine: { type: "boolean" },
+  "no-reflection": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -141,6 +148,8 @@ function engineDefaults(options: SimulationOptions, values: Values): SimulationO
     seeds: options.seeds ?? ENGINE_DEFAULT_SEEDS,
     customers: options.customers ?? Math.min(options.scenario.customers, ENGINE_DEFAULT_CUSTOMERS),
     policies: values.policies === undefined ? ["thompson"] : (options.policies ?? []),
+    // The engine runs the playbooks as they are; reflection is simulated by the fast simulator only.
+    reflection: false,
   };
 }
 
@@ -195,7 +204,7 @@ async function simulate(
   argv: readonly string[],
 ): Promise<number> {
   const policies = simulationPolicies(options);
-  const total = simulationSeeds(options).length * policies.length;
+  const total = simulationSeeds(options).length * simulationRuns(options).length;
   const threads = plannedWorkers(options, workers);
   const progress = io.isTty && process.stderr.isTTY ? progressBar(total) : undefined;
   const started = performance.now();
@@ -204,11 +213,14 @@ async function simulate(
   if (progress) process.stderr.write("\r\x1b[2K");
   const summary = summarise(options, runs);
   const customers = summary.customers.toLocaleString("en-US");
+  const runsPerSeed = simulationRuns(options).length;
+  const perSeed =
+    runsPerSeed === policies.length ? plural(policies.length, "policy", "policies") : plural(runsPerSeed, "run");
   io.out(
-    `${summary.scenario}: ${plural(summary.seeds, "seed")} × ${plural(policies.length, "policy", "policies")} × ` +
+    `${summary.scenario}: ${plural(summary.seeds, "seed")} × ${perSeed} × ` +
       `${customers} customers in ${(elapsedMs / 1000).toFixed(1)} s on ${plural(threads, "thread")}\n`,
   );
-  await printAndWrite(io, summary, values, argv, elapsedMs);
+  await printAndWrite(io, summary, values, argv, elapsedMs, options.scenario.reflection !== undefined);
   return 0;
 }
 
@@ -219,17 +231,22 @@ async function printAndWrite(
   values: Values,
   argv: readonly string[],
   elapsedMs: number,
+  weekly = false,
 ): Promise<void> {
   io.out(formatSummaryTable(summary));
   io.out(`\n${formatStageTable(summary)}`);
   io.out(`\nDecision quality (the verdict looked at daily):\n${formatDecisionTable(summary)}`);
+  if (weekly) io.out(`\nConversion per simulated week:\n${formatWeeklyTable(summary)}`);
   if (values.json !== undefined) {
     writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(simulationJson(summary), null, 2)}\n`);
     io.out(`\nwrote ${values.json}`);
   }
   if (values.report !== undefined) {
     const command = ["closer simulate", ...argv.filter((arg) => !arg.startsWith("--workers"))].join(" ");
-    writeFileSync(resolve(io.cwd, values.report), await renderSimulationReport(summary, { command, elapsedMs }));
+    writeFileSync(
+      resolve(io.cwd, values.report),
+      await renderSimulationReport(summary, { command, elapsedMs, weekly }),
+    );
     io.out(`${values.json === undefined ? "\n" : ""}wrote ${values.report}`);
   }
 }
@@ -256,6 +273,7 @@ function simulationOptions(values: Values, scenario: SimulationOptions["scenario
     ...(customers === undefined ? {} : { customers }),
     ...(draws === undefined ? {} : { verdictDraws: draws }),
     ...(verdictCounts === undefined ? {} : { verdictCounts }),
+    ...(values["no-reflection"] ? { reflection: false } : {}),
     policySettings: {
       thompson: {
         ...(draws === undefined ? {} : { draws }),
@@ -288,7 +306,7 @@ function positiveNumber(value: string | undefined, name: string): number | undef
 function usage(io: CommandIo, message: string): number {
   io.err(`closer simulate: ${message}`);
   io.err(
-    "usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N] [--json FILE] [--report FILE.html] [--engine]",
+    "usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N] [--json FILE] [--report FILE.html] [--engine] [--no-reflection]",
   );
   return 2;
 }

@@ -1,9 +1,9 @@
 /**
  * The bandit's pure math: seeded randomness, Beta posteriors and their intervals,
  * probability of being best and expected loss, Thompson-sampling weights with floor,
- * burn-in and candidate cap, the Lai–Robbins bound, the SRM test, an always-valid
- * test, the verdict rules, off-policy estimates and baseline policies; pending
- * outcomes as fractional failures, per-arm change detection and the newcomer prior. No I/O, no
+ * burn-in and candidate cap, graduation and retirement of arms, the Lai–Robbins bound, the SRM test, an
+ * always-valid test, the verdict rules, off-policy estimates and baseline policies; pending outcomes as
+ * fractional failures, per-arm change detection and the newcomer prior. No I/O, no
  * clock, no global randomness: time and a {@link Random} come in as arguments, so
  * the product and the simulator share this code unchanged.
  * @module
@@ -16,6 +16,17 @@ export {
   DEFAULT_ALWAYS_VALID_ALPHA,
   DEFAULT_MIXTURE_SD,
 } from "./always-valid.js";
+// how arms earn or lose their place: graduation, automatic retirement, max_arms
+export type { CandidateReview, CandidateReviewOptions, MakeRoomOptions, RoomPlan } from "./arm-lifecycle.js";
+export {
+  DEFAULT_MAX_ARMS,
+  DEFAULT_MIN_DECISIONS,
+  GRADUATION_P_BEST,
+  MAKE_ROOM_MAX_P_BEST,
+  makeRoomForArms,
+  RETIREMENT_P_BEST,
+  reviewCandidates,
+} from "./arm-lifecycle.js";
 export type { BanditPolicy } from "./baseline-policies.js";
 export { DEFAULT_EPSILON, epsilonGreedyPolicy, oraclePolicy, ucb1Policy, uniformPolicy } from "./baseline-policies.js";
 export { betaCdf, betaPdf, betaQuantile } from "./beta-distribution.js";
@@ -99,4 +110,4 @@ export type {
   ThompsonWeightsOptions,
   WeightsReason,
 } from "./thompson-weights.js";
-export { chooseArm, DEFAULT_BURN_IN, thompsonWeights } from "./thompson-weights.js";
+export { chooseArm, DEFAULT_BURN_IN, inRotation, thompsonWeights } from "./thompson-weights.js";

@@ -13,7 +13,10 @@ import { sampleIndex } from "./random-variates.js";
 /** Resolved outcomes every arm needs before weights follow the posteriors. */
 export const DEFAULT_BURN_IN = 20;
 
-/** An arm's place in its stage's rotation. Retired and proposed (awaiting review) arms receive no traffic. */
+/**
+ * An arm's place in its stage's rotation. `proposed` arms (waiting for review) and
+ * `retired` arms receive no traffic; `candidate` arms share at most the candidate cap.
+ */
 export type ArmStatus = "champion" | "active" | "candidate" | "proposed" | "retired";
 
 /** One arm as the policy sees it: resolved counts only (pending outcomes count nowhere). */
@@ -27,7 +30,7 @@ export interface PolicyArm {
 
 /** Inputs of {@link thompsonWeights}; defaults in the destructuring. */
 export interface ThompsonWeightsOptions {
-  /** The stage's arms. Retired arms get weight and propensity 0 and do not count in K. */
+  /** The stage's arms. Retired and proposed arms get weight and propensity 0 and do not count in K. */
   readonly arms: readonly PolicyArm[];
   /** The stage's prior; default Beta(1, 1). */
   readonly prior?: BetaPosterior;
@@ -62,14 +65,17 @@ export interface ThompsonWeights {
 /**
  * Computes a stage's weights and propensities.
  *
- * - No rotating arm: `no_arms`, empty-handed (all propensities 0).
+ * - No rotating arm (every arm retired or proposed): `no_arms`, empty-handed (all propensities 0).
  * - One rotating arm: `single_arm`, it gets everything.
- * - Some rotating arm below `burnIn` resolved outcomes: `burn_in`, equal weights,
- *   no draws taken from `rng`.
+ * - Some rotating arm other than a candidate below `burnIn` resolved outcomes:
+ *   `burn_in`, equal weights, no draws taken from `rng`. A candidate in its own
+ *   burn-in does not count here: the cap already limits what it can cost.
  * - Otherwise `thompson`: w = P(best) from `draws` posterior draws.
  *
  * Then p_k = f + (1 − K·f)·w_k (uniform if K·f ≥ 1, said in `message`), then the
- * candidate cap (see `capCandidates`). Every p_k ≥ f unless the floor saturates or
+ * candidate cap (see `capCandidates`); under `thompson`, when the cap binds, the
+ * other arms split what is left by P(best) among themselves (floored), with more
+ * draws from `rng`. Every p_k ≥ f unless the floor saturates or
  * the cap pushes a candidate below it.
  * @throws RangeError on invalid numbers (negative counts, floor or cap outside [0, 1]).
  */
@@ -83,7 +89,7 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
     rng,
     candidateCap = DEFAULT_CANDIDATE_CAP,
   } = options;
-  const rotating = arms.filter((arm) => arm.status !== "retired");
+  const rotating = arms.filter(inRotation);
   const posteriors = rotating.map((arm) => posterior(prior, arm.successes, arm.failures));
   const expand = (values: readonly number[]) => spreadOverArms(arms, values);
 
@@ -97,7 +103,8 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
   }
 
   const messages: string[] = [];
-  const short = rotating.filter((arm) => arm.successes + arm.failures < burnIn);
+  // Candidates are already held under the cap, so their burn-in does not send the others back to equal shares.
+  const short = rotating.filter((arm) => arm.status !== "candidate" && arm.successes + arm.failures < burnIn);
   let weights: readonly number[];
   let expectedLoss: readonly number[] | undefined;
   if (short.length > 0) {
@@ -114,11 +121,14 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
   if (floored.saturated) {
     messages.push(`floor ${floor} × ${rotating.length} arms ≥ 1, so propensities are uniform`);
   }
-  const capped = capCandidates(
-    floored.propensities,
-    rotating.map((arm) => arm.status === "candidate"),
-    candidateCap,
-  );
+  const isCandidate = rotating.map((arm) => arm.status === "candidate");
+  let capped = capCandidates(floored.propensities, isCandidate, candidateCap);
+  if (capped.capped && short.length === 0) {
+    capped = {
+      ...capped,
+      propensities: shareAmongOthers(capped.propensities, isCandidate, posteriors, floor, rng, draws),
+    };
+  }
   if (capped.capped) messages.push(`candidate arms capped at ${candidateCap} of the traffic`);
   if (capped.uncappable) messages.push("every arm is a candidate, so the candidate cap cannot apply");
 
@@ -147,8 +157,43 @@ export function chooseArm(propensities: readonly number[], rng: Random): ArmChoi
   return { index, propensity: propensities[index]! };
 }
 
-/** Maps values of the rotating arms back onto all arms, with 0 for retired ones. */
+/**
+ * When the cap binds under Thompson weights, the other arms share what the
+ * candidates leave as they would among themselves: P(best) among the
+ * non-candidates (extra draws from `rng`), floored. Otherwise wide new
+ * candidates, which win most joint draws, would push every other arm to its
+ * floor and the stage back to near-equal shares. The candidates keep their
+ * capped propensities.
+ */
+function shareAmongOthers(
+  propensities: readonly number[],
+  isCandidate: readonly boolean[],
+  posteriors: readonly BetaPosterior[],
+  floor: number,
+  rng: Random,
+  draws: number,
+): number[] {
+  const others = posteriors.filter((_, k) => !isCandidate[k]);
+  const left = 1 - propensities.reduce((total, p, k) => total + (isCandidate[k] ? p : 0), 0);
+  const among = others.length === 1 ? [1] : probabilityBest(others, rng, draws).pBest;
+  // The floor stays absolute: each other arm keeps at least f of all traffic when that fits.
+  const fits = others.length * floor <= left;
+  const free = fits ? left - others.length * floor : left;
+  let next = 0;
+  return propensities.map((p, k) => {
+    if (isCandidate[k]) return p;
+    const w = among[next++] ?? 0;
+    return fits ? floor + free * w : free * w;
+  });
+}
+
+/** True for an arm that receives customers: neither retired nor waiting for review (`proposed`). */
+export function inRotation(arm: { readonly status: ArmStatus }): boolean {
+  return arm.status !== "retired" && arm.status !== "proposed";
+}
+
+/** Maps values of the rotating arms back onto all arms, with 0 for retired and proposed ones. */
 function spreadOverArms(arms: readonly PolicyArm[], values: readonly number[]): readonly number[] {
   let next = 0;
-  return arms.map((arm) => (arm.status === "retired" ? 0 : (values[next++] ?? 0)));
+  return arms.map((arm) => (inRotation(arm) ? (values[next++] ?? 0) : 0));
 }

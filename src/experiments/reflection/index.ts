@@ -10,7 +10,7 @@
 
 export type { CandidateDeps, CandidateDetail, CandidateSummary } from "./candidates.js";
 export { approveCandidate, listCandidates, rejectCandidate, showCandidate } from "./candidates.js";
-export { DEFAULT_MAX_ARMS, makeRoomForArm } from "./max-arms.js";
+export { makeRoomForArm } from "./max-arms.js";
 export type { PlaybookFolder } from "./playbook-folder.js";
 export { memoryPlaybookFolder, nodePlaybookFolder } from "./playbook-folder.js";
 export type { AcceptedProposal, ProposalContext, RejectedProposal } from "./proposal-checks.js";

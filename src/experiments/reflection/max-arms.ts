@@ -9,12 +9,9 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../store/index.js";
 import { NO_TRAFFIC_STATUSES } from "../arms.js";
 import type { ExperimentPlaybooks } from "../experiment-playbooks.js";
-import type { ArmStatus, Random } from "../math/index.js";
+import { type ArmStatus, DEFAULT_MAX_ARMS, type Random } from "../math/index.js";
 import { retireArm } from "../promotion.js";
 import type { StageEvidence } from "./stage-evidence.js";
-
-/** Non-retired arms a stage keeps when its funnel says nothing. */
-export const DEFAULT_MAX_ARMS = 6;
 
 /** What making room did. */
 export type RoomResult = { ok: true; retired: string[] } | { ok: false; reason: string };

@@ -18,7 +18,8 @@ describe("max_arms: the reflection makes room before it adds an arm", () => {
   async function setMaxArms(max: number): Promise<void> {
     const { readFileSync, writeFileSync } = await import("node:fs");
     const file = `${world.dir}/funnel.yaml`;
-    writeFileSync(file, readFileSync(file, "utf8").replace(/^experiment:\n/m, `experiment:\n  max_arms: ${max}\n`));
+    const funnel = readFileSync(file, "utf8").replace(/^ {2}max_arms: .*\n/m, "");
+    writeFileSync(file, funnel.replace(/^experiment:\n/m, `experiment:\n  max_arms: ${max}\n`));
     await world.candidates().reload();
   }
 
