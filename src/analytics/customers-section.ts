@@ -20,7 +20,12 @@ interface ProfileFacts {
   concerns: string[];
   language: string | null;
   objections: number;
+  /** Where the customer came from: the ad's app and headline, or null without an ad referral. */
+  source: string | null;
 }
+
+/** The source name of a customer who did not arrive through an ad. */
+export const DIRECT_SOURCE = "direct (no ad)";
 
 /** Builds the customers section. `activeIds`: the customers who wrote in the period. */
 export async function customersSection(
@@ -67,8 +72,10 @@ export async function customersSection(
       }),
       TOP_N,
     ),
-    // Ad referrals are not recorded by this version.
-    sources: null,
+    sources: topTallies(
+      activeIds.map((id) => profiles.get(id)?.source ?? DIRECT_SOURCE),
+      TOP_N,
+    ),
   };
 }
 
@@ -80,13 +87,34 @@ async function loadProfiles(
   const out = new Map<string, ProfileFacts>();
   if (ids.length === 0) return out;
   for (const chunk of idChunks(ids)) {
-    const rows = await db.selectFrom("customers").select(["id", "profile_enc"]).where("id", "in", chunk).execute();
-    for (const row of rows) out.set(row.id, profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile)));
+    const rows = await db
+      .selectFrom("customers")
+      .select(["id", "profile_enc", "referral_json"])
+      .where("id", "in", chunk)
+      .execute();
+    for (const row of rows) {
+      const facts = profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile));
+      out.set(row.id, { ...facts, source: sourceOf(row.referral_json) });
+    }
   }
   return out;
 }
 
-function profileFacts(value: unknown): ProfileFacts {
+/** `app: headline` of the ad a customer came from (the engine stores it as JSON), or null. */
+function sourceOf(referralJson: string | null): string | null {
+  if (referralJson === null) return null;
+  try {
+    const r = JSON.parse(referralJson) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+    const what = text(r["headline"]) ?? text(r["sourceId"]) ?? text(r["sourceType"]) ?? "ad";
+    const app = text(r["app"]);
+    return app === null ? what : `${app}: ${what}`;
+  } catch {
+    return "ad";
+  }
+}
+
+function profileFacts(value: unknown): Omit<ProfileFacts, "source"> {
   const p = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   return {

@@ -6,8 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../../src/analytics/index.js";
+import { CUSTOMER_AAD } from "../../src/store/index.js";
 import { fakePlaybooks, seedArms, seedAssignments, seedPolicy, T0, times } from "../experiments/experiment-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
 
 const A = "reserve-now@1";
 const B = "simple-steps@1";
@@ -76,6 +77,56 @@ describe("the weekly report's figures", () => {
     expect(closing.pending).toBe(1);
     expect(closing.medianHoursInStage).toEqual({ value: 1, previous: 1, delta: 0 });
     expect(report.nextActions.map((a) => [a.kind, a.stage])).toContainEqual(["falling_conversion", "closing"]);
+  });
+
+  it("should name where the week's customers came from: the ad's app and headline, or direct", async () => {
+    const ad = {
+      sourceType: "ad",
+      sourceId: "1202",
+      sourceUrl: null,
+      headline: "Winter cooking sale",
+      app: "facebook",
+    };
+    await t.db
+      .insertInto("customers")
+      .values([
+        placeholderCustomerRow("from-ad", {
+          profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile),
+          referral_json: JSON.stringify(ad),
+        }),
+        placeholderCustomerRow("direct", { profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile) }),
+      ])
+      .execute();
+    for (const id of ["from-ad", "direct"]) {
+      await t.db
+        .insertInto("messages")
+        .values({
+          customer_id: id,
+          direction: "in",
+          author: "customer",
+          text_enc: "enc",
+          gateway_message_id: null,
+          journey: 1,
+          stage: "first_contact",
+          assignment_id: null,
+          variant_id: null,
+          variant_version: null,
+          intent: null,
+          status: "received",
+          status_reason: null,
+          created_at: T0 + DAY,
+          status_at: T0 + DAY,
+          content_enc: null,
+        })
+        .execute();
+    }
+    const report = await buildWeeklyReport(deps, WEEK);
+    expect(report.customers.sources).toEqual(
+      expect.arrayContaining([
+        { name: "facebook: Winter cooking sale", count: 1 },
+        { name: "direct (no ad)", count: 1 },
+      ]),
+    );
   });
 
   it("should sum revenue per currency against the week before, with orders and average order", async () => {

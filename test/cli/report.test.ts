@@ -53,7 +53,7 @@ describe("closer report", () => {
         costPerWonCustomerUsd: { value: null, previous: null },
       });
       expect(report.service.humanRequested).toBeNull();
-      expect(report.customers.sources).toBeNull();
+      expect(report.customers.sources).toEqual([]);
       expect(report.narrative).toEqual({ status: "not_configured", text: null, reason: null });
       expect(report.nextActions).toEqual([]);
     });
@@ -63,7 +63,7 @@ describe("closer report", () => {
       expect(run.code).toBe(0);
       expect(run.out).toMatch(/\| Human requested \| not tracked yet \|/);
       expect(run.out).toMatch(/\| LLM cost \(USD\) \| 0\.00 \(±0\) \|/);
-      expect(run.out).toMatch(/Sources \(ad referrals\): not tracked yet/);
+      expect(run.out).toMatch(/Sources \(ad referrals\): none/);
     });
 
     it.each([

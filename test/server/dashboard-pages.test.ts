@@ -63,6 +63,13 @@ describe("the dashboard's rules", () => {
     expect(after).not.toContain(`action="${action}"`);
   });
 
+  it("shows on the overview the alerts the alert engine raised, with their message", async () => {
+    closer.alerts.raise("order_received", "Order from …4567: 2 items, $178.00 (customer in closing)");
+    await closer.alerts.settled();
+    const page = await (await client.get("/dashboard")).text();
+    expect(page).toContain("Order from …4567: 2 items, $178.00 (customer in closing)");
+  });
+
   it("answers an unknown customer with a 404 page that says so", async () => {
     const response = await client.get("/dashboard/conversations/no-such-customer");
     expect(response.status).toBe(404);

@@ -1,18 +1,23 @@
 /**
  * The overview's alerts: what needs the shop owner now — the gateway's state,
  * SRM alarms that froze a stage, chats a person has, and hot leads (customers
- * in the last stage before a sale who wrote recently).
+ * in the last stage before a sale who wrote recently), then the alerts the alert
+ * engine holds now or raised in the last day (the gateway's own line stands above).
  * @module
  */
 import type { ExperimentReport } from "../../analytics/index.js";
+import { listAlerts } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
+
+/** How far back the overview shows one-off alerts (an order, a human requested, a breaker opened), ms. */
+export const RECENT_ALERTS_MS = 24 * 3_600_000;
 
 /** How recent a closing-stage customer's last message must be to count as a hot lead, ms. */
 export const HOT_LEAD_WINDOW_MS = 48 * 3_600_000;
 
 /** One line of the alert list. */
 export interface OverviewAlert {
-  kind: "gateway" | "srm" | "handoff" | "hot_leads";
+  kind: "gateway" | "srm" | "handoff" | "hot_leads" | "alert";
   /** False for a reassuring line ("the gateway is connected"). */
   problem: boolean;
   text: string;
@@ -72,6 +77,10 @@ export async function overviewAlerts(ctx: AppContext, experiments: ExperimentRep
         href: `/dashboard/conversations?q=${encodeURIComponent(closing)}`,
       });
     }
+  }
+  for (const alert of await listAlerts(ctx.db, { sinceMs: now - RECENT_ALERTS_MS, limit: 20 })) {
+    if (alert.status === "resolved" || alert.kind.startsWith("gateway")) continue;
+    alerts.push({ kind: "alert", problem: true, text: alert.message, href: null });
   }
   return alerts;
 }
