@@ -115,7 +115,9 @@ describe("the weekly reflection", () => {
 
     expect(report.runs[0]?.accepted).toEqual([]);
     const [dup, three] = report.runs[0]?.rejected ?? [];
-    expect(dup?.reasons.join("\n")).toMatch(/near-duplicate: of fit-finder@1 \(text similarity (0\.9\d|1\.00) > 0\.9\)/);
+    expect(dup?.reasons.join("\n")).toMatch(
+      /near-duplicate: of fit-finder@1 \(text similarity (0\.9\d|1\.00) > 0\.9\)/,
+    );
     expect(three?.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/near-duplicate: of one@1/)]));
     expect(three?.reasons).toContain("quota: stage intent already got its 2 new arms in the last 7 days");
   });
