@@ -63,7 +63,7 @@ describe("media at rest", () => {
       expect((await fake.postRaw(JSON.stringify(body))).status).toBe(200);
     }
     await eventually(
-      async () => (await metric(server, "closer_inbound_processed_total")) >= MEDIA_FIXTURES.length,
+      async () => (await metric(server, `closer_inbound_messages_total{result="processed"}`)) >= MEDIA_FIXTURES.length,
       "every media message handled",
     );
   });
