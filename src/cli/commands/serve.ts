@@ -31,6 +31,14 @@ export const serveCommand: Command = async (argv, io) => {
     return 1;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Listen for signals before starting: the port answers before the engine and jobs are up, so a
+  // SIGTERM in that window must wait for the start and then stop cleanly, not kill the process.
+  let stopRequested: string | null = null;
+  let shutdown = (signal: string) => {
+    stopRequested ??= signal;
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
   let closer: Awaited<ReturnType<typeof startCloser>>;
   try {
     closer = await startCloser(config, logger);
@@ -47,7 +55,7 @@ export const serveCommand: Command = async (argv, io) => {
     io.out(`Admin token (shown once; also in ${config.DATA_DIR}/admin-token): ${closer.adminToken}`);
   }
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
@@ -59,7 +67,6 @@ export const serveCommand: Command = async (argv, io) => {
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  if (stopRequested !== null) shutdown(stopRequested);
   return -1;
 };
