@@ -62,6 +62,7 @@ export type {
 } from "./summary.js";
 export { meanSe, simulationJson, summarise } from "./summary.js";
 export {
+  formatChangeDetection,
   formatDecisionTable,
   formatMeanSe,
   formatStageTable,

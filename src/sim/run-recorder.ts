@@ -61,6 +61,20 @@ export interface RunResult {
   readonly looks: readonly StageLookRecord[];
   /** What simulated reflection did (runs with reflection only). */
   readonly reflection?: ReflectionCounts;
+  /** The change detector's record (policies with change detection only). */
+  readonly changeDetection?: ChangeDetectionRecord;
+}
+
+/** How a run's change detector did against the scenario's true changes. */
+export interface ChangeDetectionRecord {
+  /** Alarms raised. */
+  readonly alarms: number;
+  /** Alarms on an arm with no true change since its previous alarm (or its start). */
+  readonly falseAlarms: number;
+  /** Σ over arms of the months each was in rotation (30-day months). */
+  readonly armMonths: number;
+  /** True changes of p, and the delay to the first alarm on that arm after each (null: never detected), ms. */
+  readonly delaysMs: readonly (number | null)[];
 }
 
 /** What {@link RunRecorder.result} needs besides the records. */
@@ -70,6 +84,7 @@ export interface RunIdentity {
   readonly endMs: number;
   readonly looks: readonly StageLookRecord[];
   readonly reflection?: ReflectionCounts;
+  readonly changeDetection?: ChangeDetectionRecord;
   readonly curvePoints?: number;
   /** Each customer's arrival, ms from the start, in customer order (for the weekly figures). */
   readonly arrivalsMs: ArrayLike<number>;
@@ -117,7 +132,7 @@ export class RunRecorder {
 
   /** The run's result. */
   result(identity: RunIdentity): RunResult {
-    const { policy, seed, endMs, looks, reflection, curvePoints = DEFAULT_CURVE_POINTS } = identity;
+    const { policy, seed, endMs, looks, reflection, changeDetection, curvePoints = DEFAULT_CURVE_POINTS } = identity;
     const customers = this.#regretOf.length;
     const stats = this.#stats.map((stage) => ({ ...stage }));
     return {
@@ -141,6 +156,7 @@ export class RunRecorder {
       ...this.#weeks(identity.arrivalsMs),
       looks,
       ...(reflection ? { reflection } : {}),
+      ...(changeDetection ? { changeDetection } : {}),
     };
   }
 

@@ -3,13 +3,24 @@
  * its own random stream derived from the run's seed.
  * @module
  */
-import { createSeededRandom, deriveSeed } from "../experiments/index.js";
+import { createSeededRandom, deriveSeed, LEARNING_OFF } from "../experiments/index.js";
 import { epsilonGreedySimPolicy, oracleSimPolicy, ucb1SimPolicy, uniformSimPolicy } from "./baseline-sim-policies.js";
 import type { SimPolicy } from "./sim-policy.js";
 import { type ThompsonSimSettings, thompsonSimPolicy } from "./thompson-sim-policy.js";
 
 /** Every policy the simulator knows, in the order reports list them. */
-export const POLICY_NAMES = ["thompson", "uniform", "epsilon-greedy", "ucb1", "oracle"] as const;
+export const POLICY_NAMES = [
+  "thompson",
+  "thompson-basic",
+  "thompson-sliding",
+  "uniform",
+  "epsilon-greedy",
+  "ucb1",
+  "oracle",
+] as const;
+
+/** Days of outcomes `thompson-sliding` counts, unless told otherwise. */
+export const DEFAULT_SLIDING_WINDOW_DAYS = 14;
 
 /** A policy name. */
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -17,6 +28,8 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 /** Settings of the policies that have any. */
 export interface PolicySettings {
   readonly thompson?: ThompsonSimSettings;
+  /** Days of resolved outcomes `thompson-sliding` counts; default 14. */
+  readonly slidingWindowDays?: number;
   /** ε of ε-greedy; default 0.1. */
   readonly epsilon?: number;
 }
@@ -28,18 +41,31 @@ export function isPolicyName(name: string): name is PolicyName {
 
 /**
  * Builds policy `name` for the run with seed `seed`, drawing from the stream
- * `deriveSeed(seed, "policy:<name>")`.
+ * `deriveSeed(seed, "policy:<name>")`. `thompson` is the product's policy with its
+ * learning defaults (given the stages' windows); `thompson-basic` the same with every
+ * learning switch off (the policy as shipped before issue 15); `thompson-sliding`
+ * counts only the outcomes of the last `slidingWindowDays`.
+ * @param stages the number of stages, or each stage's conversion window in ms.
  */
 export function createSimPolicy(
   name: PolicyName,
   seed: number,
-  stages: number,
+  stages: number | readonly number[],
   settings: PolicySettings = {},
 ): SimPolicy {
   const rng = createSeededRandom(deriveSeed(seed, `policy:${name}`));
   switch (name) {
     case "thompson":
       return thompsonSimPolicy(rng, stages, settings.thompson);
+    case "thompson-basic":
+      return thompsonSimPolicy(rng, stages, { ...settings.thompson, learning: LEARNING_OFF, name });
+    case "thompson-sliding":
+      return thompsonSimPolicy(rng, stages, {
+        ...settings.thompson,
+        learning: LEARNING_OFF,
+        slidingWindowDays: settings.slidingWindowDays ?? DEFAULT_SLIDING_WINDOW_DAYS,
+        name,
+      });
     case "uniform":
       return uniformSimPolicy(rng);
     case "epsilon-greedy":

@@ -34,9 +34,23 @@ export interface SimOutcome {
   readonly resolvedAt: number;
 }
 
+/** A change alarm a policy raised (policies with change detection only). */
+export interface SimPolicyAlarm {
+  readonly stage: number;
+  /** The arm's key. */
+  readonly arm: string;
+  /** When the alarm was raised, ms. */
+  readonly at: number;
+  /** The estimated change point (an assignment time), ms. */
+  readonly changeAt: number;
+  readonly direction: "up" | "down";
+}
+
 /** A policy under simulation. */
 export interface SimPolicy {
   readonly name: string;
+  /** The change alarms it raised, for policies that watch for changes. */
+  readonly alarms?: readonly SimPolicyAlarm[];
   /** Learns one resolved outcome; called at `outcome.resolvedAt`, in time order. */
   observe(outcome: SimOutcome): void;
   /** Returns the index (into `decision.arms`) of the arm this customer gets. */

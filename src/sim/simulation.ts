@@ -93,7 +93,12 @@ export function runSeed(options: SimulationOptions, seed: number, onRun?: (run: 
   const customers = options.customers ?? scenario.customers;
   const block = reflectionOn(options) ? scenario.reflection : undefined;
   return simulationRuns(options).map(function runPolicy({ name, policy: policyName, reflection }) {
-    const policy = createSimPolicy(policyName, seed, market.stages.length, options.policySettings);
+    const policy = createSimPolicy(
+      policyName,
+      seed,
+      market.stages.map((stage) => stage.windowMs),
+      options.policySettings,
+    );
     const thompson = options.policySettings?.thompson;
     const run = simulateRun(
       {

@@ -17,9 +17,9 @@ import { EventQueue } from "./event-queue.js";
 import { type MarketPlan, MarketState } from "./market.js";
 import { MaturedCounts, zeroCounts } from "./matured-counts.js";
 import { type ReflectionPolicySettings, SimReflection } from "./reflection-sim.js";
-import { RunRecorder, type RunResult } from "./run-recorder.js";
+import { type ChangeDetectionRecord, RunRecorder, type RunResult } from "./run-recorder.js";
 import type { ScenarioReflection } from "./scenario-schema.js";
-import type { SimPolicy } from "./sim-policy.js";
+import type { SimPolicy, SimPolicyAlarm } from "./sim-policy.js";
 
 /** What one run needs besides the policy. */
 export interface RunSpec {
@@ -126,7 +126,59 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     endMs,
     looks: looks?.records ?? [],
     ...(reflection ? { reflection: reflection.counts } : {}),
+    ...(policy.alarms ? { changeDetection: changeRecord(plan, arrivals, endMs, policy.alarms) } : {}),
     arrivalsMs: arrivals,
     ...(spec.curvePoints === undefined ? {} : { curvePoints: spec.curvePoints }),
   });
+}
+
+/** Month of the false-alarm rate: 30 days. */
+const MONTH_MS = 30 * MS_PER_DAY;
+
+/**
+ * Scores a run's alarms against the scenario's true changes: the first alarm on an
+ * arm after its p changed detects that change (its delay from the arrival of the
+ * changing customer); every other alarm is false. Arm-months count each initial
+ * arm from the start and each new arm from its arrival (arms added by reflection
+ * are not scored).
+ */
+function changeRecord(
+  plan: MarketPlan,
+  arrivals: Float64Array | readonly number[],
+  endMs: number,
+  alarms: readonly SimPolicyAlarm[],
+): ChangeDetectionRecord {
+  const timeOf = (customer: number) => arrivals[Math.min(customer, arrivals.length - 1)] ?? 0;
+  const changes = plan.events
+    .filter((event) => event.kind === "change")
+    .map((event) => ({
+      stage: event.stage,
+      arm: plan.stages[event.stage]!.arms[event.arm]!,
+      at: timeOf(event.atCustomer),
+      detectedAt: null as number | null,
+    }));
+  let falseAlarms = 0;
+  let scored = 0;
+  for (const alarm of alarms) {
+    const known = plan.stages[alarm.stage]?.arms.includes(alarm.arm) ?? false;
+    if (!known) continue;
+    scored++;
+    const change = changes.find(
+      (c) => c.stage === alarm.stage && c.arm === alarm.arm && c.at <= alarm.at && c.detectedAt === null,
+    );
+    if (change) change.detectedAt = alarm.at;
+    else falseAlarms++;
+  }
+  let armMs = 0;
+  for (const stage of plan.stages) {
+    stage.availableFrom.forEach((from) => {
+      armMs += Math.max(0, endMs - timeOf(from));
+    });
+  }
+  return {
+    alarms: scored,
+    falseAlarms,
+    armMonths: armMs / MONTH_MS,
+    delaysMs: changes.map((c) => (c.detectedAt === null ? null : c.detectedAt - c.at)),
+  };
 }

@@ -110,3 +110,18 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/** One line per policy with change detection: alarms, false alarms per arm-month, detection delay. */
+export function formatChangeDetection(summary: SimulationSummary): string {
+  return Object.entries(summary.changeDetection)
+    .map(([name, c]) => {
+      const rate = `${c.falseAlarms} false alarms in ${c.armMonths.toFixed(1)} arm-months (${(100 * c.falseAlarmsPerArmMonth).toFixed(2)}% per arm-month)`;
+      const delay =
+        c.changes === 0
+          ? "no true changes"
+          : `${c.detected} of ${c.changes} true changes detected` +
+            (c.detectionDelayDays === null ? "" : `, after ${formatMeanSe(c.detectionDelayDays, 1)} days`);
+      return `${name}: ${formatMeanSe(c.alarms, 1)} alarms per run; ${rate}; ${delay}`;
+    })
+    .join("\n");
+}

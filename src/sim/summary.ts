@@ -7,7 +7,7 @@
  */
 import type { VerdictCounts } from "./decision-looks.js";
 import type { ReflectionCounts } from "./reflection-sim.js";
-import type { RunResult } from "./run-recorder.js";
+import type { ChangeDetectionRecord, RunResult } from "./run-recorder.js";
 import { type SimulationOptions, simulationRuns } from "./simulation.js";
 
 /** A mean over seeds and its standard error (sample standard deviation / √seeds; 0 for one seed). */
@@ -87,6 +87,24 @@ export interface SimulationSummary {
   readonly weeklyConversion: Record<string, readonly number[]>;
   /** Per run with reflection, the mean over seeds of what reflection did. */
   readonly reflection: Record<string, ReflectionCounts>;
+  /** Per policy with change detection, how its detector did. */
+  readonly changeDetection: Record<string, ChangeDetectionSummary>;
+}
+
+/** A policy's change detector over every seed. */
+export interface ChangeDetectionSummary {
+  /** Alarms per run. */
+  readonly alarms: MeanSe;
+  /** False alarms (no true change of that arm) over all runs, and the arm-months they are out of. */
+  readonly falseAlarms: number;
+  readonly armMonths: number;
+  /** False alarms per arm per 30-day month. */
+  readonly falseAlarmsPerArmMonth: number;
+  /** True changes, and how many of them an alarm followed. */
+  readonly changes: number;
+  readonly detected: number;
+  /** Days from a change to its first alarm, over the detected ones; null when none was. */
+  readonly detectionDelayDays: MeanSe | null;
 }
 
 /**
@@ -128,12 +146,34 @@ export function summarise(
     ),
     curves,
     weeklyConversion: Object.fromEntries(policies.map((name) => [name, curves[name]!.weeklyConversion])),
+    changeDetection: Object.fromEntries(
+      policies.flatMap((name) => {
+        const records = (byPolicy.get(name) ?? []).flatMap((run) => (run.changeDetection ? [run.changeDetection] : []));
+        return records.length > 0 ? [[name, changeSummary(records)]] : [];
+      }),
+    ),
     reflection: Object.fromEntries(
       policies.flatMap((name) => {
         const mine = (byPolicy.get(name) ?? []).flatMap((run) => (run.reflection ? [run.reflection] : []));
         return mine.length > 0 ? [[name, meanReflection(mine)]] : [];
       }),
     ),
+  };
+}
+
+function changeSummary(records: readonly ChangeDetectionRecord[]): ChangeDetectionSummary {
+  const falseAlarms = records.reduce((sum, r) => sum + r.falseAlarms, 0);
+  const armMonths = records.reduce((sum, r) => sum + r.armMonths, 0);
+  const delays = records.flatMap((r) => r.delaysMs);
+  const detected = delays.filter((d): d is number => d !== null);
+  return {
+    alarms: meanSe(records.map((r) => r.alarms)),
+    falseAlarms,
+    armMonths,
+    falseAlarmsPerArmMonth: armMonths > 0 ? falseAlarms / armMonths : 0,
+    changes: delays.length,
+    detected: detected.length,
+    detectionDelayDays: detected.length > 0 ? meanSe(detected.map((d) => d / 86_400_000)) : null,
   };
 }
 

@@ -1,20 +1,29 @@
 /**
  * The product's own policy in simulated time: Thompson-sampling weights from
  * `src/experiments` (floor, burn-in, candidate cap, posterior draws), recomputed on
- * the product's schedule from the outcomes resolved by then, and after an arm joins
+ * the product's schedule from the evidence of that moment, and after an arm joins
  * the rotation or changes status; each assignment drawn with `chooseArm`, as the engine does.
+ * The evidence is the weights job's own `LearningEvidence` (pending outcomes, change
+ * detection, newcomer prior, as switched on); with every switch off it is the
+ * resolved counts (`thompson-basic`). A sliding window (`thompson-sliding`) is a
+ * baseline only: it counts the outcomes resolved in the last `slidingWindowDays`.
  * @module
  */
 import {
   type BetaPosterior,
+  type ChangeAlarm,
   chooseArm,
   createSeededRandom,
   DEFAULT_BURN_IN,
   DEFAULT_CANDIDATE_CAP,
+  DEFAULT_LEARNING,
   DEFAULT_POSTERIOR_DRAWS,
   DEFAULT_WEIGHT_FLOOR,
+  LEARNING_OFF,
+  type LearningOptions,
   type PolicyArm,
   type Random,
+  LearningEvidence,
   thompsonWeights,
   UNIFORM_PRIOR,
 } from "../experiments/index.js";
@@ -38,14 +47,34 @@ export interface ThompsonSimSettings {
   readonly candidateCap?: number;
   /** Prior of every arm; default Beta(1, 1). */
   readonly prior?: BetaPosterior;
+  /**
+   * Pending outcomes, change detection, newcomer prior; default the product's
+   * ({@link DEFAULT_LEARNING}) when the stages' windows are known, else all off.
+   */
+  readonly learning?: LearningOptions;
+  /** Count only outcomes resolved in the last this many days (the sliding-window baseline); default off. */
+  readonly slidingWindowDays?: number;
+  /** The name the policy reports; default `thompson`. */
+  readonly name?: string;
 }
 
-/** Per stage: resolved counts, the counts the current weights were computed from, and the weights. */
+/** A change alarm of the simulated weights job, with its stage. */
+export interface SimChangeAlarm extends ChangeAlarm {
+  readonly stage: number;
+}
+
+/** Per stage: the evidence, the arms as of the last schedule point, and the weights. */
 interface StageState {
-  successes: number[];
-  failures: number[];
-  /** Counts as of the last schedule point (or arm change), waiting to be turned into weights. */
-  pending: { successes: number[]; failures: number[] } | null;
+  evidence: LearningEvidence;
+  /** The arm keys by index, as of the last decision. */
+  keys: string[];
+  /** The arms of the last decision (statuses), to read the evidence at schedule points. */
+  lastArms: readonly PolicyArm[];
+  /** The sliding window's outcomes, in resolution order, and the index of the oldest still counted. */
+  window: { arm: number; success: boolean; resolvedAt: number }[];
+  windowHead: number;
+  /** Evidence as of the last schedule point (or arm change), waiting to be turned into weights. */
+  pending: PolicyArm[] | null;
   propensities: readonly number[];
   /** The arms' statuses the propensities were computed for, e.g. `"active,candidate"`. */
   statuses: string;
@@ -58,7 +87,11 @@ interface StageState {
  *   stores a seed with each policy version), one draw picks each arm.
  * @param stages the number of stages in the funnel.
  */
-export function thompsonSimPolicy(rng: Random, stages: number, settings: ThompsonSimSettings = {}): ThompsonSimPolicy {
+export function thompsonSimPolicy(
+  rng: Random,
+  stages: number | readonly number[],
+  settings: ThompsonSimSettings = {},
+): ThompsonSimPolicy {
   return new ThompsonSimPolicy(rng, stages, settings);
 }
 
@@ -68,14 +101,21 @@ export function thompsonSimPolicy(rng: Random, stages: number, settings: Thompso
  * when the stage next needs a decision (hours without a decision in a stage cost nothing).
  */
 export class ThompsonSimPolicy implements SimPolicy {
-  readonly name = "thompson";
+  readonly name: string;
   readonly #rng: Random;
   readonly #periodMs: number;
-  readonly #settings: Required<Omit<ThompsonSimSettings, "recomputeHours">>;
+  readonly #settings: { floor: number; burnIn: number; draws: number; candidateCap: number; prior: BetaPosterior };
   readonly #stages: StageState[];
+  readonly #slidingMs: number | null;
+  readonly #alarms: SimChangeAlarm[] = [];
+  readonly #learning: LearningOptions;
   #tick = -1;
 
-  constructor(rng: Random, stages: number, settings: ThompsonSimSettings) {
+  /**
+   * @param stages the number of stages, or each stage's conversion window in ms (needed
+   *   for pending outcomes and change detection).
+   */
+  constructor(rng: Random, stages: number | readonly number[], settings: ThompsonSimSettings) {
     const {
       recomputeHours = DEFAULT_RECOMPUTE_HOURS,
       floor = DEFAULT_WEIGHT_FLOOR,
@@ -88,9 +128,23 @@ export class ThompsonSimPolicy implements SimPolicy {
     this.#rng = rng;
     this.#periodMs = recomputeHours * MS_PER_HOUR;
     this.#settings = { floor, burnIn, draws, candidateCap, prior };
-    this.#stages = Array.from({ length: stages }, () => ({
-      successes: [],
-      failures: [],
+    this.name = settings.name ?? "thompson";
+    const windows = typeof stages === "number" ? undefined : stages;
+    const learning = settings.learning ?? (windows === undefined ? LEARNING_OFF : DEFAULT_LEARNING);
+    if (windows === undefined && (learning.pendingOutcomes || learning.changeDetection)) {
+      throw new RangeError("pending outcomes and change detection need the stages' windows");
+    }
+    this.#learning = learning;
+    const sliding = settings.slidingWindowDays;
+    if (sliding !== undefined && !(sliding > 0)) throw new RangeError(`slidingWindowDays must be > 0, got ${sliding}`);
+    this.#slidingMs = sliding === undefined ? null : sliding * 24 * MS_PER_HOUR;
+    const count = windows?.length ?? (stages as number);
+    this.#stages = Array.from({ length: count }, (_, s) => ({
+      evidence: new LearningEvidence({ windowMs: windows?.[s] ?? 1, prior, learning }),
+      keys: [],
+      lastArms: [],
+      window: [],
+      windowHead: 0,
       pending: null,
       propensities: [],
       statuses: "",
@@ -103,40 +157,89 @@ export class ThompsonSimPolicy implements SimPolicy {
     return this.#stages.map((stage) => stage.recomputations);
   }
 
+  /** The learning switches this policy runs with. */
+  get learning(): LearningOptions {
+    return this.#learning;
+  }
+
+  /** Every change alarm raised so far, in order; undefined when change detection is off. */
+  get alarms(): readonly SimChangeAlarm[] | undefined {
+    return this.#learning.changeDetection && this.#slidingMs === null ? this.#alarms : undefined;
+  }
+
   observe(outcome: SimOutcome): void {
     this.#catchUp(outcome.resolvedAt);
     const stage = this.#stages[outcome.stage]!;
-    const counts = outcome.success ? stage.successes : stage.failures;
-    counts[outcome.arm] = (counts[outcome.arm] ?? 0) + 1;
+    const key = stage.keys[outcome.arm] ?? String(outcome.arm);
+    stage.evidence.resolved(key, outcome.customer, outcome.assignedAt, outcome.resolvedAt, outcome.success);
+    if (this.#slidingMs !== null) {
+      stage.window.push({ arm: outcome.arm, success: outcome.success, resolvedAt: outcome.resolvedAt });
+    }
   }
 
   choose(decision: SimDecision): number {
     this.#catchUp(decision.now);
     const stage = this.#stages[decision.stage]!;
-    // A new arm or a changed status: the product recomputes at once, from the counts of this moment.
+    stage.keys = decision.arms.map((arm) => arm.key);
+    stage.lastArms = decision.arms;
+    // A new arm or a changed status: the product recomputes at once, from the evidence of this moment.
     const statuses = statusesOf(decision.arms);
-    if (statuses !== stage.statuses) stage.pending = snapshot(stage);
+    if (statuses !== stage.statuses) stage.pending = this.#read(decision.stage, decision.now, decision.arms);
     if (stage.pending !== null) this.#recompute(stage, decision);
-    return chooseArm(stage.propensities, this.#rng).index;
+    const k = chooseArm(stage.propensities, this.#rng).index;
+    stage.evidence.assigned(stage.keys[k]!, decision.customer, decision.now);
+    return k;
   }
 
-  /** Freezes every stage's counts at each schedule point passed since the last call. */
+  /** Reads every stage's evidence at each schedule point passed since the last call. */
   #catchUp(now: number): void {
     const tick = Math.floor(now / this.#periodMs);
     if (tick <= this.#tick) return;
     this.#tick = tick;
-    for (const stage of this.#stages) stage.pending = snapshot(stage);
+    this.#stages.forEach((stage, s) => {
+      stage.pending = this.#read(s, now, stage.lastArms);
+    });
+  }
+
+  /** Stage `s`'s arms with the evidence the weights use at `now`; notes the alarms. */
+  #read(s: number, now: number, arms: readonly PolicyArm[]): PolicyArm[] {
+    const stage = this.#stages[s]!;
+    if (this.#slidingMs !== null) return this.#sliding(stage, now, arms);
+    const result = stage.evidence.evidence(now, arms);
+    for (const alarm of result.alarms) this.#alarms.push({ ...alarm, stage: s });
+    return result.arms;
+  }
+
+  /** The outcomes resolved in the last window, per arm. */
+  #sliding(stage: StageState, now: number, arms: readonly PolicyArm[]): PolicyArm[] {
+    const from = now - this.#slidingMs!;
+    while (stage.windowHead < stage.window.length && stage.window[stage.windowHead]!.resolvedAt <= from) {
+      stage.windowHead++;
+    }
+    if (stage.windowHead > 4096) {
+      stage.window.splice(0, stage.windowHead);
+      stage.windowHead = 0;
+    }
+    const successes = arms.map(() => 0);
+    const failures = arms.map(() => 0);
+    for (let i = stage.windowHead; i < stage.window.length; i++) {
+      const o = stage.window[i]!;
+      if (o.arm >= arms.length) continue;
+      if (o.success) successes[o.arm]!++;
+      else failures[o.arm]!++;
+    }
+    return arms.map((arm, k) => ({ key: arm.key, status: arm.status, successes: successes[k]!, failures: failures[k]! }));
   }
 
   #recompute(stage: StageState, decision: SimDecision): void {
-    const counts = stage.pending!;
+    const evidence = stage.pending!;
     const seed = Math.floor(this.#rng.next() * 2 ** 31);
     const result = thompsonWeights({
+      // Arms that joined after the evidence was read have none yet.
       arms: decision.arms.map((arm, k) => ({
+        ...(evidence[k] ?? { successes: 0, failures: 0 }),
         key: arm.key,
         status: arm.status,
-        successes: counts.successes[k] ?? 0,
-        failures: counts.failures[k] ?? 0,
       })),
       ...this.#settings,
       rng: createSeededRandom(seed),
@@ -150,8 +253,4 @@ export class ThompsonSimPolicy implements SimPolicy {
 
 function statusesOf(arms: readonly PolicyArm[]): string {
   return arms.map((arm) => arm.status).join(",");
-}
-
-function snapshot(stage: StageState): { successes: number[]; failures: number[] } {
-  return { successes: [...stage.successes], failures: [...stage.failures] };
 }

@@ -8,6 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { withDotEnv } from "../../config.js";
 import {
+  formatChangeDetection,
   formatDecisionTable,
   formatStageTable,
   formatSummaryTable,
@@ -237,6 +238,9 @@ async function printAndWrite(
   io.out(`\n${formatStageTable(summary)}`);
   io.out(`\nDecision quality (the verdict looked at daily):\n${formatDecisionTable(summary)}`);
   if (weekly) io.out(`\nConversion per simulated week:\n${formatWeeklyTable(summary)}`);
+  if (Object.keys(summary.changeDetection).length > 0) {
+    io.out(`\nChange detection (false alarms on arms whose p never changed):\n${formatChangeDetection(summary)}`);
+  }
   if (values.json !== undefined) {
     writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(simulationJson(summary), null, 2)}\n`);
     io.out(`\nwrote ${values.json}`);

@@ -91,26 +91,53 @@ export function cusum(outcomes: readonly boolean[], options: CusumOptions): Cusu
   const ratio = options.oddsRatio ?? DEFAULT_CHANGE_ODDS_RATIO;
   if (!(threshold > 0)) throw new RangeError(`threshold must be > 0, got ${threshold}`);
   if (!(ratio > 1) || !Number.isFinite(ratio)) throw new RangeError(`oddsRatio must be > 1, got ${ratio}`);
-  const lnR = Math.log(ratio);
   let alpha = prior.alpha;
   let beta = prior.beta;
-  let up = 0;
-  let down = 0;
-  let upStart = 0;
-  let downStart = 0;
+  const state: CusumState = { up: 0, down: 0, upStart: 0, downStart: 0 };
   for (let t = 0; t < outcomes.length; t++) {
-    const x = outcomes[t] ? 1 : 0;
-    const q = alpha / (alpha + beta);
-    up = Math.max(0, up + x * lnR - Math.log(1 - q + ratio * q));
-    down = Math.max(0, down - x * lnR - Math.log(1 - q + q / ratio));
-    if (up === 0) upStart = t + 1;
-    if (down === 0) downStart = t + 1;
-    if (up >= threshold) return { alarmIndex: t, changeIndex: upStart, direction: "up", up, down };
-    if (down >= threshold) return { alarmIndex: t, changeIndex: downStart, direction: "down", up, down };
-    alpha += x;
-    beta += 1 - x;
+    const x = outcomes[t] === true;
+    const side = cusumStep(state, t, x, alpha / (alpha + beta), ratio, threshold);
+    if (side !== undefined) {
+      const changeIndex = side === "up" ? state.upStart : state.downStart;
+      return { alarmIndex: t, changeIndex, direction: side, up: state.up, down: state.down };
+    }
+    alpha += x ? 1 : 0;
+    beta += x ? 0 : 1;
   }
-  return { up, down };
+  return { up: state.up, down: state.down };
+}
+
+/** The running state of a two-sided CUSUM (see {@link cusumStep}). */
+export interface CusumState {
+  up: number;
+  down: number;
+  /** Index of the first outcome after the up side last stood at 0. */
+  upStart: number;
+  downStart: number;
+}
+
+/**
+ * One step of {@link cusum}: reads outcome number `t` (success `x`) judged against the
+ * predictive probability `q`, updates `state` in place and returns the side that
+ * reached `threshold`, if any.
+ */
+export function cusumStep(
+  state: CusumState,
+  t: number,
+  x: boolean,
+  q: number,
+  ratio: number,
+  threshold: number,
+): "up" | "down" | undefined {
+  const lnR = Math.log(ratio);
+  const s = x ? 1 : 0;
+  state.up = Math.max(0, state.up + s * lnR - Math.log(1 - q + ratio * q));
+  state.down = Math.max(0, state.down - s * lnR - Math.log(1 - q + q / ratio));
+  if (state.up === 0) state.upStart = t + 1;
+  if (state.down === 0) state.downStart = t + 1;
+  if (state.up >= threshold) return "up";
+  if (state.down >= threshold) return "down";
+  return undefined;
 }
 
 /**

@@ -43,9 +43,10 @@ export {
   UNIFORM_PRIOR,
 } from "./beta-posterior.js";
 // learning that keeps up: change detection, pending outcomes, newcomers
-export type { CusumOptions, CusumResult } from "./change-detection.js";
+export type { CusumOptions, CusumResult, CusumState } from "./change-detection.js";
 export {
   cusum,
+  cusumStep,
   cusumThreshold,
   DEFAULT_CHANGE_ODDS_RATIO,
   DEFAULT_FALSE_ALARM_RATE,
@@ -64,6 +65,13 @@ export {
   pendingFailureWeight,
   truncatedExponentialCdf,
 } from "./delayed-outcomes.js";
+export type {
+  ChangeAlarm,
+  LearningOptions,
+  LearningEvidenceOptions,
+  LearningEvidenceResult,
+} from "./learning-evidence.js";
+export { DEFAULT_LEARNING, DELAY_SAMPLE_SIZE, LEARNING_OFF, LearningEvidence } from "./learning-evidence.js";
 export type { NewcomerPriorOptions } from "./empirical-bayes-prior.js";
 export {
   DEFAULT_NEWCOMER_MIN_OUTCOMES,

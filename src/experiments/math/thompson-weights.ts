@@ -26,6 +26,8 @@ export interface PolicyArm {
   readonly successes: number;
   readonly failures: number;
   readonly status: ArmStatus;
+  /** This arm's own prior (a newcomer's empirical-Bayes prior); default the stage's. */
+  readonly prior?: BetaPosterior;
 }
 
 /** Inputs of {@link thompsonWeights}; defaults in the destructuring. */
@@ -90,7 +92,7 @@ export function thompsonWeights(options: ThompsonWeightsOptions): ThompsonWeight
     candidateCap = DEFAULT_CANDIDATE_CAP,
   } = options;
   const rotating = arms.filter(inRotation);
-  const posteriors = rotating.map((arm) => posterior(prior, arm.successes, arm.failures));
+  const posteriors = rotating.map((arm) => posterior(arm.prior ?? prior, arm.successes, arm.failures));
   const expand = (values: readonly number[]) => spreadOverArms(arms, values);
 
   if (rotating.length === 0) {
