@@ -162,6 +162,12 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       clock,
       rng,
       logger: logger.child({ module: "experiments" }),
+      onChangeDetected: (stage, change) =>
+        alerts.raise(
+          "change_detected",
+          `Conversion of ${change.arm} in ${stage} went ${change.direction}; its older evidence now weighs less`,
+          { stage, arm: change.arm, direction: change.direction, changeAt: new Date(change.changeAt).toISOString() },
+        ),
     });
     const health = new GatewayHealthMonitor({
       gateway,

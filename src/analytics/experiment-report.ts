@@ -61,6 +61,9 @@ export async function buildExperimentReportWithNotes(
   return { report: { stages }, notes };
 }
 
+/** Days a detected change stays among a stage's notes. */
+const CHANGE_NOTE_DAYS = 30;
+
 /** Builds one stage's report with its notes. */
 export async function buildStageReport(
   db: Kysely<Database>,
@@ -107,6 +110,19 @@ export async function buildStageReport(
     };
   });
 
+  // Changes the weights job's detector found in the last 30 days (issue 15).
+  const changes = await db
+    .selectFrom("experiment_events")
+    .select(["variant_id", "variant_version", "reason", "created_at"])
+    .where("stage", "=", stage)
+    .where("kind", "=", "change_detected")
+    .where("created_at", ">=", now - CHANGE_NOTE_DAYS * 86_400_000)
+    .orderBy("id")
+    .execute();
+  for (const c of changes) {
+    const day = new Date(Number(c.created_at)).toISOString().slice(0, 10);
+    notes.push(`change detected ${day} on ${c.variant_id}@${Number(c.variant_version)}: ${c.reason ?? ""}`);
+  }
   const srm = await srmState(db, stage);
   if (srm.frozen) {
     notes.push(

@@ -15,7 +15,9 @@ export type AlertKind =
   | "llm_circuit_open"
   | "llm_budget_reached"
   /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
-  | "order_received";
+  | "order_received"
+  /** The weights job's change detector found that an arm's conversion moved (issue 15). */
+  | "change_detected";
 
 /** Raises alerts. */
 export interface Alerts {

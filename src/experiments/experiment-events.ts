@@ -7,13 +7,21 @@ import type { Kysely } from "kysely";
 import type { Database, ExperimentEventRow } from "../store/index.js";
 
 /** What happened to a stage's experiment. */
-export type ExperimentEventKind = "promote" | "graduate" | "retire" | "new_arm" | "srm_alarm" | "srm_ack";
+export type ExperimentEventKind =
+  | "promote"
+  | "graduate"
+  | "retire"
+  | "new_arm"
+  | "srm_alarm"
+  | "srm_ack"
+  /** The change detector found an arm's conversion moved (issue 15); its older evidence now weighs less. */
+  | "change_detected";
 
 /** A new experiment event. */
 export interface NewExperimentEvent {
   stage: string;
   kind: ExperimentEventKind;
-  /** The arm concerned, when one is (promote, graduate, retire, new_arm). */
+  /** The arm concerned, when one is (promote, graduate, retire, new_arm, change_detected). */
   arm?: { variantId: string; version: number } | undefined;
   reason?: string | null | undefined;
   /** Who did it: `system`, `api`, `cli:<user>`, … */

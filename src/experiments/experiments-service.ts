@@ -13,7 +13,7 @@ import { activeArms, allArms } from "./arms.js";
 import { applyCandidateReviews, makeRoomInStage, type RoomResult } from "./candidate-lifecycle.js";
 import { recordExperimentEvent } from "./experiment-events.js";
 import type { ExperimentPlaybooks } from "./experiment-playbooks.js";
-import type { Random } from "./math/index.js";
+import type { ChangeAlarm, Random } from "./math/index.js";
 import { type OutcomeReport, type OutcomeResult, recordOutcome } from "./outcomes.js";
 import { type PolicyReason, updateStagePolicy } from "./policy-update.js";
 import {
@@ -35,6 +35,8 @@ export interface ExperimentsServiceDeps {
   clock: { now(): number };
   rng: Random;
   logger: Logger;
+  /** Called for each change the weights job's detector finds for the first time (e.g. to raise an alert). */
+  onChangeDetected?: (stage: string, change: ChangeAlarm) => void;
 }
 
 /** The status of one stage after a job. */
@@ -229,7 +231,15 @@ export function createExperimentsService(deps: ExperimentsServiceDeps): Experime
     for (const review of reviewed.retired) logger.info({ stage, arm: review.key }, "candidate retired");
     const rotating = changed ? await activeArms(trx, stage, playbooks.loadedKeys) : arms;
     const policy = await updateStagePolicy(trx, settings, rotating, { now, rng, reason });
+    for (const change of policy.changes) {
+      logger.warn(
+        { stage, arm: change.arm, direction: change.direction, changeAt: new Date(change.changeAt).toISOString() },
+        "change detected: the arm's older evidence now weighs less",
+      );
+      deps.onChangeDetected?.(stage, change);
+    }
     const changes = [
+      ...policy.changes.map((change) => `${change.arm} changed (${change.direction})`),
       ...reviewed.graduated.map((review) => `${review.key} graduated`),
       ...reviewed.retired.map((review) => `${review.key} retired`),
     ];

@@ -53,10 +53,14 @@ const experimentFields = {
   /**
    * Count pending assignments as fractional failures F(age)·(1 − p)/(1 − p·F(age)) in
    * the weights, F the stage's delay CDF (verdict and report keep matured counts only).
+   * On by default (simulation figures in the README).
    */
-  pending_outcomes: z.boolean().default(false),
-  /** Watch every arm with a two-sided Bernoulli CUSUM and down-weight its evidence from before a change. */
-  change_detection: z.boolean().default(false),
+  pending_outcomes: z.boolean().default(true),
+  /**
+   * Watch every arm with a two-sided Bernoulli CUSUM on matured outcomes and down-weight its
+   * evidence from before a change. On by default (simulation figures in the README).
+   */
+  change_detection: z.boolean().default(true),
   /** Budget of false alarms per arm per month for the change detector, in (0, 0.5]. */
   change_false_alarm_rate: z.number().gt(0).max(0.5).default(0.01),
   /** Weight of an arm's outcomes from before a detected change, in [0, 1]. */
@@ -125,7 +129,7 @@ export interface ExperimentSettings {
   candidateCap: number;
   /** Most non-retired arms per stage. */
   maxArms: number;
-  /** Learning that keeps up (issue 15); every switch off by default. */
+  /** Learning that keeps up (issue 15): pending outcomes and change detection on, newcomer prior off by default. */
   learning: LearningSettings;
 }
 
