@@ -20,10 +20,10 @@ import {
   DEFAULT_POSTERIOR_DRAWS,
   DEFAULT_WEIGHT_FLOOR,
   LEARNING_OFF,
+  LearningEvidence,
   type LearningOptions,
   type PolicyArm,
   type Random,
-  LearningEvidence,
   thompsonWeights,
   UNIFORM_PRIOR,
 } from "../experiments/index.js";
@@ -228,7 +228,12 @@ export class ThompsonSimPolicy implements SimPolicy {
       if (o.success) successes[o.arm]!++;
       else failures[o.arm]!++;
     }
-    return arms.map((arm, k) => ({ key: arm.key, status: arm.status, successes: successes[k]!, failures: failures[k]! }));
+    return arms.map((arm, k) => ({
+      key: arm.key,
+      status: arm.status,
+      successes: successes[k]!,
+      failures: failures[k]!,
+    }));
   }
 
   #recompute(stage: StageState, decision: SimDecision): void {

@@ -69,15 +69,15 @@ describe("candidates earn their traffic (the weights job, on a SQLite file, with
       ]);
     });
 
-    it("should keep a strong candidate on capped traffic until it has burn_in decisions, then make it active", async () => {
-      await resolve({ "fit-finder@1": [60, 140], "new-angle@1": [10, 9] });
+    it("should keep a strong candidate on capped traffic until it has 60 decisions, then make it active", async () => {
+      await resolve({ "fit-finder@1": [60, 140], "new-angle@1": [30, 25] });
       clock.advance(HOUR);
       await weightsJob();
       expect((await statuses())["new-angle@1"]).toBe("candidate");
       const capped = await latestPolicyVersion(t.db, INTENT);
       expect(capped?.weights["new-angle@1"]).toBeCloseTo(0.1, 10);
 
-      await resolve({ "new-angle@1": [3, 2] });
+      await resolve({ "new-angle@1": [5, 4] });
       clock.advance(HOUR);
       const [status] = (await weightsJob()).filter((s) => s.stage === INTENT);
       expect(await statuses()).toEqual({ "fit-finder@1": "champion", "new-angle@1": "active" });
@@ -92,10 +92,10 @@ describe("candidates earn their traffic (the weights job, on a SQLite file, with
       expect(JSON.parse(audit?.detail_json ?? "{}")).toMatchObject({
         arm: "new-angle@1",
         cause: "automatic",
-        decisions: 24,
+        decisions: 64,
         reference: "fit-finder@1",
       });
-      expect(audit?.detail_json).toMatch(/P\(beats fit-finder@1\) 0\.\d+ ≥ 0\.5 after 24 resolved decisions/);
+      expect(audit?.detail_json).toMatch(/P\(beats fit-finder@1\) [01]\.\d+ ≥ 0\.9 after 64 resolved decisions/);
       const events = await experimentEventsOf(t.db, INTENT);
       expect(events.map((e) => [e.kind, e.variant_id])).toEqual([["graduate", "new-angle"]]);
     });

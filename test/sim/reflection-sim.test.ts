@@ -90,7 +90,7 @@ describe("simulated reflection (SimReflection)", () => {
     arms[0]![0]!.status = "champion";
     const at = 7 * MS_PER_DAY - 24 * 3_600_000; // windows of 24 h: matured by the next review
     feed(reflection, arms[0]![0]!, 0, 300, 700, at);
-    feed(reflection, arms[0]![2]!, 2, 15, 10, at); // beats the champion after burn-in
+    feed(reflection, arms[0]![2]!, 2, 45, 30, at); // surely beats the champion after 60 decisions
     feed(reflection, arms[0]![3]!, 3, 3, 117, at); // hopeless after min_decisions
     // Resolved but not matured: early successes do not count.
     feed(reflection, arms[0]![3]!, 3, 50, 0, 7 * MS_PER_DAY + 1);

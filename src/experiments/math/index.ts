@@ -19,11 +19,13 @@ export {
 // how arms earn or lose their place: graduation, automatic retirement, max_arms
 export type { CandidateReview, CandidateReviewOptions, MakeRoomOptions, RoomPlan } from "./arm-lifecycle.js";
 export {
+  DEFAULT_GRADUATION_DECISIONS,
   DEFAULT_MAX_ARMS,
   DEFAULT_MIN_DECISIONS,
   GRADUATION_P_BEST,
   MAKE_ROOM_MAX_P_BEST,
   makeRoomForArms,
+  RETIREMENT_P_BEATS,
   RETIREMENT_P_BEST,
   reviewCandidates,
 } from "./arm-lifecycle.js";
@@ -65,13 +67,6 @@ export {
   pendingFailureWeight,
   truncatedExponentialCdf,
 } from "./delayed-outcomes.js";
-export type {
-  ChangeAlarm,
-  LearningOptions,
-  LearningEvidenceOptions,
-  LearningEvidenceResult,
-} from "./learning-evidence.js";
-export { DEFAULT_LEARNING, DELAY_SAMPLE_SIZE, LEARNING_OFF, LearningEvidence } from "./learning-evidence.js";
 export type { NewcomerPriorOptions } from "./empirical-bayes-prior.js";
 export {
   DEFAULT_NEWCOMER_MIN_OUTCOMES,
@@ -80,6 +75,13 @@ export {
 } from "./empirical-bayes-prior.js";
 // regret
 export { klBernoulli, laiRobbinsBound, laiRobbinsConstant } from "./lai-robbins.js";
+export type {
+  ChangeAlarm,
+  LearningEvidenceOptions,
+  LearningEvidenceResult,
+  LearningOptions,
+} from "./learning-evidence.js";
+export { DEFAULT_LEARNING, DELAY_SAMPLE_SIZE, LEARNING_OFF, LearningEvidence } from "./learning-evidence.js";
 // off-policy evaluation
 export type { LoggedDecision, OffPolicyEstimate, RateEstimate, TargetPolicy } from "./off-policy.js";
 export { championTarget, evaluatePolicy, kishEffectiveSampleSize, uniformTarget } from "./off-policy.js";

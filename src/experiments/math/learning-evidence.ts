@@ -18,7 +18,11 @@ import {
   DEFAULT_PRE_CHANGE_WEIGHT,
 } from "./change-detection.js";
 import { delayAdjustedPosterior, delayCdf } from "./delayed-outcomes.js";
-import { DEFAULT_NEWCOMER_MIN_OUTCOMES, DEFAULT_NEWCOMER_PRIOR_STRENGTH, newcomerPrior } from "./empirical-bayes-prior.js";
+import {
+  DEFAULT_NEWCOMER_MIN_OUTCOMES,
+  DEFAULT_NEWCOMER_PRIOR_STRENGTH,
+  newcomerPrior,
+} from "./empirical-bayes-prior.js";
 import type { ArmStatus, PolicyArm } from "./thompson-weights.js";
 
 /** The switches (and their parameters) of learning that keeps up. */
@@ -331,24 +335,14 @@ export class LearningEvidence {
     state.openSuccesses = kept.filter((o) => o.success).length;
     state.openFailures = kept.length - state.openSuccesses;
     state.boundaries.push(changeAt);
-    // The detector's reference: its old outcomes down-weighted, the new regime's in full.
-    let before = { successes: 0, failures: 0 };
+    // The detector starts over on the new regime alone (self-starting from the prior): a
+    // reference still holding the old rate, even down-weighted, would alarm again on the same change.
     const after = { successes: 0, failures: 0 };
-    state.sinceReset.forEach((o, i) => {
-      const side = i < start ? before : after;
-      if (o.success) side.successes++;
-      else side.failures++;
-    });
-    const old = state.detectorCounts;
-    const oldBefore = {
-      successes: old.successes - before.successes - after.successes,
-      failures: old.failures - before.failures - after.failures,
-    };
-    before = { successes: before.successes + oldBefore.successes, failures: before.failures + oldBefore.failures };
-    state.detectorCounts = {
-      successes: before.successes * w + after.successes,
-      failures: before.failures * w + after.failures,
-    };
+    for (const o of state.sinceReset.slice(start)) {
+      if (o.success) after.successes++;
+      else after.failures++;
+    }
+    state.detectorCounts = after;
     state.cusum = { up: 0, down: 0, upStart: 0, downStart: 0 };
     state.sinceReset = [];
   }

@@ -24,10 +24,25 @@ describe("reviewCandidates", () => {
     expect(rng.next()).toBe(before);
   });
 
-  it("should graduate a candidate likely to beat the champion once it has burn_in decisions", () => {
-    const [review] = reviewCandidates({ arms: [champion, arm("c", "candidate", 12, 10)], rng: createSeededRandom(2) });
-    expect(review).toMatchObject({ key: "c", action: "graduate", decisions: 22, reference: "champ" });
-    expect(review?.pBeatsReference).toBeGreaterThanOrEqual(0.5);
+  it("should graduate a candidate only once it has 60 decisions and P(beats the champion) ≥ 0.9", () => {
+    const early = reviewCandidates({ arms: [champion, arm("c", "candidate", 30, 25)], rng: createSeededRandom(2) });
+    expect(early[0]).toMatchObject({ key: "c", action: "keep", decisions: 55 });
+    expect(early[0]?.pBeatsReference).toBeGreaterThan(0.99);
+    const [review] = reviewCandidates({ arms: [champion, arm("c", "candidate", 34, 28)], rng: createSeededRandom(2) });
+    expect(review).toMatchObject({ key: "c", action: "graduate", decisions: 62, reference: "champ" });
+    // A child a little better than its parent is not yet sure enough to leave the cap.
+    const close = reviewCandidates({ arms: [champion, arm("c", "candidate", 21, 39)], rng: createSeededRandom(2) });
+    expect(close[0]?.action).toBe("keep");
+    expect(close[0]?.pBeatsReference).toBeGreaterThan(0.5);
+    expect(close[0]?.pBeatsReference).toBeLessThan(0.9);
+  });
+
+  it("should retire a candidate that clearly trails the champion after min_decisions, even with some P(best)", () => {
+    const arms = [champion, arm("b", "active", 200, 800), arm("c", "candidate", 48, 152)];
+    const [review] = reviewCandidates({ arms, minDecisions: 100, rng: createSeededRandom(6) });
+    expect(review?.action).toBe("retire");
+    expect(review?.pBeatsReference).toBeLessThan(0.05);
+    expect(review?.reason).toMatch(/P\(beats champ\) 0\.\d+ < 0\.05 after 200/);
   });
 
   it("should compare with the best non-candidate by posterior mean when the stage has no champion", () => {
