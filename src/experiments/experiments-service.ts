@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely";
 import { CloserError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { appendAudit, type Database } from "../store/index.js";
+import { appendAudit, type Database, storedAlgorithm } from "../store/index.js";
 import { activeArms, allArms } from "./arms.js";
 import { applyCandidateReviews, makeRoomInStage, type RoomResult } from "./candidate-lifecycle.js";
 import { recordExperimentEvent } from "./experiment-events.js";
@@ -243,6 +243,7 @@ export function createExperimentsService(deps: ExperimentsServiceDeps): Experime
       ...reviewed.graduated.map((review) => `${review.key} graduated`),
       ...reviewed.retired.map((review) => `${review.key} retired`),
     ];
-    return { stage, status: "updated", detail: [policy.algorithm, ...changes].join("; ") };
+    const algorithm = storedAlgorithm(policy.algorithm, policy.learning);
+    return { stage, status: "updated", detail: [algorithm, ...changes].join("; ") };
   }
 }

@@ -66,8 +66,6 @@ export interface SimChangeAlarm extends ChangeAlarm {
 /** Per stage: the evidence, the arms as of the last schedule point, and the weights. */
 interface StageState {
   evidence: LearningEvidence;
-  /** The arm keys by index, as of the last decision. */
-  keys: string[];
   /** The arms of the last decision (statuses), to read the evidence at schedule points. */
   lastArms: readonly PolicyArm[];
   /** The sliding window's outcomes, in resolution order, and the index of the oldest still counted. */
@@ -141,7 +139,6 @@ export class ThompsonSimPolicy implements SimPolicy {
     const count = windows?.length ?? (stages as number);
     this.#stages = Array.from({ length: count }, (_, s) => ({
       evidence: new LearningEvidence({ windowMs: windows?.[s] ?? 1, prior, learning }),
-      keys: [],
       lastArms: [],
       window: [],
       windowHead: 0,
@@ -170,8 +167,14 @@ export class ThompsonSimPolicy implements SimPolicy {
   observe(outcome: SimOutcome): void {
     this.#catchUp(outcome.resolvedAt);
     const stage = this.#stages[outcome.stage]!;
-    const key = stage.keys[outcome.arm] ?? String(outcome.arm);
-    stage.evidence.resolved(key, outcome.customer, outcome.assignedAt, outcome.resolvedAt, outcome.success);
+    // The evidence is keyed by arm index: outcomes may arrive before the policy saw the arms' keys.
+    stage.evidence.resolved(
+      String(outcome.arm),
+      outcome.customer,
+      outcome.assignedAt,
+      outcome.resolvedAt,
+      outcome.success,
+    );
     if (this.#slidingMs !== null) {
       stage.window.push({ arm: outcome.arm, success: outcome.success, resolvedAt: outcome.resolvedAt });
     }
@@ -180,14 +183,13 @@ export class ThompsonSimPolicy implements SimPolicy {
   choose(decision: SimDecision): number {
     this.#catchUp(decision.now);
     const stage = this.#stages[decision.stage]!;
-    stage.keys = decision.arms.map((arm) => arm.key);
     stage.lastArms = decision.arms;
     // A new arm or a changed status: the product recomputes at once, from the evidence of this moment.
     const statuses = statusesOf(decision.arms);
     if (statuses !== stage.statuses) stage.pending = this.#read(decision.stage, decision.now, decision.arms);
     if (stage.pending !== null) this.#recompute(stage, decision);
     const k = chooseArm(stage.propensities, this.#rng).index;
-    stage.evidence.assigned(stage.keys[k]!, decision.customer, decision.now);
+    stage.evidence.assigned(String(k), decision.customer, decision.now);
     return k;
   }
 
@@ -205,9 +207,12 @@ export class ThompsonSimPolicy implements SimPolicy {
   #read(s: number, now: number, arms: readonly PolicyArm[]): PolicyArm[] {
     const stage = this.#stages[s]!;
     if (this.#slidingMs !== null) return this.#sliding(stage, now, arms);
-    const result = stage.evidence.evidence(now, arms);
-    for (const alarm of result.alarms) this.#alarms.push({ ...alarm, stage: s });
-    return result.arms;
+    const result = stage.evidence.evidence(
+      now,
+      arms.map((arm, k) => ({ key: String(k), status: arm.status })),
+    );
+    for (const alarm of result.alarms) this.#alarms.push({ ...alarm, stage: s, arm: arms[Number(alarm.arm)]!.key });
+    return result.arms.map((arm, k) => ({ ...arm, key: arms[k]!.key }));
   }
 
   /** The outcomes resolved in the last window, per arm. */

@@ -177,6 +177,8 @@ describe("closer simulate with a reflection block", () => {
     // --no-reflection: the scenario as if it had no block, every policy by default.
     expect(simulationRuns({ scenario: s, reflection: false }).map((run) => run.name)).toEqual([
       "thompson",
+      "thompson-basic",
+      "thompson-sliding",
       "uniform",
       "epsilon-greedy",
       "ucb1",
@@ -198,8 +200,10 @@ describe("closer simulate with a reflection block", () => {
   });
 
   it("should win more customers with a helpful model (mean_delta > 0)", () => {
+    // Measured: about +10 % here since graduation needs 60 decisions and P(beats the champion) ≥ 0.9
+    // (it was over +20 % with the coin-flip bar, which let harmful children through as well).
     const won = wonBy({ scenario: twoStages(0.05), policySettings: settings, looks: false }, seeds);
-    expect(won[REFLECTION_RUN]).toBeGreaterThan(won["thompson"]! * 1.2);
+    expect(won[REFLECTION_RUN]).toBeGreaterThan(won["thompson"]! * 1.05);
   });
 
   it("should bound what a harmful model (mean_delta < 0) costs", () => {
