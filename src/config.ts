@@ -44,6 +44,14 @@ export const configSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
       .optional(),
   ),
+  /**
+   * Many instances on PostgreSQL: how long a chat lease or an outbox claim lasts, ms. A crashed
+   * instance's chats and replies are taken over this long after it died; it must exceed the longest
+   * send (pacing delays plus the gateway's answer). Unused on SQLite.
+   */
+  INSTANCE_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Many instances on PostgreSQL: how often an instance checks whether another reloaded the playbooks, ms. */
+  INSTANCE_SYNC_MS: z.coerce.number().int().min(100).default(2_000),
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   /** base64 of 32 bytes; unset means the key file `DATA_DIR/closer.key`, made on first start. */
   CLOSER_DATA_KEY: optionalString,

@@ -14,6 +14,7 @@ import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
+import type { InstanceCoordination } from "./instances.js";
 import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
@@ -41,6 +42,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
+  coordination?: InstanceCoordination | undefined;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
 }
@@ -80,6 +83,7 @@ export class Engine {
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
+      coordination: deps.coordination,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
         if (outcome !== null) this.#noteKind(outcome);
@@ -112,6 +116,7 @@ export class Engine {
       logger: logger.child({ module: "outbox-sender" }),
       alerts: deps.alerts,
       metrics: this.metrics,
+      coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
     });
   }
@@ -145,6 +150,7 @@ export class Engine {
     await this.#worker.stop();
     await this.#composer?.stop();
     await this.#sender.stop();
+    await this.#deps.coordination?.releaseAll().catch(() => undefined);
   }
 
   /**

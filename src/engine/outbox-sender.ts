@@ -30,6 +30,7 @@ import { parseProfile } from "./customer-profile.js";
 import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
 import { GatewayError } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
+import type { InstanceCoordination, PacingWindow } from "./instances.js";
 import type { EngineMetrics } from "./metrics.js";
 import { type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
 import { RepeatingPass } from "./repeating-pass.js";
@@ -65,6 +66,11 @@ export interface OutboxSenderDeps {
   logger: Logger;
   alerts: Alerts;
   metrics: EngineMetrics;
+  /**
+   * Many instances on PostgreSQL: only outbox heads claimed by this instance are sent, the pacing
+   * window is shared, and the number's pause is re-read every pass. Unset: one instance.
+   */
+  coordination?: InstanceCoordination | undefined;
   /** Called when a row reaches a final state (sent, failed, held). */
   onSettled?: (outboxId: number, status: string) => void;
 }
@@ -75,7 +81,7 @@ export class OutboxSender {
   /** Sends that finish together are recorded in one transaction. */
   readonly #commits: GroupCommit;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #window = new SendWindow();
+  readonly #window: PacingWindow;
   readonly #lastSendByChat = new Map<string, number>();
   readonly #abort = new AbortController();
   readonly #loop: RepeatingPass;
@@ -85,6 +91,7 @@ export class OutboxSender {
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
+    this.#window = deps.coordination?.window ?? new SendWindow();
     this.#commits = new GroupCommit(deps.db);
     this.#loop = new RepeatingPass(
       () => this.#pass(),
@@ -134,11 +141,12 @@ export class OutboxSender {
   async #pass(): Promise<void> {
     const { db, clock } = this.#deps;
     const now = clock.now();
-    // Read once (it survives restarts in the store); this sender is its only writer.
+    // Read once (it survives restarts in the store); this sender is its only writer, unless instances share it.
+    if (this.#deps.coordination !== undefined) this.#pausedUntil = null;
     this.#pausedUntil ??= Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
     const pausedUntil = this.#pausedUntil;
     if (pausedUntil > now) return this.#wakeAt(pausedUntil);
-    const rows = await openOutboxRows(db, SCAN_LIMIT);
+    const rows = await (this.#deps.coordination?.claimOutbox(SCAN_LIMIT) ?? openOutboxRows(db, SCAN_LIMIT));
     const chatsSeen = new Set<string>();
     let earliest = Number.POSITIVE_INFINITY;
     for (const row of rows) {
@@ -189,7 +197,7 @@ export class OutboxSender {
       const quietEnd = fresh ? null : quietHoursEnd(now, profile.timeZone, pacing);
       if (quietEnd !== null) return this.#defer(id, quietEnd);
       // Chats are delivered concurrently: the admitted send counts at once, so the others see it.
-      const admitted = this.#window.admit(now, pacing);
+      const admitted = await this.#window.admit(now, pacing);
       if ("notBefore" in admitted) return this.#defer(id, admitted.notBefore);
       reserved = admitted;
     }
@@ -209,13 +217,13 @@ export class OutboxSender {
         const latest = await findCustomerById(db, row.customer_id);
         const reason = latest === undefined ? "customer was deleted" : silencedBecause(row, latest, clock.now());
         if (reason !== null) {
-          this.#window.release(reserved);
+          await this.#window.release(reserved);
           return await this.#settle(row, "held", reason);
         }
       }
       result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
     } catch (error) {
-      this.#window.release(reserved);
+      await this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
     } finally {
       if (pacing.mode === "human") await gateway.setTyping(to, false).catch(() => undefined);
@@ -258,7 +266,7 @@ export class OutboxSender {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
     });
-    this.#window.record(now, reserved);
+    await this.#window.record(now, reserved);
     this.#lastSendByChat.set(row.customer_id, now);
     metrics.sent++;
     if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);

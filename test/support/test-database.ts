@@ -16,9 +16,9 @@ import type { Database, NewCustomerRow } from "../../src/store/database.js";
 import { createFieldCipher, type FieldCipher } from "../../src/store/field-cipher.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
 import { openPostgresDatabase } from "../../src/store/postgres-database.js";
-import { postgresDatabaseUrl } from "./postgres-cluster.js";
 import type { SqlDialectName } from "../../src/store/sql-dialect.js";
 import { openSqliteDatabase, SQLITE_FILE_NAME } from "../../src/store/sqlite-database.js";
+import { postgresDatabaseUrl } from "./postgres-cluster.js";
 
 /** The data key of every test database: 32 fixed bytes (0x00…0x1f), never used outside tests. */
 export const TEST_DATA_KEY: Buffer = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
