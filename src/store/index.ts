@@ -128,6 +128,8 @@ export {
   insertOutboxEntry,
   openOutboxRows,
   outboxRowsByIds,
+  sendingOutboxRows,
+  startOutboxSend,
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
@@ -167,3 +169,4 @@ export {
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";
+export { withWritePriority } from "./write-priority.js";

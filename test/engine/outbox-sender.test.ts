@@ -122,6 +122,8 @@ describe("the outbox sender", () => {
       metrics: new EngineMetrics(),
       onSettled: (id, status) => settled.push({ id, status }),
     });
+    // The first pass follows recovery; the tests drive every later one with kick() (no poll in practice).
+    void sender.start(HOUR);
     return sender;
   }
 
