@@ -56,6 +56,9 @@ export interface GowaSendFaults {
   slowMs: number;
 }
 
+/** Called when a send request arrives, before it is answered (a fault-injection run kills the client then). */
+export type GowaSendListener = () => void;
+
 /** Options of the fake. */
 export interface FakeGowaOptions {
   /** `APP_BASIC_AUTH` as `user:pass`; unset = no auth. */
@@ -95,6 +98,8 @@ export class FakeGowa {
   /** Every successful text send, oldest first. */
   readonly sent: GowaSent[] = [];
   webhookUrl: string | undefined;
+  /** Called as each `POST /send/message` arrives (after auth), before it is answered. */
+  onSendRequest: GowaSendListener | undefined;
   readonly #server: LoopbackServer;
   readonly #options: Required<Omit<FakeGowaOptions, "basicAuth" | "webhookUrl" | "sendFaults">> & {
     basicAuth?: string;
@@ -318,6 +323,7 @@ export class FakeGowa {
       return json(res, 400, { code: "VALIDATION_ERROR", message: "message: cannot be blank." });
     }
     if (!this.#loggedInOrAnswer(res)) return true;
+    this.onSendRequest?.();
     if (this.#notOnWhatsApp.has(phone.jid.split("@")[0]!)) {
       return json(res, 400, { code: "INVALID_JID", message: `Phone ${phone.jid} is not on whatsapp` });
     }
