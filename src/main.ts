@@ -186,6 +186,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       metrics,
       coordination,
+      reconcileAfterMs: config.CLOSER_RECONCILE_AFTER_MS,
     });
     const experiments = createExperimentsService({
       db,
@@ -261,7 +262,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       await app.close();
       throw listenError(error, config);
     }
-    engine.start();
+    // The sender starts once the sends a crash interrupted are reconciled with the gateway.
+    void engine.start();
     health.start();
     alerts.start(config.ALERT_CHECK_MS);
     const reportDeps = {

@@ -46,6 +46,8 @@ export interface EngineDeps {
   coordination?: InstanceCoordination | undefined;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
+  /** How long after an attempt interrupted by a crash the gateway's history is asked about it (see outbox-sender.ts). */
+  reconcileAfterMs?: number;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -118,6 +120,7 @@ export class Engine {
       metrics: this.metrics,
       coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
+      ...(deps.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: deps.reconcileAfterMs }),
     });
   }
 
@@ -138,11 +141,15 @@ export class Engine {
     return this.#deps.gateway;
   }
 
-  /** Starts the worker and the sender; pending rows left by a crash are handled now. */
-  start(): void {
+  /**
+   * Starts the worker and the composer now, and the sender once it has reconciled the sends a
+   * crash interrupted (see `OutboxSender.start`); pending rows left by a crash are handled now.
+   * @returns resolves once the sender runs (never rejects).
+   */
+  start(): Promise<void> {
     this.#worker.start();
     this.#composer?.start();
-    this.#sender.start();
+    return this.#sender.start();
   }
 
   /** Finishes the message in hand and the sends in hand, then stops. */

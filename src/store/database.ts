@@ -5,7 +5,7 @@
  * hold keyed hashes (blind indexes) used for lookups.
  * @module
  */
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AlertTable } from "./alert.table.js";
 
 /** An autoincrementing integer primary key. */
@@ -140,6 +140,10 @@ export interface OutboxTable {
   claimed_by: string | null;
   /** The claim lapses at this time, so a crashed instance's row is taken over; null when unclaimed. */
   claim_expires_at: number | null;
+  /** SHA-256 (hex) of the text of the last attempt recorded as `sending`; null before any. */
+  send_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When that attempt began (epoch ms): the gateway is asked for our messages since then after a crash. */
+  send_started_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Every variant version ever loaded: its content hash, first service, and current status. */

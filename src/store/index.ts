@@ -142,6 +142,8 @@ export {
   insertOutboxEntry,
   openOutboxRows,
   outboxRowsByIds,
+  sendingOutboxRows,
+  startOutboxSend,
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
@@ -183,3 +185,4 @@ export {
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";
+export { withWritePriority } from "./write-priority.js";

@@ -111,6 +111,8 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "last_error",
     "created_at",
     "sent_at",
+    "send_hash",
+    "send_started_at",
     "claimed_by",
     "claim_expires_at",
   ),
