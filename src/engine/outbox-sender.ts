@@ -146,7 +146,12 @@ export class OutboxSender {
 
   /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
   async #recover(): Promise<void> {
-    const rows = await sendingOutboxRows(this.#deps.db);
+    // Instances sharing the database reconcile only rows they claim: another one may be sending the rest now.
+    const coordination = this.#deps.coordination;
+    const rows =
+      coordination === undefined
+        ? await sendingOutboxRows(this.#deps.db)
+        : (await coordination.claimOutbox(SCAN_LIMIT)).filter((row) => row.status === "sending");
     if (rows.length === 0) return;
     this.#deps.logger.info({ replies: rows.length }, "reconciling replies interrupted during a send");
     const chats = new Map<string, OutboxRow>();
