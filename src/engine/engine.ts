@@ -14,7 +14,10 @@ import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
-import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
+import { acceptMessage, applyReceipt, capInboundMessage, type IntakeResult } from "./intake.js";
+
+/** Default cap of inbound text, characters (WhatsApp's own limit for a typed message). */
+export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
@@ -41,6 +44,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** Inbound text longer than this is cut at intake and marked (MAX_MESSAGE_CHARS). Default 4096. */
+  maxMessageChars?: number;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
 }
@@ -160,8 +165,10 @@ export class Engine {
         await applyReceipt(db, event);
         continue;
       }
+      const message = capInboundMessage(event, this.#deps.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
+      if (message !== event && message.truncatedFrom !== undefined) this.metrics.inboundTruncated++;
       // Persisted in a transaction shared with the webhooks that arrive alongside (group commit).
-      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, event, clock.now()));
+      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, message, clock.now()));
       if (result.accepted) this.metrics.inboundAccepted++;
       else this.metrics.inboundDuplicates++;
       results.push(result);
