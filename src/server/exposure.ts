@@ -8,7 +8,7 @@
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { allowedHostNames, bareHostName, type Config } from "../config.js";
+import { allowedHostNames, bareHostName, type Config, playgroundAccess } from "../config.js";
 import { CloserError } from "../errors.js";
 
 /** The rate-limit scopes; `none` is not limited (health checks, the home redirect). */
@@ -85,8 +85,10 @@ export function registerExposureGuards(app: FastifyInstance, config: Config): vo
   });
 
   const guard = new AuthFailureGuard(config.ADMIN_AUTH_FAILURES_PER_MINUTE);
+  // Locked out of whatever takes the admin token: the admin scope, and the playground when it needs the token.
+  const tokenScopes = new Set<ExposureScope>(playgroundAccess(config) === "admin" ? ["admin", "playground"] : ["admin"]);
   app.addHook("onRequest", async function refuseLockedOut(request, reply) {
-    if (scopeOf(request.url) === "webhooks") return;
+    if (!tokenScopes.has(scopeOf(request.url))) return;
     const ms = guard.lockedFor(request.ip);
     if (ms > 0) {
       void reply.header("retry-after", String(Math.ceil(ms / 1000)));
