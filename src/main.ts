@@ -12,8 +12,8 @@ import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { runWeeklyReport, storedReportSources } from "./analytics/index.js";
 import {
-  allowedHostNames,
   alertThresholdsFromConfig,
+  allowedHostNames,
   type Config,
   pacingFromConfig,
   playgroundAccess,

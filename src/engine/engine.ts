@@ -18,6 +18,7 @@ import { acceptMessage, applyReceipt, capInboundMessage, type IntakeResult } fro
 
 /** Default cap of inbound text, characters (WhatsApp's own limit for a typed message). */
 export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
+
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";

@@ -31,7 +31,7 @@ export const TRUNCATION_MARK = " […truncated]";
 export const MAX_NAME_CHARS = 256;
 
 /**
- * Caps an inbound message before it is stored: text longer than `maxChars` is cut to end with
+ * Caps an inbound message before it is stored, whatever the gateway: text (a caption too) longer than `maxChars` is cut to end with
  * {@link TRUNCATION_MARK} within `maxChars` (and `truncatedFrom` says how long it was), and a display
  * name to {@link MAX_NAME_CHARS}. Returns the message itself when nothing is too long.
  */
@@ -43,8 +43,6 @@ export function capInboundMessage(message: InboundMessage, maxChars: number): In
   if (longText) {
     capped.text = `${cutAt(message.text, maxChars - TRUNCATION_MARK.length)}${TRUNCATION_MARK}`;
     capped.truncatedFrom = message.text.length;
-    if (message.content !== undefined && "caption" in message.content && typeof message.content.caption === "string")
-      capped.content = { ...message.content, caption: capped.text } as typeof message.content;
   }
   if (longName) capped.name = cutAt(message.name ?? "", MAX_NAME_CHARS);
   return capped;

@@ -45,7 +45,8 @@ export class AuthFailureGuard {
     const now = this.now();
     this.#prune(now);
     const entry = this.#failures.get(address);
-    if (entry === undefined || entry.resetAt <= now) this.#failures.set(address, { count: 1, resetAt: now + RATE_WINDOW_MS });
+    if (entry === undefined || entry.resetAt <= now)
+      this.#failures.set(address, { count: 1, resetAt: now + RATE_WINDOW_MS });
     else entry.count += 1;
   }
 
@@ -86,7 +87,9 @@ export function registerExposureGuards(app: FastifyInstance, config: Config): vo
 
   const guard = new AuthFailureGuard(config.ADMIN_AUTH_FAILURES_PER_MINUTE);
   // Locked out of whatever takes the admin token: the admin scope, and the playground when it needs the token.
-  const tokenScopes = new Set<ExposureScope>(playgroundAccess(config) === "admin" ? ["admin", "playground"] : ["admin"]);
+  const tokenScopes = new Set<ExposureScope>(
+    playgroundAccess(config) === "admin" ? ["admin", "playground"] : ["admin"],
+  );
   app.addHook("onRequest", async function refuseLockedOut(request, reply) {
     if (!tokenScopes.has(scopeOf(request.url))) return;
     const ms = guard.lockedFor(request.ip);
@@ -118,7 +121,10 @@ export function registerExposureGuards(app: FastifyInstance, config: Config): vo
           timeWindow: RATE_WINDOW_MS,
           keyGenerator: (request) => `${scope}:${request.ip}`,
           errorResponseBuilder: (_request, context) =>
-            new CloserError("rate_limited", `At most ${context.max} ${scope} requests a minute; retry in ${context.after}.`),
+            new CloserError(
+              "rate_limited",
+              `At most ${context.max} ${scope} requests a minute; retry in ${context.after}.`,
+            ),
         }) as Limiter,
       );
     }

@@ -4,10 +4,14 @@
  * admin tokens, the Host allow-list, request timeouts, security headers on every page, the cap
  * on inbound text, and the secrets refused at start.
  */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  REPO_ROOT,
   type RunningServer,
   type StartServerOptions,
   startServer as startRealServer,
@@ -258,5 +262,20 @@ describe("secrets refused at start (finding 8)", () => {
         },
       }),
     ).rejects.toThrow(/GOWA_WEBHOOK_SECRET: still the placeholder from \.env\.example/);
+  }, 120_000);
+});
+
+describe("a playbook regex that could stop the service (finding 6)", () => {
+  it("is refused at start, naming the signal, so no message ever runs through it", async () => {
+    const playbooks = join(mkdtempSync(join(tmpdir(), "closer-redos-")), "playbooks");
+    cpSync(join(REPO_ROOT, "playbooks"), playbooks, { recursive: true });
+    const funnel = join(playbooks, "funnel.yaml");
+    writeFileSync(
+      funnel,
+      readFileSync(funnel, "utf8").replace("      - /^\\s*(hi|hello|hey)\\b/", "      - /^(\\w+\\s?)+\\?$/"),
+    );
+    await expect(startServer({ env: { PLAYBOOKS_DIR: playbooks } })).rejects.toThrow(
+      /funnel\.yaml:\d+:\d+ .*can backtrack catastrophically/,
+    );
   }, 120_000);
 });
