@@ -119,7 +119,8 @@ export class OutboxSender {
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
     this.#window = deps.coordination?.window ?? new SendWindow();
-    this.#commits = new GroupCommit(deps.db);
+    // The priority lane: recording a gateway's answer never waits behind intake or message handling.
+    this.#commits = new GroupCommit(deps.db, { priority: true });
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => deps.logger.error({ err: error }, "outbox pass failed"),
@@ -146,6 +147,9 @@ export class OutboxSender {
 
   /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
   async #recover(): Promise<void> {
+    // Many instances: another live instance's sends in flight are `sending` too; only rows this
+    // instance claims (a crashed one's, once its lease expired) are reconciled, pass by pass.
+    if (this.#deps.coordination !== undefined) return;
     const rows = await sendingOutboxRows(this.#deps.db);
     if (rows.length === 0) return;
     this.#deps.logger.info({ replies: rows.length }, "reconciling replies interrupted during a send");
