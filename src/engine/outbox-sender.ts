@@ -121,7 +121,8 @@ export class OutboxSender {
     this.#deps = deps;
     this.#window = deps.coordination?.window ?? new SendWindow();
     this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
-    this.#commits = new GroupCommit(deps.db);
+    // The priority lane: recording a gateway's answer never waits behind intake or message handling.
+    this.#commits = new GroupCommit(deps.db, { priority: true });
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => deps.logger.error({ err: error }, "outbox pass failed"),
@@ -148,12 +149,10 @@ export class OutboxSender {
 
   /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
   async #recover(): Promise<void> {
-    // Instances sharing the database reconcile only rows they claim: another one may be sending the rest now.
-    const coordination = this.#deps.coordination;
-    const rows =
-      coordination === undefined
-        ? await sendingOutboxRows(this.#deps.db)
-        : (await coordination.claimOutbox(SCAN_LIMIT)).filter((row) => row.status === "sending");
+    // Many instances: another live instance's sends in flight are `sending` too; only rows this
+    // instance claims (a crashed one's, once its lease expired) are reconciled, pass by pass.
+    if (this.#deps.coordination !== undefined) return;
+    const rows = await sendingOutboxRows(this.#deps.db);
     if (rows.length === 0) return;
     this.#deps.logger.info({ replies: rows.length }, "reconciling replies interrupted during a send");
     const chats = new Map<string, OutboxRow>();
