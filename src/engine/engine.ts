@@ -41,6 +41,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** Purchase probability above which the shop hears about a hot lead (HOT_LEAD_PROBABILITY). */
+  hotLeadProbability?: number;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
 }
@@ -77,6 +79,7 @@ export class Engine {
       rng: deps.rng,
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
+      ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
@@ -119,6 +122,7 @@ export class Engine {
   /** Counts the message's kind and tells the shop about a catalog order (after the commit, so once). */
   #noteKind(outcome: InboundOutcome): void {
     this.metrics.countKind(outcome.kind, outcome.systemType);
+    for (const alert of outcome.alerts ?? []) this.#deps.alerts.raise(alert.kind, alert.message, alert.detail);
     if (outcome.order === null) return;
     const { itemCount, total } = outcome.order;
     this.#deps.alerts.raise(
