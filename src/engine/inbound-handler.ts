@@ -223,7 +223,7 @@ async function handleConsent(
 }
 
 /** Intents that hand the chat to a person: the bot says so and goes silent for the handoff time. */
-const HANDOFF_INTENTS = new Set(["human_request", "complaint"]);
+const HANDOFF_INTENTS = new Set(["human_request", "complaint", "cancel_change", "order_status"]);
 /** The concern that makes a bot question a request for a person ("are you a stupid bot?"). */
 const ANGER_CONCERN = "anger";
 /** Intents that show a customer who bought wants to buy again (a new journey starts). */
@@ -282,7 +282,8 @@ async function converse(
     const reply = runtime.composePostPurchase(signals.intent, { ...audienceBase, stage: "won", profile }, now);
     if (reply !== null) {
       profile = { ...profile, language: language.language, languageConfidence: language.confidence };
-      return afterPurchase(deps, found, msg, signals.intent, reply, profile, storedDetails, now);
+      const handoff = HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals);
+      return afterPurchase(deps, found, msg, signals.intent, reply, profile, storedDetails, now, handoff);
     }
   }
 
@@ -301,8 +302,7 @@ async function converse(
   profile = { ...profile, language: language.language, languageConfidence: language.confidence };
   const handoff =
     plan.mode === "intent" &&
-    (HANDOFF_INTENTS.has(signals.intent) ||
-      (signals.intent === "bot_question" && signals.concerns.includes(ANGER_CONCERN)));
+    (HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals));
   const alerts: OutcomeAlert[] = [];
   const who = `${maskedIdentity(msg)} (stage ${transition.stage})`;
   const hot =
@@ -366,8 +366,9 @@ async function converse(
     { ...audienceBase, stage: transition.stage, profile },
     now,
   );
+  // A handoff notice is sent although the handoff it announces has started (like a confirmation).
   const id = await queueReply(deps, customer, msg, now, reply.text, {
-    kind: "reply",
+    kind: handoff ? "confirmation" : "reply",
     stage: transition.stage,
     journey,
     assignmentId: Number(a.id),
@@ -388,6 +389,10 @@ async function converse(
   return { ...moved(null), outboxIds: [id], fallback: reply.fallback, order: reply.order ?? null };
 }
 
+function isAngryBotQuestion(signals: { intent: string; concerns: string[] }): boolean {
+  return signals.intent === "bot_question" && signals.concerns.includes(ANGER_CONCERN);
+}
+
 /** A buyer's message after a recorded sale: the post-purchase reply, the stage stays `won`. */
 async function afterPurchase(
   deps: InboundHandlerDeps,
@@ -398,6 +403,7 @@ async function afterPurchase(
   profile: Profile,
   storedDetails: Record<string, string>,
   now: number,
+  handoff: boolean,
 ): Promise<InboundOutcome> {
   const newConversation = found.last_inbound_at === null || now - found.last_inbound_at > CONVERSATION_GAP_MS;
   await updateCustomer(deps.db, found.id, {
@@ -411,13 +417,22 @@ async function afterPurchase(
   await recordInbound(deps, found, msg, found.stage, found.journey, intent, now);
   if (found.handoff_until !== null && found.handoff_until > now) return silent("handoff", found, msg);
   const id = await queueReply(deps, found, msg, now, reply.text, {
-    kind: "reply",
+    kind: handoff ? "confirmation" : "reply",
     stage: found.stage,
     journey: found.journey,
     intent: reply.template,
     llm: false,
   });
-  return { ...silent(null, found, msg), outboxIds: [id], fallback: reply.fallback };
+  const alerts: OutcomeAlert[] = [];
+  if (handoff) {
+    await startHandoff(deps, found, now, "customer_request");
+    alerts.push({
+      kind: "human_requested",
+      message: `Customer ${maskedIdentity(msg)} (a buyer, stage won) asked for a person (${intent}); the bot is silent for the handoff time.`,
+      detail: { customerId: found.id, stage: found.stage, intent },
+    });
+  }
+  return { ...silent(null, found, msg), outboxIds: [id], fallback: reply.fallback, alerts };
 }
 
 const NO_DETAILS: ProvidedDetails = { name: null, email: null, address: null };

@@ -331,8 +331,12 @@ function composePostPurchase(
 ): ComposedReply | null {
   const defaultLanguage = set.catalog.shop.language;
   const language = audience.language ?? defaultLanguage;
-  const key = set.shared.postPurchase[intent] !== undefined ? intent : "default";
-  const texts = sharedTexts(set.shared.postPurchase[key], language, defaultLanguage);
+  // The funnel's post-purchase reply; else, for an intent that never moves the stage (a complaint,
+  // a request for a person), its shared answer; else the post-purchase default.
+  const own = set.shared.postPurchase[intent];
+  const answer = set.funnel.intentRules[intent]?.movesStage === false ? set.shared.answers[intent] : undefined;
+  const key = own !== undefined ? intent : answer !== undefined ? intent : "default";
+  const texts = sharedTexts(own ?? answer ?? set.shared.postPurchase["default"], language, defaultLanguage);
   if (texts.length === 0) return null;
   const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
   const context = contextFor(set, audience, productId, now, null);
