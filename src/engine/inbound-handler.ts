@@ -21,14 +21,14 @@ import { type InboundMessage, type MessageContent, type MessageKind, TEXT_CONTEN
 import {
   applyTranscriptUpdate,
   findCustomer,
+  findOrCreateCustomer,
   findProvidedDetails,
   gaveDetails,
-  languageAfter,
-  type ProvidedDetails,
-  findOrCreateCustomer,
   isTranscriptUpdate,
   keepReferral,
+  languageAfter,
   messageView,
+  type ProvidedDetails,
   type ReplyPlan,
   recordInbound,
   replyPlanFor,
@@ -300,9 +300,7 @@ async function converse(
   }
   profile = updateProfile(profile, signals, { id: transition.stage, index, count: runtime.stages.length }, msg.phone);
   profile = { ...profile, language: language.language, languageConfidence: language.confidence };
-  const handoff =
-    plan.mode === "intent" &&
-    (HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals));
+  const handoff = plan.mode === "intent" && (HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals));
   const alerts: OutcomeAlert[] = [];
   const who = `${maskedIdentity(msg)} (stage ${transition.stage})`;
   const hot =

@@ -211,8 +211,14 @@ function same(a: string, b: string): boolean {
 }
 
 /** The compiled alternatives of a variant's template in a language (the shop's language when it has none). */
-function variantTexts(variant: LoadedVariant, language: string, defaultLanguage: string, key: string): CompiledTemplate[] {
-  const block = language !== defaultLanguage && variant.languages?.[language]?.[key] !== undefined ? `${language}.` : "";
+function variantTexts(
+  variant: LoadedVariant,
+  language: string,
+  defaultLanguage: string,
+  key: string,
+): CompiledTemplate[] {
+  const block =
+    language !== defaultLanguage && variant.languages?.[language]?.[key] !== undefined ? `${language}.` : "";
   const out: CompiledTemplate[] = [];
   for (let i = 0; ; i++) {
     const found = variant.compiled[`${block}${key}${i === 0 ? "" : `#${i}`}`];
@@ -274,8 +280,7 @@ function composeWith(
       return [
         {
           template: intent,
-          render: () =>
-            normalizeReply(follow ? `${answer(context).trimEnd()}\n\n${follow(context)}` : answer(context)),
+          render: () => normalizeReply(follow ? `${answer(context).trimEnd()}\n\n${follow(context)}` : answer(context)),
         },
       ];
     });

@@ -86,7 +86,9 @@ const priorSchema = z.strictObject({
 });
 
 /** A language code: `en`, `es`, `pt-BR`. */
-export const languageCodeSchema = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "must be a language code such as en or es");
+export const languageCodeSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "must be a language code such as en or es");
 
 /** A reply text, or a list of alternatives (never the same text twice in a row). */
 const replyTextSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);

@@ -93,7 +93,11 @@ export async function loadPlaybookSet(
   const variantsByStage = new Map(
     funnel.stages.map((stage) => [stage.id, variants.filter((v) => v.stage === stage.id)]),
   );
-  return { ok: true, set: { dir, funnel, catalog, shared: shared.shared, variants, variantsByStage }, warnings: sorted };
+  return {
+    ok: true,
+    set: { dir, funnel, catalog, shared: shared.shared, variants, variantsByStage },
+    warnings: sorted,
+  };
 }
 
 /**

@@ -17,7 +17,8 @@ const NAME =
   /\b(?:my name is|my name's|name:|me llamo|mi nombre es)\s*([\p{Lu}][\p{L}'’-]+(?:\s+[\p{Lu}][\p{L}'’-]+){0,2})/iu;
 const ADDRESS_LEAD =
   /\b(?:my (?:delivery |shipping )?address is|address:|(?:ship|send|deliver) (?:it |them )?to|mi direcci[oó]n es|direcci[oó]n:|(?:env[ií]a(?:lo|la|los)?|m[aá]nda(?:lo|la)?) a)\s*[:,-]?\s*(.+)/iu;
-const STREET = /\b\d{1,6}\s+[\p{L}][\p{L} .'-]*\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|calle|avenida|av|carrera|paseo)\b/iu;
+const STREET =
+  /\b\d{1,6}\s+[\p{L}][\p{L} .'-]*\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|calle|avenida|av|carrera|paseo)\b/iu;
 const SPANISH_STREET = /\b(?:calle|avenida|av\.|carrera|paseo|c\/)\s+[\p{L}][\p{L} .'-]*\s+\d{1,6}/iu;
 
 /** Recognises a name, an email and an address (an address needs a house number). */

@@ -38,7 +38,8 @@ export function stageAfter(
   plan: ReplyPlan,
   intent = "default",
 ): StageTransition {
-  const transition = intentTransition(runtime, previous, plan, intent) ?? nextStage(previous, plan.text, runtime.stages);
+  const transition =
+    intentTransition(runtime, previous, plan, intent) ?? nextStage(previous, plan.text, runtime.stages);
   if (plan.mode !== "order") return transition;
   const closing = runtime.stageIds.includes(ORDER_STAGE) ? ORDER_STAGE : (runtime.stageIds.at(-1) ?? transition.stage);
   const from = stageIndex(transition.stage, runtime.stages);

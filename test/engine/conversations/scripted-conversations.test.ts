@@ -106,7 +106,8 @@ async function run(closer: Closer, conversation: Conversation, phone: string): P
     }
     if (turn.stage !== undefined) expect(answer.customer?.stage, `${where}: stage`).toBe(turn.stage);
     if (turn.handoff !== undefined) expect(answer.customer?.handoff, `${where}: handoff`).toBe(turn.handoff);
-    if (turn.language !== undefined) expect(answer.customer?.profile.language, `${where}: language`).toBe(turn.language);
+    if (turn.language !== undefined)
+      expect(answer.customer?.profile.language, `${where}: language`).toBe(turn.language);
     for (const reply of answer.replies) {
       expect(reply.text, `${where}: the same bot text twice in a row`).not.toBe(previous);
       previous = reply.text;
@@ -126,7 +127,10 @@ async function checkAlerts(closer: Closer, conversation: Conversation, phone: st
     await new Promise((r) => setTimeout(r, 50));
   }
   for (const kind of conversation.alerts) {
-    expect(kinds.filter((k) => k === kind), `${conversation.name}: one ${kind} alert`).toHaveLength(1);
+    expect(
+      kinds.filter((k) => k === kind),
+      `${conversation.name}: one ${kind} alert`,
+    ).toHaveLength(1);
   }
   for (const kind of conversation.no_alerts) expect(kinds, `${conversation.name}: no ${kind}`).not.toContain(kind);
 }
