@@ -204,8 +204,10 @@ export const configSchema = z.object({
   /** Seeds the bandit's random draws (reproducible demos and tests); unset means a fresh seed per start. */
   CLOSER_RANDOM_SEED: optionalString.pipe(z.string().regex(/^\d+$/, "a whole number").transform(Number).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Hours a human takeover (a `fromMe` message Closer did not send) silences the bot. */
+  /** Hours a human takeover (a `fromMe` message Closer did not send, or a customer asking for a person) silences the bot. */
   HANDOFF_HOURS: z.coerce.number().min(0).default(12),
+  /** Purchase probability (0–1) above which the shop gets a `hot_lead` alert (one per journey). */
+  HOT_LEAD_PROBABILITY: z.coerce.number().min(0).max(1).default(0.8),
   /** Cron expression of the weight recomputation job (default hourly). */
   WEIGHTS_CRON: cronExpression.default("0 * * * *"),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */

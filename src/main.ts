@@ -190,6 +190,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       logger,
       alerts,
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
+      hotLeadProbability: config.HOT_LEAD_PROBABILITY,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       maxMessageChars: config.MAX_MESSAGE_CHARS,

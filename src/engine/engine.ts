@@ -45,6 +45,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** Purchase probability above which the shop hears about a hot lead (HOT_LEAD_PROBABILITY). */
+  hotLeadProbability?: number;
   /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
   coordination?: InstanceCoordination | undefined;
   /** Inbound text longer than this is cut at intake and marked (MAX_MESSAGE_CHARS). Default 4096. */
@@ -87,6 +89,7 @@ export class Engine {
       rng: deps.rng,
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
+      ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
@@ -132,6 +135,7 @@ export class Engine {
   /** Counts the message's kind and tells the shop about a catalog order (after the commit, so once). */
   #noteKind(outcome: InboundOutcome): void {
     this.metrics.countKind(outcome.kind, outcome.systemType);
+    for (const alert of outcome.alerts ?? []) this.#deps.alerts.raise(alert.kind, alert.message, alert.detail);
     if (outcome.order === null) return;
     const { itemCount, total } = outcome.order;
     this.#deps.alerts.raise(

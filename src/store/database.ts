@@ -47,6 +47,8 @@ export interface CustomerTable {
    * not personal data, so kept in clear for reports to segment by.
    */
   referral_json: string | null;
+  /** Encrypted JSON of the details the customer gave in the chat (`email`, `address`); null when none. */
+  details_enc: string | null;
 }
 
 /** Opt-out and opt-in events, kept with their time. */

@@ -48,6 +48,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "created_at",
     "updated_at",
     "referral_json",
+    "details_enc",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
   alerts: columnsOf<Database["alerts"]>()(

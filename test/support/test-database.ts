@@ -185,6 +185,7 @@ export function placeholderCustomerRow(id: string, over: Partial<NewCustomerRow>
     last_interaction_at: 1,
     conversation_count: 0,
     referral_json: null,
+    details_enc: null,
     created_at: 1,
     updated_at: 1,
     ...over,
