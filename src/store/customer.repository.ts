@@ -34,6 +34,7 @@ export const CUSTOMER_AAD = {
   phone: "customers.phone",
   name: "customers.name",
   profile: "customers.profile",
+  details: "customers.details",
 } as const;
 
 const FORGOTTEN_PREFIX = "forgotten:";
