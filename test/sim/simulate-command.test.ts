@@ -77,6 +77,7 @@ describe("closer simulate", () => {
       "decisionQuality",
       "stages",
       "weeklyConversion",
+      "changeDetection",
       "reflection",
     ]);
     expect(json).toMatchObject({ scenario: "tiny", customers: 400, seeds: 2 });
