@@ -84,6 +84,9 @@ export async function simulateThroughEngine(options: EngineSimulationOptions): P
     LOG_LEVEL: "silent",
     WEIGHTS_CRON: NEVER_CRON,
     RESOLVE_CRON: NEVER_CRON,
+    // Simulated customers (and the jobs driving them) use the API far faster than people do.
+    RATE_LIMIT_PLAYGROUND: "0",
+    RATE_LIMIT_ADMIN: "0",
   });
   const closer = await startCloser(config, silentLogger(), {
     clock,
