@@ -25,7 +25,7 @@ import {
 } from "../support/test-database.js";
 
 const T0 = Date.UTC(2026, 2, 10, 12, 0, 0);
-const TOKEN = "many-instances-admin-token";
+const TOKEN = "many-instances-admin-token-0123456789";
 
 /** One gateway both instances send through, recording every send in the order it happened. */
 function sharedGateway() {
