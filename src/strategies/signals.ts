@@ -12,7 +12,7 @@
  * and signals only ever read the first {@link SIGNAL_TEXT_MAX_CHARS} characters of a text.
  * @module
  */
-import { checkSync } from "recheck";
+import { createRequire } from "node:module";
 import { z } from "zod";
 
 /** Signals read at most this many characters of a text (the start of a message says what it is about). */
@@ -128,6 +128,8 @@ export function redosProblem(source: string, flags: string): string | null {
   const key = `${source}/${flags}`;
   const known = redosVerdicts.get(key);
   if (known !== undefined) return known;
+  // Loaded on first need: a large module, and most signals never need it (see plainlyLinear).
+  const { checkSync } = createRequire(import.meta.url)("recheck") as typeof import("recheck");
   const diagnostics = checkSync(source, flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
   let verdict: string | null = null;
   if (diagnostics.status === "vulnerable") {
