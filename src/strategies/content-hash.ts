@@ -28,6 +28,8 @@ const HASHED_KEYS: Record<Exclude<keyof Variant, "status">, true> = {
   strategy: true,
   templates: true,
   llmInstructions: true,
+  // Absent on variants without follow-ups, so adding the key left their hashes unchanged.
+  followUps: true,
   guardrails: true,
 };
 

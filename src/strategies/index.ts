@@ -55,10 +55,20 @@ export { compileSignals } from "./signals.js";
 export { templateVariables } from "./template-lint.js";
 export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
-export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
+export { followUpParameterKey, followUpTextKey } from "./follow-up-lint.js";
+export type {
+  CloudTemplate,
+  FollowUp,
+  Variant,
+  VariantOrigin,
+  VariantStatus,
+  VariantTemplates,
+} from "./variant-schema.js";
 // variants and versions
 export {
+  ANY_LANGUAGE,
   KIND_TEMPLATES,
+  MAX_FOLLOW_UPS,
   REQUIRED_KIND_TEMPLATES,
   TEMPLATE_INTENTS,
   VARIANT_ORIGINS,

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Catalog } from "./catalog-schema.js";
+import { lintFollowUps } from "./follow-up-lint.js";
 import { errorAt, type Position, type Problem, warningAt } from "./problem.js";
 import { closestMatch } from "./suggest.js";
 import { checkTemplateClaims, type LintSituation } from "./template-claims.js";
@@ -93,7 +94,10 @@ export function lintVariant(
       }
     }
   }
-  return { compiled: allCompiled && variant ? compiled : null, problems };
+  const followUps = lintFollowUps(source, data, variant, env);
+  problems.push(...followUps.problems);
+  Object.assign(compiled, followUps.compiled);
+  return { compiled: allCompiled && followUps.ok && variant ? compiled : null, problems };
 }
 
 /** Every variant answers a photo without caption and a voice note: warns when `media` or `voice` is missing. */
