@@ -15,7 +15,8 @@ export type AlertKind =
   | "llm_circuit_open"
   | "llm_budget_reached"
   /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
-  | "order_received";
+  | "order_received"
+  | "follow_up_opt_outs";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -6,6 +6,7 @@
  */
 
 export * from "./alerting/index.js";
+export * from "./outbound/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
 // ports and adapters

@@ -15,12 +15,14 @@ import {
   type Database,
   type FieldCipher,
   findCustomerById,
+  followUpOfOutbox,
   getSetting,
   MESSAGE_TEXT_AAD,
   type OutboxRow,
   openOutboxRows,
   putSetting,
   setMessageStatus,
+  settleFollowUpOfOutbox,
   takeBufferedAcks,
   updateOutbox,
 } from "../store/index.js";
@@ -53,6 +55,13 @@ export const CLOUD_SERVICE_WINDOW_MS = 24 * 3_600_000;
 export const PAUSED_UNTIL_KEY = "sender.paused_until";
 /** Rows the sender looks at per pass. */
 const SCAN_LIMIT = 500;
+
+/** A Cloud API template message as a follow-up names it. */
+interface CloudTemplateMessage {
+  name: string;
+  language: string;
+  parameters: string[];
+}
 
 /** What the sender needs. */
 export interface OutboxSenderDeps {
@@ -179,8 +188,13 @@ export class OutboxSender {
     const silenced = silencedBecause(row, customer, now);
     if (silenced !== null) return this.#settle(row, "held", silenced);
     if (customer.last_inbound_at === null) return this.#settle(row, "failed", "the customer never wrote first");
+    // Outside the Cloud API's window only an approved template message may go: a follow-up that names one.
+    let template: CloudTemplateMessage | null = null;
     if (gateway.name === "cloud" && now - customer.last_inbound_at > CLOUD_SERVICE_WINDOW_MS) {
-      return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
+      template = row.kind === "follow_up" ? await this.#cloudTemplateOf(id) : null;
+      if (template === null || gateway.sendTemplate === undefined) {
+        return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
+      }
     }
     let reserved: SendReservation | null = null;
     if (pacing.mode === "human") {
@@ -213,7 +227,10 @@ export class OutboxSender {
           return await this.#settle(row, "held", reason);
         }
       }
-      result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
+      result =
+        template !== null && gateway.sendTemplate !== undefined
+          ? await gateway.sendTemplate({ to, ...template })
+          : await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
     } catch (error) {
       this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
@@ -232,6 +249,13 @@ export class OutboxSender {
         await sleep(RECORD_SENT_RETRY_MS * attempt);
       }
     }
+  }
+
+  /** The approved Cloud template a follow-up names, or null. */
+  async #cloudTemplateOf(outboxId: number): Promise<CloudTemplateMessage | null> {
+    const followUp = await followUpOfOutbox(this.#deps.db, outboxId);
+    if (followUp?.cloud_template_json == null) return null;
+    return JSON.parse(followUp.cloud_template_json) as CloudTemplateMessage;
   }
 
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
@@ -254,6 +278,7 @@ export class OutboxSender {
     await this.#commits.run(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
       await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
+      if (row.kind === "follow_up") await settleFollowUpOfOutbox(trx, Number(row.id), "sent", now, null);
       for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
@@ -346,6 +371,7 @@ export class OutboxSender {
     await db.transaction().execute(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status, last_error: reason.slice(0, 300) });
       await setMessageStatus(trx, row.message_id, status, now, { reason });
+      if (row.kind === "follow_up") await settleFollowUpOfOutbox(trx, Number(row.id), status, now, reason.slice(0, 300));
     });
     if (status === "held") metrics.held++;
     this.#deps.onSettled?.(Number(row.id), status);
@@ -363,7 +389,11 @@ function silencedBecause(
   now: number,
 ): string | null {
   if (row.kind !== "confirmation" && customer.opted_out === 1) return "customer opted out";
-  if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
+  if (
+    (row.kind === "reply" || row.kind === "follow_up") &&
+    customer.handoff_until !== null &&
+    customer.handoff_until > now
+  ) {
     return "a person has taken over this chat";
   }
   return null;

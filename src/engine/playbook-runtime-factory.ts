@@ -6,19 +6,24 @@
  */
 import type { StageSettings } from "../experiments/index.js";
 import {
+  ANY_LANGUAGE,
   buildRenderContext,
   catalogFacts,
   checkClaims,
   checkGuardrails,
   findProductsMentioned,
+  followUpParameterKey,
+  followUpTextKey,
   KIND_TEMPLATES,
   type LoadedVariant,
+  normalizeReply,
   type PlaybookSet,
   renderReply,
   summarizeOrder,
   variantKey,
 } from "../strategies/index.js";
 import {
+  type ComposedFollowUp,
   type ComposedReply,
   KIND_SAFE_LINES,
   type PlaybookRuntime,
@@ -109,6 +114,12 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
     compose(key, intent, audience, now) {
       return compose(set, variantOf(key), intent, audience, now);
     },
+    followUps(key) {
+      return variants.get(key)?.followUps ?? [];
+    },
+    composeFollowUp(key, step, audience, now) {
+      return composeFollowUp(set, variantOf(key), step, audience, now);
+    },
     replyBrief(key, stage, now) {
       const variant = variantOf(key);
       return {
@@ -175,6 +186,50 @@ function compose(
     }
   }
   return { text: SAFE_LINE, template: "default", fallback: "safe_line", violations: firstProblems };
+}
+
+function composeFollowUp(
+  set: PlaybookSet,
+  variant: LoadedVariant,
+  step: number,
+  audience: ReplyAudience,
+  now: number,
+): ComposedFollowUp {
+  const followUp = variant.followUps?.[step];
+  if (followUp === undefined) throw new Error(`variant ${variantKey(variant)} has no follow-up ${step + 1}`);
+  const language = pickLanguage(Object.keys(followUp.templates), audience.profile.language);
+  const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
+  const context = buildRenderContext({
+    catalog: set.catalog,
+    now,
+    customer: {
+      name: audience.name,
+      stage: audience.stage,
+      interests: audience.profile.interests,
+      concerns: audience.profile.concerns,
+    },
+    product: productId,
+    order: null,
+  });
+  const render = (key: string) => {
+    const template = variant.compiled[key];
+    if (template === undefined) throw new Error(`variant ${variantKey(variant)} has no compiled ${key}`);
+    return normalizeReply(template(context));
+  };
+  const text = render(followUpTextKey(step, language));
+  const cloudParameters =
+    followUp.cloudTemplate === null
+      ? null
+      : followUp.cloudTemplate.parameters.map((_, i) => render(followUpParameterKey(step, i)));
+  const violations = [text, ...(cloudParameters ?? [])].flatMap((t) => problemsOf(set, variant, t, productId, now));
+  return { text, language, cloudParameters, violations };
+}
+
+/** The customer's language (or its base, `es` for `es-MX`), else the first listed (the shop's default). */
+function pickLanguage(languages: readonly string[], customer: string): string {
+  const tag = customer.toLowerCase();
+  const base = tag.split("-")[0] ?? tag;
+  return languages.find((l) => l === tag) ?? languages.find((l) => l === base) ?? languages[0] ?? ANY_LANGUAGE;
 }
 
 /** A kind template, then (for `location` and `contact`) the `media` template, then the kind's neutral line. */
