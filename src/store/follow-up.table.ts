@@ -21,7 +21,7 @@ export interface FollowUpTable {
   variant_version: number;
   /** Which of the arm's follow-ups (0-based). */
   step: number;
-  /** When the bot's last message went out (the customer has been quiet since), epoch ms. */
+  /** When the bot's last reply went out (the customer has been quiet since; `after_hours` counts from it), epoch ms. */
   quiet_since: number;
   /** When it may go out (moved later by quiet hours, a handoff, pacing), epoch ms. */
   due_at: number;

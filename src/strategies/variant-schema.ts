@@ -79,7 +79,7 @@ const cloudTemplateSchema = z.strictObject({
   parameters: z.array(templateSchema).default([]),
 });
 
-/** One follow-up: sent `after_hours` after the bot's last reply when the customer has not answered. */
+/** One follow-up: sent `after_hours` after the bot's last reply (not follow-up) when the customer has not answered since. */
 const followUpSchema = z.strictObject({
   after_hours: z.number().positive(),
   template: followUpTextSchema,

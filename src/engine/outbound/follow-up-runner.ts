@@ -77,6 +77,8 @@ export interface FollowUpPass {
   skipped: number;
   waiting: number;
   unscheduled: number;
+  /** Could not be queued this time (a database error; tried again next pass). */
+  failed: number;
 }
 
 /** Schedules and queues follow-ups; `run()` is one pass (the job calls it every minute). */
@@ -99,11 +101,17 @@ export class FollowUpRunner {
 
   async #pass(): Promise<FollowUpPass> {
     const now = this.#deps.clock.now();
-    const pass: FollowUpPass = { scheduled: 0, queued: 0, skipped: 0, waiting: 0, unscheduled: 0 };
+    const pass: FollowUpPass = { scheduled: 0, queued: 0, skipped: 0, waiting: 0, unscheduled: 0, failed: 0 };
     pass.scheduled = await this.#schedule(now);
     for (const row of await dueFollowUps(this.#deps.db, now, SCAN_LIMIT)) {
-      const outcome = await this.#deps.db.transaction().execute((trx) => this.#claim(trx, row, now));
-      pass[outcome]++;
+      try {
+        const outcome = await this.#deps.db.transaction().execute((trx) => this.#claim(trx, row, now));
+        pass[outcome]++;
+      } catch (error) {
+        // Rolled back: the follow-up stays scheduled and is tried again on the next pass.
+        pass.failed++;
+        this.#deps.logger.error({ err: error, followUpId: Number(row.id) }, "follow-up could not be queued");
+      }
     }
     if (pass.queued > 0) this.#deps.onQueued?.();
     if (now - this.#lastAlertCheck >= HOUR_MS) {
@@ -178,7 +186,7 @@ export class FollowUpRunner {
       const next = followUps[step];
       if (next === undefined) continue;
       if ((await countWrittenFollowUps(db, a.customer_id, a.journey)) >= settings.maxPerJourney) continue;
-      const quietSince = await lastBotSendAt(db, a.customer_id);
+      const quietSince = await lastReplySentAt(db, a.customer_id);
       if (quietSince === null || a.last_inbound_at === null || quietSince <= a.last_inbound_at) continue;
       const inserted = await scheduleFollowUp(db, {
         customer_id: a.customer_id,
@@ -211,7 +219,7 @@ export class FollowUpRunner {
     row: FollowUpRow,
     now: number,
   ): Promise<"queued" | "skipped" | "waiting" | "unscheduled"> {
-    const { cipher, playbooks, settings, pacing } = this.#deps;
+    const { cipher, playbooks, pacing } = this.#deps;
     const id = Number(row.id);
     const skip = async (reason: string) => {
       await updateScheduledFollowUp(trx, id, { status: "skipped", reason, updated_at: now });
@@ -331,13 +339,13 @@ export class FollowUpRunner {
   }
 }
 
-/** When the bot's last message to the customer went out (reply or follow-up), or null. */
-async function lastBotSendAt(db: Kysely<Database>, customerId: string): Promise<number | null> {
+/** When the bot's last reply to the customer went out (follow-ups count from it), or null. */
+async function lastReplySentAt(db: Kysely<Database>, customerId: string): Promise<number | null> {
   const row = await db
     .selectFrom("outbox")
     .select((eb) => eb.fn.max("sent_at").as("at"))
     .where("customer_id", "=", customerId)
-    .where("kind", "in", ["reply", "follow_up"])
+    .where("kind", "=", "reply")
     .where("status", "=", "sent")
     .executeTakeFirst();
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
