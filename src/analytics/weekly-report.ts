@@ -17,6 +17,7 @@ import { type NarrativeLlm, writeNarrative } from "./report-narrative.js";
 import { type ReportPeriod, reportPeriod } from "./report-period.js";
 import { loadReportRows, spansOf } from "./report-rows.js";
 import { salesSection } from "./sales-section.js";
+import { followUpSection } from "./follow-up-section.js";
 import { serviceSection } from "./service-section.js";
 import { type Metric, metric, type WeeklyReport, weeklyReportSchema } from "./weekly-report-schema.js";
 
@@ -105,6 +106,7 @@ async function reportFigures(deps: WeeklyReportDeps, period: ReportPeriod): Prom
     experiments: await experimentsSection(db, playbooks, rows, period, Math.min(now, period.to)),
     customers: await customersSection(db, cipher, rows, period, activeIds),
     service,
+    followUps: await followUpSection(db, period, stages),
     alerts,
   };
 }

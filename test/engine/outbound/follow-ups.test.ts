@@ -4,6 +4,7 @@
  * sender delivers them through a fake gateway (or the fake Cloud API).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { followUpSection } from "../../../src/analytics/follow-up-section.js";
 import type { Alerts } from "../../../src/engine/alerts.js";
 import { ManualClock } from "../../../src/engine/clock.js";
 import { profileSchema } from "../../../src/engine/customer-profile.js";
@@ -444,6 +445,27 @@ describe("follow-ups", () => {
     await fresh.runner.run();
     await fresh.send();
     for (const id of ids.slice(0, 2)) await insertConsentEvent(t.db, id, "opt_out", FIRST_DUE + HOUR);
+    // Three answered: two within 24 hours, one two days later.
+    for (const [i, at] of [FIRST_DUE + HOUR, FIRST_DUE + 23 * HOUR, FIRST_DUE + 48 * HOUR].entries()) {
+      await insertMessage(t.db, {
+        customerId: ids[2 + i]!,
+        direction: "in",
+        author: "customer",
+        textEnc: t.cipher.encrypt("ok", MESSAGE_TEXT_AAD),
+        gatewayMessageId: null,
+        journey: 1,
+        stage: "closing",
+        assignmentId: null,
+        variantId: null,
+        variantVersion: null,
+        intent: null,
+        status: "received",
+        createdAt: at,
+      });
+    }
+    expect(await followUpSection(t.db, { from: T0, to: T0 + 7 * 24 * HOUR }, playbooks.stageIds)).toEqual([
+      { stage: "closing", arm: "reassurance-first@2", sent: 10, answered: 2, optOuts: 2, optOutRate: 0.2, skipped: 0 },
+    ]);
     const later = harness(t.db, t, recorder.gateway, "", { start: FIRST_DUE + 2 * HOUR });
     await later.runner.run();
     expect(later.alerts.raise).toHaveBeenCalledWith(
