@@ -65,6 +65,7 @@ export {
   formatDecisionTable,
   formatMeanSe,
   formatStageTable,
+  formatFollowUpTable,
   formatSummaryTable,
   formatWeeklyTable,
 } from "./summary-table.js";

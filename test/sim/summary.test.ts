@@ -25,6 +25,7 @@ function run(seed: number, regret: number, won: number, laiRobbins: number, name
     seed,
     customers: 10,
     won,
+    followUps: { sent: 0, revived: 0, optOuts: 0 },
     regret,
     stages: [{ decisions: 10, regret, bestArmDecisions: 8, successes: 4, uniformRegret: 1 }],
     laiRobbins,
