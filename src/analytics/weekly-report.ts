@@ -11,13 +11,13 @@ import type { ExperimentPlaybooks } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 import { customersSection } from "./customers-section.js";
 import { experimentsSection } from "./experiments-section.js";
+import { followUpSection } from "./follow-up-section.js";
 import { funnelSection } from "./funnel-section.js";
 import { nextActions, type ReportFigures } from "./next-actions.js";
 import { type NarrativeLlm, writeNarrative } from "./report-narrative.js";
 import { type ReportPeriod, reportPeriod } from "./report-period.js";
 import { loadReportRows, spansOf } from "./report-rows.js";
 import { salesSection } from "./sales-section.js";
-import { followUpSection } from "./follow-up-section.js";
 import { serviceSection } from "./service-section.js";
 import { type Metric, metric, type WeeklyReport, weeklyReportSchema } from "./weekly-report-schema.js";
 

@@ -6,7 +6,6 @@
  */
 
 export * from "./alerting/index.js";
-export * from "./outbound/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
 // ports and adapters
@@ -41,6 +40,7 @@ export {
   SHOP_MESSAGE_MAX_CHARS,
   takeOverChat,
 } from "./operator-actions.js";
+export * from "./outbound/index.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";

@@ -371,7 +371,8 @@ export class OutboxSender {
     await db.transaction().execute(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status, last_error: reason.slice(0, 300) });
       await setMessageStatus(trx, row.message_id, status, now, { reason });
-      if (row.kind === "follow_up") await settleFollowUpOfOutbox(trx, Number(row.id), status, now, reason.slice(0, 300));
+      if (row.kind === "follow_up")
+        await settleFollowUpOfOutbox(trx, Number(row.id), status, now, reason.slice(0, 300));
     });
     if (status === "held") metrics.held++;
     this.#deps.onSettled?.(Number(row.id), status);

@@ -63,9 +63,9 @@ export type {
 export { meanSe, simulationJson, summarise } from "./summary.js";
 export {
   formatDecisionTable,
+  formatFollowUpTable,
   formatMeanSe,
   formatStageTable,
-  formatFollowUpTable,
   formatSummaryTable,
   formatWeeklyTable,
 } from "./summary-table.js";

@@ -97,7 +97,9 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     if (followUp !== null) {
       const rng = createSeededRandom(deriveSeed(deriveSeed(deriveSeed(root, customer), s), "follow-up"));
       const u = rng.next();
-      recorder.followUp(u < followUp.revive ? "revived" : u < followUp.revive + followUp.optOut ? "opted_out" : "quiet");
+      recorder.followUp(
+        u < followUp.revive ? "revived" : u < followUp.revive + followUp.optOut ? "opted_out" : "quiet",
+      );
       if (u < followUp.revive) {
         success = true;
         delayMs = followUp.afterMs + rng.next() * (stage.windowMs - followUp.afterMs) * 0.5;

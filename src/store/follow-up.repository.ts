@@ -86,7 +86,11 @@ export async function followUpStepsOf(db: Kysely<Database>, assignmentId: number
 }
 
 /** How many follow-ups went (or are going) to a customer in a journey. */
-export async function countWrittenFollowUps(db: Kysely<Database>, customerId: string, journey: number): Promise<number> {
+export async function countWrittenFollowUps(
+  db: Kysely<Database>,
+  customerId: string,
+  journey: number,
+): Promise<number> {
   const row = await db
     .selectFrom("follow_ups")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -98,7 +102,11 @@ export async function countWrittenFollowUps(db: Kysely<Database>, customerId: st
 }
 
 /** A customer's follow-ups, newest first. */
-export async function followUpsOfCustomer(db: Kysely<Database>, customerId: string, limit = 50): Promise<FollowUpRow[]> {
+export async function followUpsOfCustomer(
+  db: Kysely<Database>,
+  customerId: string,
+  limit = 50,
+): Promise<FollowUpRow[]> {
   return db
     .selectFrom("follow_ups")
     .selectAll()
@@ -132,7 +140,11 @@ export const FOLLOW_UP_ANSWER_WINDOW_MS = 24 * 3_600_000;
  * Per arm: follow-ups sent (or skipped) in `[from, to)`, those answered within 24 h, and those
  * followed by an opt-out within {@link FOLLOW_UP_OPT_OUT_WINDOW_MS}.
  */
-export async function followUpFiguresByArm(db: Kysely<Database>, from: number, to: number): Promise<FollowUpArmFigures[]> {
+export async function followUpFiguresByArm(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+): Promise<FollowUpArmFigures[]> {
   const rows = await db
     .selectFrom("follow_ups as f")
     .select(["f.stage", "f.variant_id", "f.variant_version", "f.status"])
@@ -182,12 +194,14 @@ export async function followUpFiguresByArm(db: Kysely<Database>, from: number, t
     if (row.status === "skipped") arm.skipped++;
     else {
       arm.sent++;
-      if (Boolean(row.answered)) arm.answered++;
-      if (Boolean(row.opted_out)) arm.optOuts++;
+      if (row.answered) arm.answered++;
+      if (row.opted_out) arm.optOuts++;
     }
     byArm.set(key, arm);
   }
   return [...byArm.values()].sort((a, b) =>
-    a.stage === b.stage ? `${a.variantId}@${a.variantVersion}`.localeCompare(`${b.variantId}@${b.variantVersion}`) : a.stage.localeCompare(b.stage),
+    a.stage === b.stage
+      ? `${a.variantId}@${a.variantVersion}`.localeCompare(`${b.variantId}@${b.variantVersion}`)
+      : a.stage.localeCompare(b.stage),
   );
 }

@@ -23,23 +23,6 @@ export {
   resolveAssignment,
 } from "./assignment.repository.js";
 export { appendAudit, recentAudit } from "./audit.repository.js";
-export type { FollowUpArmFigures } from "./follow-up.repository.js";
-export {
-  countWrittenFollowUps,
-  dueFollowUps,
-  FOLLOW_UP_ANSWER_WINDOW_MS,
-  FOLLOW_UP_OPT_OUT_WINDOW_MS,
-  FOLLOW_UP_WRITTEN,
-  followUpFiguresByArm,
-  followUpOfOutbox,
-  followUpStepsOf,
-  followUpsOfCustomer,
-  scheduleFollowUp,
-  settleFollowUpOfOutbox,
-  unscheduleFollowUp,
-  updateScheduledFollowUp,
-} from "./follow-up.repository.js";
-export type { FollowUpRow, FollowUpTable, FollowUpUpdate, NewFollowUpRow } from "./follow-up.table.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
@@ -102,6 +85,23 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
+export type { FollowUpArmFigures } from "./follow-up.repository.js";
+export {
+  countWrittenFollowUps,
+  dueFollowUps,
+  FOLLOW_UP_ANSWER_WINDOW_MS,
+  FOLLOW_UP_OPT_OUT_WINDOW_MS,
+  FOLLOW_UP_WRITTEN,
+  followUpFiguresByArm,
+  followUpOfOutbox,
+  followUpStepsOf,
+  followUpsOfCustomer,
+  scheduleFollowUp,
+  settleFollowUpOfOutbox,
+  unscheduleFollowUp,
+  updateScheduledFollowUp,
+} from "./follow-up.repository.js";
+export type { FollowUpRow, FollowUpTable, FollowUpUpdate, NewFollowUpRow } from "./follow-up.table.js";
 export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {

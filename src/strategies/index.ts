@@ -25,6 +25,7 @@ export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check
 // what a reply may say
 export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
 export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
+export { followUpParameterKey, followUpTextKey } from "./follow-up-lint.js";
 export type { ExperimentSettings, Funnel, FunnelStage, LearningSettings } from "./funnel-schema.js";
 // funnel and signals
 export { allStageIds, END_STAGES, REQUIRED_INTENTS } from "./funnel-schema.js";
@@ -55,7 +56,6 @@ export { compileSignals } from "./signals.js";
 export { templateVariables } from "./template-lint.js";
 export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
-export { followUpParameterKey, followUpTextKey } from "./follow-up-lint.js";
 export type {
   CloudTemplate,
   FollowUp,

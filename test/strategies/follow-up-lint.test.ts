@@ -27,24 +27,42 @@ describe("variant follow-ups", () => {
     const result = await loadFiles(files);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const closing = result.set.variants.find((v) => v.id === "reassurance-first");
-    expect(closing?.followUps?.[0]?.templates).toEqual({ [ANY_LANGUAGE]: "Still there? Reply with your name and address.\n" });
+    expect(closing?.followUps?.[0]?.templates).toEqual({
+      [ANY_LANGUAGE]: "Still there? Reply with your name and address.\n",
+    });
   });
 
   it("should refuse an unbacked discount in a follow-up, like in a reply", async () => {
     const files = edit(await shippedFiles(), FILE, "No rush.", "Get 40% off if you order today.");
     const errors = errorsOf(await loadFiles(files));
-    expect(errors.map((e) => `${e.file}: ${e.message}`).join("\n")).toMatch(/reassurance-first\.yaml: follow-up 2 \(en\): .*40%/);
+    expect(errors.map((e) => `${e.file}: ${e.message}`).join("\n")).toMatch(
+      /reassurance-first\.yaml: follow-up 2 \(en\): .*40%/,
+    );
   });
 
   it("should refuse an unknown variable, more than three follow-ups and due times that do not grow", async () => {
-    const unknown = edit(await shippedFiles(), FILE, "Still thinking it over{{#if", "Still {{customer.shoeSize}} thinking{{#if");
-    expect(errorsOf(await loadFiles(unknown)).map((e) => e.message).join("\n")).toMatch(/follow-up 1 \(en\).*shoeSize/);
+    const unknown = edit(
+      await shippedFiles(),
+      FILE,
+      "Still thinking it over{{#if",
+      "Still {{customer.shoeSize}} thinking{{#if",
+    );
+    expect(
+      errorsOf(await loadFiles(unknown))
+        .map((e) => e.message)
+        .join("\n"),
+    ).toMatch(/follow-up 1 \(en\).*shoeSize/);
     const tooEarly = edit(await shippedFiles(), FILE, "after_hours: 22", "after_hours: 3");
     expect(errorsOf(await loadFiles(tooEarly)).map((e) => e.message)).toContain(
       "follow-up 2: `after_hours` must be later than the follow-up before it (4)",
     );
     const extra = "  - after_hours: 30\n    template: Hello again.\n";
-    const four = edit(await shippedFiles(), FILE, "llm_instructions: |", `${extra}${extra.replace("30", "40")}llm_instructions: |`);
+    const four = edit(
+      await shippedFiles(),
+      FILE,
+      "llm_instructions: |",
+      `${extra}${extra.replace("30", "40")}llm_instructions: |`,
+    );
     expect(errorsOf(await loadFiles(four)).some((e) => /follow_ups/.test(e.message) || /3/.test(e.message))).toBe(true);
   });
 });

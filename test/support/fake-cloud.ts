@@ -361,12 +361,18 @@ export class FakeCloud {
     const name = template?.["name"];
     const language = (template?.["language"] as Record<string, unknown> | undefined)?.["code"];
     if (typeof name !== "string" || typeof language !== "string") {
-      return json(res, 400, graphError(100, "(#100) The parameter template['name'] and ['language']['code'] are required."));
+      return json(
+        res,
+        400,
+        graphError(100, "(#100) The parameter template['name'] and ['language']['code'] are required."),
+      );
     }
     if (!this.#options.approvedTemplates.includes(name)) {
       return json(res, 404, graphError(132001, "(#132001) Template name does not exist in the translation"));
     }
-    const components = Array.isArray(template?.["components"]) ? (template["components"] as Record<string, unknown>[]) : [];
+    const components = Array.isArray(template?.["components"])
+      ? (template["components"] as Record<string, unknown>[])
+      : [];
     const bodyParameters = components.find((c) => c["type"] === "body")?.["parameters"];
     const parameters = Array.isArray(bodyParameters)
       ? bodyParameters.map((p) => String((p as Record<string, unknown>)["text"] ?? ""))

@@ -9,8 +9,8 @@ import { parseArgs } from "node:util";
 import { withDotEnv } from "../../config.js";
 import {
   formatDecisionTable,
-  formatStageTable,
   formatFollowUpTable,
+  formatStageTable,
   formatSummaryTable,
   formatWeeklyTable,
   isPolicyName,

@@ -7,13 +7,7 @@
 import { z } from "zod";
 import { describeGatewayFailure, GatewayError, gatewayErrorFromHttp, unexpectedAnswer } from "./gateway-error.js";
 import { type HttpDeps, type JsonResponse, joinUrl, requestJson } from "./http-json.js";
-import type {
-  GatewayHealth,
-  OutboundTemplate,
-  OutboundText,
-  SendResult,
-  WhatsAppGateway,
-} from "./whatsapp-gateway.js";
+import type { GatewayHealth, OutboundTemplate, OutboundText, SendResult, WhatsAppGateway } from "./whatsapp-gateway.js";
 
 /** How to reach the Cloud API. */
 export interface CloudGatewayConfig {
@@ -106,9 +100,7 @@ export class CloudGateway implements WhatsAppGateway {
         ...(message.parameters.length === 0
           ? {}
           : {
-              components: [
-                { type: "body", parameters: message.parameters.map((text) => ({ type: "text", text })) },
-              ],
+              components: [{ type: "body", parameters: message.parameters.map((text) => ({ type: "text", text })) }],
             }),
       },
     };

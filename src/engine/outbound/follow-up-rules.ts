@@ -71,7 +71,8 @@ export function decideFollowUp(s: FollowUpSituation, limits: FollowUpLimits): Fo
   const longest = waits.sort((a, b) => b.until - a.until)[0];
   if (longest !== undefined) {
     // A wait that ends after the window closes is a skip now.
-    if (longest.until >= s.windowEndsAt) return { action: "skip", reason: `${longest.reason} lasts past the stage's window` };
+    if (longest.until >= s.windowEndsAt)
+      return { action: "skip", reason: `${longest.reason} lasts past the stage's window` };
     return { action: "wait", ...longest };
   }
   return { action: "send", template: outsideCloudWindow };

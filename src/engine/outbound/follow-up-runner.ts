@@ -11,8 +11,8 @@ import type { Kysely } from "kysely";
 import type { Logger } from "../../log.js";
 import {
   CUSTOMER_AAD,
-  countWrittenFollowUps,
   type CustomerRow,
+  countWrittenFollowUps,
   type Database,
   dueFollowUps,
   type FieldCipher,
@@ -150,7 +150,9 @@ export class FollowUpRunner {
       .where("c.opted_out", "=", 0)
       .where("c.last_inbound_at", "is not", null)
       .where((eb) =>
-        eb.or(arms.map(([id, version]) => eb.and([eb("a.variant_id", "=", id), eb("a.variant_version", "=", version)]))),
+        eb.or(
+          arms.map(([id, version]) => eb.and([eb("a.variant_id", "=", id), eb("a.variant_version", "=", version)])),
+        ),
       )
       .where((eb) =>
         eb.not(
@@ -261,7 +263,11 @@ export class FollowUpRunner {
       return "unscheduled";
     }
     if (decision.action === "wait") {
-      await updateScheduledFollowUp(trx, id, { due_at: decision.until, reason: `waits: ${decision.reason}`, updated_at: now });
+      await updateScheduledFollowUp(trx, id, {
+        due_at: decision.until,
+        reason: `waits: ${decision.reason}`,
+        updated_at: now,
+      });
       return "waiting";
     }
     const composed = playbooks.composeFollowUp(
@@ -270,7 +276,8 @@ export class FollowUpRunner {
       { name: nameOf(cipher, customer), stage: row.stage, profile, productIds: [] },
       now,
     );
-    if (composed.violations.length > 0) return skip(`fails its checks: ${composed.violations.join("; ")}`.slice(0, 300));
+    if (composed.violations.length > 0)
+      return skip(`fails its checks: ${composed.violations.join("; ")}`.slice(0, 300));
     const template =
       followUp.cloudTemplate === null
         ? null

@@ -3,6 +3,8 @@
  * runner schedules and queues them under the safety rules, the real outbox
  * sender delivers them through a fake gateway (or the fake Cloud API).
  */
+
+import type { Kysely } from "kysely";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { followUpSection } from "../../../src/analytics/follow-up-section.js";
 import type { Alerts } from "../../../src/engine/alerts.js";
@@ -32,7 +34,6 @@ import {
 } from "../../../src/store/index.js";
 import { openSqliteDatabase } from "../../../src/store/sqlite-database.js";
 import { loadPlaybookSet, nodeFileReader } from "../../../src/strategies/index.js";
-import type { Kysely } from "kysely";
 import { SHIPPED_DIR } from "../../strategies/playbook-fixtures.js";
 import { FakeCloud } from "../../support/fake-cloud.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
@@ -240,7 +241,9 @@ function harness(
 }
 
 async function statuses(db: Kysely<Database>, customerId: string) {
-  return (await followUpsOfCustomer(db, customerId)).reverse().map((f) => ({ step: f.step, status: f.status, reason: f.reason }));
+  return (await followUpsOfCustomer(db, customerId))
+    .reverse()
+    .map((f) => ({ step: f.step, status: f.status, reason: f.reason }));
 }
 
 describe("follow-ups", () => {
@@ -398,7 +401,9 @@ describe("follow-ups", () => {
     expect(await h.runner.run()).toMatchObject({ skipped: 1 });
     await h.send();
     expect(recorder.sent).toEqual([]);
-    expect(await statuses(t.db, id)).toEqual([{ step: 0, status: "skipped", reason: "past the stage's conversion window" }]);
+    expect(await statuses(t.db, id)).toEqual([
+      { step: 0, status: "skipped", reason: "past the stage's conversion window" },
+    ]);
   });
 
   it("stops at FOLLOW_UP_MAX per journey", async () => {
@@ -429,7 +434,11 @@ describe("follow-ups", () => {
     await h.runner.run();
     h.clock.set(FIRST_DUE);
     // Another customer got a reply 10 minutes ago: the hour's one send is used.
-    await seedCustomer(t.db, t, { repliedAt: FIRST_DUE - 10 * MINUTE, stage: "intent", arm: { variantId: "fit-finder", version: 1 } });
+    await seedCustomer(t.db, t, {
+      repliedAt: FIRST_DUE - 10 * MINUTE,
+      stage: "intent",
+      arm: { variantId: "fit-finder", version: 1 },
+    });
     expect(await h.runner.run()).toMatchObject({ waiting: 1 });
     expect((await followUpsOfCustomer(t.db, id))[0]?.due_at).toBe(FIRST_DUE + 50 * MINUTE);
   });
@@ -484,7 +493,11 @@ describe("follow-ups through the Cloud API", () => {
   beforeEach(async () => {
     t = await createTestDatabase();
     clock = new ManualClock(T0);
-    fake = await FakeCloud.start({ enforceWindow: true, approvedTemplates: ["order_reminder"], now: () => clock.now() });
+    fake = await FakeCloud.start({
+      enforceWindow: true,
+      approvedTemplates: ["order_reminder"],
+      now: () => clock.now(),
+    });
   });
 
   afterEach(async () => {
@@ -493,7 +506,11 @@ describe("follow-ups through the Cloud API", () => {
   });
 
   it("sends free text inside the 24-hour window, the named template outside it, and nothing without one", async () => {
-    const gateway = new CloudGateway({ apiUrl: fake.apiUrl, phoneNumberId: "106540352242922", accessToken: "test-access-token" });
+    const gateway = new CloudGateway({
+      apiUrl: fake.apiUrl,
+      phoneNumberId: "106540352242922",
+      accessToken: "test-access-token",
+    });
     const wrote = T0 - 25 * HOUR;
     const id = await seedCustomer(t.db, t, { lastInboundAt: wrote, repliedAt: wrote + MINUTE });
     const h = harness(t.db, t, gateway, id, { start: wrote + MINUTE });
@@ -513,7 +530,12 @@ describe("follow-ups through the Cloud API", () => {
     expect(await h.send()).toEqual(["sent"]);
     expect(fake.sent).toEqual([]);
     expect(fake.templates).toEqual([
-      expect.objectContaining({ to: "15550001234", name: "order_reminder", language: "en_US", parameters: ["your order"] }),
+      expect.objectContaining({
+        to: "15550001234",
+        name: "order_reminder",
+        language: "en_US",
+        parameters: ["your order"],
+      }),
     ]);
     expect(await statuses(t.db, id)).toEqual([
       { step: 0, status: "skipped", reason: "outside the Cloud API's 24-hour window and no cloud_template named" },
@@ -523,7 +545,11 @@ describe("follow-ups through the Cloud API", () => {
   });
 
   it("sends the follow-up as free text while the window is open", async () => {
-    const gateway = new CloudGateway({ apiUrl: fake.apiUrl, phoneNumberId: "106540352242922", accessToken: "test-access-token" });
+    const gateway = new CloudGateway({
+      apiUrl: fake.apiUrl,
+      phoneNumberId: "106540352242922",
+      accessToken: "test-access-token",
+    });
     const id = await seedCustomer(t.db, t);
     fake.openWindow("15550001234");
     const h = harness(t.db, t, gateway, id);
