@@ -80,6 +80,7 @@ export type {
   OutboundTemplate,
   OutboundText,
   SendResult,
+  SentHistoryEntry,
   WhatsAppGateway,
 } from "./whatsapp-gateway.js";
 export { type JidKind, type ParsedJid, parseJid } from "./whatsapp-id.js";
