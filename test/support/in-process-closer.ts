@@ -46,6 +46,7 @@ export async function startInProcessCloser({
     WEIGHTS_CRON: NEVER_CRON,
     RESOLVE_CRON: NEVER_CRON,
     REFLECT_CRON: NEVER_CRON,
+    FOLLOW_UP_CRON: NEVER_CRON,
     LOG_LEVEL: "silent",
     ...env,
   });
