@@ -35,6 +35,7 @@ import {
   updateOutbox,
 } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
+import { ChatGaps } from "./chat-gaps.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
 import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
@@ -114,7 +115,7 @@ export class OutboxSender {
   readonly #commits: GroupCommit;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #window: PacingWindow;
-  readonly #lastSendByChat = new Map<string, number>();
+  readonly #chatGaps: ChatGaps;
   readonly #abort = new AbortController();
   readonly #loop: RepeatingPass;
   /** Until when WhatsApp asked us to stop sending (epoch ms), once read from the store. */
@@ -128,6 +129,7 @@ export class OutboxSender {
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
     this.#window = deps.coordination?.window ?? new SendWindow();
+    this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
     this.#commits = new GroupCommit(deps.db);
     this.#loop = new RepeatingPass(
       () => this.#pass(),
@@ -192,6 +194,11 @@ export class OutboxSender {
       .executeTakeFirst();
     this.kick();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Chats whose least gap between two sends is still running (bounded: older ones are forgotten). */
+  get chatsInGap(): number {
+    return this.#chatGaps.size;
   }
 
   /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
@@ -383,8 +390,7 @@ export class OutboxSender {
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
     const { gateway, pacing, rng } = this.#deps;
     const signal = this.#abort.signal;
-    const last = this.#lastSendByChat.get(row.customer_id);
-    const gapLeft = last === undefined ? 0 : last + pacing.minGapPerChatMs - this.#deps.clock.now();
+    const gapLeft = this.#chatGaps.waitFor(row.customer_id, this.#deps.clock.now());
     if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
     await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
     if (row.in_reply_to_gateway_id !== null) {
@@ -406,7 +412,7 @@ export class OutboxSender {
       }
     });
     await this.#window.record(now, reserved);
-    this.#lastSendByChat.set(row.customer_id, now);
+    this.#chatGaps.record(row.customer_id, now);
     metrics.sent++;
     if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);
     this.#deps.onSettled?.(Number(row.id), "sent");

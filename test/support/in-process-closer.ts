@@ -47,6 +47,10 @@ export async function startInProcessCloser({
     RESOLVE_CRON: NEVER_CRON,
     REFLECT_CRON: NEVER_CRON,
     FOLLOW_UP_CRON: NEVER_CRON,
+    // Tests drive many requests from 127.0.0.1 in seconds; the exposure tests set their own limits.
+    RATE_LIMIT_PLAYGROUND: "0",
+    RATE_LIMIT_WEBHOOKS: "0",
+    RATE_LIMIT_ADMIN: "0",
     LOG_LEVEL: "silent",
     ...env,
   });
