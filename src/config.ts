@@ -210,6 +210,14 @@ export const configSchema = z.object({
   HOT_LEAD_PROBABILITY: z.coerce.number().min(0).max(1).default(0.8),
   /** Cron expression of the weight recomputation job (default hourly). */
   WEIGHTS_CRON: cronExpression.default("0 * * * *"),
+  /** Cron expression of the follow-up job: schedules follow-ups to quiet customers and queues the due ones (default every minute). */
+  FOLLOW_UP_CRON: cronExpression.default("* * * * *"),
+  /** Follow-ups a customer gets at most per journey, over all stages; 0 turns follow-ups off. */
+  FOLLOW_UP_MAX: z.coerce.number().int().min(0).default(2),
+  /** No follow-up to a customer who first wrote fewer than this many hours ago. */
+  FOLLOW_UP_MIN_AGE_HOURS: z.coerce.number().min(0).default(2),
+  /** An arm whose follow-ups are followed by opt-outs at a higher rate (0–1, after 10 sent) raises an alert. */
+  FOLLOW_UP_OPT_OUT_ALERT_RATE: z.coerce.number().min(0).max(1).default(0.1),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */
   RESOLVE_CRON: cronExpression.default("*/5 * * * *"),
   /**

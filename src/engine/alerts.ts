@@ -19,7 +19,9 @@ export type AlertKind =
   /** A customer asked for a person, complained, or is angry at the bot: a handoff started. */
   | "human_requested"
   /** A customer is ready to buy (closing reached, an order, "how do I pay", a high purchase probability). */
-  | "hot_lead";
+  | "hot_lead"
+  /** An arm's follow-ups are followed by opt-outs above FOLLOW_UP_OPT_OUT_ALERT_RATE. */
+  | "follow_up_opt_outs";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -63,6 +63,7 @@ export type {
 export { meanSe, simulationJson, summarise } from "./summary.js";
 export {
   formatDecisionTable,
+  formatFollowUpTable,
   formatMeanSe,
   formatStageTable,
   formatSummaryTable,

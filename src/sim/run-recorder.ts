@@ -61,6 +61,8 @@ export interface RunResult {
   readonly looks: readonly StageLookRecord[];
   /** What simulated reflection did (runs with reflection only). */
   readonly reflection?: ReflectionCounts;
+  /** Follow-ups sent to quiet customers, those that revived the customer, and opt-outs they caused. */
+  readonly followUps: { readonly sent: number; readonly revived: number; readonly optOuts: number };
 }
 
 /** What {@link RunRecorder.result} needs besides the records. */
@@ -82,6 +84,7 @@ export class RunRecorder {
   readonly #regretOf: Float64Array;
   readonly #wonBy: Uint8Array;
   #won = 0;
+  readonly #followUps = { sent: 0, revived: 0, optOuts: 0 };
 
   constructor(plan: MarketPlan, customers: number) {
     this.#plan = plan;
@@ -110,6 +113,13 @@ export class RunRecorder {
   }
 
   /** Records that `customer` was won. */
+  /** A quiet customer got a follow-up: it revived them, made them opt out, or changed nothing. */
+  followUp(effect: "revived" | "opted_out" | "quiet"): void {
+    this.#followUps.sent++;
+    if (effect === "revived") this.#followUps.revived++;
+    if (effect === "opted_out") this.#followUps.optOuts++;
+  }
+
   won(customer: number): void {
     this.#won++;
     this.#wonBy[customer] = 1;
@@ -125,6 +135,7 @@ export class RunRecorder {
       seed,
       customers,
       won: this.#won,
+      followUps: { ...this.#followUps },
       regret: stats.reduce((total, stage) => total + stage.regret, 0),
       stages: stats,
       laiRobbins: this.#plan.stages.reduce(

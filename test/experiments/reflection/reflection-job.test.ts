@@ -85,7 +85,7 @@ describe("the weekly reflection", () => {
     const user = request?.messages.map((m) => m.content).join("\n") ?? "";
     expect(user).toContain('{"proposals": [...]}');
     // fit-finder won its one decision, value-compare has none, straight-price lost its one: worst first.
-    const order = ["straight-price@1", "value-compare@1", "fit-finder@1"].map((k) => user.indexOf(`### ${k}`));
+    const order = ["straight-price@2", "value-compare@1", "fit-finder@1"].map((k) => user.indexOf(`### ${k}`));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(user).toMatch(
