@@ -154,6 +154,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
       metrics,
     });
     const experiments = createExperimentsService({

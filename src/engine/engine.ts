@@ -41,6 +41,8 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /** The transcript's budget in an LLM reply prompt, estimated tokens. Default 2000. */
+  llmTranscriptTokens?: number;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
 }
@@ -100,6 +102,7 @@ export class Engine {
             logger: logger.child({ module: "llm-composer" }),
             metrics: this.metrics,
             timeoutMs: deps.llmTimeoutMs ?? 20_000,
+            ...(deps.llmTranscriptTokens === undefined ? {} : { transcriptTokens: deps.llmTranscriptTokens }),
             onComposed: () => this.#sender.kick(),
           });
     this.#sender = new OutboxSender({
