@@ -14,7 +14,6 @@
 import type { Kysely } from "kysely";
 import { isCloserError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { unbackedFigures } from "../strategies/index.js";
 import {
   CUSTOMER_AAD,
   composingOutboxRows,
@@ -25,6 +24,7 @@ import {
   type OutboxRow,
   transcript,
 } from "../store/index.js";
+import { unbackedFigures } from "../strategies/index.js";
 import type { Clock } from "./clock.js";
 import { type Profile, parseProfile } from "./customer-profile.js";
 import { type LlmClient, LlmError } from "./llm/llm-client.js";
@@ -207,5 +207,4 @@ async function mergeIntoProfile(
     .set({ profile_enc: cipher.encryptJson(merged, CUSTOMER_AAD.profile), updated_at: now })
     .where("id", "=", customerId)
     .execute();
-
 }

@@ -90,7 +90,7 @@ const BUNDLE_PATTERN = new RegExp(
     String.raw`\b(?:gratis|de regalo)\s+con\b`,
     String.raw`\b(?:get|gets|receive|take|grab|plus)\s+(?:(?:a|an|\d+|another|the|your|one more|a second)\s+)(?:[a-z'’-]+\s+){0,3}?(?:free|for free|gratis|on us)\b`,
     String.raw`\bfree\s+(?:gift|bonus|item|extra|sample|product|pan|knife|apron|kettle|board|oven|skillet|one)s?\b`,
-    String.raw`\b(?:second|2nd)\s+(?:one|item|unit|pan|piece)?\s*(?:is\s+)?(?:free|at\s+half|for\s+free)\b`,
+    String.raw`\b(?:second|2nd)\s+(?:one|1|item|unit|pan|piece)?\s*(?:is\s+)?(?:free|at\s+half|for\s+free)\b`,
     String.raw`\b(?:te\s+regalamos|de\s+regalo|llevate\s+otro|lleva\s+otro)\b`,
   ].join("|"),
   "gi",

@@ -60,12 +60,17 @@ const LIST_MAX = 10;
  */
 export function mergeAnalysis(profile: Profile, analysis: ReplyAnalysis, objectionCounted: boolean): Profile {
   const anchor = profile.purchaseProbability;
-  const probability = clamp(analysis.purchase_probability, anchor - MAX_PROBABILITY_SHIFT, anchor + MAX_PROBABILITY_SHIFT);
+  const probability = clamp(
+    analysis.purchase_probability,
+    anchor - MAX_PROBABILITY_SHIFT,
+    anchor + MAX_PROBABILITY_SHIFT,
+  );
   return {
     ...profile,
     interests: appendRecent(profile.interests, analysis.interests.map(tidy)),
     concerns: appendRecent(profile.concerns, analysis.concerns.map(tidy)),
-    objections: profile.objections + (analysis.objection !== null && analysis.objection !== "" && !objectionCounted ? 1 : 0),
+    objections:
+      profile.objections + (analysis.objection !== null && analysis.objection !== "" && !objectionCounted ? 1 : 0),
     sentiment: analysis.sentiment,
     purchaseProbability: Math.round(clamp(probability, 0, 1) * 100) / 100,
     probabilityReason: analysis.probability_reason === "" ? null : analysis.probability_reason,
