@@ -78,33 +78,47 @@ export function estimateTokens(text: string): number {
 }
 
 /**
- * The newest turns that fit `budget` estimated tokens (at most {@link PROMPT_TURNS_MAX}), oldest
- * dropped first. The newest turn is always kept; when it alone is over the budget, its beginning
- * is kept and the rest cut.
+ * The newest turns that fit `budget` estimated tokens as they are sent (labels included), at most
+ * {@link PROMPT_TURNS_MAX}, oldest dropped first. The newest turn is always kept; when it alone is
+ * over the budget, its beginning is kept and the rest cut.
  */
 export function fitTranscript(turns: readonly PromptTurn[], budget: number): PromptTurn[] {
   const kept: PromptTurn[] = [];
   let used = 0;
   for (const turn of turns.slice(-PROMPT_TURNS_MAX).reverse()) {
-    const cost = estimateTokens(turn.text) + TOKENS_PER_TURN;
+    const cost = estimateTokens(turnContent(turn)) + TOKENS_PER_TURN;
     if (used + cost <= budget) {
       kept.unshift(turn);
       used += cost;
       continue;
     }
-    if (kept.length === 0) kept.unshift({ ...turn, text: cutToTokens(turn.text, budget - TOKENS_PER_TURN) });
+    if (kept.length === 0) {
+      const overhead = estimateTokens(turnContent({ ...turn, text: "" })) + TOKENS_PER_TURN;
+      kept.unshift({ ...turn, text: cutToTokens(turn.text, budget - overhead) });
+    }
     break;
   }
   return kept;
 }
 
+/** A turn as it is sent: a customer's words labelled and JSON-encoded, the shop's as written. */
+function turnContent(turn: PromptTurn): string {
+  return turn.author === "customer" ? customerContent(turn.text) : turn.text;
+}
+
 function cutToTokens(text: string, tokens: number): string {
-  let out = "";
-  for (const char of text) {
-    if (estimateTokens(out + char + TRUNCATED) > tokens) break;
-    out += char;
+  // Every character costs at least a quarter token, so no longer prefix can fit.
+  const chars = Array.from(text.slice(0, Math.max(tokens, 0) * 4 + 1));
+  const cost = (n: number) => estimateTokens(JSON.stringify(chars.slice(0, n).join("") + TRUNCATED));
+  // The estimate grows with the prefix: the longest prefix that fits, by bisection.
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (cost(mid) <= tokens) lo = mid;
+    else hi = mid - 1;
   }
-  return out + TRUNCATED;
+  return chars.slice(0, lo).join("") + TRUNCATED;
 }
 
 /** Labels of the data blocks in user content. */
@@ -160,11 +174,7 @@ export function buildReplyPrompt(input: {
     },
   ];
   for (const turn of fitTranscript(input.transcript, input.transcriptTokens ?? DEFAULT_TRANSCRIPT_TOKENS)) {
-    messages.push(
-      turn.author === "customer"
-        ? { role: "user", content: customerContent(turn.text) }
-        : { role: "assistant", content: turn.text },
-    );
+    messages.push({ role: turn.author === "customer" ? "user" : "assistant", content: turnContent(turn) });
   }
   if (messages.at(-1)?.role !== "user" || messages.length === 1) {
     messages.push({ role: "user", content: "(the customer's last message is above; write the next reply)" });
