@@ -27,6 +27,7 @@ const DASHES = /[\p{Pd}\u2212\uFE63\uFF0D]/gu;
 const SPACES = /[\p{Zs}\t\u00A0]+/gu;
 const NON_ASCII_LETTER = /(?![a-zA-Z])\p{L}/gu;
 const MARKS = /\p{M}+/gu;
+const PRINTABLE_ASCII = /^[\x20-\x7E\n\r]*$/;
 
 /** Digit value of every non-ASCII decimal digit: `\p{Nd}` comes in runs of ten, zero first. */
 let digitZeros: number[] | null = null;
@@ -200,6 +201,24 @@ const FRACTIONS: Record<string, string> = {
  * for checking only and its indexes do not map back to the original.
  */
 export function normalizeClaimText(text: string): string {
+  return remembered(normalized, text, normalizeUncached);
+}
+
+/** Lint checks the same renderings many times: the last few hundred results are kept. */
+const CACHE_MAX = 500;
+const normalized = new Map<string, string>();
+const forms = new Map<string, string[]>();
+
+function remembered<T>(cache: Map<string, T>, key: string, compute: (text: string) => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute(key);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function normalizeUncached(text: string): string {
   let out = foldText(text);
   out = out.replace(/(?<![\d/])([1-3])\s*\/\s*([2-4])(?![\d/])/g, (whole, a: string, b: string) => {
     return FRACTIONS[`${a}/${b}`] ?? whole;
@@ -220,6 +239,8 @@ export function normalizeClaimText(text: string): string {
  * ASCII, dashes and spaces unified, diacritics dropped and look-alike letters folded to Latin.
  */
 export function foldText(text: string): string {
+  // Printable ASCII has nothing to fold but runs of spaces.
+  if (PRINTABLE_ASCII.test(text)) return text.replace(SPACES, " ");
   let out = text.normalize("NFKC").replace(INVISIBLE, "");
   out = out.replace(NON_ASCII_DIGIT, asciiDigit);
   out = out
@@ -236,6 +257,10 @@ export function foldText(text: string): string {
  * in-word punctuation read as spaces, with them removed, and the full claim normalisation.
  */
 export function phraseForms(text: string): string[] {
+  return remembered(forms, text, phraseFormsUncached);
+}
+
+function phraseFormsUncached(text: string): string[] {
   const folded = foldText(text);
   const spaced = folded.replace(/(?<=\w)[-_.·•*'’]+(?=\w)/g, " ").replace(/ {2,}/g, " ");
   const joined = folded.replace(/(?<=\w)[-_.·•*]+(?=\w)/g, "");

@@ -108,7 +108,7 @@ function turnContent(turn: PromptTurn): string {
 
 function cutToTokens(text: string, tokens: number): string {
   // Every character costs at least a quarter token, so no longer prefix can fit.
-  const chars = Array.from(text.slice(0, Math.max(tokens, 0) * 4 + 1));
+  const chars = Array.from(text.slice(0, Math.max(tokens, 0) * 4 + 1).replace(/[\uD800-\uDBFF]$/, ""));
   const cost = (n: number) => estimateTokens(JSON.stringify(chars.slice(0, n).join("") + TRUNCATED));
   // The estimate grows with the prefix: the longest prefix that fits, by bisection.
   let lo = 0;
