@@ -44,6 +44,14 @@ export const configSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
       .optional(),
   ),
+  /**
+   * Many instances on PostgreSQL: how long a chat lease or an outbox claim lasts, ms. A crashed
+   * instance's chats and replies are taken over this long after it died; it must exceed the longest
+   * send (pacing delays plus the gateway's answer). Unused on SQLite.
+   */
+  INSTANCE_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Many instances on PostgreSQL: how often an instance checks whether another reloaded the playbooks, ms. */
+  INSTANCE_SYNC_MS: z.coerce.number().int().min(100).default(2_000),
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   /** base64 of 32 bytes; unset means the key file `DATA_DIR/closer.key`, made on first start. */
   CLOSER_DATA_KEY: optionalString,
@@ -96,6 +104,13 @@ export const configSchema = z.object({
   CLOSER_QUIET_HOURS: quietHours.default({ ...DEFAULT_PACING.quietHours }),
   /** A reply within this many ms of the customer's message counts as "just received" (quiet hours do not hold it). */
   CLOSER_FRESH_REPLY_MS: milliseconds.default(DEFAULT_PACING.freshReplyMs),
+  /**
+   * How long after a send interrupted by a crash began the gateway's history is asked whether it went
+   * out (GOWA, WAHA), ms: a slow send may reach the history only when WhatsApp acknowledges it, and
+   * asking earlier could send it twice. That chat's replies wait meanwhile. (RECONCILE_AFTER_MS in
+   * src/engine/outbox-sender.ts.)
+   */
+  CLOSER_RECONCILE_AFTER_MS: milliseconds.default(15_000),
   /** How often the gateway's status (GOWA `/app/status`, WAHA session, Cloud token) is checked, ms. */
   GATEWAY_HEALTH_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),

@@ -21,11 +21,13 @@ import {
   Engine,
   EngineMetrics,
   GatewayHealthMonitor,
+  instanceCoordination,
   type LlmClient,
   PlaybookHolder,
   systemClock,
   type WhatsAppGateway,
   watchPlaybookFolder,
+  watchSharedChanges,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 import {
@@ -114,12 +116,40 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 
     const playbooks = new PlaybookHolder(set);
-    const reloader = createPlaybookReloader({
+    // PostgreSQL: this instance may share the database with others (claims, leases, one run per job).
+    const coordination = instanceCoordination(db, clock, config.INSTANCE_LEASE_MS);
+    const localReloader = createPlaybookReloader({
       holder: playbooks,
       load: () => loadServablePlaybooks(config, db),
       sync: async (next) => (await syncArms(db, loadedVersionsOf(next.variants), clock.now())).added,
       logger: logger.child({ module: "playbooks" }),
     });
+    // A reload here tells the other instances, which reload from the same folder within INSTANCE_SYNC_MS.
+    const shared =
+      coordination === undefined
+        ? undefined
+        : watchSharedChanges(
+            db,
+            clock,
+            config.INSTANCE_SYNC_MS,
+            (name) => {
+              if (name === "playbooks") void localReloader.reload("another instance");
+            },
+            (error) => logger.warn({ err: error }, "could not read other instances' changes"),
+          );
+    const reloader: typeof localReloader = {
+      async reload(why) {
+        const result = await localReloader.reload(why);
+        if (result.ok && shared !== undefined) {
+          await shared
+            .bump("playbooks")
+            .catch((error: unknown) => logger.warn({ err: error }, "could not tell other instances about the reload"));
+        }
+        return result;
+      },
+    };
+    if (coordination !== undefined)
+      logger.info({ instance: coordination.holder }, "on PostgreSQL; instances share the work");
     const { gateway, warnings } = overrides.gateway
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
@@ -156,6 +186,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
       metrics,
+      coordination,
+      reconcileAfterMs: config.CLOSER_RECONCILE_AFTER_MS,
     });
     const experiments = createExperimentsService({
       db,
@@ -231,7 +263,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       await app.close();
       throw listenError(error, config);
     }
-    engine.start();
+    // The sender starts once the sends a crash interrupted are reconciled with the gateway.
+    void engine.start();
     health.start();
     alerts.start(config.ALERT_CHECK_MS);
     const reportDeps = {
@@ -248,6 +281,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       reflection,
       clock,
       logger: logger.child({ module: "jobs" }),
+      runOnce: coordination?.runOnce,
       weeklyReport: async () => ({
         ...(await runWeeklyReport(reportDeps, {
           dir: join(config.DATA_DIR, "reports"),
@@ -281,6 +315,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         stopped = true;
         process.off("SIGHUP", onHangUp);
         stopWatching();
+        shared?.stop();
         rmSync(serviceFile, { force: true });
         jobs.stop();
         health.stop();

@@ -14,6 +14,7 @@ import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
+import type { InstanceCoordination } from "./instances.js";
 import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
@@ -43,8 +44,12 @@ export interface EngineDeps {
   llmTimeoutMs?: number;
   /** The transcript's budget in an LLM reply prompt, estimated tokens. Default 2000. */
   llmTranscriptTokens?: number;
+  /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
+  coordination?: InstanceCoordination | undefined;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
+  /** How long after an attempt interrupted by a crash the gateway's history is asked about it (see outbox-sender.ts). */
+  reconcileAfterMs?: number;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -82,6 +87,7 @@ export class Engine {
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
+      coordination: deps.coordination,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
         if (outcome !== null) this.#noteKind(outcome);
@@ -115,7 +121,9 @@ export class Engine {
       logger: logger.child({ module: "outbox-sender" }),
       alerts: deps.alerts,
       metrics: this.metrics,
+      coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
+      ...(deps.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: deps.reconcileAfterMs }),
     });
   }
 
@@ -136,11 +144,15 @@ export class Engine {
     return this.#deps.gateway;
   }
 
-  /** Starts the worker and the sender; pending rows left by a crash are handled now. */
-  start(): void {
+  /**
+   * Starts the worker and the composer now, and the sender once it has reconciled the sends a
+   * crash interrupted (see `OutboxSender.start`); pending rows left by a crash are handled now.
+   * @returns resolves once the sender runs (never rejects).
+   */
+  start(): Promise<void> {
     this.#worker.start();
     this.#composer?.start();
-    this.#sender.start();
+    return this.#sender.start();
   }
 
   /** Finishes the message in hand and the sends in hand, then stops. */
@@ -148,6 +160,7 @@ export class Engine {
     await this.#worker.stop();
     await this.#composer?.stop();
     await this.#sender.stop();
+    await this.#deps.coordination?.releaseAll().catch(() => undefined);
   }
 
   /**

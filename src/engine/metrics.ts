@@ -51,6 +51,8 @@ export class EngineMetrics {
   sent = 0;
   sendFailed = 0;
   sendRetried = 0;
+  /** Sends interrupted by a crash that the gateway's history showed had gone out (also counted in `sent`). */
+  sendsReconciled = 0;
   held = 0;
   guardrailFallbacks = 0;
   /** Replies an LLM wrote that were sent as written. */
@@ -131,6 +133,7 @@ export class EngineMetrics {
       [{ gateway, result: "failed" }, this.sendFailed],
       [{ gateway, result: "retried" }, this.sendRetried],
       [{ gateway, result: "held" }, this.held],
+      [{ gateway, result: "reconciled" }, this.sendsReconciled],
     ]);
     this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", [], () => [
       [{}, this.guardrailFallbacks],

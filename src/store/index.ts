@@ -24,6 +24,20 @@ export {
 } from "./assignment.repository.js";
 export { appendAudit, recentAudit } from "./audit.repository.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
+export type { RunJobOnceOptions } from "./coordination.repository.js";
+export {
+  admitSendSlot,
+  advisoryKey,
+  bumpChangeVersion,
+  changeVersions,
+  claimInboxRows,
+  claimOutboxHeads,
+  leaseChats,
+  recordSendSlot,
+  releaseChatLeases,
+  releaseSendSlot,
+  runJobOnce,
+} from "./coordination.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
   CUSTOMER_AAD,
@@ -128,6 +142,8 @@ export {
   insertOutboxEntry,
   openOutboxRows,
   outboxRowsByIds,
+  sendingOutboxRows,
+  startOutboxSend,
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
@@ -140,6 +156,8 @@ export {
   policyRowToVersion,
   storedAlgorithm,
 } from "./policy-version.repository.js";
+export type { PostgresDatabaseOptions } from "./postgres-database.js";
+export { openPostgresDatabase, redactDatabaseUrl } from "./postgres-database.js";
 export type { ReflectionStageRecord } from "./reflection-run.repository.js";
 export {
   acquireReflectionLock,
@@ -167,3 +185,4 @@ export {
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";
+export { withWritePriority } from "./write-priority.js";
