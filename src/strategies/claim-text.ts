@@ -253,7 +253,7 @@ export function foldText(text: string): string {
 }
 
 /**
- * The forms of `text` a forbidden phrase is looked for in: folded, with hyphens and other
+ * The forms of `text` a forbidden phrase is looked for in: as written, folded, with hyphens and other
  * in-word punctuation read as spaces, with them removed, and the full claim normalisation.
  */
 export function phraseForms(text: string): string[] {
@@ -264,5 +264,6 @@ function phraseFormsUncached(text: string): string[] {
   const folded = foldText(text);
   const spaced = folded.replace(/(?<=\w)[-_.·•*'’]+(?=\w)/g, " ").replace(/ {2,}/g, " ");
   const joined = folded.replace(/(?<=\w)[-_.·•*]+(?=\w)/g, "");
-  return [...new Set([folded, spaced, joined, normalizeClaimText(text)])];
+  // The text as written first, so a match in it is quoted as written.
+  return [...new Set([text, folded, spaced, joined, normalizeClaimText(text)])];
 }
