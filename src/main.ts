@@ -11,7 +11,13 @@ import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { runWeeklyReport, storedReportSources } from "./analytics/index.js";
-import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
+import {
+  alertThresholdsFromConfig,
+  allowedHostNames,
+  type Config,
+  pacingFromConfig,
+  playgroundAccess,
+} from "./config.js";
 import {
   AlertService,
   type Clock,
@@ -107,6 +113,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       : loadOrCreateAdminToken(config.DATA_DIR);
   for (const warning of admin.warnings) logger.warn(warning);
 
+  for (const warning of exposureWarnings(config)) logger.warn(warning);
+
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
@@ -185,6 +193,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
       metrics,
       coordination,
       reconcileAfterMs: config.CLOSER_RECONCILE_AFTER_MS,
@@ -374,6 +383,23 @@ export function reflectionDeps(config: Config, parts: ReflectionParts): Reflecti
     review: config.REFLECTION_REVIEW === "on",
     pricePerMTok: { in: config.LLM_PRICE_PER_MTOK_IN, out: config.LLM_PRICE_PER_MTOK_OUT },
   };
+}
+
+/** What start-up says about how exposed the service is (nothing when it is closed down by default). */
+export function exposureWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (allowedHostNames(config) === null) {
+    warnings.push(
+      `any Host header is answered (HOST=${config.HOST}${config.ALLOWED_HOSTS === undefined ? "" : ", ALLOWED_HOSTS=*"}); ` +
+        "set ALLOWED_HOSTS to the names the gateways and your browser use",
+    );
+  }
+  if (config.GATEWAY === "playground" && playgroundAccess(config) === "closed" && config.PLAYGROUND === "auto") {
+    warnings.push(
+      `the playground is off: HOST=${config.HOST} is not loopback; use HOST=127.0.0.1, or PLAYGROUND=on (the admin token is then needed)`,
+    );
+  }
+  return warnings;
 }
 
 /** One line for a failed `listen`: a taken port says what probably holds it and what to change. */

@@ -15,7 +15,7 @@ import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
 import type { InstanceCoordination } from "./instances.js";
-import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
+import { acceptMessage, applyReceipt, capInboundMessage, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
@@ -25,6 +25,9 @@ import { OutboxSender } from "./outbox-sender.js";
 import type { PacingConfig } from "./pacing.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
 import { SettleBoard } from "./settle-board.js";
+
+/** Default cap of inbound text, characters (WhatsApp's own limit for a typed message). */
+export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
 
 /** What the engine is built from. */
 export interface EngineDeps {
@@ -46,6 +49,8 @@ export interface EngineDeps {
   llmTranscriptTokens?: number;
   /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
   coordination?: InstanceCoordination | undefined;
+  /** Inbound text longer than this is cut at intake and marked (MAX_MESSAGE_CHARS). Default 4096. */
+  maxMessageChars?: number;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
   /** How long after an attempt interrupted by a crash the gateway's history is asked about it (see outbox-sender.ts). */
@@ -176,8 +181,10 @@ export class Engine {
         await applyReceipt(db, event);
         continue;
       }
+      const message = capInboundMessage(event, this.#deps.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
+      if (message !== event && message.truncatedFrom !== undefined) this.metrics.inboundTruncated++;
       // Persisted in a transaction shared with the webhooks that arrive alongside (group commit).
-      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, event, clock.now()));
+      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, message, clock.now()));
       if (result.accepted) this.metrics.inboundAccepted++;
       else this.metrics.inboundDuplicates++;
       results.push(result);

@@ -46,7 +46,7 @@ export interface InstanceCoordination {
   claimInbox(limit: number): Promise<InboxRow[]>;
   /** Gives back the leases of these chats (their rows are handled). */
   releaseChats(chats: readonly string[]): Promise<void>;
-  /** The due outbox heads claimed by this instance now. */
+  /** The outbox heads (one per chat, due or not) claimed by this instance now. */
   claimOutbox(limit: number): Promise<OutboxRow[]>;
   /** The shared send window. */
   readonly window: PacingWindow;

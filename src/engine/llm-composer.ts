@@ -170,20 +170,25 @@ export class LlmComposer {
       }
     }
     await db.transaction().execute(async (trx) => {
-      if (text !== null) {
+      // The row leaves `composing` once: when instances share the database and two composed it,
+      // the second finds it already pending (maybe sent) and leaves the text that went out alone.
+      const flipped = await trx
+        .updateTable("outbox")
+        .set({ status: "pending" })
+        .where("id", "=", Number(row.id))
+        .where("status", "=", "composing")
+        .executeTakeFirst();
+      if (text !== null && Number(flipped.numUpdatedRows) === 1) {
         await trx
           .updateTable("messages")
           .set({ text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD) })
           .where("id", "=", row.message_id)
           .execute();
       }
-      if (analysis !== null) await mergeIntoProfile(trx, cipher, row.customer_id, analysis, clock.now());
-      await trx
-        .updateTable("outbox")
-        .set({ status: "pending" })
-        .where("id", "=", Number(row.id))
-        .where("status", "=", "composing")
-        .execute();
+      // Merged once, by the instance whose flip took the row.
+      if (analysis !== null && Number(flipped.numUpdatedRows) === 1) {
+        await mergeIntoProfile(trx, cipher, row.customer_id, analysis, clock.now());
+      }
     });
     if (text !== null) metrics.llmReplies++;
     else metrics.llmFallbacks++;

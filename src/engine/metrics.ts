@@ -46,6 +46,8 @@ export interface GaugeReading {
 export class EngineMetrics {
   inboundAccepted = 0;
   inboundDuplicates = 0;
+  /** Inbound messages whose text was cut to MAX_MESSAGE_CHARS at intake. */
+  inboundTruncated = 0;
   inboundProcessed = 0;
   inboundFailed = 0;
   sent = 0;
@@ -128,6 +130,12 @@ export class EngineMetrics {
       [{ result: "processed" }, this.inboundProcessed],
       [{ result: "failed" }, this.inboundFailed],
     ]);
+    this.#mirror(
+      "closer_inbound_truncated_total",
+      "Inbound messages whose text was longer than MAX_MESSAGE_CHARS and was cut at intake.",
+      [],
+      () => [[{}, this.inboundTruncated]],
+    );
     this.#mirror("closer_sends_total", "Send attempts to the gateway, by result.", ["gateway", "result"], () => [
       [{ gateway, result: "sent" }, this.sent],
       [{ gateway, result: "failed" }, this.sendFailed],

@@ -33,6 +33,7 @@ import {
   updateOutbox,
 } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
+import { ChatGaps } from "./chat-gaps.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
 import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
@@ -105,7 +106,7 @@ export class OutboxSender {
   readonly #commits: GroupCommit;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #window: PacingWindow;
-  readonly #lastSendByChat = new Map<string, number>();
+  readonly #chatGaps: ChatGaps;
   readonly #abort = new AbortController();
   readonly #loop: RepeatingPass;
   /** Until when WhatsApp asked us to stop sending (epoch ms), once read from the store. */
@@ -119,6 +120,7 @@ export class OutboxSender {
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
     this.#window = deps.coordination?.window ?? new SendWindow();
+    this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
     this.#commits = new GroupCommit(deps.db);
     this.#loop = new RepeatingPass(
       () => this.#pass(),
@@ -146,7 +148,12 @@ export class OutboxSender {
 
   /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
   async #recover(): Promise<void> {
-    const rows = await sendingOutboxRows(this.#deps.db);
+    // Instances sharing the database reconcile only rows they claim: another one may be sending the rest now.
+    const coordination = this.#deps.coordination;
+    const rows =
+      coordination === undefined
+        ? await sendingOutboxRows(this.#deps.db)
+        : (await coordination.claimOutbox(SCAN_LIMIT)).filter((row) => row.status === "sending");
     if (rows.length === 0) return;
     this.#deps.logger.info({ replies: rows.length }, "reconciling replies interrupted during a send");
     const chats = new Map<string, OutboxRow>();
@@ -183,6 +190,11 @@ export class OutboxSender {
       .executeTakeFirst();
     this.kick();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Chats whose least gap between two sends is still running (bounded: older ones are forgotten). */
+  get chatsInGap(): number {
+    return this.#chatGaps.size;
   }
 
   /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
@@ -359,8 +371,7 @@ export class OutboxSender {
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
     const { gateway, pacing, rng } = this.#deps;
     const signal = this.#abort.signal;
-    const last = this.#lastSendByChat.get(row.customer_id);
-    const gapLeft = last === undefined ? 0 : last + pacing.minGapPerChatMs - this.#deps.clock.now();
+    const gapLeft = this.#chatGaps.waitFor(row.customer_id, this.#deps.clock.now());
     if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
     await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
     if (row.in_reply_to_gateway_id !== null) {
@@ -381,7 +392,7 @@ export class OutboxSender {
       }
     });
     await this.#window.record(now, reserved);
-    this.#lastSendByChat.set(row.customer_id, now);
+    this.#chatGaps.record(row.customer_id, now);
     metrics.sent++;
     if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);
     this.#deps.onSettled?.(Number(row.id), "sent");

@@ -94,9 +94,10 @@ export async function releaseChatLeases(
 }
 
 /**
- * Claims the due heads of the chats' outbox queues for `holder` until
- * `now + leaseMs`: per customer, the oldest row still to finish, when it is due
- * and its claim is free, lapsed or already ours; rows other claimers are
+ * Claims the heads of the chats' outbox queues for `holder` until
+ * `now + leaseMs`: per customer, the oldest row still to finish, when its
+ * claim is free, lapsed or already ours (rows not due yet too, so the sender
+ * knows when to wake; it sends only due ones); rows other claimers are
  * taking now are skipped (`skip locked`). A later reply never overtakes an
  * earlier one (only heads are claimed), and no two instances send one reply.
  */

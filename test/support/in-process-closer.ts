@@ -46,6 +46,10 @@ export async function startInProcessCloser({
     WEIGHTS_CRON: NEVER_CRON,
     RESOLVE_CRON: NEVER_CRON,
     REFLECT_CRON: NEVER_CRON,
+    // Tests drive many requests from 127.0.0.1 in seconds; the exposure tests set their own limits.
+    RATE_LIMIT_PLAYGROUND: "0",
+    RATE_LIMIT_WEBHOOKS: "0",
+    RATE_LIMIT_ADMIN: "0",
     LOG_LEVEL: "silent",
     ...env,
   });

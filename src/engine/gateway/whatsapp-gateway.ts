@@ -28,6 +28,8 @@ export interface InboundMessage {
    * when the message has none. Never a vCard, a thumbnail or any other raw payload.
    */
   text: string;
+  /** Set when intake cut `text` to MAX_MESSAGE_CHARS: the length the customer sent. */
+  truncatedFrom?: number;
   /** The message kind and its content; absent (inbox rows from before kinds) means plain text. */
   content?: MessageContent;
   /** The click-to-WhatsApp ad or post the message came from, when it says. */
