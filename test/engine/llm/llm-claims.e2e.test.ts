@@ -79,6 +79,8 @@ describe("an obedient model cannot make the shop state false claims", () => {
       LLM_API_KEY: "sk-test",
       LLM_MODEL: "test-model",
       LLM_TIMEOUT_MS: "2000",
+      // 70 customers write in one test: no per-minute cap on the playground here.
+      RATE_LIMIT_PLAYGROUND: "0",
     });
     closer = await startCloser(config, silentLogger());
     llm.reset();
