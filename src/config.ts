@@ -178,6 +178,8 @@ export const configSchema = z.object({
   LLM_MODEL: optionalString,
   /** Milliseconds before an LLM call is abandoned for the template reply (retries and queueing included). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** The transcript's share of an LLM reply prompt, in estimated tokens (4 ASCII characters or 1 other character each); oldest turns are dropped first. */
+  LLM_TRANSCRIPT_TOKENS: z.coerce.number().int().min(100).default(2000),
   /** Retries of an LLM call after 429, 5xx or a network error, while LLM_TIMEOUT_MS leaves room. */
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** The request field of the output cap: `max_tokens` (most servers) or `max_completion_tokens` (OpenAI's newer models). */

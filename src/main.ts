@@ -194,6 +194,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       hotLeadProbability: config.HOT_LEAD_PROBABILITY,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       metrics,
       coordination,

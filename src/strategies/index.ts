@@ -21,9 +21,10 @@ export {
   runningOffers,
 } from "./catalog.js";
 export type { Catalog, Offer, Product, Shop } from "./catalog-schema.js";
-export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check.js";
+export type { ClaimCheckOptions, ClaimKind, ClaimViolation, StatedFigure } from "./claim-check.js";
 // what a reply may say
-export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
+export { checkClaims, MAX_STOCK_CLAIM, statedFigures, unbackedFigures } from "./claim-check.js";
+export { foldText, normalizeClaimText, phraseForms } from "./claim-text.js";
 export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
 export { followUpParameterKey, followUpTextKey } from "./follow-up-lint.js";
 export type {

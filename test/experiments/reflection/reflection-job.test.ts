@@ -187,7 +187,8 @@ describe("the weekly reflection", () => {
       return original(request);
     };
     const first = runReflection(world.deps(slow), { stages: ["intent"] });
-    await expect.poll(() => currentReflectionLock(world.t.db)).toBeDefined();
+    // Loading and linting the playbooks comes first and takes seconds on a busy machine.
+    await expect.poll(() => currentReflectionLock(world.t.db), { timeout: 20_000 }).toBeDefined();
     await expect(runReflection(world.deps(new ScriptedLlmClient([answer([])])))).rejects.toMatchObject({
       code: "reflection_busy",
     });
