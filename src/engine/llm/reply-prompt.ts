@@ -149,7 +149,7 @@ export function buildReplyPrompt(input: {
     brief.maxDiscountPercent === null ? "" : `- Never state a discount above ${brief.maxDiscountPercent}%.`,
     brief.forbiddenPhrases.length === 0 ? "" : `- Never use these phrases: ${brief.forbiddenPhrases.join(", ")}.`,
     "- Plain text for WhatsApp: short, friendly, no Markdown headings, at most one question.",
-    "- Answer in the customer's language.",
+    `- Answer in the customer's language: ${languageName(profile.language)} unless their latest message is clearly in another.`,
     "Catalog facts:",
     ...brief.catalogFacts.map((f) => `- ${f}`),
     "Answer with JSON:",
@@ -180,6 +180,17 @@ export function buildReplyPrompt(input: {
     messages.push({ role: "user", content: "(the customer's last message is above; write the next reply)" });
   }
   return { system, messages };
+}
+
+/** `es` → "Spanish (es)"; an unknown or malformed tag is left as the code (it is our detection, never customer text). */
+export function languageName(tag: string): string {
+  const code = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(tag) ? tag : "en";
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    return name === undefined || name === code ? code : `${name} (${code})`;
+  } catch {
+    return code;
+  }
 }
 
 /** A customer's message as user content: labelled, and JSON-encoded so it cannot close its own quotes. */
