@@ -178,6 +178,8 @@ export const configSchema = z.object({
   LLM_MODEL: optionalString,
   /** Milliseconds before an LLM call is abandoned for the template reply (retries and queueing included). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** The transcript's share of an LLM reply prompt, in estimated tokens (4 ASCII characters or 1 other character each); oldest turns are dropped first. */
+  LLM_TRANSCRIPT_TOKENS: z.coerce.number().int().min(100).default(2000),
   /** Retries of an LLM call after 429, 5xx or a network error, while LLM_TIMEOUT_MS leaves room. */
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** The request field of the output cap: `max_tokens` (most servers) or `max_completion_tokens` (OpenAI's newer models). */
@@ -210,6 +212,14 @@ export const configSchema = z.object({
   HOT_LEAD_PROBABILITY: z.coerce.number().min(0).max(1).default(0.8),
   /** Cron expression of the weight recomputation job (default hourly). */
   WEIGHTS_CRON: cronExpression.default("0 * * * *"),
+  /** Cron expression of the follow-up job: schedules follow-ups to quiet customers and queues the due ones (default every minute). */
+  FOLLOW_UP_CRON: cronExpression.default("* * * * *"),
+  /** Follow-ups a customer gets at most per journey, over all stages; 0 turns follow-ups off. */
+  FOLLOW_UP_MAX: z.coerce.number().int().min(0).default(2),
+  /** No follow-up to a customer who first wrote fewer than this many hours ago. */
+  FOLLOW_UP_MIN_AGE_HOURS: z.coerce.number().min(0).default(2),
+  /** An arm whose follow-ups are followed by opt-outs at a higher rate (0–1, after 10 sent) raises an alert. */
+  FOLLOW_UP_OPT_OUT_ALERT_RATE: z.coerce.number().min(0).max(1).default(0.1),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */
   RESOLVE_CRON: cronExpression.default("*/5 * * * *"),
   /**

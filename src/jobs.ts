@@ -1,6 +1,6 @@
 /**
  * Scheduled jobs (node-cron): weight recomputation, conversion-window
- * resolution, the weekly report, and the weekly reflection when an LLM is
+ * resolution, follow-ups to quiet customers, the weekly report, and the weekly reflection when an LLM is
  * configured. Each run reports a status per stage instead of stopping at the
  * first failure; a failing run is logged, never thrown.
  * @module
@@ -28,6 +28,8 @@ export interface JobDeps {
    * (period, files, webhook status). Omitted: no report job.
    */
   weeklyReport?: () => Promise<Record<string, unknown>>;
+  /** One pass of the follow-up runner (FOLLOW_UP_CRON); returns what to log. Omitted: no follow-up job. */
+  followUps?: () => Promise<Record<string, number>>;
   /**
    * Many instances on PostgreSQL: runs a job unless another instance runs it or just ran it
    * (an advisory lock and `job_runs`); resolves true when it ran here. Unset: every job runs here.
@@ -109,6 +111,24 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
               );
             } catch (error) {
               logger.error({ err: error }, "weekly reflection failed");
+            }
+          }),
+        options,
+      ),
+    );
+  }
+  const { followUps } = deps;
+  if (followUps !== undefined) {
+    tasks.push(
+      schedule(
+        config.FOLLOW_UP_CRON,
+        () =>
+          runJobOnce(deps, "follow-ups", async function runFollowUps() {
+            try {
+              const pass = await followUps();
+              if (Object.values(pass).some((n) => n > 0)) logger.info(pass, "follow-ups");
+            } catch (error) {
+              logger.error({ err: error }, "follow-up pass failed");
             }
           }),
         options,

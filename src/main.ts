@@ -26,6 +26,7 @@ import {
   createServingLlm,
   Engine,
   EngineMetrics,
+  FollowUpRunner,
   GatewayHealthMonitor,
   instanceCoordination,
   type LlmClient,
@@ -193,6 +194,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       hotLeadProbability: config.HOT_LEAD_PROBABILITY,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       metrics,
       coordination,
@@ -291,8 +293,26 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       llm,
       sources: storedReportSources(db),
     };
+    const followUps = new FollowUpRunner({
+      db,
+      cipher,
+      playbooks,
+      clock,
+      gateway: gateway.name,
+      pacing: pacingFromConfig(config),
+      shopTimeZone: config.SHOP_TIMEZONE,
+      settings: {
+        maxPerJourney: config.FOLLOW_UP_MAX,
+        minCustomerAgeHours: config.FOLLOW_UP_MIN_AGE_HOURS,
+        optOutAlertRate: config.FOLLOW_UP_OPT_OUT_ALERT_RATE,
+      },
+      alerts,
+      logger: logger.child({ module: "follow-ups" }),
+      onQueued: () => engine.kickSender(),
+    });
     const jobs: JobScheduler = startJobs(config, {
       experiments,
+      followUps: async () => ({ ...(await followUps.run()) }),
       reflection,
       clock,
       logger: logger.child({ module: "jobs" }),

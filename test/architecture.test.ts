@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   mcp: ["strategies", "experiments", "engine", "analytics", "store", "sim"],
 };
 /** Groups inside src/engine (DESIGN.md "Layout") that the rest of the engine reaches only through their index.ts. */
-const ENGINE_GROUPS = ["gateway", "inbound", "alerting"] as const;
+const ENGINE_GROUPS = ["gateway", "inbound", "alerting", "outbound"] as const;
 /** Root modules every folder may use: configuration, errors, logging. */
 const KERNEL = new Set(["config", "errors", "log"]);
 /**

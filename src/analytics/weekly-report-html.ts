@@ -60,6 +60,7 @@ export async function renderWeeklyReportHtml(report: WeeklyReport, options: Week
     await experimentsSection(report),
     await customersSection(report),
     await serviceSection(report),
+    followUpsSection(report),
     alertsSection(report),
   ].join("\n");
   const fragment = `<div class="closer-report">\n${body}\n</div>`;
@@ -205,6 +206,31 @@ async function serviceSection(report: WeeklyReport): Promise<string> {
 <h2>Service</h2>
 <div class="charts">${await renderChartFigure(serviceChartSpec(report.service))}</div>
 ${table(["figure", "this period (change)", "target"], rows)}
+</section>`;
+}
+
+function followUpsSection(report: WeeklyReport): string {
+  const rows = report.followUps ?? [];
+  const body =
+    report.followUps === undefined
+      ? `<p class="untracked">Follow-ups: ${NOT_TRACKED}.</p>`
+      : rows.length === 0
+        ? "<p>No follow-ups in this period.</p>"
+        : table(
+            ["stage", "arm", "sent", "answered within 24 h", "opt-outs after", "opt-out rate", "skipped"],
+            rows.map((f) => [
+              esc(f.stage),
+              esc(f.arm),
+              String(f.sent),
+              String(f.answered),
+              String(f.optOuts),
+              f.optOutRate === null ? "—" : `${(f.optOutRate * 100).toFixed(1)}%`,
+              String(f.skipped),
+            ]),
+          );
+  return `<section id="report-follow-ups">
+<h2>Follow-ups</h2>
+${body}
 </section>`;
 }
 

@@ -134,6 +134,25 @@ export function renderWeeklyReportMarkdown(report: WeeklyReport): string {
     ),
   );
 
+  out.push("", "## Follow-ups", "");
+  if (report.followUps === undefined) out.push(`Follow-ups: ${NOT_TRACKED}.`);
+  else if (report.followUps.length === 0) out.push("No follow-ups in this period.");
+  else
+    out.push(
+      ...table(
+        ["stage", "arm", "sent", "answered within 24 h", "opt-outs after", "opt-out rate", "skipped"],
+        report.followUps.map((f) => [
+          f.stage,
+          f.arm,
+          String(f.sent),
+          String(f.answered),
+          String(f.optOuts),
+          f.optOutRate === null ? "—" : `${(f.optOutRate * 100).toFixed(1)}%`,
+          String(f.skipped),
+        ]),
+      ),
+    );
+
   out.push("", "## Alerts", "");
   if (report.alerts === null) out.push(`Alerts: ${NOT_TRACKED}.`);
   else if (report.alerts.length === 0) out.push("No alerts in this period.");

@@ -251,6 +251,23 @@ export const weeklyReportSchema = z.strictObject({
       })
       .nullable(),
   }),
+  /**
+   * Per arm: follow-ups sent in the period, answered within 24 h, followed by an opt-out (within 72 h),
+   * the opt-out rate, and those the safety rules skipped. Absent in reports of versions before follow-ups.
+   */
+  followUps: z
+    .array(
+      z.strictObject({
+        stage: z.string(),
+        arm: z.string(),
+        sent: count,
+        answered: count,
+        optOuts: count,
+        optOutRate: unit.nullable(),
+        skipped: count,
+      }),
+    )
+    .optional(),
   /** Alerts raised in the period; null: not tracked by this version. */
   alerts: z.array(z.strictObject({ kind: z.string(), count })).nullable(),
   nextActions: z.array(nextActionSchema),

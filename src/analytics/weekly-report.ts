@@ -11,6 +11,7 @@ import type { ExperimentPlaybooks } from "../experiments/index.js";
 import type { Database, FieldCipher } from "../store/index.js";
 import { customersSection } from "./customers-section.js";
 import { experimentsSection } from "./experiments-section.js";
+import { followUpSection } from "./follow-up-section.js";
 import { funnelSection } from "./funnel-section.js";
 import { nextActions, type ReportFigures } from "./next-actions.js";
 import { type NarrativeLlm, writeNarrative } from "./report-narrative.js";
@@ -105,6 +106,7 @@ async function reportFigures(deps: WeeklyReportDeps, period: ReportPeriod): Prom
     experiments: await experimentsSection(db, playbooks, rows, period, Math.min(now, period.to)),
     customers: await customersSection(db, cipher, rows, period, activeIds),
     service,
+    followUps: await followUpSection(db, period, stages),
     alerts,
   };
 }

@@ -21,7 +21,9 @@ export type AlertKind =
   /** A customer is ready to buy (closing reached, an order, "how do I pay", a high purchase probability). */
   | "hot_lead"
   /** The weights job's change detector found that an arm's conversion moved (issue 15). */
-  | "change_detected";
+  | "change_detected"
+  /** An arm's follow-ups are followed by opt-outs above FOLLOW_UP_OPT_OUT_ALERT_RATE. */
+  | "follow_up_opt_outs";
 
 /** Raises alerts. */
 export interface Alerts {

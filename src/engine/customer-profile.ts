@@ -15,6 +15,10 @@ export const profileSchema = z.object({
   trustLevel: z.number().min(0).max(10).default(2),
   /** Estimated probability (0–1) that this customer buys in this journey. */
   purchaseProbability: z.number().min(0).max(1).default(0.05),
+  /** Why the purchase probability is what it is, when an LLM analysis set it; null from the keyword rules. */
+  probabilityReason: z.string().nullable().default(null),
+  /** The customer's mood in their latest analysed message (LLM analysis); null when unknown. */
+  sentiment: z.enum(["positive", "neutral", "negative"]).nullable().default(null),
   /** One sentence for whoever answers next (bot or human). */
   recommendedApproach: z.string().default("Welcome them warmly and find out what they need."),
   /** BCP 47 language tag. */

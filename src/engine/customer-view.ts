@@ -1,6 +1,6 @@
 /**
  * What an operator (admin API, dashboard, CLI) sees of one customer: profile,
- * stage, assignments, consent, handoffs and the transcript, decrypted.
+ * stage, assignments, consent, handoffs, follow-ups and the transcript, decrypted.
  * @module
  */
 import type { Kysely } from "kysely";
@@ -14,6 +14,7 @@ import {
   type FieldCipher,
   findCustomerById,
   findCustomerByPhoneIndex,
+  followUpsOfCustomer,
   handoffHistory,
   type MessageRecord,
   outcomesOfCustomer,
@@ -46,6 +47,20 @@ export interface CustomerView {
   }[];
   consent: { kind: string; at: string }[];
   handoffs: { startedAt: string; endsAt: string; endedAt: string | null; reason: string }[];
+  /** Follow-ups (scheduled, queued, sent, skipped with the rule's reason, …), newest first. */
+  followUps: {
+    stage: string;
+    /** The arm, `variant@version`. */
+    variant: string;
+    /** 1-based: the arm's first, second or third follow-up. */
+    number: number;
+    status: string;
+    reason: string | null;
+    /** The language of the text, or `template:<name>` for a Cloud template message; null until queued. */
+    language: string | null;
+    dueAt: string;
+    sentAt: string | null;
+  }[];
   /** Reported outcomes (API, CLI, dashboard), oldest first. */
   outcomes: {
     outcome: string;
@@ -134,10 +149,11 @@ export async function describeCustomer(
   if (row === undefined) return null;
   const record = customerRowToRecord(row, cipher);
   const iso = (t: number) => new Date(t).toISOString();
-  const [assignments, consent, handoffs, outcomes, messages] = await Promise.all([
+  const [assignments, consent, handoffs, followUps, outcomes, messages] = await Promise.all([
     assignmentsOf(db, customerId),
     consentHistory(db, customerId),
     handoffHistory(db, customerId),
+    followUpsOfCustomer(db, customerId),
     outcomesOfCustomer(db, customerId),
     transcript(db, cipher, customerId, transcriptLimit),
   ]);
@@ -169,6 +185,16 @@ export async function describeCustomer(
       endsAt: iso(h.ends_at),
       endedAt: h.ended_at === null ? null : iso(h.ended_at),
       reason: h.reason,
+    })),
+    followUps: followUps.map((f) => ({
+      stage: f.stage,
+      variant: `${f.variant_id}@${f.variant_version}`,
+      number: f.step + 1,
+      status: f.status,
+      reason: f.reason,
+      language: f.language,
+      dueAt: iso(f.due_at),
+      sentAt: f.sent_at === null ? null : iso(f.sent_at),
     })),
     outcomes: outcomes.map((o) => ({
       outcome: o.outcome,

@@ -47,6 +47,8 @@ export interface EngineDeps {
   llmTimeoutMs?: number;
   /** Purchase probability above which the shop hears about a hot lead (HOT_LEAD_PROBABILITY). */
   hotLeadProbability?: number;
+  /** The transcript's budget in an LLM reply prompt, estimated tokens. Default 2000. */
+  llmTranscriptTokens?: number;
   /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
   coordination?: InstanceCoordination | undefined;
   /** Inbound text longer than this is cut at intake and marked (MAX_MESSAGE_CHARS). Default 4096. */
@@ -114,6 +116,7 @@ export class Engine {
             logger: logger.child({ module: "llm-composer" }),
             metrics: this.metrics,
             timeoutMs: deps.llmTimeoutMs ?? 20_000,
+            ...(deps.llmTranscriptTokens === undefined ? {} : { transcriptTokens: deps.llmTranscriptTokens }),
             onComposed: () => this.#sender.kick(),
           });
     this.#sender = new OutboxSender({

@@ -42,6 +42,7 @@ export {
   SHOP_MESSAGE_MAX_CHARS,
   takeOverChat,
 } from "./operator-actions.js";
+export * from "./outbound/index.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
 export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";

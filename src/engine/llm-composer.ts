@@ -3,8 +3,12 @@
  * LLM, within the assigned variant's strategy and rules, outside the database
  * transaction that queued them. The template reply is the draft and the
  * fallback: a failure, a timeout, or an answer that states something the
- * catalog does not back (or breaks a guardrail) sends the draft, and is counted.
- * A row left composing by a crash is composed again after the restart.
+ * catalog does not back (or breaks a guardrail), or that states a price,
+ * percentage or deadline neither the draft nor the catalog facts state, sends
+ * the draft, and is counted. The same call returns an analysis of the
+ * customer's message, merged into the profile (the keyword rules decide alone
+ * when it is missing or invalid). A row left composing by a crash is composed
+ * again after the restart.
  * @module
  */
 import type { Kysely } from "kysely";
@@ -20,10 +24,18 @@ import {
   type OutboxRow,
   transcript,
 } from "../store/index.js";
+import { unbackedFigures } from "../strategies/index.js";
 import type { Clock } from "./clock.js";
-import { parseProfile } from "./customer-profile.js";
+import { type Profile, parseProfile } from "./customer-profile.js";
 import { type LlmClient, LlmError } from "./llm/llm-client.js";
-import { buildReplyPrompt, PROMPT_TURNS_MAX, replyAnswerSchema } from "./llm/reply-prompt.js";
+import { mergeAnalysis, type ReplyAnalysis, readAnalysis } from "./llm/reply-analysis.js";
+import {
+  buildReplyPrompt,
+  DEFAULT_TRANSCRIPT_TOKENS,
+  PROMPT_TURNS_MAX,
+  REPLY_ANSWER_JSON_SCHEMA,
+  replyAnswerSchema,
+} from "./llm/reply-prompt.js";
 import type { EngineMetrics } from "./metrics.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
 import { RepeatingPass } from "./repeating-pass.js";
@@ -42,6 +54,8 @@ export interface LlmComposerDeps {
   metrics: EngineMetrics;
   /** Give up on one answer after this many ms. */
   timeoutMs: number;
+  /** The transcript's budget in the prompt, estimated tokens (`LLM_TRANSCRIPT_TOKENS`). */
+  transcriptTokens?: number;
   /** Called after rows became `pending` (to kick the sender). */
   onComposed: () => void;
 }
@@ -89,6 +103,7 @@ export class LlmComposer {
     const message = await db.selectFrom("messages").selectAll().where("id", "=", row.message_id).executeTakeFirst();
     const customer = await findCustomerById(db, row.customer_id);
     let text: string | null = null;
+    let analysis: { value: ReplyAnalysis; objectionCounted: boolean } | null = null;
     if (message !== undefined && customer !== undefined && message.variant_id !== null) {
       const key = `${message.variant_id}@${message.variant_version}`;
       const draft = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
@@ -98,30 +113,50 @@ export class LlmComposer {
         const turns = (await transcript(db, cipher, customer.id, PROMPT_TURNS_MAX + 1)).filter(
           (m) => m.id < row.message_id,
         );
+        const brief = playbooks.replyBrief(key, message.stage, now);
         const prompt = buildReplyPrompt({
-          brief: playbooks.replyBrief(key, message.stage, now),
+          brief,
           customerName: customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name),
           profile,
           transcript: turns.map((t) => ({ author: t.author, text: t.text })),
           draft,
+          transcriptTokens: this.#deps.transcriptTokens ?? DEFAULT_TRANSCRIPT_TOKENS,
         });
         const answer = await llm.completeJson({
           ...prompt,
           schema: replyAnswerSchema,
+          jsonSchema: REPLY_ANSWER_JSON_SCHEMA,
           schemaName: "reply",
           timeoutMs: this.#deps.timeoutMs,
           purpose: "reply",
         });
         const problems = playbooks.checkReply(key, answer.reply, profile.lastProductId, now);
-        if (problems.length === 0) text = answer.reply;
+        const figures = unbackedFigures(answer.reply, [draft, ...brief.catalogFacts]);
+        if (problems.length === 0 && figures.length === 0) text = answer.reply;
         else {
-          metrics.countLlmFallback("guardrail");
+          metrics.countLlmFallback(problems.length > 0 ? "guardrail" : "unbacked_figure");
+          const all = [...problems, ...figures.map((f) => `"${f.text}" is in neither the draft nor the catalog facts`)];
           // The problems quote the reply, so they stay at debug; warn says only how many.
-          logger.debug({ outboxId: row.id, variant: key, problems }, "LLM reply problems");
+          logger.debug({ outboxId: row.id, variant: key, problems: all }, "LLM reply problems");
           logger.warn(
-            { outboxId: row.id, variant: key, problems: problems.length },
+            { outboxId: row.id, variant: key, problems: all.length },
             "LLM reply broke a rule; sending the template",
           );
+        }
+        const read = readAnalysis(answer.analysis);
+        if ("analysis" in read) {
+          const lastInbound = turns.filter((t) => t.author === "customer").at(-1);
+          analysis = {
+            value: {
+              ...read.analysis,
+              // An interest that names a catalog product is kept as the product's id, like the rules do.
+              interests: read.analysis.interests.map((i) => playbooks.classify(i).productIds[0] ?? i),
+            },
+            objectionCounted: lastInbound?.intent === "objection",
+          };
+        } else {
+          metrics.countLlmFallback(read.fallback);
+          logger.debug({ outboxId: row.id, reason: read.fallback }, "LLM analysis not used; the keyword rules decide");
         }
       } catch (error) {
         const detail = {
@@ -150,8 +185,31 @@ export class LlmComposer {
           .where("id", "=", row.message_id)
           .execute();
       }
+      // Merged once, by the instance whose flip took the row.
+      if (analysis !== null && Number(flipped.numUpdatedRows) === 1) {
+        await mergeIntoProfile(trx, cipher, row.customer_id, analysis, clock.now());
+      }
     });
     if (text !== null) metrics.llmReplies++;
     else metrics.llmFallbacks++;
   }
+}
+
+/** Reads the profile as it is now (another message may have updated it) and merges the analysis in. */
+async function mergeIntoProfile(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  customerId: string,
+  analysis: { value: ReplyAnalysis; objectionCounted: boolean },
+  now: number,
+): Promise<void> {
+  const current = await findCustomerById(db, customerId);
+  if (current === undefined || current.stage === "won" || current.stage === "lost") return;
+  const profile: Profile = parseProfile(cipher.decryptJson(current.profile_enc, CUSTOMER_AAD.profile));
+  const merged = mergeAnalysis(profile, analysis.value, analysis.objectionCounted);
+  await db
+    .updateTable("customers")
+    .set({ profile_enc: cipher.encryptJson(merged, CUSTOMER_AAD.profile), updated_at: now })
+    .where("id", "=", customerId)
+    .execute();
 }

@@ -21,6 +21,7 @@ import {
   type FieldCipher,
   findCustomerById,
   findOutboundByGatewayId,
+  followUpOfOutbox,
   getSetting,
   MESSAGE_TEXT_AAD,
   type OutboxRow,
@@ -28,6 +29,7 @@ import {
   putSetting,
   sendingOutboxRows,
   setMessageStatus,
+  settleFollowUpOfOutbox,
   startOutboxSend,
   takeBufferedAcks,
   updateOutbox,
@@ -71,6 +73,13 @@ const SCAN_LIMIT = 500;
 export const RECONCILE_AFTER_MS = 15_000;
 /** Clock difference between Closer and the gateway tolerated when matching the history. */
 const HISTORY_CLOCK_SKEW_MS = 2_000;
+
+/** A Cloud API template message as a follow-up names it. */
+interface CloudTemplateMessage {
+  name: string;
+  language: string;
+  parameters: string[];
+}
 
 /** What the sender needs. */
 export interface OutboxSenderDeps {
@@ -262,8 +271,13 @@ export class OutboxSender {
     const silenced = silencedBecause(row, customer, now);
     if (silenced !== null) return this.#settle(row, "held", silenced);
     if (customer.last_inbound_at === null) return this.#settle(row, "failed", "the customer never wrote first");
+    // Outside the Cloud API's window only an approved template message may go: a follow-up that names one.
+    let template: CloudTemplateMessage | null = null;
     if (gateway.name === "cloud" && now - customer.last_inbound_at > CLOUD_SERVICE_WINDOW_MS) {
-      return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
+      template = row.kind === "follow_up" ? await this.#cloudTemplateOf(id) : null;
+      if (template === null || gateway.sendTemplate === undefined) {
+        return this.#settle(row, "failed", "outside the Cloud API 24-hour customer-service window (needs a template)");
+      }
     }
     let reserved: SendReservation | null = null;
     if (pacing.mode === "human") {
@@ -299,7 +313,10 @@ export class OutboxSender {
       // In its own commit before the call: a crash from here on leaves a row to reconcile, not to resend blindly.
       const attempt = { sendHash: sendHash(text), startedAt: clock.now() };
       await this.#commits.run((trx) => startOutboxSend(trx, id, attempt));
-      result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
+      result =
+        template !== null && gateway.sendTemplate !== undefined
+          ? await gateway.sendTemplate({ to, ...template })
+          : await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
     } catch (error) {
       await this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
@@ -322,6 +339,13 @@ export class OutboxSender {
         await sleep(RECORD_SENT_RETRY_MS * attempt);
       }
     }
+  }
+
+  /** The approved Cloud template a follow-up names, or null. */
+  async #cloudTemplateOf(outboxId: number): Promise<CloudTemplateMessage | null> {
+    const followUp = await followUpOfOutbox(this.#deps.db, outboxId);
+    if (followUp?.cloud_template_json == null) return null;
+    return JSON.parse(followUp.cloud_template_json) as CloudTemplateMessage;
   }
 
   /**
@@ -386,6 +410,7 @@ export class OutboxSender {
     await this.#commits.run(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
       await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
+      if (row.kind === "follow_up") await settleFollowUpOfOutbox(trx, Number(row.id), "sent", now, null);
       for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
@@ -484,6 +509,8 @@ export class OutboxSender {
     await db.transaction().execute(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status, last_error: reason.slice(0, 300) });
       await setMessageStatus(trx, row.message_id, status, now, { reason });
+      if (row.kind === "follow_up")
+        await settleFollowUpOfOutbox(trx, Number(row.id), status, now, reason.slice(0, 300));
     });
     if (status === "held") metrics.held++;
     this.#deps.onSettled?.(Number(row.id), status);
@@ -501,7 +528,11 @@ function silencedBecause(
   now: number,
 ): string | null {
   if (row.kind !== "confirmation" && customer.opted_out === 1) return "customer opted out";
-  if (row.kind === "reply" && customer.handoff_until !== null && customer.handoff_until > now) {
+  if (
+    (row.kind === "reply" || row.kind === "follow_up") &&
+    customer.handoff_until !== null &&
+    customer.handoff_until > now
+  ) {
     return "a person has taken over this chat";
   }
   return null;

@@ -6,9 +6,9 @@
  * @module
  */
 import type { StageSettings } from "../experiments/index.js";
-import type { PlaybookSet } from "../strategies/index.js";
+import type { FollowUp, PlaybookSet } from "../strategies/index.js";
 import type { ReplyBrief } from "./llm/reply-prompt.js";
-import type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
+import type { ComposedFollowUp, ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-runtime.js";
 import { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 import type { MessageSignals } from "./profile-rules.js";
 import type { StageRule } from "./stage-machine.js";
@@ -74,6 +74,14 @@ export class PlaybookHolder implements PlaybookRuntime {
 
   compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply {
     return this.#current.runtime.compose(variantKey, intent, audience, now);
+  }
+
+  followUps(variantKey: string): readonly FollowUp[] {
+    return this.#current.runtime.followUps(variantKey);
+  }
+
+  composeFollowUp(variantKey: string, step: number, audience: ReplyAudience, now: number): ComposedFollowUp {
+    return this.#current.runtime.composeFollowUp(variantKey, step, audience, now);
   }
 
   replyBrief(variantKey: string, stage: string, now: number): ReplyBrief {

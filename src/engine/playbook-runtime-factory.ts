@@ -6,6 +6,7 @@
  */
 import type { StageSettings } from "../experiments/index.js";
 import {
+  ANY_LANGUAGE,
   buildRenderContext,
   type CompiledTemplate,
   type CompiledTexts,
@@ -13,6 +14,8 @@ import {
   checkClaims,
   checkGuardrails,
   findProductsMentioned,
+  followUpParameterKey,
+  followUpTextKey,
   KIND_TEMPLATES,
   type LoadedVariant,
   normalizeReply,
@@ -22,6 +25,7 @@ import {
   variantKey,
 } from "../strategies/index.js";
 import {
+  type ComposedFollowUp,
   type ComposedReply,
   KIND_SAFE_LINES,
   KIND_SAFE_LINES_BY_LANGUAGE,
@@ -144,6 +148,12 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
     intentMovesStage: movesStageOf,
     defaultLanguage: catalog.shop.language,
     languages,
+    followUps(key) {
+      return variants.get(key)?.followUps ?? [];
+    },
+    composeFollowUp(key, step, audience, now) {
+      return composeFollowUp(set, variantOf(key), step, audience, now);
+    },
     replyBrief(key, stage, now) {
       const variant = variantOf(key);
       return {
@@ -362,4 +372,48 @@ function composePostPurchase(
     };
   }
   return { text: chosen.text, template: chosen.template, fallback: "none", violations: [] };
+}
+
+function composeFollowUp(
+  set: PlaybookSet,
+  variant: LoadedVariant,
+  step: number,
+  audience: ReplyAudience,
+  now: number,
+): ComposedFollowUp {
+  const followUp = variant.followUps?.[step];
+  if (followUp === undefined) throw new Error(`variant ${variantKey(variant)} has no follow-up ${step + 1}`);
+  const language = pickLanguage(Object.keys(followUp.templates), audience.profile.language);
+  const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
+  const context = buildRenderContext({
+    catalog: set.catalog,
+    now,
+    customer: {
+      name: audience.name,
+      stage: audience.stage,
+      interests: audience.profile.interests,
+      concerns: audience.profile.concerns,
+    },
+    product: productId,
+    order: null,
+  });
+  const render = (key: string) => {
+    const template = variant.compiled[key];
+    if (template === undefined) throw new Error(`variant ${variantKey(variant)} has no compiled ${key}`);
+    return normalizeReply(template(context));
+  };
+  const text = render(followUpTextKey(step, language));
+  const cloudParameters =
+    followUp.cloudTemplate === null
+      ? null
+      : followUp.cloudTemplate.parameters.map((_, i) => render(followUpParameterKey(step, i)));
+  const violations = [text, ...(cloudParameters ?? [])].flatMap((t) => problemsOf(set, variant, t, productId, now));
+  return { text, language, cloudParameters, violations };
+}
+
+/** The customer's language (or its base, `es` for `es-MX`), else the first listed (the shop's default). */
+function pickLanguage(languages: readonly string[], customer: string): string {
+  const tag = customer.toLowerCase();
+  const base = tag.split("-")[0] ?? tag;
+  return languages.find((l) => l === tag) ?? languages.find((l) => l === base) ?? languages[0] ?? ANY_LANGUAGE;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { StageSettings } from "../experiments/index.js";
-import type { OrderInput } from "../strategies/index.js";
+import type { FollowUp, OrderInput } from "../strategies/index.js";
 import type { Profile } from "./customer-profile.js";
 import type { ReplyBrief } from "./llm/reply-prompt.js";
 import type { MessageSignals } from "./profile-rules.js";
@@ -26,6 +26,17 @@ export interface ComposedReply {
   violations: string[];
   /** The order the reply confirms, priced from the catalog (only for the `order` template). */
   order?: { itemCount: number; total: string | null } | null;
+}
+
+/** A follow-up rendered for one customer. */
+export interface ComposedFollowUp {
+  text: string;
+  /** The language of the text chosen (`en`, `es`, or `*` for a plain template). */
+  language: string;
+  /** The Cloud template's body parameters rendered, when the follow-up names a Cloud template. */
+  cloudParameters: string[] | null;
+  /** Why it may not be sent (unbacked claims, guardrails); empty when it may. */
+  violations: string[];
 }
 
 /** Who the reply is for. */
@@ -80,6 +91,14 @@ export interface PlaybookRuntime {
    * templates (a photo is not answered with the welcome).
    */
   compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply;
+  /** The follow-ups of a loaded variant version (empty when it has none or is not loaded). */
+  followUps(variantKey: string): readonly FollowUp[];
+  /**
+   * Renders follow-up `step` of the variant in the customer's profile language (else the first
+   * language listed, the shop's default) and checks it like a reply. No fallback text: a
+   * follow-up that fails its checks is not sent.
+   */
+  composeFollowUp(variantKey: string, step: number, audience: ReplyAudience, now: number): ComposedFollowUp;
   /** What an LLM is told about the variant's strategy, the stage and the catalog facts at `now`. */
   replyBrief(variantKey: string, stage: string, now: number): ReplyBrief;
   /** Why a reply may not be sent (unbacked claims, guardrails); empty when it may. */

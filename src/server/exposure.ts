@@ -100,7 +100,9 @@ export function registerExposureGuards(app: FastifyInstance, config: Config): vo
   });
   app.addHook("onResponse", async function countWrongTokens(request, reply) {
     // A wrong token given (a bearer header, a sign-in form), not a page that merely needs one.
-    const triedToken = request.headers.authorization !== undefined || request.method === "POST";
+    const triedToken =
+      request.headers.authorization !== undefined ||
+      (request.method === "POST" && request.url.split("?")[0] === "/dashboard/login");
     if (reply.statusCode === 401 && triedToken && scopeOf(request.url) !== "webhooks") guard.fail(request.ip);
   });
 

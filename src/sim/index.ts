@@ -64,6 +64,7 @@ export { meanSe, simulationJson, summarise } from "./summary.js";
 export {
   formatChangeDetection,
   formatDecisionTable,
+  formatFollowUpTable,
   formatMeanSe,
   formatStageTable,
   formatSummaryTable,

@@ -26,6 +26,15 @@ export interface MarketStage {
   readonly availableFrom: readonly number[];
   /** Per arm, the true p when it starts (before any change). */
   readonly startP: readonly number[];
+  /** Per arm, its follow-up model (null: none; arms that arrive later have none). */
+  readonly followUps: readonly (SimFollowUp | null)[];
+}
+
+/** What an arm's follow-up does to a quiet customer (scenario `follow_up`). */
+export interface SimFollowUp {
+  readonly revive: number;
+  readonly optOut: number;
+  readonly afterMs: number;
 }
 
 /** A scheduled move of the market. */
@@ -58,6 +67,18 @@ export function planMarket(scenario: Scenario): MarketPlan {
       arms: [...stage.arms.map((arm) => arm.variant), ...late.map((arm) => arm.variant)],
       availableFrom: [...stage.arms.map(() => 0), ...late.map((arm) => arm.at_customer)],
       startP: [...stage.arms.map((arm) => arm.p), ...late.map((arm) => arm.p)],
+      followUps: [
+        ...stage.arms.map((arm) =>
+          arm.follow_up === undefined
+            ? null
+            : {
+                revive: arm.follow_up.revive,
+                optOut: arm.follow_up.opt_out,
+                afterMs: arm.follow_up.after_hours * MS_PER_HOUR,
+              },
+        ),
+        ...late.map(() => null),
+      ],
     };
   });
   const armIndex = (stage: number, variant: string) => stages[stage]!.arms.indexOf(variant);

@@ -63,6 +63,8 @@ export interface RunResult {
   readonly reflection?: ReflectionCounts;
   /** The change detector's record (policies with change detection only). */
   readonly changeDetection?: ChangeDetectionRecord;
+  /** Follow-ups sent to quiet customers, those that revived the customer, and opt-outs they caused. */
+  readonly followUps: { readonly sent: number; readonly revived: number; readonly optOuts: number };
 }
 
 /** How a run's change detector did against the scenario's true changes. */
@@ -97,6 +99,7 @@ export class RunRecorder {
   readonly #regretOf: Float64Array;
   readonly #wonBy: Uint8Array;
   #won = 0;
+  readonly #followUps = { sent: 0, revived: 0, optOuts: 0 };
 
   constructor(plan: MarketPlan, customers: number) {
     this.#plan = plan;
@@ -125,6 +128,13 @@ export class RunRecorder {
   }
 
   /** Records that `customer` was won. */
+  /** A quiet customer got a follow-up: it revived them, made them opt out, or changed nothing. */
+  followUp(effect: "revived" | "opted_out" | "quiet"): void {
+    this.#followUps.sent++;
+    if (effect === "revived") this.#followUps.revived++;
+    if (effect === "opted_out") this.#followUps.optOuts++;
+  }
+
   won(customer: number): void {
     this.#won++;
     this.#wonBy[customer] = 1;
@@ -140,6 +150,7 @@ export class RunRecorder {
       seed,
       customers,
       won: this.#won,
+      followUps: { ...this.#followUps },
       regret: stats.reduce((total, stage) => total + stage.regret, 0),
       stages: stats,
       laiRobbins: this.#plan.stages.reduce(

@@ -13,12 +13,28 @@ const nameSchema = z.string().min(1);
 /** A probability in [0, 1]. */
 const probabilitySchema = z.number().min(0).max(1);
 
+/**
+ * What the arm's follow-up does to a customer who went quiet (one who would not move on): with
+ * probability `revive` it brings them back (they move on after it), with `opt_out` they opt out
+ * (lost, and counted against the arm); otherwise nothing changes.
+ */
+const followUpModelSchema = z
+  .strictObject({
+    revive: probabilitySchema,
+    opt_out: probabilitySchema,
+    /** Hours after the assignment when the follow-up goes out; default 24. */
+    after_hours: z.number().gt(0).default(24),
+  })
+  .refine((f) => f.revive + f.opt_out <= 1, "revive + opt_out must be at most 1");
+
 /** One arm of a stage and its true success probability. */
 const armSchema = z.strictObject({
   /** The variant id (as in `playbooks/variants/<stage>/<variant>.yaml`). */
   variant: nameSchema,
-  /** True probability that a customer given this arm moves on to the next stage within the window. */
+  /** True probability that a customer given this arm moves on to the next stage within the window (without follow-ups). */
   p: probabilitySchema,
+  /** The arm's follow-up policy, when it has one; `closer simulate --no-follow-ups` leaves it out. */
+  follow_up: followUpModelSchema.optional(),
 });
 
 /**
@@ -128,6 +144,12 @@ function checkReferences(scenario: z.output<typeof scenarioObjectSchema>, ctx: z
         ctx.addIssue({ code: "custom", path: ["stages", s, "arms", k, "variant"], message });
       }
       arms.set(arm.variant, 0);
+    });
+    stage.arms.forEach(function checkFollowUp(arm, k) {
+      if (arm.follow_up !== undefined && arm.follow_up.after_hours >= stage.window_hours) {
+        const message = `follow_up.after_hours ${arm.follow_up.after_hours} must be inside window_hours ${stage.window_hours}`;
+        ctx.addIssue({ code: "custom", path: ["stages", s, "arms", k, "follow_up", "after_hours"], message });
+      }
     });
     if (stage.delay_hours.median > stage.window_hours) {
       const message = `median delay ${stage.delay_hours.median} h must not exceed window_hours ${stage.window_hours}`;

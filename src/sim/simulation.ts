@@ -44,6 +44,8 @@ export interface SimulationOptions {
   readonly verdictCounts?: VerdictCounts;
   /** Run the scenario's `reflection` block, if it has one; default true (false: `--no-reflection`). */
   readonly reflection?: boolean;
+  /** Apply the arms' `follow_up` models; default true (false: `--no-follow-ups`). */
+  readonly followUps?: boolean;
 }
 
 /** One run of a seed: the name it is reported under, the policy, and whether reflection is on. */
@@ -106,6 +108,7 @@ export function runSeed(options: SimulationOptions, seed: number, onRun?: (run: 
         customers,
         arrivalsPerDay: scenario.arrivals_per_day,
         seed,
+        ...(options.followUps === false ? { followUps: false } : {}),
         ...(options.curvePoints === undefined ? {} : { curvePoints: options.curvePoints }),
         ...(reflection && block
           ? {

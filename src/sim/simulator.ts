@@ -10,7 +10,7 @@
  * Pure: no I/O, no clock, every draw from seeded streams.
  * @module
  */
-import type { PolicyArm } from "../experiments/index.js";
+import { createSeededRandom, deriveSeed, type PolicyArm } from "../experiments/index.js";
 import { arrivalTimes, customersSeed, MS_PER_DAY, type StageDraws, stageDraws } from "./customer-stream.js";
 import { DecisionLooks, type DecisionLooksOptions, type VerdictCounts } from "./decision-looks.js";
 import { EventQueue } from "./event-queue.js";
@@ -37,6 +37,8 @@ export interface RunSpec {
    * policy; absent: the arms stay the scenario's. Not combined with `looks`.
    */
   readonly reflection?: { readonly block: ScenarioReflection; readonly settings?: ReflectionPolicySettings };
+  /** Apply the arms' follow-up models; default true (false: `--no-follow-ups`). */
+  readonly followUps?: boolean;
 }
 
 /** An assignment waiting for its outcome. */
@@ -55,6 +57,7 @@ interface Pending {
  */
 export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
   const { market: plan, customers, seed } = spec;
+  const followUpsOn = spec.followUps !== false;
   const stageCount = plan.stages.length;
   const market = new MarketState(plan);
   const arrivals = arrivalTimes(seed, customers, spec.arrivalsPerDay);
@@ -87,11 +90,25 @@ export function simulateRun(spec: RunSpec, policy: SimPolicy): RunResult {
     if (!(Number.isInteger(k) && k >= 0 && k < available)) {
       throw new RangeError(`policy ${policy.name} chose arm ${k} of ${available} in ${stage.stage}`);
     }
-    const success = draws.u[k]! < market.p(s, k);
+    let success = draws.u[k]! < market.p(s, k);
+    let delayMs = draws.delayMs[k]!;
+    // A quiet customer gets the arm's follow-up, from a stream of its own (the other draws stay paired).
+    const followUp = followUpsOn && !success ? (stage.followUps[k] ?? null) : null;
+    if (followUp !== null) {
+      const rng = createSeededRandom(deriveSeed(deriveSeed(deriveSeed(root, customer), s), "follow-up"));
+      const u = rng.next();
+      recorder.followUp(
+        u < followUp.revive ? "revived" : u < followUp.revive + followUp.optOut ? "opted_out" : "quiet",
+      );
+      if (u < followUp.revive) {
+        success = true;
+        delayMs = followUp.afterMs + rng.next() * (stage.windowMs - followUp.afterMs) * 0.5;
+      }
+    }
     recorder.decided(customer, s, k, market, success);
     matured?.assigned(s, k, now, success);
     reflection?.assigned(s, k, now, success);
-    const resolvesAt = now + (success ? draws.delayMs[k]! : stage.windowMs);
+    const resolvesAt = now + (success ? delayMs : stage.windowMs);
     queue.push(resolvesAt, { customer, stage: s, arm: k, success, assignedAt: now });
   };
 

@@ -18,6 +18,21 @@ export function formatSummaryTable(summary: SimulationSummary): string {
   return table(header, rows, 1);
 }
 
+/** Follow-ups per policy (means ± se over seeds), or null when no run sent any. */
+export function formatFollowUpTable(summary: SimulationSummary): string | null {
+  const policies = Object.entries(summary.policies);
+  if (policies.every(([, p]) => p.followUps.sent.mean === 0)) return null;
+  const header = ["policy", "follow-ups sent", "revived", "opt-outs", "opt-out rate"];
+  const rows = policies.map(([name, p]) => [
+    name,
+    formatMeanSe(p.followUps.sent, 1),
+    formatMeanSe(p.followUps.revived, 1),
+    formatMeanSe(p.followUps.optOuts, 1),
+    p.followUps.sent.mean === 0 ? "–" : percent(p.followUps.optOuts.mean / p.followUps.sent.mean),
+  ]);
+  return table(header, rows, 1);
+}
+
 /** Per stage and policy: decisions, regret, and uniform rotation's expected regret T·(p* − p̄) on those decisions. */
 export function formatStageTable(summary: SimulationSummary): string {
   const header = ["stage", "policy", "decisions", "regret", "T·(p*−p̄)"];

@@ -20,6 +20,8 @@ export interface MeanSe {
 export interface PolicySummary {
   readonly regret: MeanSe;
   readonly won: MeanSe;
+  /** Follow-ups to quiet customers per run, those that revived the customer, and the opt-outs they caused. */
+  readonly followUps: { readonly sent: MeanSe; readonly revived: MeanSe; readonly optOuts: MeanSe };
   /** Per stage, the mean share of its decisions that went to the arm that was best at that moment. */
   readonly bestArmShare: Record<string, number>;
   /** Mean over seeds of regret / Σ_stages C(p_s)·ln(n_s); null when the bound is 0 (e.g. all arms equal). */
@@ -203,6 +205,11 @@ function policySummary(runs: readonly RunResult[], stageNames: readonly string[]
   return {
     regret: meanSe(runs.map((run) => run.regret)),
     won: meanSe(runs.map((run) => run.won)),
+    followUps: {
+      sent: meanSe(runs.map((run) => run.followUps?.sent ?? 0)),
+      revived: meanSe(runs.map((run) => run.followUps?.revived ?? 0)),
+      optOuts: meanSe(runs.map((run) => run.followUps?.optOuts ?? 0)),
+    },
     bestArmShare: Object.fromEntries(
       stageNames.map((stage, s) => [
         stage,

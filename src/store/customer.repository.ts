@@ -107,6 +107,8 @@ export async function deleteCustomerCascade(db: Kysely<Database>, id: string): P
   const detached = `${FORGOTTEN_PREFIX}${randomUUID()}`;
   await db.updateTable("assignments").set({ customer_id: detached }).where("customer_id", "=", id).execute();
   await db.updateTable("outcomes").set({ customer_id: detached }).where("customer_id", "=", id).execute();
+  // Follow-ups hold no text; kept detached, so the arms' follow-up figures stay right.
+  await db.updateTable("follow_ups").set({ customer_id: detached }).where("customer_id", "=", id).execute();
   await db.deleteFrom("customers").where("id", "=", id).execute();
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AlertTable } from "./alert.table.js";
+import type { FollowUpTable } from "./follow-up.table.js";
 
 /** An autoincrementing integer primary key. */
 type Id = Generated<number>;
@@ -400,6 +401,7 @@ export interface Database {
   experiment_events: ExperimentEventTable;
   audit_log: AuditLogTable;
   alerts: AlertTable;
+  follow_ups: FollowUpTable;
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
   settings: SettingTable;

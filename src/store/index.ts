@@ -99,6 +99,23 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
+export type { FollowUpArmFigures } from "./follow-up.repository.js";
+export {
+  countWrittenFollowUps,
+  dueFollowUps,
+  FOLLOW_UP_ANSWER_WINDOW_MS,
+  FOLLOW_UP_OPT_OUT_WINDOW_MS,
+  FOLLOW_UP_WRITTEN,
+  followUpFiguresByArm,
+  followUpOfOutbox,
+  followUpStepsOf,
+  followUpsOfCustomer,
+  scheduleFollowUp,
+  settleFollowUpOfOutbox,
+  unscheduleFollowUp,
+  updateScheduledFollowUp,
+} from "./follow-up.repository.js";
+export type { FollowUpRow, FollowUpTable, FollowUpUpdate, NewFollowUpRow } from "./follow-up.table.js";
 export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {

@@ -15,6 +15,7 @@ import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 import { customerDetailsMigration } from "./migrations/2026-12-03T0700-customer-details.js";
 import { outboxSendingMigration } from "./migrations/2026-12-03T0720-outbox-sending.js";
 import { manyInstancesMigration } from "./migrations/2026-12-03T0730-many-instances.js";
+import { followUpsMigration } from "./migrations/2026-12-03T0740-follow-ups.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-03T0700-customer-details": customerDetailsMigration,
   "2026-12-03T0720-outbox-sending": outboxSendingMigration,
   "2026-12-03T0730-many-instances": manyInstancesMigration,
+  "2026-12-03T0740-follow-ups": followUpsMigration,
 });
 
 /** What happened to one migration in a run. */

@@ -9,8 +9,8 @@ import type { Database, OutboxRow } from "./database.js";
 export interface NewOutboxEntry {
   messageId: number;
   customerId: string;
-  /** `reply` from the bot, `confirmation` of an opt-out or opt-in, `human`: written by a person as the shop. */
-  kind: "reply" | "confirmation" | "human";
+  /** `reply` from the bot, `confirmation` of an opt-out or opt-in, `human`: written by a person as the shop, `follow_up`: the bot writing first to a quiet customer. */
+  kind: "reply" | "confirmation" | "human" | "follow_up";
   /** `composing` when an LLM will rewrite the draft before it is sent; default `pending`. */
   status?: "pending" | "composing";
   inReplyToAt: number | null;

@@ -31,6 +31,8 @@ const HASHED_KEYS: Record<Exclude<keyof Variant, "status">, true> = {
   alternatives: true,
   languages: true,
   llmInstructions: true,
+  // Absent on variants without follow-ups, so adding the key left their hashes unchanged.
+  followUps: true,
   guardrails: true,
 };
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { findStatedDiscounts } from "./claim-check.js";
-import { compileSignal } from "./signals.js";
+import { phraseForms } from "./claim-text.js";
+import { compileSignal, isRegexSignal } from "./signals.js";
 import type { Variant } from "./variant-schema.js";
 
 /** What a guardrail violation is about. */
@@ -26,12 +27,16 @@ export type GuardedVariant = Pick<Variant, "guardrails">;
 /**
  * Lists where `text` breaks the variant's guardrails: each forbidden phrase it contains (signal
  * syntax: keyword on word boundaries or `/regex/`), and each stated discount above
- * `maxDiscountPercent`. Invalid phrases are skipped (lint reports them).
+ * `maxDiscountPercent`. Phrases are looked for in every form {@link phraseForms} gives (look-alike
+ * letters folded, invisible characters dropped, hyphens read as spaces or removed, numbers in
+ * digits), and a keyword phrase is normalised the same way. Invalid phrases are skipped (lint
+ * reports them).
  */
 export function checkGuardrails(text: string, variant: GuardedVariant): GuardrailViolation[] {
   const violations: GuardrailViolation[] = [];
-  for (const { phrase, pattern } of forbiddenPatterns(variant.guardrails)) {
-    const match = pattern.exec(text);
+  const forms = phraseForms(text);
+  for (const { phrase, patterns } of forbiddenPatterns(variant.guardrails)) {
+    const match = firstMatch(forms, patterns);
     if (match) {
       violations.push({
         kind: "forbidden_phrase",
@@ -55,14 +60,30 @@ export function checkGuardrails(text: string, variant: GuardedVariant): Guardrai
   return violations.sort((a, b) => a.index - b.index);
 }
 
-const patternCache = new WeakMap<GuardedVariant["guardrails"], { phrase: string; pattern: RegExp }[]>();
+function firstMatch(forms: readonly string[], patterns: readonly RegExp[]): RegExpExecArray | null {
+  for (const form of forms) {
+    for (const pattern of patterns) {
+      const match = pattern.exec(form);
+      if (match) return match;
+    }
+  }
+  return null;
+}
 
-function forbiddenPatterns(guardrails: GuardedVariant["guardrails"]): { phrase: string; pattern: RegExp }[] {
+type ForbiddenPattern = { phrase: string; patterns: RegExp[] };
+
+const patternCache = new WeakMap<GuardedVariant["guardrails"], ForbiddenPattern[]>();
+
+function forbiddenPatterns(guardrails: GuardedVariant["guardrails"]): ForbiddenPattern[] {
   let patterns = patternCache.get(guardrails);
   if (!patterns) {
     patterns = guardrails.forbiddenPhrases.flatMap((phrase) => {
-      const compiled = compileSignal(phrase);
-      return compiled.ok ? [{ phrase, pattern: compiled.pattern }] : [];
+      const variants = isRegexSignal(phrase) ? [phrase] : [phrase, ...phraseForms(phrase)];
+      const compiled = [...new Set(variants)].flatMap((variant) => {
+        const result = compileSignal(variant);
+        return result.ok ? [result.pattern] : [];
+      });
+      return compiled.length > 0 ? [{ phrase, patterns: compiled }] : [];
     });
     patternCache.set(guardrails, patterns);
   }

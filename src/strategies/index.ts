@@ -21,10 +21,12 @@ export {
   runningOffers,
 } from "./catalog.js";
 export type { Catalog, Offer, Product, Shop } from "./catalog-schema.js";
-export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check.js";
+export type { ClaimCheckOptions, ClaimKind, ClaimViolation, StatedFigure } from "./claim-check.js";
 // what a reply may say
-export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
+export { checkClaims, MAX_STOCK_CLAIM, statedFigures, unbackedFigures } from "./claim-check.js";
+export { foldText, normalizeClaimText, phraseForms } from "./claim-text.js";
 export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
+export { followUpParameterKey, followUpTextKey } from "./follow-up-lint.js";
 export type {
   ExperimentSettings,
   Funnel,
@@ -63,11 +65,20 @@ export { compileSignals } from "./signals.js";
 export { templateVariables } from "./template-lint.js";
 export type { CompiledTemplate } from "./template-renderer.js";
 export { normalizeReply, renderReply, WHATSAPP_MAX_CHARS } from "./template-renderer.js";
-export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./variant-schema.js";
+export type {
+  CloudTemplate,
+  FollowUp,
+  Variant,
+  VariantOrigin,
+  VariantStatus,
+  VariantTemplates,
+} from "./variant-schema.js";
 // variants and versions
 export {
+  ANY_LANGUAGE,
   KIND_TEMPLATES,
   LANGUAGE_KEY,
+  MAX_FOLLOW_UPS,
   REQUIRED_KIND_TEMPLATES,
   TEMPLATE_INTENTS,
   VARIANT_ORIGINS,

@@ -12,7 +12,7 @@
  * and signals only ever read the first {@link SIGNAL_TEXT_MAX_CHARS} characters of a text.
  * @module
  */
-import { checkSync } from "recheck";
+import { createRequire } from "node:module";
 import { z } from "zod";
 
 /** Signals read at most this many characters of a text (the start of a message says what it is about). */
@@ -120,13 +120,16 @@ function compileRegexSignal(signal: string): CompiledSignal {
 }
 
 /**
- * Why `source` can stop the service (catastrophic backtracking), or null when `recheck` proves it
- * safe. A regex recheck cannot judge in time is refused too: a signal must be plainly safe.
+ * Why `source` can stop the service (catastrophic backtracking), or null when `recheck` finds it safe
+ * (or runs out of time on a busy machine: the 2000-character cap then bounds it).
  */
 export function redosProblem(source: string, flags: string): string | null {
+  if (plainlyLinear(source)) return null;
   const key = `${source}/${flags}`;
   const known = redosVerdicts.get(key);
   if (known !== undefined) return known;
+  // Loaded on first need: a large module, and most signals never need it (see plainlyLinear).
+  const { checkSync } = createRequire(import.meta.url)("recheck") as typeof import("recheck");
   const diagnostics = checkSync(source, flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
   let verdict: string | null = null;
   if (diagnostics.status === "vulnerable") {
@@ -134,11 +137,50 @@ export function redosProblem(source: string, flags: string): string | null {
     verdict =
       `the regular expression can backtrack catastrophically (${diagnostics.complexity.type} time, ` +
       `e.g. on ${JSON.stringify(attack)}); rewrite it without nested or overlapping repeats`;
-  } else if (diagnostics.status === "unknown") {
-    verdict = `the regular expression could not be proven safe from catastrophic backtracking (${diagnostics.error.kind}); simplify it`;
+  } else if (diagnostics.status === "unknown" && diagnostics.error.kind !== "timeout") {
+    // Syntax recheck does not support: refused. A timeout (a busy machine) is not a verdict, and the
+    // 2000-character cap on what signals read bounds the harm of a regex it could not finish.
+    verdict = `the regular expression could not be checked for catastrophic backtracking (${diagnostics.error.kind}); simplify it`;
   }
+  if (diagnostics.status === "unknown" && diagnostics.error.kind === "timeout") return null; // not cached: judge again next time
   redosVerdicts.set(key, verdict);
   return verdict;
+}
+
+/**
+ * True when `source` has at most one quantifier and it does not repeat a group: such a regex cannot
+ * backtrack exponentially (that needs a repeat inside a repeat, or a repeated alternation), and its
+ * worst case, quadratic through the search for a start, is bounded by the 2000-character cap. These
+ * (nearly every signal) skip recheck, which costs a second or more per regex at start.
+ */
+export function plainlyLinear(source: string): boolean {
+  let quantifiers = 0;
+  let repeatsGroup = false;
+  let previous = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === "\\") {
+      i++;
+      previous = "atom";
+      continue;
+    }
+    if (c === "[") {
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+      previous = "atom";
+      continue;
+    }
+    const brace = c === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i)) : null;
+    const isQuantifier = c === "*" || c === "+" || (c === "?" && previous !== "(") || brace !== null;
+    if (isQuantifier && previous !== "quantifier") {
+      quantifiers++;
+      if (previous === ")") repeatsGroup = true;
+      previous = "quantifier";
+      if (brace !== null) i += brace[0].length - 1;
+      continue;
+    }
+    previous = c === "(" || c === ")" ? c : isQuantifier ? "quantifier" : "atom";
+  }
+  return quantifiers <= 1 && !repeatsGroup;
 }
 
 /** Escapes the characters that are syntax in a unicode-mode regular expression. */

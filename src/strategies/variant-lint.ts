@@ -8,6 +8,7 @@
  * @module
  */
 import type { Catalog } from "./catalog-schema.js";
+import { lintFollowUps } from "./follow-up-lint.js";
 import { errorAt, type Position, type Problem, warningAt } from "./problem.js";
 import { closestMatch } from "./suggest.js";
 import { checkTemplateClaims, type LintSituation } from "./template-claims.js";
@@ -112,7 +113,10 @@ export function lintVariant(
     for (const [inner, text] of Object.entries(value)) lintKey(["templates", key], `${key}.`, inner, text);
     problems.push(...checkLanguageCoverage(source, key, topKeys, Object.keys(value)));
   }
-  return { compiled: allCompiled && variant ? compiled : null, problems };
+  const followUps = lintFollowUps(source, data, variant, env);
+  problems.push(...followUps.problems);
+  Object.assign(compiled, followUps.compiled);
+  return { compiled: allCompiled && followUps.ok && variant ? compiled : null, problems };
 }
 
 function isBlock(value: unknown): value is Record<string, unknown> {

@@ -108,6 +108,35 @@ function splitTemplates(raw: Record<string, unknown>): Pick<Variant, "templates"
   };
 }
 
+/** At most this many follow-ups per variant. */
+export const MAX_FOLLOW_UPS = 3;
+
+/**
+ * A follow-up's text: one template, or a template per language (`{en: …, es: …}`); the customer's
+ * profile language picks one, else the first listed (the shop's default language).
+ */
+const followUpTextSchema = z.union([
+  templateTextSchema,
+  z.record(z.string().regex(/^[a-z]{2,3}$/), templateTextSchema),
+]);
+
+/** An approved Cloud API template message sent instead of free text outside the 24-hour window. */
+const cloudTemplateSchema = z.strictObject({
+  /** The template's name as approved in WhatsApp Manager. */
+  name: z.string().regex(/^[a-z0-9_]+$/, "must be the approved template's name (lowercase, digits, underscores)"),
+  /** Its language code, e.g. `en_US`. */
+  language: z.string().min(2),
+  /** Body parameters in order, each a Handlebars template rendered like a reply (`{{customer.firstName}}`). */
+  parameters: z.array(templateTextSchema).default([]),
+});
+
+/** One follow-up: sent `after_hours` after the bot's last reply (not follow-up) when the customer has not answered since. */
+const followUpSchema = z.strictObject({
+  after_hours: z.number().positive(),
+  template: followUpTextSchema,
+  cloud_template: cloudTemplateSchema.optional(),
+});
+
 /** The variant file as written (snake_case), parsed strictly and turned into a {@link Variant}. */
 export const variantFileSchema = z
   .strictObject({
@@ -133,6 +162,8 @@ export const variantFileSchema = z
     }),
     templates: templatesSchema,
     llm_instructions: z.string().min(1),
+    /** Messages the bot sends first to a customer who went quiet in this stage (at most three). */
+    follow_ups: z.array(followUpSchema).max(MAX_FOLLOW_UPS).optional(),
     guardrails: z.strictObject({
       /** Phrases a reply must never contain (signal syntax: keyword, phrase or /regex/). */
       forbidden_phrases: signalListSchema.default([]),
@@ -155,6 +186,18 @@ export const variantFileSchema = z
       strategy: file.strategy,
       ...splitTemplates(file.templates),
       llmInstructions: file.llm_instructions,
+      // Absent when the file has none, so variants without follow-ups keep their content hash.
+      ...(file.follow_ups === undefined
+        ? {}
+        : {
+            followUps: file.follow_ups.map(
+              (f): FollowUp => ({
+                afterHours: f.after_hours,
+                templates: typeof f.template === "string" ? { [ANY_LANGUAGE]: f.template } : f.template,
+                cloudTemplate: f.cloud_template ?? null,
+              }),
+            ),
+          }),
       guardrails: {
         forbiddenPhrases: file.guardrails.forbidden_phrases,
         maxDiscountPercent: file.guardrails.max_discount_percent ?? null,
@@ -193,11 +236,34 @@ export interface Variant {
   /** Language blocks (`templates.es`): language → key → alternatives; absent when none. */
   languages?: Record<string, Record<string, string[]>>;
   llmInstructions: string;
+  /** Follow-ups in order; absent = none. */
+  followUps?: FollowUp[];
   guardrails: {
     forbiddenPhrases: string[];
     /** Largest discount a reply may state, in percent; null = no limit beyond the catalog. */
     maxDiscountPercent: number | null;
   };
+}
+
+/** The language key of a follow-up written as one plain template (any customer language). */
+export const ANY_LANGUAGE = "*";
+
+/** An approved Cloud API template message (see {@link FollowUp}). */
+export interface CloudTemplate {
+  name: string;
+  language: string;
+  /** Handlebars templates for the body parameters, in order. */
+  parameters: string[];
+}
+
+/** One follow-up of a variant. */
+export interface FollowUp {
+  /** Hours after the bot's last reply (with no answer since) when it is due. */
+  afterHours: number;
+  /** Template by language (`en`, `es`, …; {@link ANY_LANGUAGE} for a plain template), first = default. */
+  templates: Record<string, string>;
+  /** Sent outside the Cloud API's 24-hour window instead of the text; null = skipped there. */
+  cloudTemplate: CloudTemplate | null;
 }
 
 /** `id@version`, the key of an arm. */

@@ -33,7 +33,7 @@ describe("closer promote", () => {
     expect(run.err).toMatch(
       /A verdict needs \d+ decisions and \d+ successes per arm over \d+ days; it has run 0\.0 days\./,
     );
-    expect(run.err).toContain("retires limited-offer@1, reassurance-first@1, reserve-now@1 on that evidence");
+    expect(run.err).toContain("retires limited-offer@1, reassurance-first@2, reserve-now@1 on that evidence");
     expect(run.err).toContain("closer promote --force");
     expect((await closingArms()).filter((a) => a.status === "retired")).toEqual([]);
   });

@@ -15,7 +15,7 @@ describe("closer retire", () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain("Retired limited-offer@1 in closing.");
     expect(run.out).toMatch(
-      /Weights of closing now: reassurance-first@1 0\.333, reserve-now@1 0\.333, simple-steps@1 0\.333\./,
+      /Weights of closing now: reassurance-first@2 0\.333, reserve-now@1 0\.333, simple-steps@1 0\.333\./,
     );
     const report = JSON.parse((await install.run("experiments", "--json")).out) as {
       stages: { stage: string; arms: { variant: string; status: string; weight: number }[] }[];

@@ -23,7 +23,7 @@ import {
   times,
 } from "./experiment-fixtures.js";
 
-const CLOSING = ["reserve-now@1", "simple-steps@1", "limited-offer@1", "reassurance-first@1"];
+const CLOSING = ["reserve-now@1", "simple-steps@1", "limited-offer@1", "reassurance-first@2"];
 
 describe("promotion and retirement", () => {
   let t: TestDatabase;
@@ -36,7 +36,7 @@ describe("promotion and retirement", () => {
       { key: "reserve-now@1", stage: "closing", status: "champion" },
       { key: "simple-steps@1", stage: "closing" },
       { key: "limited-offer@1", stage: "closing" },
-      { key: "reassurance-first@1", stage: "closing", status: "candidate" },
+      { key: "reassurance-first@2", stage: "closing", status: "candidate" },
       { key: "warm-welcome@1", stage: "first_contact", status: "champion" },
     ]);
     service = createExperimentsService({
@@ -73,12 +73,12 @@ describe("promotion and retirement", () => {
       });
       expect(await statuses()).toEqual({
         "limited-offer@1": "retired",
-        "reassurance-first@1": "retired",
+        "reassurance-first@2": "retired",
         "reserve-now@1": "retired",
         "simple-steps@1": "champion",
       });
       expect(result.champion).toBe("simple-steps@1");
-      expect(result.retired.sort()).toEqual(["limited-offer@1", "reassurance-first@1", "reserve-now@1"]);
+      expect(result.retired.sort()).toEqual(["limited-offer@1", "reassurance-first@2", "reserve-now@1"]);
       expect(await statuses("first_contact")).toEqual({ "warm-welcome@1": "champion" });
     });
 
@@ -117,7 +117,7 @@ describe("promotion and retirement", () => {
       });
       expect(await statuses()).toEqual({
         "limited-offer@1": "active",
-        "reassurance-first@1": "candidate",
+        "reassurance-first@2": "candidate",
         "reserve-now@1": "active",
         "simple-steps@1": "champion",
       });
@@ -137,7 +137,7 @@ describe("promotion and retirement", () => {
       expect(events.map((e) => [e.kind, `${e.variant_id}@${e.variant_version}`, e.actor, e.created_at])).toEqual([
         ["promote", "simple-steps@1", "cli:ana", T0 + 7],
         ["retire", "limited-offer@1", "cli:ana", T0 + 7],
-        ["retire", "reassurance-first@1", "cli:ana", T0 + 7],
+        ["retire", "reassurance-first@2", "cli:ana", T0 + 7],
         ["retire", "reserve-now@1", "cli:ana", T0 + 7],
       ]);
       expect(events[0]?.reason).toBe("clear winner");
@@ -145,7 +145,7 @@ describe("promotion and retirement", () => {
       expect(audit.map((a) => [a.action, a.subject, a.at])).toEqual([
         ["experiment_promote", "closing/simple-steps@1", T0 + 7],
         ["experiment_retire", "closing/limited-offer@1", T0 + 7],
-        ["experiment_retire", "closing/reassurance-first@1", T0 + 7],
+        ["experiment_retire", "closing/reassurance-first@2", T0 + 7],
         ["experiment_retire", "closing/reserve-now@1", T0 + 7],
       ]);
       expect(JSON.parse(audit[0]?.detail_json ?? "{}")).toMatchObject({
@@ -207,11 +207,11 @@ describe("promotion and retirement", () => {
       expect(message).toContain(
         "A verdict needs 100 decisions and 40 successes per arm over 14 days; it has run 10.0 days.",
       );
-      expect(message).toContain("retires limited-offer@1, reassurance-first@1, reserve-now@1 on that evidence");
+      expect(message).toContain("retires limited-offer@1, reassurance-first@2, reserve-now@1 on that evidence");
       expect(message).toMatch(/--force.*"force": true/);
       expect(await statuses()).toEqual({
         "limited-offer@1": "active",
-        "reassurance-first@1": "candidate",
+        "reassurance-first@2": "candidate",
         "reserve-now@1": "champion",
         "simple-steps@1": "active",
       });
@@ -221,7 +221,7 @@ describe("promotion and retirement", () => {
     it("should retire them with force and return the evidence it decided on as a warning", async () => {
       await seedEvidence();
       const result = await service.promote("closing", "simple-steps@1", { force: true, actor: "api", now: T0 });
-      expect(result.retired).toEqual(["limited-offer@1", "reassurance-first@1", "reserve-now@1"]);
+      expect(result.retired).toEqual(["limited-offer@1", "reassurance-first@2", "reserve-now@1"]);
       expect(result.warning).toMatch(/^Stage closing is still collecting evidence: .*simple-steps@1 12 decisions/);
       expect(result.warning).toMatch(/Promoted with force\.$/);
     });
@@ -266,7 +266,7 @@ describe("promotion and retirement", () => {
       const latest = await latestPolicyVersion(t.db, "closing");
       expect(latest?.reason).toBe("retirement");
       expect(Object.keys(latest?.weights ?? {}).sort()).toEqual([
-        "reassurance-first@1",
+        "reassurance-first@2",
         "reserve-now@1",
         "simple-steps@1",
       ]);
@@ -294,7 +294,7 @@ describe("promotion and retirement", () => {
       expect(result.champion).toBeNull();
       expect(Object.keys(result.policy.weights).sort()).toEqual([
         "limited-offer@1",
-        "reassurance-first@1",
+        "reassurance-first@2",
         "simple-steps@1",
       ]);
     });
@@ -319,7 +319,7 @@ describe("promotion and retirement", () => {
       expect(synced.added).toEqual([]);
       expect(await statuses()).toEqual({
         "limited-offer@1": "retired",
-        "reassurance-first@1": "retired",
+        "reassurance-first@2": "retired",
         "reserve-now@1": "retired",
         "simple-steps@1": "champion",
       });

@@ -136,18 +136,18 @@ describe("the experiments API", () => {
     const retire = await call("POST", "/api/experiments/intent/retire", { arm: "value-compare@1", reason: "too long" });
     expect(retire.status).toBe(200);
     expect(retire.json).toMatchObject({ stage: "intent", arm: "value-compare@1", retired: ["value-compare@1"] });
-    expect(Object.keys(retire.json["weights"] as object).sort()).toEqual(["fit-finder@1", "straight-price@1"]);
+    expect(Object.keys(retire.json["weights"] as object).sort()).toEqual(["fit-finder@1", "straight-price@2"]);
     const promote = await call("POST", "/api/experiments/intent/promote", {
-      arm: "straight-price@1",
+      arm: "straight-price@2",
       keepChallengers: true,
       reason: "clearer",
     });
     expect(promote.status).toBe(200);
-    expect(promote.json).toMatchObject({ champion: "straight-price@1", demoted: ["fit-finder@1"], retired: [] });
+    expect(promote.json).toMatchObject({ champion: "straight-price@2", demoted: ["fit-finder@1"], retired: [] });
     const audit = await closer.db.selectFrom("audit_log").selectAll().orderBy("id").execute();
     expect(audit.map((a) => [a.actor, a.action, a.subject])).toEqual([
       ["api", "experiment_retire", "intent/value-compare@1"],
-      ["api", "experiment_promote", "intent/straight-price@1"],
+      ["api", "experiment_promote", "intent/straight-price@2"],
     ]);
     const last = await call("POST", "/api/experiments/first_contact/promote", { arm: "warm-welcome@1", force: true });
     expect(last.status).toBe(200);

@@ -25,6 +25,7 @@ function run(seed: number, regret: number, won: number, laiRobbins: number, name
     seed,
     customers: 10,
     won,
+    followUps: { sent: seed * 10, revived: seed, optOuts: seed - 1 },
     regret,
     stages: [{ decisions: 10, regret, bestArmDecisions: 8, successes: 4, uniformRegret: 1 }],
     laiRobbins,
@@ -62,6 +63,7 @@ describe("summarise", () => {
     expect(summary.policies["thompson"]).toEqual({
       regret: meanSe([2, 4, 6]),
       won: meanSe([3, 5, 7]),
+      followUps: { sent: meanSe([10, 20, 30]), revived: meanSe([1, 2, 3]), optOuts: meanSe([0, 1, 2]) },
       bestArmShare: { first_contact: expect.closeTo(0.8, 12) },
       regretOverLaiRobbins: 1,
     });

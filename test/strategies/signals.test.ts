@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileSignal, compileSignals } from "../../src/strategies/signals.js";
+import { compileSignal, compileSignals, plainlyLinear } from "../../src/strategies/signals.js";
 
 describe("compileSignals", () => {
   it.each([
@@ -91,5 +91,19 @@ describe("regex signals that could stop the service (issue 12, finding 6)", () =
     expect(matcher.matches(`${filler}price`)).toBe(false);
     expect(matcher.matchesWhich(`${filler} discount`)).toEqual([]);
     expect(matcher.matchesWhich(`${"y".repeat(1990)} discount`)).toEqual(["/\\bdiscount\\b/"]);
+  });
+});
+
+describe("plainlyLinear (which regexes may skip the ReDoS check)", () => {
+  it.each([
+    ["^\\s*(hi|hello|hey)\\b", true],
+    ["\\$\\s?\\d", true],
+    ["[a*+]+x", true],
+    ["(a|a)*b", false],
+    ["^(\\w+\\s?)+\\?$", false],
+    ["(.*a){12}", false],
+    ["a{2,5}b+", false],
+  ])("%s → %s", (source, linear) => {
+    expect(plainlyLinear(source)).toBe(linear);
   });
 });

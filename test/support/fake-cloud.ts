@@ -1,7 +1,8 @@
 /**
  * A fake WhatsApp Cloud API (Graph) on 127.0.0.1 that follows
  * `test/contracts/cloud` field by field: Bearer auth,
- * `POST /{version}/{phone_number_id}/messages` for texts and read receipts, Graph
+ * `POST /{version}/{phone_number_id}/messages` for texts, approved template messages
+ * (`type: "template"`, allowed outside the window; unknown names refused) and read receipts, Graph
  * error envelopes, optionally the 24-hour window (131047); it records requests,
  * can be scripted to fail, go down and come back on the same port, and posts
  * notifications built from the contract's examples, signed with the app secret,
@@ -29,6 +30,16 @@ export interface CloudSent {
   contextMessageId: string | null;
 }
 
+/** One template message the fake "sent". */
+export interface CloudTemplateSent {
+  wamid: string;
+  to: string;
+  name: string;
+  language: string;
+  /** The body parameters' texts, in order. */
+  parameters: string[];
+}
+
 /** Options of the fake. */
 export interface FakeCloudOptions {
   accessToken?: string;
@@ -44,6 +55,8 @@ export interface FakeCloudOptions {
   autoStatuses?: boolean;
   /** Epoch ms; default `Date.now`. */
   now?: () => number;
+  /** Names of the approved templates; others are refused (132001). Default: none. */
+  approvedTemplates?: readonly string[];
 }
 
 interface ScriptedFailure {
@@ -71,6 +84,7 @@ export function graphError(code: number, message: string, details?: string): unk
 export class FakeCloud {
   readonly requests: CloudRequest[] = [];
   readonly sent: CloudSent[] = [];
+  readonly templates: CloudTemplateSent[] = [];
   /** Wamids marked read. */
   readonly read: string[] = [];
   webhookUrl: string | undefined;
@@ -92,6 +106,7 @@ export class FakeCloud {
       enforceWindow: options.enforceWindow ?? false,
       autoStatuses: options.autoStatuses ?? false,
       now: options.now ?? Date.now,
+      approvedTemplates: options.approvedTemplates ?? [],
     };
     this.webhookUrl = options.webhookUrl;
     this.#server = new LoopbackServer((req, res) => this.#handle(req, res));
@@ -295,6 +310,7 @@ export class FakeCloud {
     const to = typeof body["to"] === "string" && body["to"] !== "" ? body["to"] : body["recipient"];
     if (typeof to !== "string" || to === "")
       return json(res, 400, graphError(100, "(#100) The parameter to is required."));
+    if (body["type"] === "template") return this.#template(res, to, body);
     if (body["type"] !== "text")
       return json(res, 400, graphError(100, "(#100) Param type must be one of the supported types"));
     const text = body["text"] as Record<string, unknown> | undefined;
@@ -337,6 +353,38 @@ export class FakeCloud {
       this.#background.run(work);
     }
     return true;
+  }
+
+  /** A template message (contract §6): approved name, `language.code`, body parameters; no window check. */
+  #template(res: ServerResponse, to: string, body: Record<string, unknown>): Answered {
+    const template = body["template"] as Record<string, unknown> | undefined;
+    const name = template?.["name"];
+    const language = (template?.["language"] as Record<string, unknown> | undefined)?.["code"];
+    if (typeof name !== "string" || typeof language !== "string") {
+      return json(
+        res,
+        400,
+        graphError(100, "(#100) The parameter template['name'] and ['language']['code'] are required."),
+      );
+    }
+    if (!this.#options.approvedTemplates.includes(name)) {
+      return json(res, 404, graphError(132001, "(#132001) Template name does not exist in the translation"));
+    }
+    const components = Array.isArray(template?.["components"])
+      ? (template["components"] as Record<string, unknown>[])
+      : [];
+    const bodyParameters = components.find((c) => c["type"] === "body")?.["parameters"];
+    const parameters = Array.isArray(bodyParameters)
+      ? bodyParameters.map((p) => String((p as Record<string, unknown>)["text"] ?? ""))
+      : [];
+    const wamid = this.#wamid();
+    const waId = to.replace(/^\+/, "");
+    this.templates.push({ wamid, to: waId, name, language, parameters });
+    return json(res, 200, {
+      messaging_product: "whatsapp",
+      contacts: [{ input: to, wa_id: waId }],
+      messages: [{ id: wamid }],
+    });
   }
 }
 

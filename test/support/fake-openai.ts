@@ -4,7 +4,9 @@
  * format, and can be scripted to fail, stall or answer badly, to answer the way
  * reasoning models do (`reasoning_content` beside the content), to ask for a
  * wait (429 with `Retry-After`), or to refuse `response_format` types it does
- * not support, as many OpenAI-compatible servers do.
+ * not support, as many OpenAI-compatible servers do. A responder function can
+ * answer from the request itself (an obedient model that repeats what the
+ * customer asks it to say).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer, readBody, sendJson } from "./loopback-server.js";
@@ -42,6 +44,9 @@ export type FakeOpenAiBehaviour =
   /** Answers `{"reply": <the draft reply the prompt carries>}`: the template's text, as a model that keeps it would. */
   | { kind: "echo_draft" };
 
+/** Answers one request from its body; undefined: the next scripted behaviour or the default. */
+export type FakeOpenAiResponder = (request: FakeOpenAiRequest) => FakeOpenAiBehaviour | undefined;
+
 /** The `response_format` types a server accepts; `none` means a request without one. */
 export type FakeResponseFormat = "json_schema" | "json_object" | "none";
 
@@ -58,6 +63,7 @@ export interface FakeOpenAiOptions {
 export class FakeOpenAi {
   readonly requests: FakeOpenAiRequest[] = [];
   #script: FakeOpenAiBehaviour[] = [];
+  #responder: FakeOpenAiResponder | null = null;
   #fallback: FakeOpenAiBehaviour = { kind: "content", content: '{"reply":"Hello from the model."}' };
   readonly #server: LoopbackServer;
   readonly #apiKey: string | null;
@@ -98,10 +104,16 @@ export class FakeOpenAi {
     this.#script.push(...behaviours);
   }
 
-  /** Forgets requests and scripts, answers the default content, and accepts every `response_format` again. */
+  /** Answers every request with what `responder` returns for it (before scripts and the default). */
+  respond(responder: FakeOpenAiResponder | null): void {
+    this.#responder = responder;
+  }
+
+  /** Forgets requests, scripts and the responder, answers the default content, and accepts every `response_format` again. */
   reset(): void {
     this.requests.length = 0;
     this.#script = [];
+    this.#responder = null;
     this.#fallback = { kind: "content", content: '{"reply":"Hello from the model."}' };
     this.responseFormats = ["json_schema", "json_object", "none"];
   }
@@ -150,7 +162,10 @@ export class FakeOpenAi {
         },
       });
     }
-    const behaviour = this.#script.shift() ?? this.#fallback;
+    const behaviour =
+      this.#responder?.({ path, authorization: req.headers.authorization, body }) ??
+      this.#script.shift() ??
+      this.#fallback;
     if (behaviour.kind === "error") {
       const error = {
         message: behaviour.message ?? "The server had an error while processing your request.",

@@ -46,6 +46,7 @@ export async function startInProcessCloser({
     WEIGHTS_CRON: NEVER_CRON,
     RESOLVE_CRON: NEVER_CRON,
     REFLECT_CRON: NEVER_CRON,
+    FOLLOW_UP_CRON: NEVER_CRON,
     // Tests drive many requests from 127.0.0.1 in seconds; the exposure tests set their own limits.
     RATE_LIMIT_PLAYGROUND: "0",
     RATE_LIMIT_WEBHOOKS: "0",

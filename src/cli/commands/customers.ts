@@ -24,7 +24,7 @@ const HELP = `closer customers — what Closer remembers about each customer
 
   closer customers list [--limit N]    most recently active customers: short id, name, phone (masked),
                                        stage, journey, time of the last message (UTC) and flags
-  closer customers show <customer>     profile, stage, assignments, handoffs and transcript (--json for JSON)
+  closer customers show <customer>     profile, stage, assignments, handoffs, follow-ups and transcript (--json for JSON)
   closer customers export <customer>   everything held about the customer, as JSON (a data-access request)
   closer customers forget <customer> --yes
                                        erase the customer: profile, transcript, consent and handoffs;
@@ -167,6 +167,14 @@ function formatView(view: NonNullable<Awaited<ReturnType<typeof describeCustomer
       (a) =>
         `  ${a.stage.padEnd(16)} ${`${a.variant}@${a.version}`.padEnd(26)} p=${a.propensity.toFixed(3)} ${a.status}`,
     ),
+    "",
+    "follow-ups:",
+    ...(view.followUps.length === 0
+      ? ["  —"]
+      : view.followUps.map(
+          (f) =>
+            `  ${f.stage.padEnd(16)} ${`${f.variant} #${f.number}`.padEnd(26)} ${f.status.padEnd(9)} ${(f.sentAt ?? f.dueAt).slice(0, 16).replace("T", " ")}${f.reason === null ? "" : `  ${f.reason}`}`,
+        )),
     "",
     "transcript:",
     ...view.transcript.map(

@@ -10,6 +10,7 @@ import { withDotEnv } from "../../config.js";
 import {
   formatChangeDetection,
   formatDecisionTable,
+  formatFollowUpTable,
   formatStageTable,
   formatSummaryTable,
   formatWeeklyTable,
@@ -37,7 +38,7 @@ import type { Command, CommandIo } from "../command.js";
 const HELP = `closer simulate — compare the bandit with A/B rotation on simulated customers
 
 Usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N]
-                       [--json FILE] [--report FILE.html] [--engine] [--no-reflection]
+                       [--json FILE] [--report FILE.html] [--engine] [--no-reflection] [--no-follow-ups]
 
 Runs every policy on the same seeded customer streams and prints, per policy, the
 mean ± standard error over seeds of pseudo-regret and customers won, the share of
@@ -59,6 +60,7 @@ Options:
                      closed, as the product does (default), or every resolved outcome
   --json FILE        write the figures as JSON
   --report FILE      write an HTML page with tables and regret and conversion charts
+  --no-follow-ups    leave out the arms' follow_up models (compare a scenario with and without follow-ups)
   --no-reflection    run a scenario that has a reflection block without it. With the
                      block (the default), the product's policy runs twice per seed on the
                      same customers, with reflection (thompson+reflection) and without
@@ -89,6 +91,7 @@ const OPTIONS = {
   report: { type: "string" },
   engine: { type: "boolean" },
   "no-reflection": { type: "boolean" },
+  "no-follow-ups": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -235,6 +238,8 @@ async function printAndWrite(
   weekly = false,
 ): Promise<void> {
   io.out(formatSummaryTable(summary));
+  const followUps = formatFollowUpTable(summary);
+  if (followUps !== null) io.out(`\nfollow-ups to quiet customers per run:\n${followUps}`);
   io.out(`\n${formatStageTable(summary)}`);
   io.out(`\nDecision quality (the verdict looked at daily):\n${formatDecisionTable(summary)}`);
   if (weekly) io.out(`\nConversion per simulated week:\n${formatWeeklyTable(summary)}`);
@@ -278,6 +283,7 @@ function simulationOptions(values: Values, scenario: SimulationOptions["scenario
     ...(draws === undefined ? {} : { verdictDraws: draws }),
     ...(verdictCounts === undefined ? {} : { verdictCounts }),
     ...(values["no-reflection"] ? { reflection: false } : {}),
+    ...(values["no-follow-ups"] ? { followUps: false } : {}),
     policySettings: {
       thompson: {
         ...(draws === undefined ? {} : { draws }),
@@ -310,7 +316,7 @@ function positiveNumber(value: string | undefined, name: string): number | undef
 function usage(io: CommandIo, message: string): number {
   io.err(`closer simulate: ${message}`);
   io.err(
-    "usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N] [--json FILE] [--report FILE.html] [--engine] [--no-reflection]",
+    "usage: closer simulate [--scenario FILE] [--policies a,b,…] [--seeds N] [--customers N] [--json FILE] [--report FILE.html] [--engine] [--no-reflection] [--no-follow-ups]",
   );
   return 2;
 }

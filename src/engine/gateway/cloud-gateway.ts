@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { describeGatewayFailure, GatewayError, gatewayErrorFromHttp, unexpectedAnswer } from "./gateway-error.js";
 import { type HttpDeps, type JsonResponse, joinUrl, requestJson } from "./http-json.js";
-import type { GatewayHealth, OutboundText, SendResult, WhatsAppGateway } from "./whatsapp-gateway.js";
+import type { GatewayHealth, OutboundTemplate, OutboundText, SendResult, WhatsAppGateway } from "./whatsapp-gateway.js";
 
 /** How to reach the Cloud API. */
 export interface CloudGatewayConfig {
@@ -61,19 +61,7 @@ export class CloudGateway implements WhatsAppGateway {
    * (131026 undeliverable, 131047 window closed, bad request; token/permission codes with `authProblem`).
    */
   async send(message: OutboundText): Promise<SendResult> {
-    const to = message.to.replace(/^\+/, "");
-    // A customer known only by a business-scoped user id (username, phone withheld) is addressed as `recipient`.
-    const userId = BUSINESS_SCOPED_USER_ID.test(message.to) ? message.to : null;
-    if (userId === null && !/^\d{5,20}$/.test(to)) {
-      throw new GatewayError(
-        "gateway_rejected",
-        "Cloud API can only send to a phone number or a business-scoped user id",
-        {
-          gateway: "cloud",
-          gatewayCode: "UNSUPPORTED_RECIPIENT",
-        },
-      );
-    }
+    const recipient = this.#recipient(message.to);
     if (message.text.length > CLOUD_TEXT_MAX_CHARS) {
       throw new GatewayError("gateway_rejected", `Cloud API takes at most ${CLOUD_TEXT_MAX_CHARS} characters`, {
         gateway: "cloud",
@@ -83,7 +71,7 @@ export class CloudGateway implements WhatsAppGateway {
     const body: Record<string, unknown> = {
       messaging_product: "whatsapp",
       recipient_type: "individual",
-      ...(userId === null ? { to } : { recipient: userId }),
+      ...recipient,
       type: "text",
       text: { body: message.text, preview_url: false },
     };
@@ -95,6 +83,33 @@ export class CloudGateway implements WhatsAppGateway {
   }
 
   /** Marks the inbound `gatewayMessageId` read (blue ticks). @throws GatewayError like `send`; best effort. */
+  /**
+   * Sends an approved template message (`type: "template"`, body parameters as text), which the
+   * Cloud API accepts outside the 24-hour customer-service window.
+   */
+  async sendTemplate(message: OutboundTemplate): Promise<SendResult> {
+    const recipient = this.#recipient(message.to);
+    const body: Record<string, unknown> = {
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      ...recipient,
+      type: "template",
+      template: {
+        name: message.name,
+        language: { code: message.language, policy: "deterministic" },
+        ...(message.parameters.length === 0
+          ? {}
+          : {
+              components: [{ type: "body", parameters: message.parameters.map((text) => ({ type: "text", text })) }],
+            }),
+      },
+    };
+    const response = await this.#call("POST", "/messages", body);
+    const answer = sendAnswerSchema.safeParse(response.body);
+    if (!answer.success) throw unexpectedAnswer("cloud", "send answered without messages[0].id", response.status);
+    return { gatewayMessageId: answer.data.messages[0]!.id };
+  }
+
   async markRead(_chat: string, gatewayMessageId: string): Promise<void> {
     await this.#call("POST", "/messages", {
       messaging_product: "whatsapp",
@@ -120,6 +135,23 @@ export class CloudGateway implements WhatsAppGateway {
     } catch (error) {
       return { connected: false, detail: describeGatewayFailure(error) };
     }
+  }
+
+  /** `to` for a phone number, `recipient` for a business-scoped user id (username, phone withheld). */
+  #recipient(address: string): { to: string } | { recipient: string } {
+    if (BUSINESS_SCOPED_USER_ID.test(address)) return { recipient: address };
+    const to = address.replace(/^\+/, "");
+    if (!/^\d{5,20}$/.test(to)) {
+      throw new GatewayError(
+        "gateway_rejected",
+        "Cloud API can only send to a phone number or a business-scoped user id",
+        {
+          gateway: "cloud",
+          gatewayCode: "UNSUPPORTED_RECIPIENT",
+        },
+      );
+    }
+    return { to };
   }
 
   async #call(method: "GET" | "POST", path: string, body?: unknown): Promise<JsonResponse> {

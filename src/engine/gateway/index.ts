@@ -77,6 +77,7 @@ export type {
   InboundEvent,
   InboundMessage,
   MessageOrigin,
+  OutboundTemplate,
   OutboundText,
   SendResult,
   SentHistoryEntry,

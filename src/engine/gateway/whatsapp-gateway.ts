@@ -102,9 +102,22 @@ export interface GatewayHealth {
  * for network errors and 5xx (retry), `gateway_rate_limited` for 429 (pause),
  * `gateway_rejected` for permanent refusals (do not retry).
  */
+/** An approved template message (Cloud API), the only kind it sends outside the 24-hour window. */
+export interface OutboundTemplate {
+  to: string;
+  /** The approved template's name. */
+  name: string;
+  /** Its language code (`en_US`). */
+  language: string;
+  /** Body parameters, in order. */
+  parameters: string[];
+}
+
 export interface WhatsAppGateway {
   readonly name: GatewayName;
   send(message: OutboundText): Promise<SendResult>;
+  /** Sends an approved template message; only gateways that have them (the Cloud API) define it. */
+  sendTemplate?(message: OutboundTemplate): Promise<SendResult>;
   /** Marks the inbound message read ("seen"); best effort. */
   markRead(chat: string, gatewayMessageId: string): Promise<void>;
   /** Shows or stops the typing indicator; best effort. */

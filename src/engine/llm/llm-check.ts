@@ -10,7 +10,7 @@ import type { LlmCallReport } from "./llm-call-guard.js";
 import { LlmError, type LlmFailureReason } from "./llm-client.js";
 import { llmCallCost } from "./llm-governor.js";
 import { createLlmClient, type LlmSettings, llmEndpointOf } from "./llm-registry.js";
-import { buildReplyPrompt, replyAnswerSchema } from "./reply-prompt.js";
+import { buildReplyPrompt, REPLY_ANSWER_JSON_SCHEMA, replyAnswerSchema } from "./reply-prompt.js";
 import { type StructuredOutputMode, StructuredOutputModes } from "./structured-output.js";
 
 /** What the probe found. */
@@ -69,6 +69,7 @@ export async function checkLlm(settings: LlmSettings, options: LlmCheckOptions):
     const answer = await llm?.completeJson({
       ...PROBE,
       schema: replyAnswerSchema,
+      jsonSchema: REPLY_ANSWER_JSON_SCHEMA,
       schemaName: "reply",
       timeoutMs: options.timeoutMs,
       purpose: "check",

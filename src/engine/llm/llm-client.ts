@@ -24,6 +24,11 @@ export interface LlmRequest<T> {
   messages: LlmMessage[];
   /** The shape of the answer; the answer is rejected unless it parses. */
   schema: z.ZodType<T>;
+  /**
+   * The JSON schema sent to the endpoint (and put in the instructions below `json_schema` mode);
+   * default: derived from `schema`. Lets a request ask for more than it requires.
+   */
+  jsonSchema?: Record<string, unknown>;
   /** A short snake_case name of the schema (sent to servers that support JSON-schema output). */
   schemaName: string;
   /** Give up after this many ms, retries and waiting for a free slot included. */

@@ -111,7 +111,7 @@ async function callUntilAnswered<T>(
   const { baseUrl, model, now = Date.now, modes = processStructuredOutputModes, logger } = config;
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const key = `${baseUrl}|${model}`;
-  const jsonSchema = z.toJSONSchema(request.schema) as Record<string, unknown>;
+  const jsonSchema = request.jsonSchema ?? (z.toJSONSchema(request.schema) as Record<string, unknown>);
   for (;;) {
     const remaining = deadline - now();
     if (remaining <= 0) throw timeoutError(request.timeoutMs);

@@ -162,13 +162,17 @@ export function registerConversationPages(scope: FastifyInstance, ctx: AppContex
   });
 }
 
-/** Consent changes, handoffs and reported outcomes as one timeline, newest first. */
+/** Consent changes, handoffs, follow-ups and reported outcomes as one timeline, newest first. */
 function eventsOf(view: CustomerView): { at: string; text: string }[] {
   const events = [
     ...view.consent.map((c) => ({ at: c.at, text: c.kind === "opt_out" ? "opted out" : c.kind.replace(/_/g, " ") })),
     ...view.handoffs.map((h) => ({
       at: h.startedAt,
       text: `a person took the chat (${h.reason.replace(/_/g, " ")})${h.endedAt === null ? "" : `, given back ${h.endedAt.slice(0, 16).replace("T", " ")}`}`,
+    })),
+    ...view.followUps.map((f) => ({
+      at: f.sentAt ?? f.dueAt,
+      text: `follow-up #${f.number} of ${f.variant}: ${f.status === "scheduled" ? "due" : f.status}${f.reason === null ? "" : ` (${f.reason})`}${f.language?.startsWith("template:") ? ` as Cloud template ${f.language.slice(9)}` : ""}`,
     })),
     ...view.outcomes.map((o) => ({
       at: o.at,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CloudGateway } from "../../../src/engine/gateway/cloud-gateway.js";
 import { FakeCloud, graphError } from "../../support/fake-cloud.js";
@@ -160,6 +161,38 @@ describe("CloudGateway", () => {
       await expect(windowed.send({ to: CUSTOMER, text: "x" })).resolves.toMatchObject({
         gatewayMessageId: expect.any(String),
       });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("should send an approved template outside the 24-hour window in the contract's request shape", async () => {
+    const example = JSON.parse(
+      readFileSync(new URL("../../contracts/cloud/send-examples/template.json", import.meta.url), "utf8"),
+    ) as Record<string, unknown>;
+    const strict = await FakeCloud.start({
+      accessToken: TOKEN,
+      phoneNumberId: NUMBER_ID,
+      enforceWindow: true,
+      approvedTemplates: ["order_update"],
+    });
+    try {
+      const windowed = new CloudGateway({ apiUrl: strict.apiUrl, phoneNumberId: NUMBER_ID, accessToken: TOKEN });
+      const result = await windowed.sendTemplate({
+        to: CUSTOMER,
+        name: "order_update",
+        language: "en_US",
+        parameters: ["Ada"],
+      });
+      expect(result.gatewayMessageId).toMatch(/^wamid\./);
+      // The contract's example plus `recipient_type`, which text sends carry too.
+      expect(strict.requests.at(-1)!.body).toEqual({ ...example, recipient_type: "individual" });
+      expect(strict.templates).toEqual([
+        { wamid: result.gatewayMessageId, to: CUSTOMER, name: "order_update", language: "en_US", parameters: ["Ada"] },
+      ]);
+      await expect(
+        windowed.sendTemplate({ to: CUSTOMER, name: "not_approved", language: "en_US", parameters: [] }),
+      ).rejects.toMatchObject({ code: "gateway_rejected", gatewayCode: "132001" });
     } finally {
       await strict.close();
     }

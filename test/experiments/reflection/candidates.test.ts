@@ -36,7 +36,7 @@ describe("the review of reflection candidates", () => {
   it("lists the proposals awaiting review", async () => {
     const list = await listCandidates(world.candidates());
     expect(list.map((c) => [c.arm, c.status, c.origin, c.parents])).toEqual([
-      ["budget-first@1", "proposed", "reflection", ["straight-price@1", "fit-finder@1"]],
+      ["budget-first@1", "proposed", "reflection", ["straight-price@2", "fit-finder@1"]],
       ["fit-question-first@1", "proposed", "reflection", ["fit-finder@1"]],
     ]);
   });
@@ -46,7 +46,7 @@ describe("the review of reflection candidates", () => {
     expect(detail.text).toBe(fileOf("budget-first"));
     expect(detail.rationale).toMatch(/answer the top objection/);
     expect(detail.parentDiffs.map((d) => [d.parent, d.file])).toEqual([
-      ["straight-price@1", "variants/intent/straight-price.yaml"],
+      ["straight-price@2", "variants/intent/straight-price.yaml"],
       ["fit-finder@1", "variants/intent/fit-finder.yaml"],
     ]);
     const rows = detail.parentDiffs[1]?.rows ?? [];

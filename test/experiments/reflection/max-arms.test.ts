@@ -30,8 +30,8 @@ describe("max_arms: the reflection makes room before it adds an arm", () => {
     await seedAssignments(world.t.db, [
       ...times(12, { arm: "fit-finder@1", stage: "intent", policyId: policy, status: "success", at }),
       ...times(8, { arm: "fit-finder@1", stage: "intent", policyId: policy, status: "failure", at }),
-      ...times(10, { arm: "straight-price@1", stage: "intent", policyId: policy, status: "success", at }),
-      ...times(10, { arm: "straight-price@1", stage: "intent", policyId: policy, status: "failure", at }),
+      ...times(10, { arm: "straight-price@2", stage: "intent", policyId: policy, status: "success", at }),
+      ...times(10, { arm: "straight-price@2", stage: "intent", policyId: policy, status: "failure", at }),
       ...times(2, { arm: "value-compare@1", stage: "intent", policyId: policy, status: "success", at }),
       ...times(18, { arm: "value-compare@1", stage: "intent", policyId: policy, status: "failure", at }),
     ]);
@@ -43,7 +43,7 @@ describe("max_arms: the reflection makes room before it adds an arm", () => {
     const statuses = Object.fromEntries((await allArms(world.t.db, "intent")).map((a) => [a.key, a.status]));
     expect(statuses).toMatchObject({
       "fit-finder@1": "champion",
-      "straight-price@1": "active",
+      "straight-price@2": "active",
       "value-compare@1": "retired",
       "fit-question-first@1": "proposed",
     });

@@ -131,7 +131,7 @@ export function secondGoodProposal(id = "budget-first"): Record<string, unknown>
     llm_instructions:
       "Ask the customer's budget first. Then suggest the catalog product that fits it and give its catalog price. Never state a discount the catalog does not list.",
     guardrails: { forbidden_phrases: [], max_discount_percent: 10 },
-    parents: ["straight-price@1", "fit-finder@1"],
+    parents: ["straight-price@2", "fit-finder@1"],
     rationale:
       "Design move: answer the top objection (price) head-on, crossing straight-price's numbers with fit-finder's recommendation.",
   };
@@ -197,7 +197,7 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
         journey: 1,
         stage: "intent",
         variant_id: talk.arm,
-        variant_version: 1,
+        variant_version: shippedVersion(talk.arm),
         propensity: 1,
         policy_version_id: policy,
         assigned_at: at,
@@ -220,7 +220,7 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
           stage: "intent",
           assignment_id: null,
           variant_id: talk.arm,
-          variant_version: 1,
+          variant_version: shippedVersion(talk.arm),
           intent: null,
           status: "sent",
           status_reason: null,
@@ -230,4 +230,9 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
         .execute();
     }
   }
+}
+
+/** The version of a shipped intent variant (straight-price got follow-ups in version 2). */
+function shippedVersion(variant: string): number {
+  return variant === "straight-price" ? 2 : 1;
 }
