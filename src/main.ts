@@ -50,6 +50,7 @@ import {
   migrateToLatest,
   openDatabase,
   prepareDataDir,
+  protectStoredGatewayIds,
   servedVersionHashes,
 } from "./store/index.js";
 import {
@@ -108,6 +109,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
+    const protectedIds = await protectStoredGatewayIds(db, cipher);
+    if (protectedIds > 0) logger.info({ values: protectedIds }, "stored gateway message ids hashed and encrypted");
     const set = await loadServablePlaybooks(config, db);
     const synced = await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
@@ -154,6 +157,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      webhookMaxAgeMs: config.WEBHOOK_MAX_AGE_HOURS * 3_600_000,
       metrics,
     });
     const experiments = createExperimentsService({

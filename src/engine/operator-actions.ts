@@ -89,7 +89,7 @@ export async function queueShopMessage(
     direction: "out",
     author: "human",
     textEnc: cipher.encrypt(body, MESSAGE_TEXT_AAD),
-    gatewayMessageId: null,
+    gatewayMessageIndex: null,
     journey: customer.journey,
     stage: customer.stage,
     assignmentId: null,
@@ -105,7 +105,7 @@ export async function queueShopMessage(
     customerId,
     kind: "human",
     inReplyToAt: null,
-    inReplyToGatewayId: null,
+    inReplyToGatewayIdEnc: null,
     createdAt: act.now,
   });
 }

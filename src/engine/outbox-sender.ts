@@ -15,8 +15,10 @@ import {
   type Database,
   type FieldCipher,
   findCustomerById,
+  gatewayIdIndex,
   getSetting,
   MESSAGE_TEXT_AAD,
+  OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
   openOutboxRows,
   putSetting,
@@ -213,7 +215,7 @@ export class OutboxSender {
           return await this.#settle(row, "held", reason);
         }
       }
-      result = await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
+      result = await gateway.send({ to, text, inReplyTo: this.#replyTo(row) });
     } catch (error) {
       this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
@@ -241,20 +243,26 @@ export class OutboxSender {
     const gapLeft = last === undefined ? 0 : last + pacing.minGapPerChatMs - this.#deps.clock.now();
     if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
     await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
-    if (row.in_reply_to_gateway_id !== null) {
-      await gateway.markRead(to, row.in_reply_to_gateway_id).catch(() => undefined);
-    }
+    const replyTo = this.#replyTo(row);
+    if (replyTo !== null) await gateway.markRead(to, replyTo).catch(() => undefined);
     await gateway.setTyping(to, true).catch(() => undefined);
     await sleep(typingDelayMs(text.length, pacing, rng.next()), undefined, { signal }).catch(() => undefined);
   }
 
+  /** The gateway id of the inbound message a reply answers (decrypted), or null. */
+  #replyTo(row: OutboxRow): string | null {
+    const enc = row.in_reply_to_gateway_id_enc;
+    return enc === null ? null : this.#deps.cipher.decrypt(enc, OUTBOX_REPLY_TO_AAD);
+  }
+
   async #recordSent(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {
-    const { clock, metrics, gateway } = this.#deps;
+    const { clock, metrics, gateway, cipher } = this.#deps;
     const now = clock.now();
+    const gatewayMessageIndex = gatewayIdIndex(cipher, gatewayMessageId);
     await this.#commits.run(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
-      await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
-      for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {
+      await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageIndex });
+      for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageIndex)) {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
     });

@@ -85,6 +85,10 @@ export type {
 } from "./database.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
+export { addForgottenMessages, isForgottenMessage } from "./forgotten-message.repository.js";
+export type { GatewayIdIndex } from "./gateway-id.js";
+export { gatewayIdIndex, OUTBOX_REPLY_TO_AAD } from "./gateway-id.js";
+export { protectStoredGatewayIds } from "./gateway-id-protection.js";
 export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
@@ -131,7 +135,7 @@ export {
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
-export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
+export { bufferAck, deleteStaleAcks, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyLearning, PolicyVersion } from "./policy-version.repository.js";
 export {
   insertPolicyVersion,

@@ -12,6 +12,7 @@ import { reflectionMigration } from "./migrations/2026-12-02T1300-reflection.js"
 import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
 import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
 import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
+import { privacyMigration } from "./migrations/2026-12-03T0710-privacy.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-02T1410-dashboard": dashboardMigration,
   "2026-12-02T1700-alerts": alertsMigration,
   "2026-12-02T1900-llm-usage": llmUsageMigration,
+  "2026-12-03T0710-privacy": privacyMigration,
 });
 
 /** What happened to one migration in a run. */

@@ -83,7 +83,7 @@ describe("operator actions on a chat", () => {
       direction: "out",
       author: "bot",
       textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: 1,
       stage: "intent",
       assignmentId: null,
@@ -98,7 +98,7 @@ describe("operator actions on a chat", () => {
       customerId,
       kind: "reply",
       inReplyToAt: clock.now(),
-      inReplyToGatewayId: null,
+      inReplyToGatewayIdEnc: null,
       createdAt: clock.now(),
     });
   }

@@ -28,6 +28,7 @@ import {
   insertMessage,
   insertOutboxEntry,
   MESSAGE_TEXT_AAD,
+  OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
   updateOutbox,
 } from "../../src/store/index.js";
@@ -176,7 +177,7 @@ describe("the outbox sender", () => {
       direction: "out",
       author: "bot",
       textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: 1,
       stage: "first_contact",
       assignmentId: null,
@@ -191,7 +192,7 @@ describe("the outbox sender", () => {
       customerId,
       kind,
       inReplyToAt,
-      inReplyToGatewayId: `IN-${text}`,
+      inReplyToGatewayIdEnc: t.cipher.encrypt(`IN-${text}`, OUTBOX_REPLY_TO_AAD),
       createdAt: clock.now(),
     });
   }

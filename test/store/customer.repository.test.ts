@@ -14,6 +14,7 @@ import {
   updateCustomer,
 } from "../../src/store/customer.repository.js";
 import type { NewCustomerRow } from "../../src/store/database.js";
+import type { GatewayIdIndex } from "../../src/store/gateway-id.js";
 import { insertHandoff } from "../../src/store/handoff.repository.js";
 import { insertInboxEntry } from "../../src/store/inbox.repository.js";
 import { insertMessage } from "../../src/store/message.repository.js";
@@ -173,7 +174,7 @@ describe("customer repository", () => {
         direction: "out",
         author: "bot",
         textEnc: "enc",
-        gatewayMessageId: null,
+        gatewayMessageIndex: null,
         journey: 1,
         stage: "first_contact",
         assignmentId: null,
@@ -188,7 +189,7 @@ describe("customer repository", () => {
         customerId,
         kind: "reply",
         inReplyToAt: null,
-        inReplyToGatewayId: null,
+        inReplyToGatewayIdEnc: null,
         createdAt: 1,
       });
       await insertConsentEvent(t.db, customerId, "opt_out", 1);
@@ -234,15 +235,15 @@ describe("customer repository", () => {
       for (const id of ["gone", "stays"]) {
         await insertInboxEntry(t.db, {
           gateway: "gowa",
-          gatewayMessageId: `in-${id}`,
+          gatewayMessageIndex: `in-${id}` as GatewayIdIndex,
           identityIndex: t.cipher.blindIndex(`phone-${id}`),
           payloadEnc: "enc",
           receivedAt: 1,
         });
       }
       await deleteCustomerCascade(t.db, "gone");
-      const left = await t.db.selectFrom("inbox").select("gateway_message_id").execute();
-      expect(left.map((r) => r.gateway_message_id)).toEqual(["in-stays"]);
+      const left = await t.db.selectFrom("inbox").select("gateway_message_index").execute();
+      expect(left.map((r) => r.gateway_message_index)).toEqual(["in-stays"]);
     });
 
     it("should keep assignments and outcomes for the statistics, detached from the person", async () => {
