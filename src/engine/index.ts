@@ -34,6 +34,7 @@ export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metr
 export { EngineMetrics } from "./metrics.js";
 export type { OperatorAct } from "./operator-actions.js";
 export {
+  eraseCustomer,
   forgetCustomer,
   giveBackToBot,
   queueShopMessage,

@@ -83,6 +83,8 @@ export type {
   VariantVersionRow,
   VariantVersionTable,
 } from "./database.js";
+export type { ErasureResult } from "./erasure.js";
+export { eraseFreedSpace } from "./erasure.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
 export { addForgottenMessages, isForgottenMessage } from "./forgotten-message.repository.js";
