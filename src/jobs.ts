@@ -1,7 +1,7 @@
 /**
  * Scheduled jobs (node-cron): weight recomputation, conversion-window
  * resolution, the weekly report, and the weekly reflection when an LLM is
- * configured. Each run reports a status per stage instead of stopping at the
+ * configured, the daily retention run and the daily backup. Each run reports a status per stage instead of stopping at the
  * first failure; a failing run is logged, never thrown.
  * @module
  */
@@ -28,6 +28,10 @@ export interface JobDeps {
    * (period, files, webhook status). Omitted: no report job.
    */
   weeklyReport?: () => Promise<Record<string, unknown>>;
+  /** The daily retention run (RETENTION_CRON); returns what it erased. Omitted: no retention job. */
+  retention?: () => Promise<Record<string, unknown>>;
+  /** The daily backup (BACKUP_CRON); returns what it wrote and pruned. Omitted: no backup job. */
+  backup?: () => Promise<Record<string, unknown>>;
 }
 
 /** Starts the scheduled jobs. */
@@ -104,6 +108,27 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
             );
           } catch (error) {
             logger.error({ err: error }, "weekly report failed");
+          }
+        },
+        options,
+      ),
+    );
+  }
+  const daily = [
+    { cron: config.RETENTION_CRON, run: deps.retention, done: "retention done", failed: "retention failed" },
+    { cron: config.BACKUP_CRON, run: deps.backup, done: "backup written", failed: "backup failed" },
+  ];
+  for (const job of daily) {
+    const run = job.run;
+    if (run === undefined) continue;
+    tasks.push(
+      schedule(
+        job.cron,
+        async function dailyPrivacyJob() {
+          try {
+            logger.info(await run(), job.done);
+          } catch (error) {
+            logger.error({ err: error }, job.failed);
           }
         },
         options,

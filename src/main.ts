@@ -23,6 +23,7 @@ import {
   GatewayHealthMonitor,
   type LlmClient,
   PlaybookHolder,
+  runRetention,
   systemClock,
   type WhatsAppGateway,
   watchPlaybookFolder,
@@ -256,6 +257,18 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
           dir: join(config.DATA_DIR, "reports"),
           webhookUrl: config.REPORT_WEBHOOK_URL,
         })),
+      }),
+      retention: async () => ({
+        ...(await runRetention(
+          { db, cipher },
+          {
+            messagesDays: config.RETAIN_MESSAGES_DAYS,
+            mediaDays: config.RETAIN_MEDIA_DAYS,
+            logsDays: config.RETAIN_LOGS_DAYS,
+            logFile: config.LOG_FILE,
+          },
+          clock.now(),
+        )),
       }),
     });
     const stopWatching =

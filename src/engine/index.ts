@@ -51,3 +51,5 @@ export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-r
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcomeHook } from "./profile-outcome-hook.js";
 export { profileAfterOutcome } from "./profile-rules.js";
+export type { RetentionPolicy, RetentionReport } from "./retention.js";
+export { pruneLogFiles, runRetention } from "./retention.js";

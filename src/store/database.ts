@@ -119,6 +119,10 @@ export interface MessageTable {
   edited_at: number | null;
   /** When the message was deleted by its author (its `text_enc` then holds an empty text). */
   revoked_at: number | null;
+  /** When the retention job erased its text (`RETAIN_MESSAGES_DAYS`); `text_enc` then holds an empty text. */
+  text_erased_at: number | null;
+  /** When the retention job erased its media reference (`RETAIN_MEDIA_DAYS`); `content_enc` is then null. */
+  media_erased_at: number | null;
 }
 
 /** Replies waiting for the sender. Each points at its transcript row. */

@@ -158,6 +158,8 @@ export {
   takeOverReflectionLock,
   touchReflectionLock,
 } from "./reflection-run.repository.js";
+export type { RetentionCounts, RetentionCutoffs } from "./retention.repository.js";
+export { eraseExpired } from "./retention.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

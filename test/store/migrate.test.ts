@@ -97,6 +97,8 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "reacted_at",
     "edited_at",
     "revoked_at",
+    "text_erased_at",
+    "media_erased_at",
   ),
   outbox: columnsOf<Database["outbox"]>()(
     "id",

@@ -1,5 +1,5 @@
 /**
- * Privacy: gateway message ids (which carry the customer's number) are kept
+ * Privacy: the retention job's marks on erased message text and media, and gateway message ids (which carry the customer's number) are kept
  * only as keyed hashes, or encrypted where one must be read back, and a
  * forgotten customer's message ids stay as hashed tombstones so a replayed
  * webhook cannot bring them back.
@@ -27,6 +27,8 @@ export const privacyMigration: Migration = {
       .addColumn("gateway_message_index", "text", (c) => c.primaryKey())
       .addColumn("forgotten_at", "bigint", (c) => c.notNull())
       .execute();
+    await db.schema.alterTable("messages").addColumn("text_erased_at", "bigint").execute();
+    await db.schema.alterTable("messages").addColumn("media_erased_at", "bigint").execute();
     await db.schema.createIndex("pending_acks_at_idx").on("pending_acks").column("at").execute();
     await db.schema.createIndex("messages_created_at_idx").on("messages").column("created_at").execute();
     // Only a database that holds ids needs the rewrite at start; a new one has none.
@@ -41,6 +43,8 @@ export const privacyMigration: Migration = {
     await sql`delete from settings where key = ${GATEWAY_IDS_SETTING}`.execute(db);
     await db.schema.dropIndex("messages_created_at_idx").execute();
     await db.schema.dropIndex("pending_acks_at_idx").execute();
+    await db.schema.alterTable("messages").dropColumn("media_erased_at").execute();
+    await db.schema.alterTable("messages").dropColumn("text_erased_at").execute();
     await db.schema.dropTable("forgotten_messages").execute();
     await db.schema.alterTable("outbox").renameColumn("in_reply_to_gateway_id_enc", "in_reply_to_gateway_id").execute();
     for (const table of ["inbox", "messages", "pending_acks"]) {
