@@ -23,6 +23,7 @@ import {
   GatewayHealthMonitor,
   type LlmClient,
   PlaybookHolder,
+  runBackup,
   runRetention,
   systemClock,
   type WhatsAppGateway,
@@ -53,6 +54,7 @@ import {
   prepareDataDir,
   protectStoredGatewayIds,
   servedVersionHashes,
+  sqliteFilePath,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -270,6 +272,19 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
           clock.now(),
         )),
       }),
+      backup: async () => {
+        const report = await runBackup(
+          { db, cipher },
+          {
+            dataDir: config.DATA_DIR,
+            dbFile: sqliteFilePath(config.DATA_DIR),
+            conversationsDays: config.BACKUP_CONVERSATIONS_DAYS,
+            profilesDays: config.BACKUP_PROFILES_DAYS,
+          },
+          clock.now(),
+        );
+        return { files: report.files.length, customers: report.customers, pruned: report.pruned };
+      },
     });
     const stopWatching =
       config.PLAYBOOKS_WATCH === "on"

@@ -8,6 +8,8 @@
 export * from "./alerting/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
+export type { BackupOptions, BackupReport } from "./backup.js";
+export { backupDir, pruneBackups, runBackup } from "./backup.js";
 // ports and adapters
 export type { Clock } from "./clock.js";
 export { ManualClock, systemClock } from "./clock.js";

@@ -23,6 +23,8 @@ export {
   resolveAssignment,
 } from "./assignment.repository.js";
 export { appendAudit, recentAudit } from "./audit.repository.js";
+export type { BackupKind } from "./backup-file.js";
+export { checkSnapshot, readBackupFile, snapshotDatabase, writeBackupFile } from "./backup-file.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
