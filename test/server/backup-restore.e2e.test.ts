@@ -87,7 +87,7 @@ describe("backup under traffic, restore into a new DATA_DIR", () => {
       env: { DATA_DIR: server.dataDir, CLOSER_DATA_KEY: other },
     });
     expect(bad.status).not.toBe(0);
-  });
+  }, 120_000);
 
   it("restores into an empty DATA_DIR, refuses a full one, and the transcript reads the same", async () => {
     const refused = runBuiltCli(["restore", snapshot], { env: { DATA_DIR: server.dataDir, CLOSER_DATA_KEY: KEY } });
@@ -118,5 +118,5 @@ describe("backup under traffic, restore into a new DATA_DIR", () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 });
