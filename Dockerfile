@@ -9,8 +9,11 @@ COPY bench ./bench
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# HOST=0.0.0.0 so the port can be published; the playground is then off (PLAYGROUND=auto opens it only on
+# loopback) and ALLOWED_HOSTS should name the hosts the gateways and your browser use (docker-compose.yml sets it).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
+    PLAYGROUND=auto \
     PORT=3210 \
     DATA_DIR=/data \
     PLAYBOOKS_DIR=/app/playbooks

@@ -32,6 +32,29 @@ const quietHours = z
     return { start: start ?? 0, end: end ?? 0 };
   });
 
+/** Shortest admin token accepted (a generated one has 43 characters). */
+export const ADMIN_TOKEN_MIN_CHARS = 32;
+
+/** The secret variables: none may keep a placeholder value from `.env.example`. */
+export const SECRET_VARIABLES = [
+  "CLOSER_ADMIN_TOKEN",
+  "CLOSER_DATA_KEY",
+  "GOWA_BASIC_AUTH",
+  "GOWA_WEBHOOK_SECRET",
+  "WAHA_API_KEY",
+  "WAHA_WEBHOOK_SECRET",
+  "CLOUD_ACCESS_TOKEN",
+  "CLOUD_APP_SECRET",
+  "CLOUD_VERIFY_TOKEN",
+  "LLM_API_KEY",
+  "METRICS_TOKEN",
+] as const;
+
+/** True for a placeholder such as `.env.example`'s `change-me-to-a-long-random-string` (or `user:change-me…`). */
+export function isPlaceholderSecret(value: string): boolean {
+  return /change[-_ ]?me|^<.*>$/i.test(value.trim());
+}
+
 /** The schema of every environment variable Closer reads; defaults live here. */
 export const configSchema = z.object({
   PORT: port.default(3210),
@@ -44,11 +67,56 @@ export const configSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
       .optional(),
   ),
+  /**
+   * Many instances on PostgreSQL: how long a chat lease or an outbox claim lasts, ms. A crashed
+   * instance's chats and replies are taken over this long after it died; it must exceed the longest
+   * send (pacing delays plus the gateway's answer). Unused on SQLite.
+   */
+  INSTANCE_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Many instances on PostgreSQL: how often an instance checks whether another reloaded the playbooks, ms. */
+  INSTANCE_SYNC_MS: z.coerce.number().int().min(100).default(2_000),
   PLAYBOOKS_DIR: z.string().min(1).default("./playbooks"),
   /** base64 of 32 bytes; unset means the key file `DATA_DIR/closer.key`, made on first start. */
   CLOSER_DATA_KEY: optionalString,
   /** Bearer token for the admin API; unset means one is generated on first start and printed once. */
-  CLOSER_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
+  CLOSER_ADMIN_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(ADMIN_TOKEN_MIN_CHARS, `at least ${ADMIN_TOKEN_MIN_CHARS} characters (e.g. openssl rand -base64 32)`)
+      .optional(),
+  ),
+  /**
+   * The playground page and API: `auto` (default) only when GATEWAY=playground and HOST is a loopback
+   * address; `on` always, and then every playground request needs the admin token; `off` never.
+   */
+  PLAYGROUND: z.enum(["auto", "on", "off"]).default("auto"),
+  /**
+   * Host names (comma-separated, ports ignored, `*` for any) a request's Host header may carry; others get 421.
+   * Default: HOST itself, plus localhost, 127.0.0.1 and ::1 when HOST is loopback; any host when HOST is
+   * 0.0.0.0 or :: (set it then: the names the gateways and your browser use).
+   */
+  ALLOWED_HOSTS: optionalString.transform((v) =>
+    v === undefined
+      ? undefined
+      : v
+          .split(",")
+          .map((h) => h.trim().toLowerCase())
+          .filter((h) => h !== ""),
+  ),
+  /** Playground requests per minute per client address (0 = no limit). */
+  RATE_LIMIT_PLAYGROUND: z.coerce.number().int().min(0).default(60),
+  /** Webhook requests per minute per client address (0 = no limit): a gateway posts from one address. */
+  RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(0).default(1200),
+  /** Admin API, dashboard and MCP requests per minute per client address (0 = no limit). */
+  RATE_LIMIT_ADMIN: z.coerce.number().int().min(0).default(600),
+  /** Requests with a wrong admin token per minute per client address before that address is locked out for the minute. */
+  ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Longest time to receive a whole request (headers and body), ms; a slower one is cut (408). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Longest time to receive a request's headers, ms. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Longest inbound message text kept, characters; longer text is cut there and marked as truncated. */
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).default(4096),
   GATEWAY: z.enum(["playground", "gowa", "waha", "cloud"]).default("playground"),
   GOWA_URL: optionalString.pipe(z.url().optional()),
   /** `user:pass` for GOWA's HTTP Basic auth. */
@@ -96,6 +164,13 @@ export const configSchema = z.object({
   CLOSER_QUIET_HOURS: quietHours.default({ ...DEFAULT_PACING.quietHours }),
   /** A reply within this many ms of the customer's message counts as "just received" (quiet hours do not hold it). */
   CLOSER_FRESH_REPLY_MS: milliseconds.default(DEFAULT_PACING.freshReplyMs),
+  /**
+   * How long after a send interrupted by a crash began the gateway's history is asked whether it went
+   * out (GOWA, WAHA), ms: a slow send may reach the history only when WhatsApp acknowledges it, and
+   * asking earlier could send it twice. That chat's replies wait meanwhile. (RECONCILE_AFTER_MS in
+   * src/engine/outbox-sender.ts.)
+   */
+  CLOSER_RECONCILE_AFTER_MS: milliseconds.default(15_000),
   /** How often the gateway's status (GOWA `/app/status`, WAHA session, Cloud token) is checked, ms. */
   GATEWAY_HEALTH_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -129,8 +204,10 @@ export const configSchema = z.object({
   /** Seeds the bandit's random draws (reproducible demos and tests); unset means a fresh seed per start. */
   CLOSER_RANDOM_SEED: optionalString.pipe(z.string().regex(/^\d+$/, "a whole number").transform(Number).optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Hours a human takeover (a `fromMe` message Closer did not send) silences the bot. */
+  /** Hours a human takeover (a `fromMe` message Closer did not send, or a customer asking for a person) silences the bot. */
   HANDOFF_HOURS: z.coerce.number().min(0).default(12),
+  /** Purchase probability (0–1) above which the shop gets a `hot_lead` alert (one per journey). */
+  HOT_LEAD_PROBABILITY: z.coerce.number().min(0).max(1).default(0.8),
   /** Cron expression of the weight recomputation job (default hourly). */
   WEIGHTS_CRON: cronExpression.default("0 * * * *"),
   /** Cron expression of the job that resolves expired conversion windows (default every 5 minutes). */
@@ -222,12 +299,17 @@ export type Config = Readonly<z.infer<typeof configSchema>> & {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = withDotEnv(process.env)): Config {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
+  const placeholders = SECRET_VARIABLES.filter((name) => {
+    const value = env[name];
+    return value !== undefined && value.trim() !== "" && isPlaceholderSecret(value);
+  }).map((name) => `${name}: still the placeholder from .env.example; set a long random value (openssl rand -hex 32)`);
+  if (!result.success || placeholders.length > 0) {
+    const issues = result.success ? [] : result.error.issues;
+    const lines = issues.map((issue) => {
       const name = issue.path.join(".");
       return `${name}: ${issue.message}${name in env ? ` (got ${JSON.stringify(redactIfSecret(name, env[name]))})` : ""}`;
     });
-    throw new CloserError("config_invalid", `Invalid configuration:\n  ${lines.join("\n  ")}`);
+    throw new CloserError("config_invalid", `Invalid configuration:\n  ${[...placeholders, ...lines].join("\n  ")}`);
   }
   const parsed = result.data;
   const pacing = parsed.CLOSER_PACING ?? (parsed.GATEWAY === "playground" ? "off" : "human");
@@ -249,6 +331,45 @@ export function pacingFromConfig(config: Config): PacingConfig {
     quietHours: { ...config.CLOSER_QUIET_HOURS },
     freshReplyMs: config.CLOSER_FRESH_REPLY_MS,
   };
+}
+
+/** True for a loopback host name or address (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/**
+ * Whether the playground exists and who may use it: `closed` (no page, no API), `open` (GATEWAY=playground
+ * on a loopback HOST with PLAYGROUND=auto), or `admin` (PLAYGROUND=on: every request needs the admin token).
+ */
+export function playgroundAccess(config: Pick<Config, "PLAYGROUND" | "GATEWAY" | "HOST">): "closed" | "open" | "admin" {
+  if (config.PLAYGROUND === "off") return "closed";
+  if (config.PLAYGROUND === "on") return "admin";
+  return config.GATEWAY === "playground" && isLoopbackHost(config.HOST) ? "open" : "closed";
+}
+
+/**
+ * The Host names requests may carry (lower case, no port), or null for any: ALLOWED_HOSTS when set (`*` = any),
+ * else HOST plus localhost, 127.0.0.1 and ::1 when HOST is loopback, and any host when HOST is 0.0.0.0 or ::.
+ */
+export function allowedHostNames(config: Pick<Config, "ALLOWED_HOSTS" | "HOST">): ReadonlySet<string> | null {
+  const listed = config.ALLOWED_HOSTS;
+  if (listed !== undefined) return listed.includes("*") ? null : new Set(listed.map(bareHostName));
+  const host = bareHostName(config.HOST);
+  if (host === "0.0.0.0" || host === "::" || host === "") return null;
+  return new Set(isLoopbackHost(host) ? [host, "localhost", "127.0.0.1", "::1"] : [host]);
+}
+
+/** `Example.com:3210` → `example.com`, `[::1]:80` → `::1`. */
+export function bareHostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") === -1 ? undefined : h.indexOf("]"));
+  if ((h.match(/:/g) ?? []).length > 1) return h; // a bare IPv6 address
+  return h.replace(/:\d*$/, "");
 }
 
 /** The alert rules' thresholds from the `ALERT_*` variables. */

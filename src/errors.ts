@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   not_found: { status: 404, description: "The resource does not exist." },
   customer_unknown: { status: 404, description: "No customer with that phone number." },
   conflict: { status: 409, description: "The request conflicts with the current state." },
+  rate_limited: { status: 429, description: "Too many requests from this address; wait and retry." },
+  host_not_allowed: { status: 421, description: "The Host header is not one this service answers to (ALLOWED_HOSTS)." },
   // gateways
   gateway_rejected: { status: 502, description: "The WhatsApp gateway refused the request." },
   gateway_unreachable: { status: 503, description: "The WhatsApp gateway could not be reached." },

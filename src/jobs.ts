@@ -32,6 +32,29 @@ export interface JobDeps {
   retention?: () => Promise<Record<string, unknown>>;
   /** The daily backup (BACKUP_CRON); returns what it wrote and pruned. Omitted: no backup job. */
   backup?: () => Promise<Record<string, unknown>>;
+  /**
+   * Many instances on PostgreSQL: runs a job unless another instance runs it or just ran it
+   * (an advisory lock and `job_runs`); resolves true when it ran here. Unset: every job runs here.
+   */
+  runOnce?: ((name: string, fn: () => Promise<void>) => Promise<boolean>) | undefined;
+}
+
+/**
+ * Runs `fn` as the job `name`: through `runOnce` when instances share the database, so one of
+ * them runs it; failures of the guard itself are logged like the job's own.
+ */
+export async function runJobOnce(
+  deps: Pick<JobDeps, "runOnce" | "logger">,
+  name: string,
+  fn: () => Promise<void>,
+): Promise<void> {
+  if (deps.runOnce === undefined) return fn();
+  try {
+    const ran = await deps.runOnce(name, fn);
+    if (!ran) deps.logger.debug({ job: name }, "job skipped: another instance runs it");
+  } catch (error) {
+    deps.logger.error({ err: error, job: name }, "job failed");
+  }
 }
 
 /** Starts the scheduled jobs. */
@@ -41,26 +64,28 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
   const tasks = [
     schedule(
       config.RESOLVE_CRON,
-      async function resolveWindows() {
-        try {
-          const result = await experiments.expireWindows(clock.now());
-          if (result.expired > 0) logger.info(result, "conversion windows resolved");
-        } catch (error) {
-          logger.error({ err: error }, "window resolution failed");
-        }
-      },
+      () =>
+        runJobOnce(deps, "windows", async function resolveWindows() {
+          try {
+            const result = await experiments.expireWindows(clock.now());
+            if (result.expired > 0) logger.info(result, "conversion windows resolved");
+          } catch (error) {
+            logger.error({ err: error }, "window resolution failed");
+          }
+        }),
       options,
     ),
     schedule(
       config.WEIGHTS_CRON,
-      async function recomputeWeights() {
-        try {
-          const statuses = await experiments.updateWeights(clock.now(), "schedule");
-          logger.info({ stages: statuses }, "weights recomputed");
-        } catch (error) {
-          logger.error({ err: error }, "weight recomputation failed");
-        }
-      },
+      () =>
+        runJobOnce(deps, "weights", async function recomputeWeights() {
+          try {
+            const statuses = await experiments.updateWeights(clock.now(), "schedule");
+            logger.info({ stages: statuses }, "weights recomputed");
+          } catch (error) {
+            logger.error({ err: error }, "weight recomputation failed");
+          }
+        }),
       options,
     ),
   ];
@@ -68,27 +93,28 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
     tasks.push(
       schedule(
         config.REFLECT_CRON,
-        async function weeklyReflection() {
-          try {
-            const report = await runReflection(reflection);
-            logger.info(
-              {
-                batchId: report.batchId,
-                resumed: report.resumed,
-                stages: report.runs.map((r) => ({
-                  stage: r.stage,
-                  accepted: r.accepted.map((a) => `${a.variant}@${a.version}`),
-                  rejected: r.rejected.length,
-                  costUsd: r.costUsd,
-                  error: r.error,
-                })),
-              },
-              "weekly reflection done",
-            );
-          } catch (error) {
-            logger.error({ err: error }, "weekly reflection failed");
-          }
-        },
+        () =>
+          runJobOnce(deps, "reflection", async function weeklyReflection() {
+            try {
+              const report = await runReflection(reflection);
+              logger.info(
+                {
+                  batchId: report.batchId,
+                  resumed: report.resumed,
+                  stages: report.runs.map((r) => ({
+                    stage: r.stage,
+                    accepted: r.accepted.map((a) => `${a.variant}@${a.version}`),
+                    rejected: r.rejected.length,
+                    costUsd: r.costUsd,
+                    error: r.error,
+                  })),
+                },
+                "weekly reflection done",
+              );
+            } catch (error) {
+              logger.error({ err: error }, "weekly reflection failed");
+            }
+          }),
         options,
       ),
     );
@@ -98,25 +124,32 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
     tasks.push(
       schedule(
         config.REPORT_CRON,
-        async function writeWeeklyReport() {
-          try {
-            const run = await weeklyReport();
-            const failed = run["webhook"] === "failed" || run["fileError"] !== null;
-            logger[failed ? "warn" : "info"](
-              run,
-              failed ? "weekly report delivered in part" : "weekly report delivered",
-            );
-          } catch (error) {
-            logger.error({ err: error }, "weekly report failed");
-          }
-        },
+        () =>
+          runJobOnce(deps, "report", async function writeWeeklyReport() {
+            try {
+              const run = await weeklyReport();
+              const failed = run["webhook"] === "failed" || run["fileError"] !== null;
+              logger[failed ? "warn" : "info"](
+                run,
+                failed ? "weekly report delivered in part" : "weekly report delivered",
+              );
+            } catch (error) {
+              logger.error({ err: error }, "weekly report failed");
+            }
+          }),
         options,
       ),
     );
   }
   const daily = [
-    { cron: config.RETENTION_CRON, run: deps.retention, done: "retention done", failed: "retention failed" },
-    { cron: config.BACKUP_CRON, run: deps.backup, done: "backup written", failed: "backup failed" },
+    {
+      name: "retention",
+      cron: config.RETENTION_CRON,
+      run: deps.retention,
+      done: "retention done",
+      failed: "retention failed",
+    },
+    { name: "backup", cron: config.BACKUP_CRON, run: deps.backup, done: "backup written", failed: "backup failed" },
   ];
   for (const job of daily) {
     const run = job.run;
@@ -124,13 +157,14 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
     tasks.push(
       schedule(
         job.cron,
-        async function dailyPrivacyJob() {
-          try {
-            logger.info(await run(), job.done);
-          } catch (error) {
-            logger.error({ err: error }, job.failed);
-          }
-        },
+        () =>
+          runJobOnce(deps, job.name, async function dailyPrivacyJob() {
+            try {
+              logger.info(await run(), job.done);
+            } catch (error) {
+              logger.error({ err: error }, job.failed);
+            }
+          }),
         options,
       ),
     );

@@ -11,7 +11,13 @@ import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { runWeeklyReport, storedReportSources } from "./analytics/index.js";
-import { alertThresholdsFromConfig, type Config, pacingFromConfig } from "./config.js";
+import {
+  alertThresholdsFromConfig,
+  allowedHostNames,
+  type Config,
+  pacingFromConfig,
+  playgroundAccess,
+} from "./config.js";
 import {
   AlertService,
   type Clock,
@@ -21,6 +27,7 @@ import {
   Engine,
   EngineMetrics,
   GatewayHealthMonitor,
+  instanceCoordination,
   type LlmClient,
   PlaybookHolder,
   runBackup,
@@ -28,6 +35,7 @@ import {
   systemClock,
   type WhatsAppGateway,
   watchPlaybookFolder,
+  watchSharedChanges,
 } from "./engine/index.js";
 import { CloserError } from "./errors.js";
 import {
@@ -109,6 +117,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       : loadOrCreateAdminToken(config.DATA_DIR);
   for (const warning of admin.warnings) logger.warn(warning);
 
+  for (const warning of exposureWarnings(config)) logger.warn(warning);
+
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
@@ -120,12 +130,40 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     if (synced.autoRetired.length > 0) logger.info({ arms: synced.autoRetired }, "older versions retired");
 
     const playbooks = new PlaybookHolder(set);
-    const reloader = createPlaybookReloader({
+    // PostgreSQL: this instance may share the database with others (claims, leases, one run per job).
+    const coordination = instanceCoordination(db, clock, config.INSTANCE_LEASE_MS);
+    const localReloader = createPlaybookReloader({
       holder: playbooks,
       load: () => loadServablePlaybooks(config, db),
       sync: async (next) => (await syncArms(db, loadedVersionsOf(next.variants), clock.now())).added,
       logger: logger.child({ module: "playbooks" }),
     });
+    // A reload here tells the other instances, which reload from the same folder within INSTANCE_SYNC_MS.
+    const shared =
+      coordination === undefined
+        ? undefined
+        : watchSharedChanges(
+            db,
+            clock,
+            config.INSTANCE_SYNC_MS,
+            (name) => {
+              if (name === "playbooks") void localReloader.reload("another instance");
+            },
+            (error) => logger.warn({ err: error }, "could not read other instances' changes"),
+          );
+    const reloader: typeof localReloader = {
+      async reload(why) {
+        const result = await localReloader.reload(why);
+        if (result.ok && shared !== undefined) {
+          await shared
+            .bump("playbooks")
+            .catch((error: unknown) => logger.warn({ err: error }, "could not tell other instances about the reload"));
+        }
+        return result;
+      },
+    };
+    if (coordination !== undefined)
+      logger.info({ instance: coordination.holder }, "on PostgreSQL; instances share the work");
     const { gateway, warnings } = overrides.gateway
       ? { gateway: overrides.gateway, warnings: [] as string[] }
       : createGateway(config);
@@ -158,10 +196,14 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       logger,
       alerts,
       handoffMs: config.HANDOFF_HOURS * 3_600_000,
+      hotLeadProbability: config.HOT_LEAD_PROBABILITY,
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       webhookMaxAgeMs: config.WEBHOOK_MAX_AGE_HOURS * 3_600_000,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
       metrics,
+      coordination,
+      reconcileAfterMs: config.CLOSER_RECONCILE_AFTER_MS,
     });
     const experiments = createExperimentsService({
       db,
@@ -237,7 +279,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       await app.close();
       throw listenError(error, config);
     }
-    engine.start();
+    // The sender starts once the sends a crash interrupted are reconciled with the gateway.
+    void engine.start();
     health.start();
     alerts.start(config.ALERT_CHECK_MS);
     const reportDeps = {
@@ -254,6 +297,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       reflection,
       clock,
       logger: logger.child({ module: "jobs" }),
+      runOnce: coordination?.runOnce,
       weeklyReport: async () => ({
         ...(await runWeeklyReport(reportDeps, {
           dir: join(config.DATA_DIR, "reports"),
@@ -312,6 +356,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
         stopped = true;
         process.off("SIGHUP", onHangUp);
         stopWatching();
+        shared?.stop();
         rmSync(serviceFile, { force: true });
         jobs.stop();
         health.stop();
@@ -370,6 +415,23 @@ export function reflectionDeps(config: Config, parts: ReflectionParts): Reflecti
     review: config.REFLECTION_REVIEW === "on",
     pricePerMTok: { in: config.LLM_PRICE_PER_MTOK_IN, out: config.LLM_PRICE_PER_MTOK_OUT },
   };
+}
+
+/** What start-up says about how exposed the service is (nothing when it is closed down by default). */
+export function exposureWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (allowedHostNames(config) === null) {
+    warnings.push(
+      `any Host header is answered (HOST=${config.HOST}${config.ALLOWED_HOSTS === undefined ? "" : ", ALLOWED_HOSTS=*"}); ` +
+        "set ALLOWED_HOSTS to the names the gateways and your browser use",
+    );
+  }
+  if (config.GATEWAY === "playground" && playgroundAccess(config) === "closed" && config.PLAYGROUND === "auto") {
+    warnings.push(
+      `the playground is off: HOST=${config.HOST} is not loopback; use HOST=127.0.0.1, or PLAYGROUND=on (the admin token is then needed)`,
+    );
+  }
+  return warnings;
 }
 
 /** One line for a failed `listen`: a taken port says what probably holds it and what to change. */

@@ -44,6 +44,9 @@ export function closerEnv(options: {
     CLOSER_DATA_KEY: options.secrets.dataKey,
     CLOSER_ADMIN_TOKEN: options.secrets.adminToken,
     CLOSER_PACING: "off",
+    // The load generator posts thousands of webhooks a minute from 127.0.0.1: no per-address limits here.
+    RATE_LIMIT_WEBHOOKS: "0",
+    RATE_LIMIT_ADMIN: "0",
     CLOSER_RANDOM_SEED: "20261128",
     LOG_LEVEL: options.logLevel ?? "warn",
   });

@@ -15,7 +15,11 @@ export type AlertKind =
   | "llm_circuit_open"
   | "llm_budget_reached"
   /** A customer sent a catalog order: the shop confirms payment (the customer is in `closing`). */
-  | "order_received";
+  | "order_received"
+  /** A customer asked for a person, complained, or is angry at the bot: a handoff started. */
+  | "human_requested"
+  /** A customer is ready to buy (closing reached, an order, "how do I pay", a high purchase probability). */
+  | "hot_lead";
 
 /** Raises alerts. */
 export interface Alerts {

@@ -19,6 +19,10 @@ export const profileSchema = z.object({
   recommendedApproach: z.string().default("Welcome them warmly and find out what they need."),
   /** BCP 47 language tag. */
   language: z.string().default("en"),
+  /** How sure the last confident detection of `language` was (0–1); 0 = assumed (the shop's language). */
+  languageConfidence: z.number().min(0).max(1).default(0),
+  /** The journey in which the shop was told this customer is a hot lead (one alert per journey). */
+  hotLeadJourney: z.number().int().nullable().default(null),
   /** IANA time zone, guessed from the phone's country code; null when unknown. */
   timeZone: z.string().nullable().default(null),
   /** The product the conversation is about, if any (catalog id). */

@@ -14,7 +14,8 @@ import type { InboundEvent, WhatsAppGateway } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
 import type { InboundOutcome } from "./inbound-handler.js";
 import { InboxWorker } from "./inbox-worker.js";
-import { acceptMessage, applyReceipt, type IntakeResult } from "./intake.js";
+import type { InstanceCoordination } from "./instances.js";
+import { acceptMessage, applyReceipt, capInboundMessage, type IntakeResult } from "./intake.js";
 import type { LlmClient } from "./llm/llm-client.js";
 import { LlmComposer } from "./llm-composer.js";
 import { EngineMetrics } from "./metrics.js";
@@ -27,6 +28,8 @@ import { SettleBoard } from "./settle-board.js";
 
 /** The default webhook age window: a day. */
 export const DEFAULT_WEBHOOK_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Default cap of inbound text, characters (WhatsApp's own limit for a typed message). */
+export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
 
 /** What the engine is built from. */
 export interface EngineDeps {
@@ -49,8 +52,16 @@ export interface EngineDeps {
    * dropped (a replay, or a redelivery after a long outage). Default 24 h (`WEBHOOK_MAX_AGE_HOURS`).
    */
   webhookMaxAgeMs?: number;
+  /** Purchase probability above which the shop hears about a hot lead (HOT_LEAD_PROBABILITY). */
+  hotLeadProbability?: number;
+  /** Many instances on PostgreSQL (see instances.ts); unset on SQLite. */
+  coordination?: InstanceCoordination | undefined;
+  /** Inbound text longer than this is cut at intake and marked (MAX_MESSAGE_CHARS). Default 4096. */
+  maxMessageChars?: number;
   /** The counters to update; default a fresh set (pass one when other parts, like the LLM guard, share it). */
   metrics?: EngineMetrics;
+  /** How long after an attempt interrupted by a crash the gateway's history is asked about it (see outbox-sender.ts). */
+  reconcileAfterMs?: number;
 }
 
 /** What became of an inbound message, once handled and its replies settled. */
@@ -85,9 +96,11 @@ export class Engine {
       rng: deps.rng,
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
+      ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
       metrics: this.metrics,
+      coordination: deps.coordination,
       onProcessed: (id, outcome) => {
         this.#processed.post(id, outcome);
         if (outcome !== null) this.#noteKind(outcome);
@@ -120,13 +133,16 @@ export class Engine {
       logger: logger.child({ module: "outbox-sender" }),
       alerts: deps.alerts,
       metrics: this.metrics,
+      coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
+      ...(deps.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: deps.reconcileAfterMs }),
     });
   }
 
   /** Counts the message's kind and tells the shop about a catalog order (after the commit, so once). */
   #noteKind(outcome: InboundOutcome): void {
     this.metrics.countKind(outcome.kind, outcome.systemType);
+    for (const alert of outcome.alerts ?? []) this.#deps.alerts.raise(alert.kind, alert.message, alert.detail);
     if (outcome.order === null) return;
     const { itemCount, total } = outcome.order;
     this.#deps.alerts.raise(
@@ -141,11 +157,15 @@ export class Engine {
     return this.#deps.gateway;
   }
 
-  /** Starts the worker and the sender; pending rows left by a crash are handled now. */
-  start(): void {
+  /**
+   * Starts the worker and the composer now, and the sender once it has reconciled the sends a
+   * crash interrupted (see `OutboxSender.start`); pending rows left by a crash are handled now.
+   * @returns resolves once the sender runs (never rejects).
+   */
+  start(): Promise<void> {
     this.#worker.start();
     this.#composer?.start();
-    this.#sender.start();
+    return this.#sender.start();
   }
 
   /** Finishes the message in hand and the sends in hand, then stops. */
@@ -153,6 +173,7 @@ export class Engine {
     await this.#worker.stop();
     await this.#composer?.stop();
     await this.#sender.stop();
+    await this.#deps.coordination?.releaseAll().catch(() => undefined);
   }
 
   /**
@@ -174,8 +195,10 @@ export class Engine {
         results.push({ inboxId: -1, accepted: false, result: "too_old" });
         continue;
       }
+      const message = capInboundMessage(event, this.#deps.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
+      if (message !== event && message.truncatedFrom !== undefined) this.metrics.inboundTruncated++;
       // Persisted in a transaction shared with the webhooks that arrive alongside (group commit).
-      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, event, now));
+      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, message, now));
       if (result.result === "accepted") this.metrics.inboundAccepted++;
       else if (result.result === "forgotten") this.metrics.inboundForgotten++;
       else this.metrics.inboundDuplicates++;

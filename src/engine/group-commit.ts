@@ -5,7 +5,7 @@
  * @module
  */
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../store/index.js";
+import { type Database, withWritePriority } from "../store/index.js";
 
 /** Most units in one transaction. */
 export const GROUP_COMMIT_MAX = 256;
@@ -19,11 +19,17 @@ type Unit = {
 /** Runs units of work in shared transactions. */
 export class GroupCommit {
   readonly #db: Kysely<Database>;
+  readonly #priority: boolean;
   #queue: Unit[] = [];
   #flushing = false;
 
-  constructor(db: Kysely<Database>) {
+  /**
+   * With `priority`, each shared transaction takes the store's priority lane: it waits for the
+   * transaction in hand at most, never behind intake and message handling (see write-priority.ts).
+   */
+  constructor(db: Kysely<Database>, { priority = false }: { priority?: boolean } = {}) {
     this.#db = db;
+    this.#priority = priority;
   }
 
   /** Runs `work` in a transaction shared with the units queued alongside it; resolves after the commit. */
@@ -41,8 +47,8 @@ export class GroupCommit {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, GROUP_COMMIT_MAX);
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-      try {
-        await this.#db.transaction().execute(async (trx) => {
+      const commit = () =>
+        this.#db.transaction().execute(async (trx) => {
           for (const unit of batch) {
             await sql`savepoint group_unit`.execute(trx);
             try {
@@ -55,6 +61,8 @@ export class GroupCommit {
             }
           }
         });
+      try {
+        await (this.#priority ? withWritePriority(commit) : commit());
       } catch (error) {
         for (const unit of batch) unit.reject(error);
         continue;

@@ -18,15 +18,19 @@ import {
   OUTBOX_REPLY_TO_AAD,
   updateCustomer,
 } from "../store/index.js";
-import { parseProfile } from "./customer-profile.js";
+import { type Profile, parseProfile } from "./customer-profile.js";
 import { type InboundMessage, type MessageContent, type MessageKind, TEXT_CONTENT } from "./gateway/index.js";
 import {
   applyTranscriptUpdate,
   findCustomer,
   findOrCreateCustomer,
+  findProvidedDetails,
+  gaveDetails,
   isTranscriptUpdate,
   keepReferral,
+  languageAfter,
   messageView,
+  type ProvidedDetails,
   type ReplyPlan,
   recordInbound,
   replyPlanFor,
@@ -36,7 +40,7 @@ import {
   templateFor,
 } from "./inbound/index.js";
 import { consentSignal, OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from "./opt-out.js";
-import type { PlaybookRuntime } from "./playbook-runtime.js";
+import type { ComposedReply, PlaybookRuntime } from "./playbook-runtime.js";
 import { profileForNewJourney, updateProfile } from "./profile-rules.js";
 import { stageIndex } from "./stage-machine.js";
 
@@ -53,6 +57,8 @@ export interface InboundHandlerDeps {
   handoffMs: number;
   /** True when an LLM rewrites replies: they are queued as `composing`, with the template reply as the draft. */
   llmReplies?: boolean;
+  /** Purchase probability above which the shop hears about a hot lead; default {@link HOT_LEAD_PROBABILITY}. */
+  hotLeadProbability?: number;
 }
 
 /** What handling one message did (for the log, the playground and tests). */
@@ -81,6 +87,8 @@ export interface InboundOutcome {
   systemType: string | null;
   /** The catalog order the reply confirmed (for the shop's alert), else null. */
   order: { itemCount: number; total: string | null } | null;
+  /** Alerts for the shop (a person asked for, a hot lead), raised after the commit. */
+  alerts?: OutcomeAlert[];
 }
 
 /** Handles one pending inbox row. Runs in its own transaction; marks the row done. */
@@ -219,6 +227,24 @@ async function handleConsent(
   return { ...silent(null, customer, msg), outboxIds: [id] };
 }
 
+/** Intents that hand the chat to a person: the bot says so and goes silent for the handoff time. */
+const HANDOFF_INTENTS = new Set(["human_request", "complaint", "cancel_change", "order_status"]);
+/** The concern that makes a bot question a request for a person ("are you a stupid bot?"). */
+const ANGER_CONCERN = "anger";
+/** Intents that show a customer who bought wants to buy again (a new journey starts). */
+const BUYING_AGAIN_INTENTS = new Set(["order_question", "price_question", "product_question", "stock_question"]);
+/** Intents that mean "ready to buy" (the shop hears about a hot lead). */
+const HOT_LEAD_INTENTS = new Set(["order_question"]);
+/** Default purchase probability above which a lead is hot. */
+export const HOT_LEAD_PROBABILITY = 0.8;
+
+/** An alert the engine raises once the message's transaction committed. */
+export interface OutcomeAlert {
+  kind: "human_requested" | "hot_lead";
+  message: string;
+  detail: Record<string, unknown>;
+}
+
 /** Stage, profile, assignment and reply: the conversation proper. */
 async function converse(
   deps: InboundHandlerDeps,
@@ -230,11 +256,45 @@ async function converse(
   const { db, cipher } = deps;
   const runtime = deps.playbooks;
   const content = msg.content ?? TEXT_CONTENT;
-  const signals = signalsFor(runtime, content, plan);
-  const previousStage = found.last_inbound_at === null ? null : found.stage;
-  const transition = stageAfter(runtime, previousStage, plan);
-  let journey = found.journey;
+  const classified = signalsFor(runtime, content, plan);
+  const given = plan.mode === "intent" ? findProvidedDetails(plan.text) : NO_DETAILS;
+  const signals =
+    gaveDetails(given) && ["default", "greeting", "thanks_bye"].includes(classified.intent)
+      ? { ...classified, intent: "provided_details" }
+      : classified;
   let profile = parseProfile(cipher.decryptJson(found.profile_enc, CUSTOMER_AAD.profile));
+  const language = languageAfter(plan.text, runtime.languages, {
+    language: profile.languageConfidence > 0 ? profile.language : runtime.defaultLanguage,
+    confidence: profile.languageConfidence,
+  });
+  const details = mergeDetails(cipher, found, given);
+  const audienceBase = {
+    name: given.name ?? msg.name ?? null,
+    productIds: signals.productIds,
+    message: messageView(content),
+    order: content.kind === "order" ? content : null,
+    language: language.language,
+    avoid: await lastBotText(deps, found.id),
+    hasAddress: details.value.address !== undefined,
+    hasEmail: details.value.email !== undefined,
+  };
+  const storedDetails = {
+    ...(details.changed ? { details_enc: cipher.encryptJson(details.value, CUSTOMER_AAD.details) } : {}),
+    ...(given.name !== null ? { name_enc: cipher.encrypt(given.name, CUSTOMER_AAD.name) } : {}),
+  };
+
+  if (found.stage === "won" && plan.mode === "intent" && !BUYING_AGAIN_INTENTS.has(signals.intent)) {
+    const reply = runtime.composePostPurchase(signals.intent, { ...audienceBase, stage: "won", profile }, now);
+    if (reply !== null) {
+      profile = { ...profile, language: language.language, languageConfidence: language.confidence };
+      const handoff = HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals);
+      return afterPurchase(deps, found, msg, signals.intent, reply, profile, storedDetails, now, handoff);
+    }
+  }
+
+  const previousStage = found.last_inbound_at === null ? null : found.stage;
+  const transition = stageAfter(runtime, previousStage, plan, plan.mode === "intent" ? signals.intent : "default");
+  let journey = found.journey;
   if (transition.newJourney) {
     journey += 1;
     profile = profileForNewJourney(profile);
@@ -244,6 +304,24 @@ async function converse(
     await resolveOnAdvance(db, found.id, journey, index, now, (s) => stageIndex(s, runtime.stages));
   }
   profile = updateProfile(profile, signals, { id: transition.stage, index, count: runtime.stages.length }, msg.phone);
+  profile = { ...profile, language: language.language, languageConfidence: language.confidence };
+  const handoff = plan.mode === "intent" && (HANDOFF_INTENTS.has(signals.intent) || isAngryBotQuestion(signals));
+  const alerts: OutcomeAlert[] = [];
+  const who = `${maskedIdentity(msg)} (stage ${transition.stage})`;
+  const hot =
+    profile.hotLeadJourney !== journey &&
+    (plan.mode === "order" ||
+      (transition.entered && transition.stage === runtime.stageIds.at(-1)) ||
+      (plan.mode === "intent" && HOT_LEAD_INTENTS.has(signals.intent)) ||
+      profile.purchaseProbability > (deps.hotLeadProbability ?? HOT_LEAD_PROBABILITY));
+  if (hot) {
+    profile = { ...profile, hotLeadJourney: journey };
+    alerts.push({
+      kind: "hot_lead",
+      message: `Hot lead: customer ${who} is ready to buy; purchase probability ${profile.purchaseProbability}.`,
+      detail: { customerId: found.id, stage: transition.stage, purchaseProbability: profile.purchaseProbability },
+    });
+  }
   const newConversation = found.last_inbound_at === null || now - found.last_inbound_at > CONVERSATION_GAP_MS;
   await updateCustomer(db, found.id, {
     stage: transition.stage,
@@ -255,6 +333,7 @@ async function converse(
     conversation_count: found.conversation_count + (newConversation ? 1 : 0),
     updated_at: now,
     ...(msg.name && found.name_enc === null ? { name_enc: cipher.encrypt(msg.name, CUSTOMER_AAD.name) } : {}),
+    ...storedDetails,
   });
   const customer = { ...found, stage: transition.stage, journey };
   await recordInbound(
@@ -269,6 +348,7 @@ async function converse(
   const moved = (why: InboundOutcome["silentBecause"]) => ({
     ...silent(why, customer, msg, transition.stage),
     stageChanged: transition.entered,
+    alerts,
   });
   if (customer.handoff_until !== null && customer.handoff_until > now) return moved("handoff");
 
@@ -286,28 +366,124 @@ async function converse(
   const reply = runtime.compose(
     `${a.variant_id}@${a.variant_version}`,
     templateFor(plan, content, signals),
-    {
-      name: msg.name ?? null,
-      stage: transition.stage,
-      profile,
-      productIds: signals.productIds,
-      message: messageView(content),
-      order: content.kind === "order" ? content : null,
-    },
+    { ...audienceBase, stage: transition.stage, profile },
     now,
   );
+  // A handoff notice is sent although the handoff it announces has started (like a confirmation).
   const id = await queueReply(deps, customer, msg, now, reply.text, {
-    kind: "reply",
+    kind: handoff ? "confirmation" : "reply",
     stage: transition.stage,
     journey,
     assignmentId: Number(a.id),
     variantId: a.variant_id,
     variantVersion: a.variant_version,
     intent: reply.template,
-    // Kind acknowledgements and order confirmations are sent as written; an LLM rewrites intent replies only.
-    llm: plan.mode === "intent",
+    // Kind acknowledgements, order confirmations and handoff notices are sent as written; an LLM rewrites intent replies only.
+    llm: plan.mode === "intent" && !handoff,
   });
+  if (handoff) {
+    await startHandoff(deps, customer, now, "customer_request");
+    alerts.push({
+      kind: "human_requested",
+      message: `Customer ${who} asked for a person (${signals.intent}); the bot is silent for the handoff time.`,
+      detail: { customerId: customer.id, stage: transition.stage, intent: signals.intent },
+    });
+  }
   return { ...moved(null), outboxIds: [id], fallback: reply.fallback, order: reply.order ?? null };
+}
+
+function isAngryBotQuestion(signals: { intent: string; concerns: string[] }): boolean {
+  return signals.intent === "bot_question" && signals.concerns.includes(ANGER_CONCERN);
+}
+
+/** A buyer's message after a recorded sale: the post-purchase reply, the stage stays `won`. */
+async function afterPurchase(
+  deps: InboundHandlerDeps,
+  found: CustomerRow,
+  msg: InboundMessage,
+  intent: string,
+  reply: ComposedReply,
+  profile: Profile,
+  storedDetails: Record<string, string>,
+  now: number,
+  handoff: boolean,
+): Promise<InboundOutcome> {
+  const newConversation = found.last_inbound_at === null || now - found.last_inbound_at > CONVERSATION_GAP_MS;
+  await updateCustomer(deps.db, found.id, {
+    profile_enc: deps.cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+    last_inbound_at: now,
+    last_interaction_at: now,
+    conversation_count: found.conversation_count + (newConversation ? 1 : 0),
+    updated_at: now,
+    ...storedDetails,
+  });
+  await recordInbound(deps, found, msg, found.stage, found.journey, intent, now);
+  if (found.handoff_until !== null && found.handoff_until > now) return silent("handoff", found, msg);
+  const id = await queueReply(deps, found, msg, now, reply.text, {
+    kind: handoff ? "confirmation" : "reply",
+    stage: found.stage,
+    journey: found.journey,
+    intent: reply.template,
+    llm: false,
+  });
+  const alerts: OutcomeAlert[] = [];
+  if (handoff) {
+    await startHandoff(deps, found, now, "customer_request");
+    alerts.push({
+      kind: "human_requested",
+      message: `Customer ${maskedIdentity(msg)} (a buyer, stage won) asked for a person (${intent}); the bot is silent for the handoff time.`,
+      detail: { customerId: found.id, stage: found.stage, intent },
+    });
+  }
+  return { ...silent(null, found, msg), outboxIds: [id], fallback: reply.fallback, alerts };
+}
+
+const NO_DETAILS: ProvidedDetails = { name: null, email: null, address: null };
+
+/** The customer's stored details with what this message gave. */
+function mergeDetails(
+  cipher: FieldCipher,
+  customer: CustomerRow,
+  given: ProvidedDetails,
+): { value: { email?: string; address?: string }; changed: boolean } {
+  const stored =
+    customer.details_enc === null
+      ? {}
+      : (cipher.decryptJson(customer.details_enc, CUSTOMER_AAD.details) as { email?: string; address?: string });
+  const value = {
+    ...stored,
+    ...(given.email !== null ? { email: given.email } : {}),
+    ...(given.address !== null ? { address: given.address } : {}),
+  };
+  return { value, changed: given.email !== null || given.address !== null };
+}
+
+/** The last bot message to this customer (never sent again word for word), or null. */
+async function lastBotText(deps: InboundHandlerDeps, customerId: string): Promise<string | null> {
+  const row = await deps.db
+    .selectFrom("messages")
+    .select("text_enc")
+    .where("customer_id", "=", customerId)
+    .where("direction", "=", "out")
+    .where("author", "=", "bot")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : deps.cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD);
+}
+
+/** The customer's number as alerts show it: its last four digits only. */
+function maskedIdentity(msg: InboundMessage): string {
+  const identity = msg.phone ?? msg.lid ?? "";
+  return `…${identity.replace(/@.*$/, "").slice(-4)}`;
+}
+
+/** Silences the bot for the handoff time (a person follows up). */
+async function startHandoff(deps: InboundHandlerDeps, customer: CustomerRow, now: number, reason: string) {
+  const until = now + deps.handoffMs;
+  if (customer.handoff_until !== null && customer.handoff_until >= until) return;
+  await insertHandoff(deps.db, { customerId: customer.id, startedAt: now, endsAt: until, reason });
+  await updateCustomer(deps.db, customer.id, { handoff_until: until, updated_at: now });
 }
 
 async function queueReply(

@@ -9,6 +9,7 @@ import type { Logger } from "../log.js";
 import { type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
 import type { Clock } from "./clock.js";
 import { handleInboxRowInTransaction, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
+import type { InstanceCoordination } from "./instances.js";
 import type { EngineMetrics } from "./metrics.js";
 import { RepeatingPass } from "./repeating-pass.js";
 
@@ -24,6 +25,8 @@ export interface InboxWorkerDeps extends InboundHandlerDeps {
   clock: Clock;
   logger: Logger;
   metrics: EngineMetrics;
+  /** Many instances on PostgreSQL: rows are taken only from chats leased to this instance. Unset: one instance. */
+  coordination?: InstanceCoordination | undefined;
   /** Called after each row is handled (or parked). */
   onProcessed?: (inboxId: number, outcome: InboundOutcome | null) => void;
 }
@@ -58,9 +61,19 @@ export class InboxWorker {
    */
   async drain(): Promise<void> {
     for (;;) {
-      const rows = await pendingInboxRows(this.#deps.db, BATCH_SIZE);
-      if (rows.length === 0 || this.#loop.stopped) return;
-      const results = await this.#handleBatch(rows);
+      const coordination = this.#deps.coordination;
+      const rows = await (coordination?.claimInbox(BATCH_SIZE) ?? pendingInboxRows(this.#deps.db, BATCH_SIZE));
+      if (rows.length === 0 || this.#loop.stopped) {
+        await coordination?.releaseChats(chatsOf(rows));
+        return;
+      }
+      let results: RowResult[];
+      try {
+        results = await this.#handleBatch(rows);
+      } finally {
+        // Committed (or rolled back): another instance may take these chats now.
+        await coordination?.releaseChats(chatsOf(rows));
+      }
       for (const result of results) this.#report(result);
       // A row that failed and will be retried stops this pass: the next poll tries it again,
       // so a passing fault (a locked database) gets time to clear and later rows keep their order.
@@ -117,6 +130,10 @@ export class InboxWorker {
       this.#deps.onProcessed?.(id, null);
     }
   }
+}
+
+function chatsOf(rows: readonly InboxRow[]): string[] {
+  return [...new Set(rows.map((row) => row.identity_index))];
 }
 
 /** What became of one row of a batch. */

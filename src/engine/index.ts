@@ -31,6 +31,8 @@ export * from "./gateway/index.js";
 export type { GatewayHealthState } from "./gateway-health-monitor.js";
 export { GatewayHealthMonitor } from "./gateway-health-monitor.js";
 export type { InboundOutcome } from "./inbound-handler.js";
+export type { InstanceCoordination, PacingWindow } from "./instances.js";
+export { instanceCoordination, instanceId, watchSharedChanges } from "./instances.js";
 export * from "./llm/index.js";
 export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metrics.js";
 export { EngineMetrics } from "./metrics.js";

@@ -32,6 +32,36 @@ export interface IntakeResult {
   result: "accepted" | "duplicate" | "forgotten" | "too_old";
 }
 
+/** What ends a text cut at intake, so the shop and the model see that it was cut. */
+export const TRUNCATION_MARK = " […truncated]";
+
+/** Longest display name kept, characters. */
+export const MAX_NAME_CHARS = 256;
+
+/**
+ * Caps an inbound message before it is stored, whatever the gateway: text (a caption too) longer than `maxChars` is cut to end with
+ * {@link TRUNCATION_MARK} within `maxChars` (and `truncatedFrom` says how long it was), and a display
+ * name to {@link MAX_NAME_CHARS}. Returns the message itself when nothing is too long.
+ */
+export function capInboundMessage(message: InboundMessage, maxChars: number): InboundMessage {
+  const longText = message.text.length > maxChars;
+  const longName = message.name !== null && message.name.length > MAX_NAME_CHARS;
+  if (!longText && !longName) return message;
+  const capped: InboundMessage = { ...message };
+  if (longText) {
+    capped.text = `${cutAt(message.text, maxChars - TRUNCATION_MARK.length)}${TRUNCATION_MARK}`;
+    capped.truncatedFrom = message.text.length;
+  }
+  if (longName) capped.name = cutAt(message.name ?? "", MAX_NAME_CHARS);
+  return capped;
+}
+
+/** The first `n` UTF-16 units of `text`, never splitting a surrogate pair. */
+function cutAt(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
 /** Status order: a receipt never moves a message backwards (read stays read). */
 const STATUS_RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 

@@ -135,19 +135,21 @@ export class LlmComposer {
       }
     }
     await db.transaction().execute(async (trx) => {
-      if (text !== null) {
+      // The row leaves `composing` once: when instances share the database and two composed it,
+      // the second finds it already pending (maybe sent) and leaves the text that went out alone.
+      const flipped = await trx
+        .updateTable("outbox")
+        .set({ status: "pending" })
+        .where("id", "=", Number(row.id))
+        .where("status", "=", "composing")
+        .executeTakeFirst();
+      if (text !== null && Number(flipped.numUpdatedRows) === 1) {
         await trx
           .updateTable("messages")
           .set({ text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD) })
           .where("id", "=", row.message_id)
           .execute();
       }
-      await trx
-        .updateTable("outbox")
-        .set({ status: "pending" })
-        .where("id", "=", Number(row.id))
-        .where("status", "=", "composing")
-        .execute();
     });
     if (text !== null) metrics.llmReplies++;
     else metrics.llmFallbacks++;

@@ -50,11 +50,15 @@ export class EngineMetrics {
   inboundForgotten = 0;
   /** Inbound messages older than the webhook age window, dropped. */
   inboundTooOld = 0;
+  /** Inbound messages whose text was cut to MAX_MESSAGE_CHARS at intake. */
+  inboundTruncated = 0;
   inboundProcessed = 0;
   inboundFailed = 0;
   sent = 0;
   sendFailed = 0;
   sendRetried = 0;
+  /** Sends interrupted by a crash that the gateway's history showed had gone out (also counted in `sent`). */
+  sendsReconciled = 0;
   held = 0;
   guardrailFallbacks = 0;
   /** Replies an LLM wrote that were sent as written. */
@@ -132,11 +136,18 @@ export class EngineMetrics {
       [{ result: "processed" }, this.inboundProcessed],
       [{ result: "failed" }, this.inboundFailed],
     ]);
+    this.#mirror(
+      "closer_inbound_truncated_total",
+      "Inbound messages whose text was longer than MAX_MESSAGE_CHARS and was cut at intake.",
+      [],
+      () => [[{}, this.inboundTruncated]],
+    );
     this.#mirror("closer_sends_total", "Send attempts to the gateway, by result.", ["gateway", "result"], () => [
       [{ gateway, result: "sent" }, this.sent],
       [{ gateway, result: "failed" }, this.sendFailed],
       [{ gateway, result: "retried" }, this.sendRetried],
       [{ gateway, result: "held" }, this.held],
+      [{ gateway, result: "reconciled" }, this.sendsReconciled],
     ]);
     this.#mirror("closer_guardrail_fallbacks_total", "Replies replaced by the template by a guardrail.", [], () => [
       [{}, this.guardrailFallbacks],

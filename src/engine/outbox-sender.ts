@@ -2,10 +2,15 @@
  * The outbox sender: delivers queued replies through the gateway, per chat in
  * order, with human pacing, rate limits, quiet hours, retries and pauses. A
  * reply survives a restart (it stays in the outbox until sent) and is sent
- * once; only a crash in the instant between the gateway's answer and our
- * commit could repeat it (at-least-once at that edge).
+ * once: each attempt is committed as `sending` (the text's hash and the
+ * attempt time) before the gateway is called, and a row found `sending` after
+ * a crash is first looked up in the gateway's chat history (GOWA, WAHA) and
+ * recorded as sent when it is there; only then is it sent again. The Cloud API
+ * keeps no history: there a crash between its answer and our commit (a few
+ * milliseconds, the commit being in the store's priority lane) repeats the reply.
  * @module
  */
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { Random } from "../experiments/index.js";
@@ -15,6 +20,7 @@ import {
   type Database,
   type FieldCipher,
   findCustomerById,
+  findOutboundByGatewayId,
   gatewayIdIndex,
   getSetting,
   MESSAGE_TEXT_AAD,
@@ -22,16 +28,20 @@ import {
   type OutboxRow,
   openOutboxRows,
   putSetting,
+  sendingOutboxRows,
   setMessageStatus,
+  startOutboxSend,
   takeBufferedAcks,
   updateOutbox,
 } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
+import { ChatGaps } from "./chat-gaps.js";
 import type { Clock } from "./clock.js";
 import { parseProfile } from "./customer-profile.js";
 import type { SendResult, WhatsAppGateway } from "./gateway/index.js";
 import { GatewayError } from "./gateway/index.js";
 import { GroupCommit } from "./group-commit.js";
+import type { InstanceCoordination, PacingWindow } from "./instances.js";
 import type { EngineMetrics } from "./metrics.js";
 import { type PacingConfig, quietHoursEnd, retryDelayMs, seenDelayMs, typingDelayMs } from "./pacing.js";
 import { RepeatingPass } from "./repeating-pass.js";
@@ -55,6 +65,14 @@ export const CLOUD_SERVICE_WINDOW_MS = 24 * 3_600_000;
 export const PAUSED_UNTIL_KEY = "sender.paused_until";
 /** Rows the sender looks at per pass. */
 const SCAN_LIMIT = 500;
+/**
+ * Default of `reconcileAfterMs`: how long after an interrupted attempt began the gateway's
+ * history is asked about it. A send still in flight at the crash (a slow gateway) may appear in
+ * the history only when WhatsApp acknowledges it; asking earlier would send it twice.
+ */
+export const RECONCILE_AFTER_MS = 15_000;
+/** Clock difference between Closer and the gateway tolerated when matching the history. */
+const HISTORY_CLOCK_SKEW_MS = 2_000;
 
 /** What the sender needs. */
 export interface OutboxSenderDeps {
@@ -67,8 +85,20 @@ export interface OutboxSenderDeps {
   logger: Logger;
   alerts: Alerts;
   metrics: EngineMetrics;
+  /**
+   * Many instances on PostgreSQL: only outbox heads claimed by this instance are sent, the pacing
+   * window is shared, and the number's pause is re-read every pass. Unset: one instance.
+   */
+  coordination?: InstanceCoordination | undefined;
   /** Called when a row reaches a final state (sent, failed, held). */
   onSettled?: (outboxId: number, status: string) => void;
+  /** See `RECONCILE_AFTER_MS` (its default). */
+  reconcileAfterMs?: number;
+}
+
+/** The SHA-256 (hex) of a reply's text, kept with a `sending` row to recognise it in the gateway's history. */
+export function sendHash(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Sends the outbox. `start()` begins polling; `kick()` asks for a pass now; `stop()` waits for sends in hand. */
@@ -77,31 +107,70 @@ export class OutboxSender {
   /** Sends that finish together are recorded in one transaction. */
   readonly #commits: GroupCommit;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #window = new SendWindow();
-  readonly #lastSendByChat = new Map<string, number>();
+  readonly #window: PacingWindow;
+  readonly #chatGaps: ChatGaps;
   readonly #abort = new AbortController();
   readonly #loop: RepeatingPass;
   /** Until when WhatsApp asked us to stop sending (epoch ms), once read from the store. */
   #pausedUntil: number | null = null;
   #wakeTimer: NodeJS.Timeout | undefined;
+  /** The recovery at start, while it runs. */
+  #recovering: Promise<void> = Promise.resolve();
+  /** False until recovery has finished: nothing is sent before. */
+  #started = false;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
-    this.#commits = new GroupCommit(deps.db);
+    this.#window = deps.coordination?.window ?? new SendWindow();
+    this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
+    // The priority lane: recording a gateway's answer never waits behind intake or message handling.
+    this.#commits = new GroupCommit(deps.db, { priority: true });
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => deps.logger.error({ err: error }, "outbox pass failed"),
     );
   }
 
-  /** Starts a safety poll (every `pollMs`) and a first pass. */
-  start(pollMs = 1_000): void {
+  /**
+   * Recovers first: every row a crash left `sending` is reconciled with the gateway's history
+   * (recorded as sent, made due to send again, or left to be asked again later). Then starts a
+   * safety poll (every `pollMs`) and a first pass. Resolves once the poll runs; never throws.
+   */
+  async start(pollMs = 1_000): Promise<void> {
+    this.#recovering = this.#recover();
+    try {
+      await this.#recovering;
+    } catch (error) {
+      // The rows stay `sending`; each pass reconciles them before anything in their chat is sent.
+      this.#deps.logger.error({ err: error }, "outbox recovery failed; the sender reconciles row by row");
+    }
+    if (this.#abort.signal.aborted) return;
+    this.#started = true;
     this.#loop.start(pollMs);
   }
 
-  /** Asks for a pass as soon as possible. */
+  /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
+  async #recover(): Promise<void> {
+    // Many instances: another live instance's sends in flight are `sending` too; only rows this
+    // instance claims (a crashed one's, once its lease expired) are reconciled, pass by pass.
+    if (this.#deps.coordination !== undefined) return;
+    const rows = await sendingOutboxRows(this.#deps.db);
+    if (rows.length === 0) return;
+    this.#deps.logger.info({ replies: rows.length }, "reconciling replies interrupted during a send");
+    const chats = new Map<string, OutboxRow>();
+    for (const row of rows) if (!chats.has(row.customer_id)) chats.set(row.customer_id, row);
+    await Promise.all(
+      [...chats.values()].map((row) =>
+        this.#deliver(row, { reconcileOnly: true }).catch((error: unknown) =>
+          this.#deps.logger.error({ err: error, outboxId: row.id }, "reconciling a reply failed"),
+        ),
+      ),
+    );
+  }
+
+  /** Asks for a pass as soon as possible (once started: before, the first pass follows recovery). */
   kick(): void {
-    this.#loop.kick();
+    if (this.#started) this.#loop.kick();
   }
 
   /**
@@ -124,11 +193,17 @@ export class OutboxSender {
     return Number(result.numUpdatedRows);
   }
 
+  /** Chats whose least gap between two sends is still running (bounded: older ones are forgotten). */
+  get chatsInGap(): number {
+    return this.#chatGaps.size;
+  }
+
   /** Stops taking new rows and waits for the sends in hand (pacing waits are cut short). */
   async stop(): Promise<void> {
+    this.#abort.abort();
     const stopping = this.#loop.stop();
     clearTimeout(this.#wakeTimer);
-    this.#abort.abort();
+    await this.#recovering.catch(() => undefined);
     await stopping;
     await Promise.allSettled([...this.#inFlight.values()]);
   }
@@ -136,11 +211,12 @@ export class OutboxSender {
   async #pass(): Promise<void> {
     const { db, clock } = this.#deps;
     const now = clock.now();
-    // Read once (it survives restarts in the store); this sender is its only writer.
+    // Read once (it survives restarts in the store); this sender is its only writer, unless instances share it.
+    if (this.#deps.coordination !== undefined) this.#pausedUntil = null;
     this.#pausedUntil ??= Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
     const pausedUntil = this.#pausedUntil;
     if (pausedUntil > now) return this.#wakeAt(pausedUntil);
-    const rows = await openOutboxRows(db, SCAN_LIMIT);
+    const rows = await (this.#deps.coordination?.claimOutbox(SCAN_LIMIT) ?? openOutboxRows(db, SCAN_LIMIT));
     const chatsSeen = new Set<string>();
     let earliest = Number.POSITIVE_INFINITY;
     for (const row of rows) {
@@ -172,11 +248,18 @@ export class OutboxSender {
     this.#wakeTimer.unref();
   }
 
-  async #deliver(row: OutboxRow): Promise<void> {
+  async #deliver(row: OutboxRow, { reconcileOnly = false } = {}): Promise<void> {
     const { db, cipher, clock, gateway, pacing } = this.#deps;
     const id = Number(row.id);
     const customer = await findCustomerById(db, row.customer_id);
     if (customer === undefined) return this.#settle(row, "failed", "customer was deleted");
+    if (row.status === "sending") {
+      // Interrupted during a send: whether it went out is found out before anything else.
+      const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone);
+      const found = await this.#reconcile(row, to);
+      if (found !== "resend") return;
+    }
+    if (reconcileOnly) return;
     const now = clock.now();
     const silenced = silencedBecause(row, customer, now);
     if (silenced !== null) return this.#settle(row, "held", silenced);
@@ -191,7 +274,7 @@ export class OutboxSender {
       const quietEnd = fresh ? null : quietHoursEnd(now, profile.timeZone, pacing);
       if (quietEnd !== null) return this.#defer(id, quietEnd);
       // Chats are delivered concurrently: the admitted send counts at once, so the others see it.
-      const admitted = this.#window.admit(now, pacing);
+      const admitted = await this.#window.admit(now, pacing);
       if ("notBefore" in admitted) return this.#defer(id, admitted.notBefore);
       reserved = admitted;
     }
@@ -211,36 +294,86 @@ export class OutboxSender {
         const latest = await findCustomerById(db, row.customer_id);
         const reason = latest === undefined ? "customer was deleted" : silencedBecause(row, latest, clock.now());
         if (reason !== null) {
-          this.#window.release(reserved);
+          await this.#window.release(reserved);
           return await this.#settle(row, "held", reason);
         }
       }
+      // In its own commit before the call: a crash from here on leaves a row to reconcile, not to resend blindly.
+      const attempt = { sendHash: sendHash(text), startedAt: clock.now() };
+      await this.#commits.run((trx) => startOutboxSend(trx, id, attempt));
       result = await gateway.send({ to, text, inReplyTo: this.#replyTo(row) });
     } catch (error) {
-      this.#window.release(reserved);
+      await this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
     } finally {
       if (pacing.mode === "human") await gateway.setTyping(to, false).catch(() => undefined);
     }
     // Recording is outside the try: a send that happened is never treated as a failed one, and a
-    // failed write is retried rather than leaving the row pending (which would send it again).
+    // failed write is retried (the row stays `sending`, so even a give-up is reconciled, not resent).
+    await this.#recordSentRetrying(row, result.gatewayMessageId, reserved);
+  }
+
+  async #recordSentRetrying(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#recordSent(row, result.gatewayMessageId, reserved);
+        await this.#recordSent(row, gatewayMessageId, reserved);
         return;
       } catch (error) {
         if (attempt >= RECORD_SENT_ATTEMPTS) throw error;
-        this.#deps.logger.warn({ outboxId: id, err: error, attempt }, "recording a sent reply failed; retrying");
+        this.#deps.logger.warn({ outboxId: row.id, err: error, attempt }, "recording a sent reply failed; retrying");
         await sleep(RECORD_SENT_RETRY_MS * attempt);
       }
     }
   }
 
+  /**
+   * Finds out whether an interrupted attempt went out: the gateway's history of our messages in
+   * the chat since the attempt began, matched by the text's hash (and not already recorded for
+   * another reply). `sent`: recorded as sent with the gateway's id. `resend`: it did not go out
+   * (or the gateway keeps no history: at-least-once), the caller sends it. `later`: the attempt is
+   * too recent to tell or the history could not be read; the row stays `sending` and comes back.
+   */
+  async #reconcile(row: OutboxRow, to: string): Promise<"sent" | "resend" | "later"> {
+    const { db, clock, gateway, logger } = this.#deps;
+    const id = Number(row.id);
+    const startedAt = row.send_started_at;
+    if (startedAt === null || row.send_hash === null || gateway.sentSince === undefined) return "resend";
+    const askAt = startedAt + (this.#deps.reconcileAfterMs ?? RECONCILE_AFTER_MS);
+    const now = clock.now();
+    if (now < askAt) {
+      await this.#defer(id, askAt);
+      return "later";
+    }
+    let history: Awaited<ReturnType<NonNullable<typeof gateway.sentSince>>>;
+    try {
+      history = await gateway.sentSince(to, startedAt - HISTORY_CLOCK_SKEW_MS);
+    } catch (error) {
+      const next = now + retryDelayMs(1, this.#deps.rng.next());
+      logger.warn(
+        { outboxId: id, err: error },
+        "could not read the gateway's history of an interrupted send; asking again",
+      );
+      await updateOutbox(db, id, { next_attempt_at: next, last_error: `history: ${String(error)}`.slice(0, 300) });
+      this.#wakeAt(next);
+      return "later";
+    }
+    const earliest = Math.floor(startedAt / 1000) * 1000 - HISTORY_CLOCK_SKEW_MS;
+    for (const entry of history) {
+      if (entry.at < earliest || sendHash(entry.text) !== row.send_hash) continue;
+      if ((await findOutboundByGatewayId(db, gatewayIdIndex(this.#deps.cipher, entry.gatewayMessageId))) !== undefined)
+        continue;
+      logger.info({ outboxId: id }, "an interrupted send had gone out; recorded, not sent again");
+      this.#deps.metrics.sendsReconciled++;
+      await this.#recordSentRetrying(row, entry.gatewayMessageId, null);
+      return "sent";
+    }
+    return "resend";
+  }
+
   async #actHuman(to: string, row: OutboxRow, text: string): Promise<void> {
     const { gateway, pacing, rng } = this.#deps;
     const signal = this.#abort.signal;
-    const last = this.#lastSendByChat.get(row.customer_id);
-    const gapLeft = last === undefined ? 0 : last + pacing.minGapPerChatMs - this.#deps.clock.now();
+    const gapLeft = this.#chatGaps.waitFor(row.customer_id, this.#deps.clock.now());
     if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
     await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
     const replyTo = this.#replyTo(row);
@@ -266,8 +399,8 @@ export class OutboxSender {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
     });
-    this.#window.record(now, reserved);
-    this.#lastSendByChat.set(row.customer_id, now);
+    await this.#window.record(now, reserved);
+    this.#chatGaps.record(row.customer_id, now);
     metrics.sent++;
     if (row.in_reply_to_at !== null) metrics.recordReplyLatency(now - row.in_reply_to_at);
     this.#deps.onSettled?.(Number(row.id), "sent");
@@ -286,7 +419,11 @@ export class OutboxSender {
       const pause = error.longPause ? REACHOUT_PAUSE_MS : (error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
       await putSetting(db, PAUSED_UNTIL_KEY, String(now + pause), now);
       this.#pausedUntil = now + pause;
-      await updateOutbox(db, id, { next_attempt_at: now + pause, last_error: error.message.slice(0, 300) });
+      await updateOutbox(db, id, {
+        status: "pending",
+        next_attempt_at: now + pause,
+        last_error: error.message.slice(0, 300),
+      });
       alerts.raise(
         "number_paused",
         `WhatsApp asked us to slow down; sending paused for ${Math.round(pause / 60_000)} min`,
@@ -301,6 +438,7 @@ export class OutboxSender {
     if (error.authProblem) {
       // Logged out of WhatsApp (or wrong gateway credentials): the message is fine, the session is not.
       await updateOutbox(db, id, {
+        status: "pending",
         next_attempt_at: now + AUTH_PROBLEM_RETRY_MS,
         last_error: error.message.slice(0, 300),
       });
@@ -336,6 +474,7 @@ export class OutboxSender {
     this.#deps.metrics.sendRetried++;
     const next = now + retryDelayMs(attempts, this.#deps.rng.next());
     await updateOutbox(this.#deps.db, Number(row.id), {
+      status: "pending",
       attempts,
       next_attempt_at: next,
       last_error: reason.slice(0, 300),

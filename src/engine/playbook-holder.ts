@@ -52,6 +52,22 @@ export class PlaybookHolder implements PlaybookRuntime {
     return this.#current.runtime.classify(text);
   }
 
+  intentMovesStage(intent: string): string | false | null {
+    return this.#current.runtime.intentMovesStage(intent);
+  }
+
+  get defaultLanguage(): string {
+    return this.#current.runtime.defaultLanguage;
+  }
+
+  get languages(): readonly string[] {
+    return this.#current.runtime.languages;
+  }
+
+  composePostPurchase(intent: string, audience: ReplyAudience, now: number): ComposedReply | null {
+    return this.#current.runtime.composePostPurchase(intent, audience, now);
+  }
+
   findProductId(reference: string): string | null {
     return this.#current.runtime.findProductId(reference);
   }

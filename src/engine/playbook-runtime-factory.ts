@@ -7,23 +7,29 @@
 import type { StageSettings } from "../experiments/index.js";
 import {
   buildRenderContext,
+  type CompiledTemplate,
+  type CompiledTexts,
   catalogFacts,
   checkClaims,
   checkGuardrails,
   findProductsMentioned,
   KIND_TEMPLATES,
   type LoadedVariant,
+  normalizeReply,
+  type OrderView,
   type PlaybookSet,
-  renderReply,
   summarizeOrder,
   variantKey,
 } from "../strategies/index.js";
 import {
   type ComposedReply,
   KIND_SAFE_LINES,
+  KIND_SAFE_LINES_BY_LANGUAGE,
+  MOVE_ON_LINES,
   type PlaybookRuntime,
   type ReplyAudience,
   SAFE_LINE,
+  SAFE_LINES,
 } from "./playbook-runtime.js";
 import { POSITIVE_PATTERN } from "./profile-rules.js";
 
@@ -43,11 +49,23 @@ function problemsOf(
 
 /** Intents tried in this order when several match: the most specific need first. */
 export const INTENT_PRIORITY = [
+  "human_request",
+  "complaint",
+  "bot_question",
+  "cancel_change",
+  "order_status",
   "order_question",
-  "price_question",
+  "payment_methods",
+  "provided_details",
+  "returns_warranty",
+  "reviews_trust",
   "shipping_question",
+  "price_question",
+  "stock_question",
   "quality_concern",
   "objection",
+  "product_question",
+  "thanks_bye",
   "greeting",
 ] as const;
 
@@ -81,6 +99,17 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
     ...Object.keys(funnel.intentMatchers).filter((i) => !(INTENT_PRIORITY as readonly string[]).includes(i)),
   ];
 
+  const languages = [
+    ...new Set([
+      catalog.shop.language,
+      ...set.variants.flatMap((v) => Object.keys(v.languages ?? {})),
+      ...Object.values(set.shared.answers).flatMap((texts) => Object.keys(texts)),
+    ]),
+  ];
+  function movesStageOf(intent: string): string | false | null {
+    return funnel.intentRules[intent]?.movesStage ?? null;
+  }
+
   return {
     stages,
     stageIds: stages.map((s) => s.id),
@@ -107,8 +136,14 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
       return catalog.products.find((p) => p.id === id)?.id ?? null;
     },
     compose(key, intent, audience, now) {
-      return compose(set, variantOf(key), intent, audience, now);
+      return composeWith(set, variantOf(key), intent, audience, now, movesStageOf(intent));
     },
+    composePostPurchase(intent, audience, now) {
+      return composePostPurchase(set, intent, audience, now);
+    },
+    intentMovesStage: movesStageOf,
+    defaultLanguage: catalog.shop.language,
+    languages,
     replyBrief(key, stage, now) {
       const variant = variantOf(key);
       return {
@@ -137,16 +172,146 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
   }
 }
 
-function compose(
+interface Candidate {
+  template: string;
+  render: () => string;
+}
+
+/** The first candidate that passes its checks and does not repeat `avoid`; a move-on line when all repeat. */
+function pick(
+  candidates: readonly Candidate[],
+  problems: (text: string) => string[],
+  avoid: string | null,
+  moveOn: () => string[],
+): { text: string; template: string; violations: string[] } | null {
+  let violations: string[] = [];
+  let repeated: string | null = null;
+  for (const candidate of candidates) {
+    const text = candidate.render();
+    const found = problems(text);
+    if (found.length > 0) {
+      if (violations.length === 0) violations = found;
+      continue;
+    }
+    if (avoid !== null && same(text, avoid)) {
+      repeated ??= candidate.template;
+      continue;
+    }
+    return { text, template: candidate.template, violations: [] };
+  }
+  if (repeated !== null) {
+    const line = moveOn().find((text) => avoid === null || !same(text, avoid));
+    if (line !== undefined) return { text: line, template: repeated, violations: [] };
+  }
+  return violations.length > 0 ? { text: "", template: "", violations } : null;
+}
+
+function same(a: string, b: string): boolean {
+  return a.trim().replace(/\s+/g, " ") === b.trim().replace(/\s+/g, " ");
+}
+
+/** The compiled alternatives of a variant's template in a language (the shop's language when it has none). */
+function variantTexts(
+  variant: LoadedVariant,
+  language: string,
+  defaultLanguage: string,
+  key: string,
+): CompiledTemplate[] {
+  const block =
+    language !== defaultLanguage && variant.languages?.[language]?.[key] !== undefined ? `${language}.` : "";
+  const out: CompiledTemplate[] = [];
+  for (let i = 0; ; i++) {
+    const found = variant.compiled[`${block}${key}${i === 0 ? "" : `#${i}`}`];
+    if (found === undefined) break;
+    out.push(found);
+  }
+  return out;
+}
+
+function sharedTexts(texts: CompiledTexts | undefined, language: string, defaultLanguage: string): CompiledTemplate[] {
+  if (texts === undefined) return [];
+  return texts[language] ?? texts[defaultLanguage] ?? Object.values(texts)[0] ?? [];
+}
+
+function composeWith(
   set: PlaybookSet,
   variant: LoadedVariant,
   intent: string,
   audience: ReplyAudience,
   now: number,
+  movesStage: string | false | null,
 ): ComposedReply {
+  const defaultLanguage = set.catalog.shop.language;
+  const language = audience.language ?? defaultLanguage;
+  const avoid = audience.avoid ?? null;
   const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
   const order = audience.order ? summarizeOrder(set.catalog, audience.order) : null;
-  const context = buildRenderContext({
+  const context = contextFor(set, audience, productId, now, order?.view ?? null);
+  const problems = (text: string) => problemsOf(set, variant, text, productId, now, order?.amounts);
+  const moveOn = () => [
+    ...sharedTexts(set.shared.answers["acknowledge"], language, defaultLanguage).map((t) => normalizeReply(t(context))),
+    ...(MOVE_ON_LINES[language] ?? MOVE_ON_LINES["en"] ?? []),
+  ];
+  const fromVariant = (key: string): Candidate[] =>
+    variantTexts(variant, language, defaultLanguage, key).map((t) => ({
+      template: key,
+      render: () => normalizeReply(t(context)),
+    }));
+  if ((KIND_TEMPLATES as readonly string[]).includes(intent)) {
+    const keys = intent === "location" || intent === "contact" ? [intent, "media"] : [intent];
+    const key = keys.find((k) => k in variant.templates);
+    const safe =
+      KIND_SAFE_LINES_BY_LANGUAGE[language]?.[intent] ?? KIND_SAFE_LINES[intent] ?? SAFE_LINES[language] ?? SAFE_LINE;
+    const chosen = key === undefined ? null : pick(fromVariant(key), problems, avoid, moveOn);
+    const reply: ComposedReply =
+      chosen !== null && chosen.text !== ""
+        ? { text: chosen.text, template: chosen.template, fallback: "none", violations: [] }
+        : { text: safe, template: key ?? intent, fallback: "safe_line", violations: chosen?.violations ?? [] };
+    return order ? { ...reply, order: { itemCount: order.view.itemCount, total: order.view.total } } : reply;
+  }
+  let candidates: Candidate[];
+  if (intent in variant.templates) candidates = fromVariant(intent);
+  else if (set.shared.answers[intent] !== undefined) {
+    const followUps =
+      movesStage === false ? [] : sharedTexts(set.shared.followUp[audience.stage], language, defaultLanguage);
+    const answers = sharedTexts(set.shared.answers[intent], language, defaultLanguage);
+    candidates = answers.flatMap((answer, i) => {
+      const follow = followUps.length === 0 ? null : followUps[i % followUps.length];
+      return [
+        {
+          template: intent,
+          render: () => normalizeReply(follow ? `${answer(context).trimEnd()}\n\n${follow(context)}` : answer(context)),
+        },
+      ];
+    });
+  } else candidates = [];
+  const first = candidates.length > 0 ? pick(candidates, problems, avoid, moveOn) : null;
+  if (first !== null && first.text !== "") return { ...first, fallback: "none" };
+  const fallback = pick(fromVariant("default"), problems, avoid, moveOn);
+  if (fallback !== null && fallback.text !== "") {
+    return {
+      text: fallback.text,
+      template: "default",
+      fallback: candidates.length > 0 ? "default_template" : "none",
+      violations: first?.violations ?? [],
+    };
+  }
+  return {
+    text: SAFE_LINES[language] ?? SAFE_LINE,
+    template: "default",
+    fallback: "safe_line",
+    violations: first?.violations ?? fallback?.violations ?? [],
+  };
+}
+
+function contextFor(
+  set: PlaybookSet,
+  audience: ReplyAudience,
+  productId: string | null,
+  now: number,
+  order: OrderView | null,
+) {
+  return buildRenderContext({
     catalog: set.catalog,
     now,
     customer: {
@@ -154,42 +319,47 @@ function compose(
       stage: audience.stage,
       interests: audience.profile.interests,
       concerns: audience.profile.concerns,
+      hasAddress: audience.hasAddress ?? false,
+      hasEmail: audience.hasEmail ?? false,
     },
     product: productId,
     ...(audience.message ? { message: audience.message } : {}),
-    order: order?.view ?? null,
+    order,
   });
-  const problems = (text: string) => problemsOf(set, variant, text, productId, now, order?.amounts);
-  if ((KIND_TEMPLATES as readonly string[]).includes(intent)) {
-    const reply = composeKind(variant, intent, (template) => renderReply(variant, template, context), problems);
-    return order ? { ...reply, order: { itemCount: order.view.itemCount, total: order.view.total } } : reply;
-  }
-  const template = intent in variant.templates ? intent : "default";
-  const first = renderReply(variant, template, context);
-  const firstProblems = problems(first);
-  if (firstProblems.length === 0) return { text: first, template, fallback: "none", violations: [] };
-  if (template !== "default") {
-    const fallback = renderReply(variant, "default", context);
-    if (problems(fallback).length === 0) {
-      return { text: fallback, template: "default", fallback: "default_template", violations: firstProblems };
-    }
-  }
-  return { text: SAFE_LINE, template: "default", fallback: "safe_line", violations: firstProblems };
 }
 
-/** A kind template, then (for `location` and `contact`) the `media` template, then the kind's neutral line. */
-function composeKind(
-  variant: LoadedVariant,
-  kind: string,
-  render: (template: string) => string,
-  problems: (text: string) => string[],
-): ComposedReply {
-  const candidates = kind === "location" || kind === "contact" ? [kind, "media"] : [kind];
-  const template = candidates.find((key) => key in variant.templates);
-  const safe = KIND_SAFE_LINES[kind] ?? SAFE_LINE;
-  if (template === undefined) return { text: safe, template: kind, fallback: "safe_line", violations: [] };
-  const text = render(template);
-  const violations = problems(text);
-  if (violations.length === 0) return { text, template, fallback: "none", violations: [] };
-  return { text: safe, template, fallback: "safe_line", violations };
+function composePostPurchase(
+  set: PlaybookSet,
+  intent: string,
+  audience: ReplyAudience,
+  now: number,
+): ComposedReply | null {
+  const defaultLanguage = set.catalog.shop.language;
+  const language = audience.language ?? defaultLanguage;
+  // The funnel's post-purchase reply; else, for an intent that never moves the stage (a complaint,
+  // a request for a person), its shared answer; else the post-purchase default.
+  const own = set.shared.postPurchase[intent];
+  const answer = set.funnel.intentRules[intent]?.movesStage === false ? set.shared.answers[intent] : undefined;
+  const key = own !== undefined ? intent : answer !== undefined ? intent : "default";
+  const texts = sharedTexts(own ?? answer ?? set.shared.postPurchase["default"], language, defaultLanguage);
+  if (texts.length === 0) return null;
+  const productId = audience.productIds.at(-1) ?? audience.profile.lastProductId;
+  const context = contextFor(set, audience, productId, now, null);
+  const problems = (text: string) =>
+    checkClaims(text, set.catalog, now, { product: productId, amounts: [] }).map((v) => v.message);
+  const chosen = pick(
+    texts.map((t) => ({ template: `post_purchase.${key}`, render: () => normalizeReply(t(context)) })),
+    problems,
+    audience.avoid ?? null,
+    () => [...(MOVE_ON_LINES[language] ?? MOVE_ON_LINES["en"] ?? [])],
+  );
+  if (chosen === null || chosen.text === "") {
+    return {
+      text: SAFE_LINES[language] ?? SAFE_LINE,
+      template: `post_purchase.${key}`,
+      fallback: "safe_line",
+      violations: chosen?.violations ?? [],
+    };
+  }
+  return { text: chosen.text, template: chosen.template, fallback: "none", violations: [] };
 }

@@ -39,6 +39,13 @@ export interface ReplyAudience {
   message?: { kind: string; contactName: string | null; place: string | null };
   /** The catalog order the customer just sent, for the `order` template. */
   order?: OrderInput | null;
+  /** The customer's language (`es`, …); the variant's block for it, else the shop's language. */
+  language?: string;
+  /** The previous bot message to this customer: never sent again word for word. */
+  avoid?: string | null;
+  /** Details the customer gave (they are not asked for again). */
+  hasAddress?: boolean;
+  hasEmail?: boolean;
 }
 
 /** The loaded playbooks as the engine uses them. */
@@ -53,6 +60,17 @@ export interface PlaybookRuntime {
   settings(stage: string): StageSettings;
   /** Intent, products, concerns and tone of one message. */
   classify(text: string): MessageSignals;
+  /** Where an intent moves the stage: a stage id (forward only), false (never), null (the stages' signals decide). */
+  intentMovesStage(intent: string): string | false | null;
+  /** The shop's language (the variants' top-level templates). */
+  readonly defaultLanguage: string;
+  /** Every language some variant or shared answer is written in, the shop's first. */
+  readonly languages: readonly string[];
+  /**
+   * A reply to a customer who bought (stage `won`): the funnel's `post_purchase` reply for the
+   * intent (or its `default`), checked against the catalog; null when the funnel has none.
+   */
+  composePostPurchase(intent: string, audience: ReplyAudience, now: number): ComposedReply | null;
   /** The catalog product a WhatsApp catalog id or link id names (matched on catalog ids), or null. */
   findProductId(reference: string): string | null;
   /**
@@ -81,5 +99,30 @@ export const KIND_SAFE_LINES: Readonly<Record<string, string>> = Object.freeze({
   order: "Thank you for your order! The shop will confirm the items, the total and the payment with you shortly.",
 });
 
+/** {@link KIND_SAFE_LINES} in other languages. */
+export const KIND_SAFE_LINES_BY_LANGUAGE: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+  en: KIND_SAFE_LINES,
+  es: Object.freeze({
+    media: "¡Gracias por enviarlo! ¿Qué te gustaría saber?",
+    voice: "¡Gracias por tu nota de voz! No puedo escuchar notas de voz, lo siento. ¿Podrías escribir tu pregunta?",
+    location: "¡Gracias por compartir tu ubicación! ¿Qué te gustaría saber?",
+    contact: "¡Gracias por compartir ese contacto! ¿En qué te puedo ayudar?",
+    product: "¡Gracias por preguntar! ¿Qué te gustaría saber?",
+    order: "¡Gracias por tu pedido! La tienda te confirmará en breve los artículos, el total y el pago.",
+  }),
+});
+
 /** A reply that states nothing a catalog must back; used when every template fails its checks. */
 export const SAFE_LINE = "Thanks for your message! Let me check the details for you and get right back to you.";
+
+/** {@link SAFE_LINE} per language. */
+export const SAFE_LINES: Readonly<Record<string, string>> = Object.freeze({
+  en: SAFE_LINE,
+  es: "¡Gracias por tu mensaje! Reviso los detalles y te respondo enseguida.",
+});
+
+/** A short acknowledgement that moves on, when every alternative would repeat the previous message. */
+export const MOVE_ON_LINES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  en: ["Got it! Is there anything else you'd like to know?", "Noted! What else can I help you with?"],
+  es: ["¡Entendido! ¿Hay algo más que te gustaría saber?", "¡Anotado! ¿En qué más te puedo ayudar?"],
+});

@@ -9,6 +9,7 @@ import { registerMcpRoutes } from "../mcp/index.js";
 import type { AppContext } from "./app-context.js";
 import { requireAdmin } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
+import { registerExposureGuards } from "./exposure.js";
 import { registerDashboard } from "./pages/dashboard-plugin.js";
 import { registerCustomerRoutes } from "./routes/customer-routes.js";
 import { registerExperimentRoutes } from "./routes/experiment-routes.js";
@@ -30,8 +31,16 @@ export function buildApp(ctx: AppContext, logger: Logger): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // A client that sends its headers or body too slowly is cut (408), checked every second.
+    requestTimeout: ctx.config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      requestTimeout: ctx.config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(ctx.config.HTTP_HEADERS_TIMEOUT_MS, ctx.config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1000, ctx.config.HTTP_HEADERS_TIMEOUT_MS),
+    },
   }) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  registerExposureGuards(app, ctx.config);
   app.addHook("onResponse", async function countRequest(request, reply) {
     // The route pattern, never the URL: /api/customers/+1555… must not become a label.
     const route = request.routeOptions.url ?? "unmatched";

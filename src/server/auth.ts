@@ -6,6 +6,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { CloserError } from "../errors.js";
 
+/** True when the request carries `Authorization: Bearer <token>` with the admin token. */
+export function isAdmin(request: FastifyRequest, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  return match !== null && tokensEqual(match[1] ?? "", token);
+}
+
 /** Throws `unauthorized` unless the request carries `Authorization: Bearer <token>`. */
 export function requireAdmin(request: FastifyRequest, token: string): void {
   const header = request.headers.authorization ?? "";

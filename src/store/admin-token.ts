@@ -14,6 +14,9 @@ import { isLooserThanOwnerOnly, readOrCreateSecretFile, type SecretFileSystem } 
 /** The token file's name inside `DATA_DIR`. */
 export const ADMIN_TOKEN_FILE_NAME = "admin-token";
 
+/** Shortest token the file may hold (as CLOSER_ADMIN_TOKEN; a generated one has 43 characters). */
+export const ADMIN_TOKEN_FILE_MIN_CHARS = 32;
+
 /** Options of `loadOrCreateAdminToken`. */
 export interface AdminTokenOptions {
   /** File-system calls; default `node:fs`. */
@@ -37,7 +40,7 @@ export interface AdminToken {
 /**
  * Reads the admin token from `DATA_DIR/admin-token`, creating it (32 random
  * bytes, base64url, mode 600) when missing. Safe when two processes start at once.
- * @throws CloserError `config_invalid` when the file holds no usable token (fewer than 16 characters or spaces).
+ * @throws CloserError `config_invalid` when the file holds no usable token (fewer than 32 characters or spaces).
  */
 export function loadOrCreateAdminToken(
   dataDir: string,
@@ -46,10 +49,10 @@ export function loadOrCreateAdminToken(
   const file = join(dataDir, ADMIN_TOKEN_FILE_NAME);
   const content = readOrCreateSecretFile(file, () => `${randomBytes(32).toString("base64url")}\n`, fs);
   const token = content.text.trim();
-  if (token.length < 16 || /\s/.test(token)) {
+  if (token.length < ADMIN_TOKEN_FILE_MIN_CHARS || /\s/.test(token)) {
     throw new CloserError(
       "config_invalid",
-      `The admin token file ${file} must hold one token of at least 16 characters without spaces. ` +
+      `The admin token file ${file} must hold one token of at least ${ADMIN_TOKEN_FILE_MIN_CHARS} characters without spaces. ` +
         "Delete it to generate a new token, or set CLOSER_ADMIN_TOKEN.",
     );
   }

@@ -35,6 +35,7 @@ export const CUSTOMER_AAD = {
   phone: "customers.phone",
   name: "customers.name",
   profile: "customers.profile",
+  details: "customers.details",
 } as const;
 
 const FORGOTTEN_PREFIX = "forgotten:";
@@ -129,6 +130,10 @@ export async function deleteCustomerCascade(db: Kysely<Database>, id: string, no
   await db.deleteFrom("messages").where("customer_id", "=", id).execute();
   await db.deleteFrom("consent_events").where("customer_id", "=", id).execute();
   await db.deleteFrom("handoffs").where("customer_id", "=", id).execute();
+  await db
+    .deleteFrom("chat_leases")
+    .where("chat", "in", [id, ...indexes])
+    .execute();
   await db
     .deleteFrom("audit_log")
     .where((eb) => eb.or([eb("subject", "=", id), eb("detail_json", "like", `%${id}%`)]))

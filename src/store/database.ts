@@ -5,7 +5,7 @@
  * hold keyed hashes (blind indexes) used for lookups.
  * @module
  */
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AlertTable } from "./alert.table.js";
 
 /** An autoincrementing integer primary key. */
@@ -47,6 +47,8 @@ export interface CustomerTable {
    * not personal data, so kept in clear for reports to segment by.
    */
   referral_json: string | null;
+  /** Encrypted JSON of the details the customer gave in the chat (`email`, `address`); null when none. */
+  details_enc: string | null;
 }
 
 /** Opt-out and opt-in events, kept with their time. */
@@ -144,6 +146,14 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** The instance sending this row (many instances on PostgreSQL); null when unclaimed. */
+  claimed_by: string | null;
+  /** The claim lapses at this time, so a crashed instance's row is taken over; null when unclaimed. */
+  claim_expires_at: number | null;
+  /** SHA-256 (hex) of the text of the last attempt recorded as `sending`; null before any. */
+  send_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When that attempt began (epoch ms): the gateway is asked for our messages since then after a crash. */
+  send_started_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Every variant version ever loaded: its content hash, first service, and current status. */
@@ -360,6 +370,40 @@ export interface DashboardSessionTable {
   expires_at: number;
 }
 
+/** Which instance handles a chat's inbound messages now (many instances on PostgreSQL). */
+export interface ChatLeaseTable {
+  /** The chat: the sender's identity blind index, as in `inbox.identity_index`. */
+  chat: string;
+  /** Instance id (`host:pid:random`). */
+  holder: string;
+  /** After this time another instance may take the chat (the holder crashed or stopped). */
+  expires_at: number;
+}
+
+/** The last run of each scheduled job, so a job fires on one instance only. */
+export interface JobRunTable {
+  /** `weights` | `windows` | `reflection` | `report` | …. */
+  name: string;
+  holder: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** The number's recent sends (and sends admitted, not yet made), shared by every instance for the pacing caps. */
+export interface SendSlotTable {
+  id: Id;
+  holder: string;
+  at: number;
+}
+
+/** A counter per kind of shared state; an instance that changes it bumps it, the others poll and reload. */
+export interface ChangeVersionTable {
+  /** `weights` | `playbooks`. */
+  name: string;
+  version: number;
+  updated_at: number;
+}
+
 /** The whole schema. */
 export interface Database {
   customers: CustomerTable;
@@ -382,6 +426,10 @@ export interface Database {
   reflection_lock: ReflectionLockTable;
   llm_usage: LlmUsageTable;
   dashboard_sessions: DashboardSessionTable;
+  chat_leases: ChatLeaseTable;
+  job_runs: JobRunTable;
+  send_slots: SendSlotTable;
+  change_versions: ChangeVersionTable;
 }
 
 export type CustomerRow = Selectable<CustomerTable>;

@@ -26,6 +26,20 @@ export { appendAudit, recentAudit } from "./audit.repository.js";
 export type { BackupKind } from "./backup-file.js";
 export { checkSnapshot, readBackupFile, snapshotDatabase, writeBackupFile } from "./backup-file.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
+export type { RunJobOnceOptions } from "./coordination.repository.js";
+export {
+  admitSendSlot,
+  advisoryKey,
+  bumpChangeVersion,
+  changeVersions,
+  claimInboxRows,
+  claimOutboxHeads,
+  leaseChats,
+  recordSendSlot,
+  releaseChatLeases,
+  releaseSendSlot,
+  runJobOnce,
+} from "./coordination.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {
   CUSTOMER_AAD,
@@ -136,6 +150,8 @@ export {
   insertOutboxEntry,
   openOutboxRows,
   outboxRowsByIds,
+  sendingOutboxRows,
+  startOutboxSend,
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
@@ -148,6 +164,8 @@ export {
   policyRowToVersion,
   storedAlgorithm,
 } from "./policy-version.repository.js";
+export type { PostgresDatabaseOptions } from "./postgres-database.js";
+export { openPostgresDatabase, redactDatabaseUrl } from "./postgres-database.js";
 export type { ReflectionStageRecord } from "./reflection-run.repository.js";
 export {
   acquireReflectionLock,
@@ -177,3 +195,4 @@ export {
   setVariantStatus,
   updateUnservedVersion,
 } from "./variant-version.repository.js";
+export { withWritePriority } from "./write-priority.js";

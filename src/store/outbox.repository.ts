@@ -98,3 +98,25 @@ export async function countOutboxByStatus(db: Kysely<Database>): Promise<Record<
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/**
+ * Records that a send is about to reach the gateway: `sending`, with the SHA-256 of the text
+ * and the attempt time. Committed before the gateway is called, so a crash during the call
+ * leaves a row the sender reconciles with the gateway's history before it sends again.
+ */
+export async function startOutboxSend(
+  db: Kysely<Database>,
+  id: number,
+  attempt: { sendHash: string; startedAt: number },
+): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set({ status: "sending", send_hash: attempt.sendHash, send_started_at: attempt.startedAt })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Rows left `sending` (their gateway call's outcome is unknown: the process stopped during it), oldest first. */
+export async function sendingOutboxRows(db: Kysely<Database>): Promise<OutboxRow[]> {
+  return db.selectFrom("outbox").selectAll().where("status", "=", "sending").orderBy("id").execute();
+}

@@ -6,8 +6,18 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteAdapter, type SqliteDatabase, SqliteDialect } from "kysely";
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  SqliteAdapter,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
 import type { Database } from "./database.js";
+import { inWritePriorityLane, PriorityMutex } from "./write-priority.js";
 
 /** The database file's name inside `DATA_DIR`. */
 export const SQLITE_FILE_NAME = "closer.db";
@@ -107,8 +117,38 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class TransactionalSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new PriorityLaneSqliteDriver(this.#config);
+  }
+}
+
+/**
+ * kysely's driver hands the one connection out in arrival order; this one lets work in the
+ * priority lane (see write-priority.ts) go first among the waiters. Its own mutex orders the
+ * waiters, so the base driver's mutex is always free when it is reached.
+ */
+class PriorityLaneSqliteDriver extends SqliteDriver {
+  readonly #turns = new PriorityMutex();
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#turns.lock(inWritePriorityLane());
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.#turns.unlock();
   }
 }
 

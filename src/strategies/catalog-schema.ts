@@ -33,6 +33,8 @@ const shippingSchema = z.strictObject({
   free_over: moneySchema.optional(),
   /** Delivery time in business days: a number (`4`) or a range (`"3-5"`). */
   days: z.union([z.number().int().positive(), z.string().regex(/^\d+\s*[-–]\s*\d+$/, 'must be a number or "3-5"')]),
+  /** Countries the shop ships to, as written (`United States`, `Canada`); omit for not stated. */
+  countries: z.array(z.string().min(1)).default([]),
 });
 
 const shopSchema = z.strictObject({
@@ -40,6 +42,15 @@ const shopSchema = z.strictObject({
   /** Currency of every price unless a product says otherwise. */
   currency: currencySchema.default("USD"),
   url: z.url().optional(),
+  /** The language the variants' top-level templates are written in (`en`, `es`, …); default `en`. */
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "must be a language code such as en or es")
+    .default("en"),
+  /** How customers can pay, as written ("card", "PayPal", …); omit for not stated. */
+  payment_methods: z.array(z.string().min(1)).default([]),
+  /** Where customers complete an order; a product's own `checkout_url` wins. */
+  checkout_url: z.url().optional(),
   shipping: shippingSchema,
   /** Days a customer has to return an order; omit for none stated. */
   returns_days: z.number().int().positive().optional(),
@@ -59,6 +70,8 @@ const productSchema = z.strictObject({
   keywords: z.array(z.string().min(1)).min(1),
   description: z.string().min(1),
   features: z.array(z.string().min(1)).default([]),
+  /** Where this product is ordered; omit to use the shop's `checkout_url`. */
+  checkout_url: z.url().optional(),
 });
 
 const offerSchema = z.strictObject({
@@ -87,15 +100,23 @@ export const catalogFileSchema = z
         name: file.shop.name,
         currency: file.shop.currency,
         url: file.shop.url ?? null,
+        language: file.shop.language,
+        paymentMethods: file.shop.payment_methods,
+        checkoutUrl: file.shop.checkout_url ?? null,
         shipping: {
           flatRate: file.shop.shipping.flat_rate,
           freeOver: file.shop.shipping.free_over ?? null,
           days: String(file.shop.shipping.days).replace(/\s*[-–]\s*/, "-"),
+          countries: file.shop.shipping.countries,
         },
         returnsDays: file.shop.returns_days ?? null,
         warranty: file.shop.warranty ?? null,
       },
-      products: file.products.map((product) => ({ ...product, currency: product.currency ?? file.shop.currency })),
+      products: file.products.map(({ checkout_url, ...product }) => ({
+        ...product,
+        currency: product.currency ?? file.shop.currency,
+        checkoutUrl: checkout_url ?? null,
+      })),
       offers: file.offers.map((offer) => ({
         id: offer.id,
         product: offer.product ?? null,
@@ -113,12 +134,20 @@ export interface Shop {
   /** ISO 4217 code, default USD. */
   currency: string;
   url: string | null;
+  /** The language of the variants' top-level templates. */
+  language: string;
+  /** How customers can pay (empty: not stated). */
+  paymentMethods: string[];
+  /** Where customers complete an order, or null. */
+  checkoutUrl: string | null;
   shipping: {
     flatRate: number;
     /** Order total from which shipping is free, or null for never. */
     freeOver: number | null;
     /** Business days, `"4"` or `"3-5"`. */
     days: string;
+    /** Countries shipped to (empty: not stated). */
+    countries: string[];
   };
   returnsDays: number | null;
   warranty: string | null;
@@ -134,6 +163,8 @@ export interface Product {
   keywords: string[];
   description: string;
   features: string[];
+  /** Where this product is ordered, or null (the shop's checkout then). */
+  checkoutUrl: string | null;
 }
 
 /** One offer that the shop really runs. */

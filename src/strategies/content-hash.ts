@@ -27,6 +27,9 @@ const HASHED_KEYS: Record<Exclude<keyof Variant, "status">, true> = {
   description: true,
   strategy: true,
   templates: true,
+  // Absent on variants without alternatives or language blocks, so their hashes did not change.
+  alternatives: true,
+  languages: true,
   llmInstructions: true,
   guardrails: true,
 };

@@ -85,6 +85,31 @@ const priorSchema = z.strictObject({
   beta: z.number().gt(0),
 });
 
+/** A language code: `en`, `es`, `pt-BR`. */
+export const languageCodeSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "must be a language code such as en or es");
+
+/** A reply text, or a list of alternatives (never the same text twice in a row). */
+const replyTextSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** One reply per language: `{en: "…", es: ["…", "…"]}`. */
+const languageTextsSchema = z.record(languageCodeSchema, replyTextSchema);
+
+/**
+ * An intent: its signals, signals that veto it ("can I cancel my order" is not an order), and
+ * whether it moves the stage: a stage id (forward only), `false` (the stage stays whatever the
+ * words say), or absent (the stages' signals decide, as for a plain list).
+ */
+const intentSchema = z.union([
+  signalListSchema.min(1),
+  z.strictObject({
+    signals: signalListSchema.min(1),
+    unless: signalListSchema.default([]),
+    moves_stage: z.union([snakeIdSchema, z.literal(false)]).optional(),
+  }),
+]);
+
 const stageSchema = z.strictObject({
   id: snakeIdSchema.refine((id) => !(END_STAGES as readonly string[]).includes(id), {
     message: "won and lost are implicit end states; do not list them",
@@ -97,6 +122,8 @@ const stageSchema = z.strictObject({
   prior: priorSchema.default({ alpha: 1, beta: 1 }),
   /** Signals that a customer's message belongs to this stage. */
   signals: signalListSchema.min(1),
+  /** A line per language added after a shared answer, to move toward the stage's goal. */
+  follow_up: languageTextsSchema.optional(),
   experiment: experimentOverrideSchema.optional(),
 });
 
@@ -104,10 +131,12 @@ const stageSchema = z.strictObject({
 export const funnelFileSchema = z
   .strictObject({
     stages: z.array(stageSchema).min(1),
-    intents: z
-      .object(Object.fromEntries(REQUIRED_INTENTS.map((name) => [name, signalListSchema.min(1)])))
-      .catchall(signalListSchema.min(1)),
+    intents: z.object(Object.fromEntries(REQUIRED_INTENTS.map((name) => [name, intentSchema]))).catchall(intentSchema),
     concerns: z.record(snakeIdSchema, signalListSchema.min(1)).default({}),
+    /** Shared answers per intent and language, from the catalog's facts (a variant's own template wins). */
+    answers: z.record(snakeIdSchema, languageTextsSchema).default({}),
+    /** Replies to a customer who bought (stage `won`), per intent and language; `default` for the rest. */
+    post_purchase: z.record(snakeIdSchema, languageTextsSchema).default({}),
     experiment: experimentSchema,
   })
   .transform((file) => toFunnel(file as RawFunnel));
@@ -152,8 +181,25 @@ export interface FunnelStage {
   signals: string[];
   /** The signals compiled once. */
   matcher: SignalMatcher;
+  /** Lines per language added after a shared answer (empty when none). */
+  followUp: LanguageTexts;
   /** The funnel's settings with this stage's overrides applied. */
   experiment: ExperimentSettings;
+}
+
+/** Texts per language, each a list of alternatives. */
+export type LanguageTexts = Record<string, string[]>;
+
+/** How an intent is recognised and what it does to the stage. */
+export interface IntentRule {
+  /** Signals as written. */
+  signals: string[];
+  /** Signals that veto the intent when they match too. */
+  unless: string[];
+  /** A stage id the intent moves the customer to (forward only), false: it never moves the stage, null: the stages' signals decide. */
+  movesStage: string | false | null;
+  /** True when the text shows the intent (a signal matches and no `unless` signal does). */
+  matches(text: string): boolean;
 }
 
 /** The parsed funnel. End states `won` and `lost` are not in `stages` (see {@link END_STAGES}). */
@@ -162,8 +208,14 @@ export interface Funnel {
   stages: FunnelStage[];
   /** Intent name → signals as written (always has {@link REQUIRED_INTENTS}). */
   intents: Record<string, string[]>;
-  /** Intent name → compiled signals. */
-  intentMatchers: Record<string, SignalMatcher>;
+  /** Intent name → compiled signals (a veto already applied). */
+  intentMatchers: Record<string, { matches(text: string): boolean }>;
+  /** Intent name → its rule. */
+  intentRules: Record<string, IntentRule>;
+  /** Shared answers: intent → language → alternatives. */
+  answers: Record<string, LanguageTexts>;
+  /** Post-purchase replies: intent (or `default`) → language → alternatives. */
+  postPurchase: Record<string, LanguageTexts>;
   /** Concern name (price, shipping, quality, trust, …) → signals as written. */
   concerns: Record<string, string[]>;
   /** Concern name → compiled signals. */
@@ -177,15 +229,21 @@ export function allStageIds(funnel: Funnel): string[] {
   return [...funnel.stages.map((stage) => stage.id), ...END_STAGES];
 }
 
+type RawIntent = z.output<typeof intentSchema>;
+type RawTexts = z.output<typeof languageTextsSchema>;
+
 interface RawFunnel {
   stages: z.output<typeof stageSchema>[];
-  intents: Record<string, string[]>;
+  intents: Record<string, RawIntent>;
   concerns: Record<string, string[]>;
+  answers: Record<string, RawTexts>;
+  post_purchase: Record<string, RawTexts>;
   experiment: RawExperiment;
 }
 
 function toFunnel(file: RawFunnel): Funnel {
   const experiment = toSettings(file.experiment);
+  const intentRules = mapValues(file.intents, toIntentRule);
   return {
     stages: file.stages.map((stage) => ({
       id: stage.id,
@@ -194,14 +252,35 @@ function toFunnel(file: RawFunnel): Funnel {
       prior: { alpha: stage.prior.alpha, beta: stage.prior.beta },
       signals: [...stage.signals],
       matcher: compileSignals(stage.signals),
+      followUp: toTexts(stage.follow_up ?? {}),
       experiment: toSettings({ ...file.experiment, ...withoutUndefined(stage.experiment ?? {}) }),
     })),
-    intents: file.intents,
-    intentMatchers: mapValues(file.intents, compileSignals),
+    intents: mapValues(file.intents, (intent) => (Array.isArray(intent) ? intent : intent.signals)),
+    intentMatchers: intentRules,
+    intentRules,
+    answers: mapValues(file.answers, toTexts),
+    postPurchase: mapValues(file.post_purchase, toTexts),
     concerns: file.concerns,
     concernMatchers: mapValues(file.concerns, compileSignals),
     experiment,
   };
+}
+
+function toIntentRule(raw: RawIntent): IntentRule {
+  const signals = Array.isArray(raw) ? raw : raw.signals;
+  const unless = Array.isArray(raw) ? [] : raw.unless;
+  const matcher = compileSignals(signals);
+  const veto = compileSignals(unless);
+  return {
+    signals: [...signals],
+    unless: [...unless],
+    movesStage: Array.isArray(raw) ? null : (raw.moves_stage ?? null),
+    matches: (text) => matcher.matches(text) && !veto.matches(text),
+  };
+}
+
+function toTexts(raw: RawTexts): LanguageTexts {
+  return mapValues(raw, (text) => (Array.isArray(text) ? [...text] : [text]));
 }
 
 function toSettings(raw: RawExperiment): ExperimentSettings {

@@ -25,7 +25,14 @@ export type { ClaimCheckOptions, ClaimKind, ClaimViolation } from "./claim-check
 // what a reply may say
 export { checkClaims, MAX_STOCK_CLAIM } from "./claim-check.js";
 export { canonicalJson, checkServedVersions, contentHash } from "./content-hash.js";
-export type { ExperimentSettings, Funnel, FunnelStage, LearningSettings } from "./funnel-schema.js";
+export type {
+  ExperimentSettings,
+  Funnel,
+  FunnelStage,
+  IntentRule,
+  LanguageTexts,
+  LearningSettings,
+} from "./funnel-schema.js";
 // funnel and signals
 export { allStageIds, END_STAGES, REQUIRED_INTENTS } from "./funnel-schema.js";
 export type { GuardrailKind, GuardrailViolation } from "./guardrails.js";
@@ -50,6 +57,7 @@ export type {
 } from "./render-context.js";
 // rendering
 export { buildRenderContext, renderContextSchema } from "./render-context.js";
+export type { CompiledTexts, SharedReplies } from "./shared-replies.js";
 export type { SignalMatcher } from "./signals.js";
 export { compileSignals } from "./signals.js";
 export { templateVariables } from "./template-lint.js";
@@ -59,6 +67,7 @@ export type { Variant, VariantOrigin, VariantStatus, VariantTemplates } from "./
 // variants and versions
 export {
   KIND_TEMPLATES,
+  LANGUAGE_KEY,
   REQUIRED_KIND_TEMPLATES,
   TEMPLATE_INTENTS,
   VARIANT_ORIGINS,

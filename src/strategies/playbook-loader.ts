@@ -13,6 +13,7 @@ import { type FileResult, rawIds, readCatalogFile, readFunnelFile, readVariantFi
 import { joinPath, type PlaybookReader } from "./playbook-reader.js";
 import type { LoadedVariant, LoadOptions, LoadResult, PlaybookSet } from "./playbook-set.js";
 import { errorAt, FILE_START, hasErrors, type Problem, sortProblems, warningAt } from "./problem.js";
+import { compileSharedReplies } from "./shared-replies.js";
 import { type LintSituation, lintSituations } from "./template-claims.js";
 import { lintVariant } from "./variant-lint.js";
 import { type Variant, variantKey } from "./variant-schema.js";
@@ -55,6 +56,8 @@ export async function loadPlaybookSet(
   const funnel = funnelFile?.value ?? null;
   const catalog = catalogFile?.value ?? null;
 
+  const shared = funnel ? compileSharedReplies(funnel, funnelFile?.source ?? null) : null;
+  if (shared) problems.push(...shared.problems);
   const stageIds = funnel ? funnel.stages.map((stage) => stage.id) : lenientIds(funnelFile, ["stages"]);
   const intents = funnel ? Object.keys(funnel.intents) : lenientIntents(funnelFile);
   const situations = memoSituations(catalog);
@@ -86,11 +89,15 @@ export async function loadPlaybookSet(
   if (options.served) problems.push(...checkServedVersions(variants, options.served));
 
   const sorted = sortProblems(problems);
-  if (hasErrors(sorted) || !funnel || !catalog) return { ok: false, problems: sorted };
+  if (hasErrors(sorted) || !funnel || !catalog || !shared) return { ok: false, problems: sorted };
   const variantsByStage = new Map(
     funnel.stages.map((stage) => [stage.id, variants.filter((v) => v.stage === stage.id)]),
   );
-  return { ok: true, set: { dir, funnel, catalog, variants, variantsByStage }, warnings: sorted };
+  return {
+    ok: true,
+    set: { dir, funnel, catalog, shared: shared.shared, variants, variantsByStage },
+    warnings: sorted,
+  };
 }
 
 /**

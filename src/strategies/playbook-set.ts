@@ -6,6 +6,7 @@
 import type { Catalog } from "./catalog-schema.js";
 import type { Funnel } from "./funnel-schema.js";
 import type { Position, Problem } from "./problem.js";
+import type { SharedReplies } from "./shared-replies.js";
 import type { CompiledTemplate } from "./template-renderer.js";
 import type { Variant } from "./variant-schema.js";
 
@@ -27,6 +28,8 @@ export interface PlaybookSet {
   dir: string;
   funnel: Funnel;
   catalog: Catalog;
+  /** The funnel's shared answers, post-purchase replies and follow-ups, compiled. */
+  shared: SharedReplies;
   /** Every variant version, in file order (retired ones too). */
   variants: LoadedVariant[];
   /** Variants by stage id; every active stage of the funnel has an entry. */

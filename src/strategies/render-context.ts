@@ -31,6 +31,8 @@ export const productViewSchema = z.object({
   lowStock: z.boolean(),
   description: z.string(),
   features: z.array(z.string()),
+  /** Where this product is ordered (its own checkout link, else the shop's), or null. */
+  checkoutUrl: z.string().nullable(),
 });
 
 /** The offer that applies to the conversation, as templates see it. */
@@ -64,6 +66,12 @@ export const shopViewSchema = z.object({
   freeShippingOver: z.string().nullable(),
   returnsDays: z.number().nullable(),
   warranty: z.string().nullable(),
+  /** How customers can pay (`{{join shop.paymentMethods ", "}}`); empty when not stated. */
+  paymentMethods: z.array(z.string()),
+  /** The shop's checkout link, or null. */
+  checkoutUrl: z.string().nullable(),
+  /** Countries the shop ships to; empty when not stated. */
+  shippingCountries: z.array(z.string()),
 });
 
 /** The customer as templates see them. */
@@ -75,6 +83,10 @@ export const customerViewSchema = z.object({
   stage: z.string(),
   interests: z.array(z.string()),
   concerns: z.array(z.string()),
+  /** True once the customer gave a delivery address (never asked again). */
+  hasAddress: z.boolean(),
+  /** True once the customer gave an email address. */
+  hasEmail: z.boolean(),
 });
 
 /** One order line as templates see it, priced from the catalog. */
@@ -141,7 +153,14 @@ export interface RenderContextInput {
   catalog: Catalog;
   /** Epoch ms; decides which offers run and whether one ends soon. */
   now: number;
-  customer: { name?: string | null; stage: string; interests?: readonly string[]; concerns?: readonly string[] };
+  customer: {
+    name?: string | null;
+    stage: string;
+    interests?: readonly string[];
+    concerns?: readonly string[];
+    hasAddress?: boolean;
+    hasEmail?: boolean;
+  };
   /** The product (or its id) the conversation is about; an unknown id counts as none. */
   product?: Product | string | null;
   /** The offer to show; omitted = the best offer running at `now` for the product, or for every product. */
@@ -166,11 +185,13 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
       stage: input.customer.stage,
       interests: [...(input.customer.interests ?? [])],
       concerns: [...(input.customer.concerns ?? [])],
+      hasAddress: input.customer.hasAddress ?? false,
+      hasEmail: input.customer.hasEmail ?? false,
     },
-    product: product ? toProductView(product) : null,
+    product: product ? toProductView(product, catalog.shop.checkoutUrl) : null,
     offer: offer ? toOfferView(offer, product, now) : null,
     shop: toShopView(catalog),
-    products: catalog.products.map(toProductView),
+    products: catalog.products.map((p) => toProductView(p, catalog.shop.checkoutUrl)),
     message: {
       kind: input.message?.kind ?? "text",
       contactName: input.message?.contactName ?? null,
@@ -181,7 +202,7 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
 }
 
 /** A product as templates see it. */
-export function toProductView(product: Product): ProductView {
+export function toProductView(product: Product, shopCheckoutUrl: string | null = null): ProductView {
   return {
     id: product.id,
     name: product.name,
@@ -193,6 +214,7 @@ export function toProductView(product: Product): ProductView {
     lowStock: isLowStock(product),
     description: product.description,
     features: [...product.features],
+    checkoutUrl: product.checkoutUrl ?? shopCheckoutUrl,
   };
 }
 
@@ -229,5 +251,8 @@ function toShopView(catalog: Catalog): RenderContext["shop"] {
     freeShippingOver: shop.shipping.freeOver === null ? null : formatMoney(shop.shipping.freeOver, shop.currency),
     returnsDays: shop.returnsDays,
     warranty: shop.warranty,
+    paymentMethods: [...shop.paymentMethods],
+    checkoutUrl: shop.checkoutUrl,
+    shippingCountries: [...shop.shipping.countries],
   };
 }

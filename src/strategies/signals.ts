@@ -6,9 +6,23 @@
  * boundaries (`price` matches "Price?" but not "priceless"; spaces match any run of
  * whitespace; `'` also matches `’`), or a regular expression written `/…/flags`
  * (flags `i`, `m`, `s`, `u`; matching is always case-insensitive).
+ *
+ * A regex that can backtrack catastrophically (exponential or polynomial time on some input, as
+ * `recheck` finds) is refused like a syntax error, so lint and the loader reject it before it runs;
+ * and signals only ever read the first {@link SIGNAL_TEXT_MAX_CHARS} characters of a text.
  * @module
  */
+import { checkSync } from "recheck";
 import { z } from "zod";
+
+/** Signals read at most this many characters of a text (the start of a message says what it is about). */
+export const SIGNAL_TEXT_MAX_CHARS = 2000;
+
+/** How long the ReDoS check of one regex may take, ms; a regex it cannot judge in time is refused. */
+const REDOS_CHECK_TIMEOUT_MS = 5_000;
+
+/** The ReDoS verdict per `source/flags`: playbooks are reloaded often, each regex is checked once. */
+const redosVerdicts = new Map<string, string | null>();
 
 /** Flags a `/…/` signal may carry; `g` and `y` would make matching stateful. */
 const ALLOWED_REGEX_FLAGS = new Set(["i", "m", "s", "u"]);
@@ -74,10 +88,12 @@ export function compileSignals(signals: readonly string[]): SignalMatcher {
   return {
     signals: frozen,
     matches: function matches(text: string): boolean {
-      return compiled.some(({ pattern }) => pattern.test(text));
+      const head = text.slice(0, SIGNAL_TEXT_MAX_CHARS);
+      return compiled.some(({ pattern }) => pattern.test(head));
     },
     matchesWhich: function matchesWhich(text: string): string[] {
-      return compiled.filter(({ pattern }) => pattern.test(text)).map(({ signal }) => signal);
+      const head = text.slice(0, SIGNAL_TEXT_MAX_CHARS);
+      return compiled.filter(({ pattern }) => pattern.test(head)).map(({ signal }) => signal);
     },
   };
 }
@@ -92,12 +108,37 @@ function compileRegexSignal(signal: string): CompiledSignal {
     return { ok: false, reason: `unsupported regex flag ${unsupported.join("")} (allowed: i, m, s, u)` };
   }
   const uniqueFlags = [...new Set(`${flags}i`)].join("");
+  let pattern: RegExp;
   try {
-    return { ok: true, pattern: new RegExp(source, uniqueFlags) };
+    pattern = new RegExp(source, uniqueFlags);
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : "";
     return { ok: false, reason: `invalid regular expression: ${reason}` };
   }
+  const redos = redosProblem(source, uniqueFlags);
+  return redos === null ? { ok: true, pattern } : { ok: false, reason: redos };
+}
+
+/**
+ * Why `source` can stop the service (catastrophic backtracking), or null when `recheck` proves it
+ * safe. A regex recheck cannot judge in time is refused too: a signal must be plainly safe.
+ */
+export function redosProblem(source: string, flags: string): string | null {
+  const key = `${source}/${flags}`;
+  const known = redosVerdicts.get(key);
+  if (known !== undefined) return known;
+  const diagnostics = checkSync(source, flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
+  let verdict: string | null = null;
+  if (diagnostics.status === "vulnerable") {
+    const attack = diagnostics.attack.pattern;
+    verdict =
+      `the regular expression can backtrack catastrophically (${diagnostics.complexity.type} time, ` +
+      `e.g. on ${JSON.stringify(attack)}); rewrite it without nested or overlapping repeats`;
+  } else if (diagnostics.status === "unknown") {
+    verdict = `the regular expression could not be proven safe from catastrophic backtracking (${diagnostics.error.kind}); simplify it`;
+  }
+  redosVerdicts.set(key, verdict);
+  return verdict;
 }
 
 /** Escapes the characters that are syntax in a unicode-mode regular expression. */

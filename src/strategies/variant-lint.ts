@@ -13,7 +13,7 @@ import { closestMatch } from "./suggest.js";
 import { checkTemplateClaims, type LintSituation } from "./template-claims.js";
 import { lintTemplate, literalText } from "./template-lint.js";
 import { type CompiledTemplate, compileTemplate } from "./template-renderer.js";
-import { KIND_TEMPLATES, REQUIRED_KIND_TEMPLATES, type Variant } from "./variant-schema.js";
+import { KIND_TEMPLATES, LANGUAGE_KEY, REQUIRED_KIND_TEMPLATES, type Variant } from "./variant-schema.js";
 import { locate, positionInString, valueAt, type YamlSource } from "./yaml-source.js";
 
 /** What a variant is checked against; null parts are unknown (their file failed) and skipped. */
@@ -54,25 +54,16 @@ export function lintVariant(
   problems.push(...checkKindTemplates(source, templates));
   const compiled: Record<string, CompiledTemplate> = {};
   let allCompiled = true;
-  for (const [key, text] of Object.entries(templates)) {
-    if (typeof text !== "string") continue;
-    const kindKey = (KIND_TEMPLATES as readonly string[]).includes(key);
-    if (key !== "default" && !kindKey && env.intents && !env.intents.includes(key)) {
-      const guess = closestMatch(key, ["default", ...KIND_TEMPLATES, ...env.intents]);
-      problems.push(
-        errorAt(
-          source.file,
-          locate(source, ["templates", key], "key"),
-          `template \`${key}\` is not an intent of the funnel${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
-        ),
-      );
-    }
-    const template = checkTemplate(source, key, text, problems);
+  const topKeys = Object.entries(templates)
+    .filter(([, value]) => !isBlock(value))
+    .map(([key]) => key);
+  const lintOne = (path: (string | number)[], key: string, text: string, compiledKey: string) => {
+    const template = checkTemplate(source, path, key, text, problems);
     if (!template) {
       allCompiled = false;
-      continue;
+      return;
     }
-    compiled[key] = template.compiled;
+    compiled[compiledKey] = template.compiled;
     if (env.catalog && typeof stage === "string") {
       const guarded = { guardrails: variant?.guardrails ?? NO_GUARDRAILS };
       const issues = checkTemplateClaims(
@@ -85,15 +76,77 @@ export function lintVariant(
       // One report per kind and place: "only {{product.stock}} left" would otherwise repeat for every product.
       const reported = new Set<string>();
       for (const issue of issues) {
-        const at = claimPosition(source, key, text, issue.text);
+        const at = claimPosition(source, path, text, issue.text);
         const place = `${issue.kind}:${at.line}:${at.column}`;
         if (reported.has(place)) continue;
         reported.add(place);
         problems.push(errorAt(source.file, at, `template \`${key}\`: ${issue.message}`));
       }
     }
+  };
+  const lintKey = (base: string[], prefix: string, key: string, value: unknown) => {
+    const kindKey = (KIND_TEMPLATES as readonly string[]).includes(key);
+    if (key !== "default" && !kindKey && env.intents && !env.intents.includes(key)) {
+      const guess = closestMatch(key, ["default", ...KIND_TEMPLATES, ...env.intents]);
+      problems.push(
+        errorAt(
+          source.file,
+          locate(source, [...base, key], "key"),
+          `template \`${key}\` is not an intent of the funnel${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
+        ),
+      );
+    }
+    if (typeof value === "string") lintOne([...base, key], key, value, `${prefix}${key}`);
+    else if (Array.isArray(value)) {
+      value.forEach((text, i) => {
+        if (typeof text === "string") lintOne([...base, key, i], key, text, `${prefix}${key}${i === 0 ? "" : `#${i}`}`);
+      });
+    }
+  };
+  for (const [key, value] of Object.entries(templates)) {
+    if (!isBlock(value)) {
+      lintKey(["templates"], "", key, value);
+      continue;
+    }
+    if (!LANGUAGE_KEY.test(key)) continue; // the schema reports it
+    for (const [inner, text] of Object.entries(value)) lintKey(["templates", key], `${key}.`, inner, text);
+    problems.push(...checkLanguageCoverage(source, key, topKeys, Object.keys(value)));
   }
   return { compiled: allCompiled && variant ? compiled : null, problems };
+}
+
+function isBlock(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A language block covers exactly the keys of the top level (the shop's language). */
+function checkLanguageCoverage(
+  source: YamlSource,
+  language: string,
+  topKeys: readonly string[],
+  keys: readonly string[],
+): Problem[] {
+  const problems: Problem[] = [];
+  const missing = topKeys.filter((key) => !keys.includes(key));
+  if (missing.length > 0) {
+    problems.push(
+      errorAt(
+        source.file,
+        locate(source, ["templates", language], "key"),
+        `language \`${language}\` has no template for ${missing.map((k) => `\`${k}\``).join(", ")}; every language covers the same keys`,
+      ),
+    );
+  }
+  for (const extra of keys.filter((key) => !topKeys.includes(key))) {
+    problems.push(
+      errorAt(
+        source.file,
+        locate(source, ["templates", language, extra], "key"),
+        `template \`${language}.${extra}\` has no counterpart in the shop's language; add \`${extra}\` at the top level too`,
+      ),
+    );
+  }
+  return problems;
 }
 
 /** Every variant answers a photo without caption and a voice note: warns when `media` or `voice` is missing. */
@@ -146,11 +199,11 @@ function checkFileName(source: YamlSource, data: unknown): Problem[] {
 
 function checkTemplate(
   source: YamlSource,
+  path: (string | number)[],
   key: string,
   text: string,
   problems: Problem[],
 ): { compiled: CompiledTemplate; literal: string } | null {
-  const path = ["templates", key];
   const lint = lintTemplate(text);
   for (const issue of lint.issues) {
     problems.push(errorAt(source.file, positionInString(source, path, issue), `template \`${key}\`: ${issue.message}`));
@@ -169,12 +222,12 @@ function checkTemplate(
  * Where the claim's words are in the template: as written, or with its numbers coming from
  * `{{…}}` ("only 4 left" from "only {{product.stock}} left"); else the template's key.
  */
-function claimPosition(source: YamlSource, key: string, text: string, claim: string): Position {
+function claimPosition(source: YamlSource, path: (string | number)[], text: string, claim: string): Position {
   const index = findClaim(text, claim);
-  if (index < 0) return locate(source, ["templates", key], "key");
+  if (index < 0) return locate(source, path, "key");
   const before = text.slice(0, index);
   const line = before.split("\n").length;
-  return positionInString(source, ["templates", key], { line, column: index - before.lastIndexOf("\n") });
+  return positionInString(source, path, { line, column: index - before.lastIndexOf("\n") });
 }
 
 /** Index of `claim` in a template, letting each number in it be a `{{…}}`; -1 when not found. */

@@ -48,7 +48,15 @@ export const KIND_TEMPLATES = ["media", "voice", "location", "contact", "order",
 /** Kind templates every variant should have (lint warns without them; the engine then uses a neutral line). */
 export const REQUIRED_KIND_TEMPLATES = ["media", "voice"] as const;
 
-const templateSchema = z.string().min(1, "a template must not be empty");
+const templateTextSchema = z.string().min(1, "a template must not be empty");
+/** A template, or a list of alternatives: the engine never sends the same text twice in a row. */
+const templateSchema = z.union([templateTextSchema, z.array(templateTextSchema).min(1)]);
+
+/** A language code as a template block key: `es`, `pt-BR`. */
+export const LANGUAGE_KEY = /^[a-z]{2,3}(-[A-Z]{2})?$/;
+
+/** A language block (`templates.es`): the same keys as the top level, in that language. */
+const languageBlockSchema = z.record(z.string(), templateSchema);
 
 const templatesSchema = z
   .object({
@@ -57,8 +65,48 @@ const templatesSchema = z
     ...Object.fromEntries(TEMPLATE_INTENTS.map((intent) => [intent, templateSchema.optional()])),
     ...Object.fromEntries(KIND_TEMPLATES.map((kind) => [kind, templateSchema.optional()])),
   })
-  // Further keys are allowed here for intents a funnel adds; lint rejects keys that are not funnel intents.
-  .catchall(templateSchema);
+  // Further keys are allowed here for intents a funnel adds and for language blocks (`es:`);
+  // lint rejects keys that are neither funnel intents nor language codes.
+  .catchall(z.union([templateSchema, languageBlockSchema]))
+  .superRefine((templates, ctx) => {
+    for (const [key, value] of Object.entries(templates)) {
+      if (isLanguageBlock(value) && !LANGUAGE_KEY.test(key)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `\`${key}\` is not a language code (such as es)` });
+      }
+    }
+  });
+
+type RawTemplate = string | string[];
+
+function isLanguageBlock(value: unknown): value is Record<string, RawTemplate> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function listOf(value: RawTemplate): string[] {
+  return Array.isArray(value) ? [...value] : [value];
+}
+
+/** Splits the templates as written into the flat first texts, the alternatives and the language blocks. */
+function splitTemplates(raw: Record<string, unknown>): Pick<Variant, "templates" | "alternatives" | "languages"> {
+  const templates: Record<string, string> = {};
+  const alternatives: Record<string, string[]> = {};
+  const languages: Record<string, Record<string, string[]>> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (isLanguageBlock(value)) {
+      languages[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, listOf(v)]));
+      continue;
+    }
+    const list = listOf(value as RawTemplate);
+    templates[key] = list[0] ?? "";
+    if (list.length > 1) alternatives[key] = list;
+  }
+  return {
+    templates: templates as VariantTemplates,
+    ...(Object.keys(alternatives).length > 0 ? { alternatives } : {}),
+    ...(Object.keys(languages).length > 0 ? { languages } : {}),
+  };
+}
 
 /** The variant file as written (snake_case), parsed strictly and turned into a {@link Variant}. */
 export const variantFileSchema = z
@@ -105,7 +153,7 @@ export const variantFileSchema = z
       ...(file.model === undefined ? {} : { model: file.model }),
       description: file.description,
       strategy: file.strategy,
-      templates: withoutUndefined(file.templates) as VariantTemplates,
+      ...splitTemplates(file.templates),
       llmInstructions: file.llm_instructions,
       guardrails: {
         forbiddenPhrases: file.guardrails.forbidden_phrases,
@@ -138,7 +186,12 @@ export interface Variant {
   model?: string;
   description: string;
   strategy: { tone: string; goals: string[]; avoid: string[] };
+  /** The first text of each template in the shop's language. */
   templates: VariantTemplates;
+  /** Templates written as a list: every alternative, the first included; absent when none. */
+  alternatives?: Record<string, string[]>;
+  /** Language blocks (`templates.es`): language → key → alternatives; absent when none. */
+  languages?: Record<string, Record<string, string[]>>;
   llmInstructions: string;
   guardrails: {
     forbiddenPhrases: string[];
@@ -150,10 +203,4 @@ export interface Variant {
 /** `id@version`, the key of an arm. */
 export function variantKey(variant: { id: string; version: number }): string {
   return `${variant.id}@${variant.version}`;
-}
-
-function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }

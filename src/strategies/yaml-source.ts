@@ -120,7 +120,11 @@ export function zodProblems(source: YamlSource, error: z.ZodError, data: unknown
           `unknown key \`${key}\`${where}${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
         );
       }
-    } else if (issue.code === "invalid_type" && path.length > 0 && valueAt(data, path) === undefined) {
+    } else if (
+      (issue.code === "invalid_type" || issue.code === "invalid_union") &&
+      path.length > 0 &&
+      valueAt(data, path) === undefined
+    ) {
       const parent = path.slice(0, -1);
       const where = parent.length > 0 ? ` in ${label(parent)}` : "";
       add(locate(source, path), `missing key \`${String(path[path.length - 1])}\`${where}`);

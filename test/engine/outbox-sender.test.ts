@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import Sqlite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Alerts } from "../../src/engine/alerts.js";
 import { ManualClock } from "../../src/engine/clock.js";
@@ -8,6 +9,7 @@ import type {
   GatewayName,
   OutboundText,
   SendResult,
+  SentHistoryEntry,
   WhatsAppGateway,
 } from "../../src/engine/gateway/whatsapp-gateway.js";
 import { EngineMetrics } from "../../src/engine/metrics.js";
@@ -17,6 +19,7 @@ import {
   OutboxSender,
   PAUSED_UNTIL_KEY,
   REACHOUT_PAUSE_MS,
+  sendHash,
 } from "../../src/engine/outbox-sender.js";
 import { DEFAULT_PACING, type PacingConfig } from "../../src/engine/pacing.js";
 import { createSeededRandom } from "../../src/experiments/index.js";
@@ -110,8 +113,13 @@ describe("the outbox sender", () => {
     await t.close();
   });
 
-  function startSender(gateway: WhatsAppGateway, pacing: PacingConfig = PACING_OFF): OutboxSender {
+  function startSender(
+    gateway: WhatsAppGateway,
+    pacing: PacingConfig = PACING_OFF,
+    reconcileAfterMs?: number,
+  ): OutboxSender {
     sender = new OutboxSender({
+      ...(reconcileAfterMs === undefined ? {} : { reconcileAfterMs }),
       db: t.db,
       cipher: t.cipher,
       gateway,
@@ -123,6 +131,8 @@ describe("the outbox sender", () => {
       metrics: new EngineMetrics(),
       onSettled: (id, status) => settled.push({ id, status }),
     });
+    // The first pass follows recovery; the tests drive every later one with kick() (no poll in practice).
+    void sender.start(HOUR);
     return sender;
   }
 
@@ -496,6 +506,127 @@ describe("the outbox sender", () => {
       await until(() => settled.length >= 4, "two more sends a minute later");
       await quiet();
       expect(fake.gateway.send).toHaveBeenCalledTimes(4);
+    });
+  });
+
+  describe("after a crash during a send", () => {
+    const RECONCILE_MS = 10_000;
+
+    /** The fake gateway with a chat history (GOWA, WAHA): `history` holds what "went out", per chat. */
+    function historyGateway() {
+      const fake = fakeGateway();
+      const history: (SentHistoryEntry & { chat: string })[] = [];
+      const sentSince = vi.fn(async (chat: string, since: number) =>
+        history.filter((h) => h.chat === chat && h.at >= Math.floor(since / 1000) * 1000),
+      );
+      return { ...fake, history, gateway: { ...fake.gateway, sentSince } };
+    }
+
+    /** A row as a crash leaves it: committed `sending` with the text's hash, the gateway call's outcome unknown. */
+    async function interrupted(customerId: string, text: string, startedAt: number): Promise<number> {
+      const id = await queue(customerId, text);
+      await t.db
+        .updateTable("outbox")
+        .set({ status: "sending", send_hash: sendHash(text), send_started_at: startedAt })
+        .where("id", "=", id)
+        .execute();
+      return id;
+    }
+
+    it("commits the attempt as sending, with the text's hash and time, before the gateway is called", async () => {
+      const fake = fakeGateway();
+      const id = await queue(await customer(), "hello there");
+      const seen: Pick<OutboxRow, "status" | "send_hash" | "send_started_at">[] = [];
+      // Another connection reads what is committed in the file at the moment of the call.
+      const file = new Sqlite(t.file, { readonly: true });
+      fake.answer((m) => {
+        const row = file.prepare("select status, send_hash, send_started_at from outbox where id = ?").get(id);
+        seen.push(row as (typeof seen)[number]);
+        return fake.ok(m);
+      });
+      startSender(fake.gateway);
+      await until(() => settled.some((s) => s.id === id), "the send");
+      file.close();
+      expect(seen).toEqual([{ status: "sending", send_hash: sendHash("hello there"), send_started_at: T0 }]);
+      expect((await outbox(id)).status).toBe("sent");
+    });
+
+    it("records a reply the gateway's history shows went out, with its id, and does not send it again", async () => {
+      const fake = historyGateway();
+      const a = await customer();
+      const started = T0 - 20_000;
+      const id = await interrupted(a, "Yes, it is in stock.", started);
+      const next = await queue(a, "Anything else?");
+      // An older identical text before the attempt, and one already recorded for another reply, do not count.
+      fake.history.push(
+        { chat: "6281234500001", gatewayMessageId: "WA-OLD", text: "Yes, it is in stock.", at: started - 60_000 },
+        { chat: "6281234500001", gatewayMessageId: "WA-GONE", text: "Yes, it is in stock.", at: started + 400 },
+      );
+      startSender(fake.gateway, PACING_OFF, RECONCILE_MS);
+      await until(() => settled.filter((s) => s.status === "sent").length === 2, "both replies settled");
+      expect(fake.gateway.sentSince).toHaveBeenCalledTimes(1);
+      expect(fake.gateway.send.mock.calls.map(([m]) => m.text)).toEqual(["Anything else?"]);
+      expect(await outbox(id)).toMatchObject({ status: "sent" });
+      expect(await messageOf(id)).toMatchObject({ status: "sent", gateway_message_id: "WA-GONE" });
+      expect(settled.map((s) => s.id)).toEqual([id, next]);
+    });
+
+    it("sends again, once, a reply the history does not show, and nothing in that chat goes before it", async () => {
+      const fake = historyGateway();
+      const a = await customer();
+      const id = await interrupted(a, "Yes, it is in stock.", T0 - 20_000);
+      await queue(a, "Anything else?");
+      fake.history.push({ chat: "6281234500001", gatewayMessageId: "WA-X", text: "something else", at: T0 - 19_000 });
+      startSender(fake.gateway, PACING_OFF, RECONCILE_MS);
+      await until(() => settled.filter((s) => s.status === "sent").length === 2, "both replies sent");
+      expect(fake.gateway.send.mock.calls.map(([m]) => m.text)).toEqual(["Yes, it is in stock.", "Anything else?"]);
+      expect(await outbox(id)).toMatchObject({ status: "sent", send_started_at: T0 });
+    });
+
+    it("waits before asking about a recent attempt (a slow send may still go out), and other chats go on", async () => {
+      const fake = historyGateway();
+      const a = await customer();
+      const b = await customer({ phone: "6281234500002" });
+      const id = await interrupted(a, "Yes, it is in stock.", T0 - 3_000);
+      const other = await queue(b, "hello b");
+      startSender(fake.gateway, PACING_OFF, RECONCILE_MS);
+      await until(() => settled.some((s) => s.id === other), "the other chat");
+      await quiet();
+      expect(fake.gateway.sentSince).not.toHaveBeenCalled();
+      expect(await outbox(id)).toMatchObject({ status: "sending", next_attempt_at: T0 - 3_000 + RECONCILE_MS });
+
+      // The slow send went out meanwhile; asked once due, the history has it.
+      fake.history.push({ chat: "6281234500001", gatewayMessageId: "WA-SLOW", text: "Yes, it is in stock.", at: T0 });
+      clock.advance(RECONCILE_MS);
+      sender?.kick();
+      await until(() => settled.some((s) => s.id === id), "the reconciled reply");
+      expect(fake.gateway.send.mock.calls.map(([m]) => m.text)).toEqual(["hello b"]);
+      expect(await messageOf(id)).toMatchObject({ gateway_message_id: "WA-SLOW" });
+    });
+
+    it("asks again later when the history cannot be read, without sending", async () => {
+      const fake = historyGateway();
+      const id = await interrupted(await customer(), "Yes, it is in stock.", T0 - 20_000);
+      fake.gateway.sentSince.mockRejectedValueOnce(
+        gatewayError("gateway_unreachable", { gatewayCode: "ECONNREFUSED" }),
+      );
+      startSender(fake.gateway, PACING_OFF, RECONCILE_MS);
+      await until(async () => (await outbox(id)).next_attempt_at > T0, "the deferral");
+      expect(await outbox(id)).toMatchObject({ status: "sending" });
+      expect(fake.gateway.send).not.toHaveBeenCalled();
+      clock.set((await outbox(id)).next_attempt_at);
+      sender?.kick();
+      await until(() => settled.some((s) => s.id === id), "the resend");
+      expect(fake.gateway.sentSince).toHaveBeenCalledTimes(2);
+      expect(fake.gateway.send).toHaveBeenCalledTimes(1);
+    });
+
+    it("sends again at once on a gateway without history (the Cloud API: at-least-once)", async () => {
+      const fake = fakeGateway("cloud");
+      const id = await interrupted(await customer(), "Yes, it is in stock.", T0 - 1_000);
+      startSender(fake.gateway, PACING_OFF, RECONCILE_MS);
+      await until(() => settled.some((s) => s.id === id), "the resend");
+      expect(fake.gateway.send).toHaveBeenCalledTimes(1);
     });
   });
 });

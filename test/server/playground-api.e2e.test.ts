@@ -24,10 +24,11 @@ describe("the playground API, on the real server", () => {
   let server: RunningServer;
   const phone = "+15551230001";
 
+  /** Says `text` as the customer; with the admin token, so the replies name their arm. */
   async function say(text: string, from = phone, name = "Ana"): Promise<PlaygroundAnswer> {
     const response = await fetch(`${server.url}/api/playground/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${server.adminToken}` },
       body: JSON.stringify({ from, name, text }),
     });
     expect(response.status).toBe(200);
@@ -155,7 +156,9 @@ describe("the playground API, on the real server", () => {
   });
 
   it("gives every conversation back, each reply with its stage, strategy and propensity", async () => {
-    const response = await fetch(`${server.url}/api/playground/conversations`);
+    const response = await fetch(`${server.url}/api/playground/conversations`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(response.status).toBe(200);
     const { conversations } = (await response.json()) as {
       conversations: {

@@ -50,6 +50,16 @@ describe("the playground page, in headless Chromium against the real server", ()
     expect(await page.title()).toMatch(/playground/i);
     await expect.poll(() => page.getByTestId("customer-tab").count()).toBe(1);
     expect(await page.getByTestId("profile-panel").textContent()).toMatch(/send a message/i);
+    expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  });
+
+  it("should take the admin token, kept in this tab, so replies name their strategy", async () => {
+    const token = page.getByTestId("admin-token-input");
+    expect(await token.inputValue()).toBe("");
+    await token.fill(server.adminToken);
+    await Promise.all([page.waitForEvent("load"), token.press("Tab")]);
+    expect(await page.getByTestId("admin-token-input").inputValue()).toBe(server.adminToken);
+    await expect.poll(() => page.getByTestId("customer-tab").count()).toBe(1);
   });
 
   it("should show 'typing…' while waiting, then the reply with its stage, variant@version and propensity", async () => {

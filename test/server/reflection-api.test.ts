@@ -14,7 +14,7 @@ import { silentLogger } from "../../src/log.js";
 import { type Closer, startCloser } from "../../src/main.js";
 import { answer, goodProposal, secondGoodProposal } from "../experiments/reflection/reflection-fixtures.js";
 
-const TOKEN = "reflection-api-token-0123456789";
+const TOKEN = "reflection-api-token-0123456789ab";
 const NEVER_CRON = "0 0 1 1 *";
 
 describe("the reflection and candidates API", () => {

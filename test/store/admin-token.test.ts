@@ -36,14 +36,15 @@ describe("loadOrCreateAdminToken", () => {
   });
 
   it("should read a token written by the operator, ignoring the trailing newline", () => {
-    writeFileSync(join(dir, "admin-token"), "operator-chosen-token-123\n", { mode: 0o600 });
-    expect(loadOrCreateAdminToken(dir)).toMatchObject({ token: "operator-chosen-token-123", created: false });
-    expect(readFileSync(join(dir, "admin-token"), "utf8")).toBe("operator-chosen-token-123\n");
+    writeFileSync(join(dir, "admin-token"), "operator-chosen-token-0123456789abc\n", { mode: 0o600 });
+    expect(loadOrCreateAdminToken(dir)).toMatchObject({ token: "operator-chosen-token-0123456789abc", created: false });
+    expect(readFileSync(join(dir, "admin-token"), "utf8")).toBe("operator-chosen-token-0123456789abc\n");
   });
 
   it.each([
     { name: "empty", text: "" },
     { name: "too short", text: "short" },
+    { name: "shorter than 32 characters", text: "operator-token-of-31-characters" },
     { name: "two words", text: "two words in one admin token file" },
   ])("should refuse a token file that is $name", ({ text }) => {
     writeFileSync(join(dir, "admin-token"), text, { mode: 0o600 });
@@ -59,7 +60,7 @@ describe("loadOrCreateAdminToken", () => {
 
   it.skipIf(process.platform === "win32")("should warn when the token file is readable by others", () => {
     const file = join(dir, "admin-token");
-    writeFileSync(file, "operator-chosen-token-123");
+    writeFileSync(file, "operator-chosen-token-0123456789abc");
     chmodSync(file, 0o640);
     expect(loadOrCreateAdminToken(dir).warnings).toEqual([expect.stringContaining("mode 640")]);
   });

@@ -31,6 +31,6 @@ describe("consent repository", () => {
   });
 
   it("should refuse an event for an unknown customer", async () => {
-    await expect(insertConsentEvent(t.db, "nobody", "opt_out", 1)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(insertConsentEvent(t.db, "nobody", "opt_out", 1)).rejects.toThrow(/foreign key/i);
   });
 });

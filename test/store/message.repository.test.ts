@@ -112,7 +112,7 @@ describe("message repository", () => {
     });
 
     it("should refuse a message for an unknown customer", async () => {
-      await expect(insertMessage(t.db, message("x", { customerId: "nobody" }))).rejects.toThrow(/FOREIGN KEY/);
+      await expect(insertMessage(t.db, message("x", { customerId: "nobody" }))).rejects.toThrow(/foreign key/i);
     });
   });
 

@@ -48,6 +48,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "created_at",
     "updated_at",
     "referral_json",
+    "details_enc",
   ),
   consent_events: columnsOf<Database["consent_events"]>()("id", "customer_id", "kind", "at"),
   alerts: columnsOf<Database["alerts"]>()(
@@ -113,6 +114,10 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "last_error",
     "created_at",
     "sent_at",
+    "send_hash",
+    "send_started_at",
+    "claimed_by",
+    "claim_expires_at",
   ),
   variant_versions: columnsOf<Database["variant_versions"]>()(
     "id",
@@ -221,6 +226,10 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "latency_ms",
   ),
   dashboard_sessions: columnsOf<Database["dashboard_sessions"]>()("id_hash", "created_at", "expires_at"),
+  chat_leases: columnsOf<Database["chat_leases"]>()("chat", "holder", "expires_at"),
+  job_runs: columnsOf<Database["job_runs"]>()("name", "holder", "started_at", "finished_at"),
+  send_slots: columnsOf<Database["send_slots"]>()("id", "holder", "at"),
+  change_versions: columnsOf<Database["change_versions"]>()("name", "version", "updated_at"),
 };
 
 const NOT_NULL_ROWS = {

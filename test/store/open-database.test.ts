@@ -24,15 +24,22 @@ describe("openDatabase", () => {
     await db.destroy();
   });
 
-  it("should refuse a DATABASE_URL with a message that names the missing pg package", () => {
+  it("should open PostgreSQL for a postgres:// DATABASE_URL and leave DATA_DIR alone", async () => {
+    const db = openDatabase({ DATA_DIR: join(dir, "data"), DATABASE_URL: "postgres://user:pw@127.0.0.1:1/closer" });
+    expect(sqlDialectOf(db)).toBe("postgres");
+    expect(existsSync(join(dir, "data"))).toBe(false);
+    await db.destroy();
+  });
+
+  it("should refuse a DATABASE_URL that is not PostgreSQL, without echoing its password", () => {
     let error: unknown;
     try {
-      openDatabase({ DATA_DIR: join(dir, "data"), DATABASE_URL: "postgres://user:pw@127.0.0.1:5432/closer" });
+      openDatabase({ DATA_DIR: join(dir, "data"), DATABASE_URL: "mysql://user:pw@127.0.0.1:3306/closer" });
     } catch (e) {
       error = e;
     }
     expect(isCloserError(error, "database_unsupported")).toBe(true);
-    expect((error as Error).message).toMatch(/DATABASE_URL.*`pg` package/);
+    expect((error as Error).message).toMatch(/postgres:\/\//);
     expect((error as Error).message).not.toContain("pw@");
     expect(existsSync(join(dir, "data"))).toBe(false);
   });

@@ -24,7 +24,10 @@ describe("kind templates", () => {
     const text = shipped[FILE] ?? "";
     const media = /\n {2}media: \|\n(?: {4}.*\n)+/.exec(text)?.[0];
     if (media === undefined) throw new Error("warm-welcome has no media template");
-    const result = await loadFiles(edit(shipped, FILE, media, "\n"));
+    const esMedia = /\n {4}media: \|\n(?: {6}.*\n)+/.exec(text)?.[0];
+    if (esMedia === undefined) throw new Error("warm-welcome has no Spanish media template");
+    // Every language covers the same keys: the Spanish one goes too.
+    const result = await loadFiles(edit(edit(shipped, FILE, media, "\n"), FILE, esMedia, "\n"));
     expect(result.ok).toBe(true);
     const warnings = result.ok ? result.warnings : [];
     expect(warnings).toEqual([

@@ -55,7 +55,14 @@ describe("loadPlaybookSet", () => {
     expect(reserve).toMatchObject({ sourceFile: RESERVE, stage: "closing", version: 1, status: "champion" });
     expect(reserve?.hash).toBe(contentHash(reserve!));
     expect(reserve?.versionAt).toEqual({ line: lineOf(shipped[RESERVE]!, "version: 1"), column: 10 });
-    expect(Object.keys(reserve?.compiled ?? {}).sort()).toEqual(Object.keys(reserve?.templates ?? {}).sort());
+    // Top-level templates by key; language blocks as `es.<key>`, alternatives as `<key>#<n>`.
+    const compiled = Object.keys(reserve?.compiled ?? {});
+    expect(compiled.filter((key) => !key.includes(".")).sort()).toEqual(Object.keys(reserve?.templates ?? {}).sort());
+    expect(compiled.filter((key) => key.startsWith("es.")).sort()).toEqual(
+      Object.keys(reserve?.templates ?? {})
+        .map((key) => `es.${key}`)
+        .sort(),
+    );
   });
 
   it("should turn snake_case YAML into camelCase values with defaults applied", () => {

@@ -190,4 +190,15 @@ describe("closer playbooks lint, with the service's database", () => {
       /^Served versions: not checked \(cannot read data\/closer\.db: file is not a database\); set DATA_DIR/,
     );
   });
+
+  it("should reject a signal regex that backtracks catastrophically, at its line (issue 12, finding 6)", async () => {
+    // This regex blocked the event loop for 7.5 s on a 30-character message.
+    const text = await breakFile("funnel.yaml", "      - /^\\s*(hi|hello|hey)\\b/", "      - /^(\\w+\\s?)+\\?$/");
+    const io = fakeIo(cwd);
+    expect(await playbooksLintCommand(["playbooks"], io)).toBe(1);
+    const line = lineOf(text, "/^(\\w+\\s?)+\\?$/");
+    expect(io.stdout.join("\n")).toMatch(
+      new RegExp(`funnel\\.yaml:${line}:\\d+ .*can backtrack catastrophically \\(exponential time`),
+    );
+  });
 });

@@ -14,6 +14,8 @@ describe("buildRenderContext", () => {
       stage: "first_contact",
       interests: [],
       concerns: [],
+      hasAddress: false,
+      hasEmail: false,
     });
     expect(context.product).toBeNull();
     expect(context.offer).toBeNull();
@@ -34,6 +36,7 @@ describe("buildRenderContext", () => {
       lowStock: true,
       description: "Heavy.",
       features: [],
+      checkoutUrl: null,
     });
     expect(context.offer).toEqual({
       id: "oven-15",
@@ -55,6 +58,9 @@ describe("buildRenderContext", () => {
       freeShippingOver: "$75.00",
       returnsDays: null,
       warranty: null,
+      paymentMethods: [],
+      checkoutUrl: null,
+      shippingCountries: [],
     });
   });
 

@@ -61,3 +61,35 @@ describe("compileSignal", () => {
     expect(!result.ok && result.reason).toMatch(reason);
   });
 });
+
+describe("regex signals that could stop the service (issue 12, finding 6)", () => {
+  it.each(["/^(\\w+\\s?)+\\?$/", "/(a|a)*b/", "/^(\\d+)*$/", "/(.*a){12}/"])(
+    "should refuse %s as able to backtrack catastrophically",
+    (signal) => {
+      const result = compileSignal(signal);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? "" : result.reason).toMatch(/backtrack catastrophically/);
+    },
+  );
+
+  it("should say which input would blow it up, and keep safe regexes", () => {
+    const result = compileSignal("/^(\\w+\\s?)+\\?$/");
+    expect(result.ok ? "" : result.reason).toMatch(/exponential time, e\.g\. on "/);
+    for (const safe of [
+      "/^\\s*(hi|hello|hey)\\b/",
+      "/\\$\\s?\\d/",
+      "/\\bi('| wi)ll (take|get|buy) (it|one|two|\\d+)\\b/",
+    ]) {
+      expect(compileSignal(safe).ok, safe).toBe(true);
+    }
+  });
+
+  it("should read only the first 2000 characters of a text", () => {
+    const matcher = compileSignals(["price", "/\\bdiscount\\b/"]);
+    const filler = "x ".repeat(1000); // 2000 characters
+    expect(matcher.matches(`price ${filler}`)).toBe(true);
+    expect(matcher.matches(`${filler}price`)).toBe(false);
+    expect(matcher.matchesWhich(`${filler} discount`)).toEqual([]);
+    expect(matcher.matchesWhich(`${"y".repeat(1990)} discount`)).toEqual(["/\\bdiscount\\b/"]);
+  });
+});

@@ -2,14 +2,26 @@
  * A fake GOWA (go-whatsapp-web-multidevice v9) on 127.0.0.1 that follows
  * `test/contracts/gowa` field by field: Basic auth, `X-Device-Id` resolution,
  * the `{code, message, results}` envelope and its error codes, the send, read,
- * chat-presence and status routes; it records every request, can be scripted to
- * fail, go down and come back on the same port, and posts webhooks built from the
- * contract's examples, signed and serialised the way GOWA does.
+ * chat-presence and status routes, and the chat history of what it sent
+ * (`GET /chat/{chat_jid}/messages`, answered in the shape of the contract's
+ * example); it records every request, can be scripted to fail (or fail and answer
+ * slowly at random, seeded), go down and come back on the same port, and posts
+ * webhooks built from the contract's examples, signed and serialised the way GOWA does.
  * @module
  */
+
+import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { BackgroundWork, LoopbackServer, parseJson, readBody, sendJson } from "./loopback-server.js";
-import { goJsonMarshal, loadContractExample, postWebhook, signGowa, type WebhookDelivery } from "./webhook-signing.js";
+import {
+  CONTRACTS_DIR,
+  goJsonMarshal,
+  loadContractExample,
+  postWebhook,
+  signGowa,
+  type WebhookDelivery,
+} from "./webhook-signing.js";
 
 /** One request the fake received. */
 export interface GowaRequest {
@@ -28,7 +40,24 @@ export interface GowaSent {
   message: string;
   replyMessageId: string | null;
   deviceId: string;
+  /** When it went out (epoch ms, the fake's clock). */
+  at: number;
 }
+
+/** Random trouble on the send route, for fault-injection runs. */
+export interface GowaSendFaults {
+  /** A value in [0, 1) per call; pass a seeded source. */
+  random: () => number;
+  /** Share of sends answered 500 without sending. */
+  failRate: number;
+  /** Share of sends that go out only after `slowMs` (the answer comes then too). */
+  slowRate: number;
+  /** How long a slow send takes, ms. */
+  slowMs: number;
+}
+
+/** Called when a send request arrives, before it is answered (a fault-injection run kills the client then). */
+export type GowaSendListener = () => void;
 
 /** Options of the fake. */
 export interface FakeGowaOptions {
@@ -46,6 +75,8 @@ export interface FakeGowaOptions {
   autoAcks?: boolean;
   /** Epoch ms; default `Date.now`. */
   now?: () => number;
+  /** Random failing and slow sends; none by default. */
+  sendFaults?: GowaSendFaults;
 }
 
 interface ScriptedFailure {
@@ -67,8 +98,13 @@ export class FakeGowa {
   /** Every successful text send, oldest first. */
   readonly sent: GowaSent[] = [];
   webhookUrl: string | undefined;
+  /** Called as each `POST /send/message` arrives (after auth), before it is answered. */
+  onSendRequest: GowaSendListener | undefined;
   readonly #server: LoopbackServer;
-  readonly #options: Required<Omit<FakeGowaOptions, "basicAuth" | "webhookUrl">> & { basicAuth?: string };
+  readonly #options: Required<Omit<FakeGowaOptions, "basicAuth" | "webhookUrl" | "sendFaults">> & {
+    basicAuth?: string;
+  };
+  readonly #faults: GowaSendFaults | undefined;
   readonly #failures: ScriptedFailure[] = [];
   readonly #notOnWhatsApp = new Set<string>();
   readonly #background = new BackgroundWork();
@@ -86,6 +122,7 @@ export class FakeGowa {
       ...(options.basicAuth === undefined ? {} : { basicAuth: options.basicAuth }),
     };
     this.webhookUrl = options.webhookUrl;
+    this.#faults = options.sendFaults;
     this.#server = new LoopbackServer((req, res) => this.#handle(req, res));
   }
 
@@ -270,29 +307,81 @@ export class FakeGowa {
       });
     }
     if (route === "POST /send/message") return this.#sendMessage(res, input, device.id);
+    const history = /^\/chat\/([^/]+)\/messages$/.exec(url.pathname);
+    if (req.method === "GET" && history)
+      return this.#chatMessages(res, decodeURIComponent(history[1]!), url.searchParams);
     if (route === "POST /send/chat-presence") return this.#chatPresence(res, input);
     const read = /^\/message\/([^/]+)\/read$/.exec(url.pathname);
     if (req.method === "POST" && read) return this.#markRead(res, input, decodeURIComponent(read[1]!));
     return text(res, 404, `Cannot ${req.method} ${url.pathname}`);
   }
 
-  #sendMessage(res: ServerResponse, input: Record<string, unknown>, deviceId: string): Answered {
+  async #sendMessage(res: ServerResponse, input: Record<string, unknown>, deviceId: string): Promise<Answered> {
     const phone = sanitizePhone(input["phone"]);
     if (!phone.ok) return json(res, 400, { code: "VALIDATION_ERROR", message: phone.message });
     if (typeof input["message"] !== "string" || input["message"] === "") {
       return json(res, 400, { code: "VALIDATION_ERROR", message: "message: cannot be blank." });
     }
     if (!this.#loggedInOrAnswer(res)) return true;
+    this.onSendRequest?.();
     if (this.#notOnWhatsApp.has(phone.jid.split("@")[0]!)) {
       return json(res, 400, { code: "INVALID_JID", message: `Phone ${phone.jid} is not on whatsapp` });
     }
+    const faults = this.#faults;
+    if (faults !== undefined) {
+      if (faults.random() < faults.failRate) {
+        return json(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "failed to send message" });
+      }
+      // WhatsApp is slow to acknowledge: the message is sent (and stored) only when it does.
+      if (faults.random() < faults.slowRate) await sleep(faults.slowMs);
+    }
     const messageId = this.#nextId("3EB0");
     const reply = typeof input["reply_message_id"] === "string" ? input["reply_message_id"] : null;
-    this.sent.push({ messageId, phone: phone.jid, message: input["message"], replyMessageId: reply, deviceId });
+    const at = this.#options.now();
+    this.sent.push({ messageId, phone: phone.jid, message: input["message"], replyMessageId: reply, deviceId, at });
     const status = `Message sent to ${phone.jid} (server timestamp: ${goTime(this.#options.now())})`;
     success(res, status, { message_id: messageId, status });
     if (this.#options.autoAcks && this.webhookUrl !== undefined) this.#background.run(this.#acks(messageId, phone.jid));
     return true;
+  }
+
+  /**
+   * `GET /chat/{chat_jid}/messages`: what the chat storage holds of this chat, newest first, with
+   * `is_from_me`, `start_time`, `end_time`, `limit` and `offset` applied; every item in the shape of
+   * the contract's example (`history/chat-messages.json`). The fake stores only what it sent.
+   */
+  #chatMessages(res: ServerResponse, chatJid: string, query: URLSearchParams): Answered {
+    if (!this.#loggedInOrAnswer(res)) return true;
+    const example = JSON.parse(readFileSync(`${CONTRACTS_DIR}gowa/history/chat-messages.json`, "utf8")) as {
+      results: { data: Record<string, unknown>[]; chat_info: Record<string, unknown> };
+    };
+    const template = example.results.data.find((m) => m["is_from_me"] === true) ?? {};
+    const fromMe = query.get("is_from_me");
+    const start = query.get("start_time") === null ? null : Date.parse(query.get("start_time")!);
+    const end = query.get("end_time") === null ? null : Date.parse(query.get("end_time")!);
+    const limit = Math.min(100, Number(query.get("limit") ?? 50));
+    const offset = Number(query.get("offset") ?? 0);
+    const matching = this.sent
+      .filter((m) => m.phone === chatJid && fromMe !== "false")
+      .map((m) => ({ ...m, stored: Math.floor(m.at / 1000) * 1000 }))
+      .filter((m) => (start === null || m.stored >= start) && (end === null || m.stored <= end))
+      .reverse();
+    const data = matching.slice(offset, offset + limit).map((m) => ({
+      ...template,
+      id: m.messageId,
+      chat_jid: chatJid,
+      sender_jid: this.#options.jid,
+      content: m.message,
+      timestamp: rfc3339(m.stored),
+      is_from_me: true,
+      created_at: rfc3339(m.stored),
+      updated_at: rfc3339(m.stored),
+    }));
+    return success(res, "Success get chat messages", {
+      data,
+      pagination: { limit, offset, total: matching.length },
+      chat_info: { ...example.results.chat_info, jid: chatJid },
+    });
   }
 
   #chatPresence(res: ServerResponse, input: Record<string, unknown>): Answered {

@@ -38,7 +38,9 @@ export type FakeOpenAiBehaviour =
       /** `top_level`: the message at the body's top level, as older vLLM servers answer; default OpenAI's `{error: …}`. */
       shape?: "openai" | "top_level";
     }
-  | { kind: "stall"; ms: number; content: string };
+  | { kind: "stall"; ms: number; content: string }
+  /** Answers `{"reply": <the draft reply the prompt carries>}`: the template's text, as a model that keeps it would. */
+  | { kind: "echo_draft" };
 
 /** The `response_format` types a server accepts; `none` means a request without one. */
 export type FakeResponseFormat = "json_schema" | "json_object" | "none";
@@ -160,6 +162,7 @@ export class FakeOpenAi {
     }
     if (behaviour.kind === "stall") await new Promise((r) => setTimeout(r, behaviour.ms));
     if (res.destroyed) return;
+    const content = behaviour.kind === "echo_draft" ? echoDraft(body) : behaviour.content;
     const reasoning =
       behaviour.kind === "content" && behaviour.reasoningContent !== undefined
         ? { reasoning_content: behaviour.reasoningContent }
@@ -176,13 +179,20 @@ export class FakeOpenAi {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: behaviour.content, ...reasoning },
+          message: { role: "assistant", content, ...reasoning },
           finish_reason: "stop",
         },
       ],
       usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
     });
   }
+}
+
+/** The draft reply in the system prompt, as `{"reply": …}`. */
+function echoDraft(body: FakeOpenAiRequest["body"]): string {
+  const system = body.messages?.find((m) => m.role === "system")?.content ?? "";
+  const match = /A draft reply[^:]*: ([\s\S]*?)\n(?:Answer with JSON|Reply with JSON|Return JSON)/.exec(system);
+  return JSON.stringify({ reply: match?.[1]?.trim() ?? "" });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -7,9 +7,16 @@
  * examples with WAHA's headers and HMAC-SHA512 signature.
  * @module
  */
+import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { BackgroundWork, LoopbackServer, parseJson, readBody, sendJson } from "./loopback-server.js";
-import { loadContractExample, postWebhook, type WebhookDelivery, wahaWebhookHeaders } from "./webhook-signing.js";
+import {
+  CONTRACTS_DIR,
+  loadContractExample,
+  postWebhook,
+  type WebhookDelivery,
+  wahaWebhookHeaders,
+} from "./webhook-signing.js";
 
 /** One request the fake received. */
 export interface WahaRequest {
@@ -26,6 +33,8 @@ export interface WahaSent {
   chatId: string;
   text: string;
   replyTo: string | null;
+  /** When it went out (epoch ms, the fake's clock). */
+  at: number;
 }
 
 /** A WAHA session status. */
@@ -258,6 +267,15 @@ export class FakeWaha {
     >;
     const session = url.pathname.match(/^\/api\/sessions\/([^/]+)$/);
     if (req.method === "GET" && session) return this.#sessionInfo(res, decodeURIComponent(session[1]!));
+    const history = url.pathname.match(/^\/api\/([^/]+)\/chats\/([^/]+)\/messages$/);
+    if (req.method === "GET" && history) {
+      return this.#chatMessages(
+        res,
+        decodeURIComponent(history[1]!),
+        decodeURIComponent(history[2]!),
+        url.searchParams,
+      );
+    }
     if (req.method !== "POST") return notFound(res, req.method, url.pathname);
     switch (url.pathname) {
       case "/api/sendText":
@@ -311,7 +329,7 @@ export class FakeWaha {
     const text = input["text"] as string;
     const id = `true_${chatId}_${this.#nextId()}`;
     const replyTo = typeof input["reply_to"] === "string" ? input["reply_to"] : null;
-    this.sent.push({ id, session: this.#options.session, chatId, text, replyTo });
+    this.sent.push({ id, session: this.#options.session, chatId, text, replyTo, at: this.#options.now() });
     json(res, 201, {
       id,
       timestamp: Math.floor(this.#options.now() / 1000),
@@ -327,6 +345,43 @@ export class FakeWaha {
     });
     if (this.#options.autoWebhooks && this.webhookUrl !== undefined) this.#background.run(this.#echo(id, chatId, text));
     return true;
+  }
+
+  /**
+   * `GET /api/{session}/chats/{chatId}/messages`: the `WAMessage`s of the chat (only what the fake
+   * sent), newest first, with `filter.fromMe`, `filter.timestamp.gte`/`lte` (seconds), `limit` and
+   * `offset`; every item in the shape of the contract's example (`history/chat-messages.json`).
+   */
+  #chatMessages(res: ServerResponse, session: string, chatId: string, query: URLSearchParams): Answered {
+    if (session !== this.#options.session) {
+      return json(res, 404, { statusCode: 404, message: `Session "${session}" does not exist`, error: "Not Found" });
+    }
+    const example = JSON.parse(readFileSync(`${CONTRACTS_DIR}waha/history/chat-messages.json`, "utf8")) as Record<
+      string,
+      unknown
+    >[];
+    const template = example.find((m) => m["fromMe"] === true) ?? {};
+    const gte = query.get("filter.timestamp.gte");
+    const lte = query.get("filter.timestamp.lte");
+    const limit = Number(query.get("limit") ?? 10);
+    const offset = Number(query.get("offset") ?? 0);
+    const items = this.sent
+      .filter((m) => m.chatId === chatId && query.get("filter.fromMe") !== "false")
+      .map((m) => ({ ...m, seconds: Math.floor(m.at / 1000) }))
+      .filter((m) => (gte === null || m.seconds >= Number(gte)) && (lte === null || m.seconds <= Number(lte)))
+      .reverse()
+      .slice(offset, offset + limit)
+      .map((m) => ({
+        ...template,
+        id: m.id,
+        timestamp: m.seconds,
+        from: this.#options.me,
+        fromMe: true,
+        to: chatId,
+        body: m.text,
+        replyTo: null,
+      }));
+    return json(res, 200, items);
   }
 
   #sessionInfo(res: ServerResponse, name: string): Answered {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../src/config.js";
-import type { Clock } from "../../src/engine/index.js";
+import type { Clock, WhatsAppGateway } from "../../src/engine/index.js";
 import { silentLogger } from "../../src/log.js";
 import { type Closer, startCloser } from "../../src/main.js";
 
@@ -24,15 +24,17 @@ export interface InProcessCloser {
   close(): Promise<void>;
 }
 
-/** Starts the service with `token` as admin token; `env` adds or overrides variables. */
+/** Starts the service with `token` as admin token; `env` adds or overrides variables; `gateway` replaces the configured one. */
 export async function startInProcessCloser({
   token,
   clock,
   env = {},
+  gateway,
 }: {
   token: string;
   clock: Clock;
   env?: Record<string, string>;
+  gateway?: WhatsAppGateway;
 }): Promise<InProcessCloser> {
   const dir = mkdtempSync(join(tmpdir(), "closer-in-process-"));
   const config = loadConfig({
@@ -44,10 +46,14 @@ export async function startInProcessCloser({
     WEIGHTS_CRON: NEVER_CRON,
     RESOLVE_CRON: NEVER_CRON,
     REFLECT_CRON: NEVER_CRON,
+    // Tests drive many requests from 127.0.0.1 in seconds; the exposure tests set their own limits.
+    RATE_LIMIT_PLAYGROUND: "0",
+    RATE_LIMIT_WEBHOOKS: "0",
+    RATE_LIMIT_ADMIN: "0",
     LOG_LEVEL: "silent",
     ...env,
   });
-  const closer = await startCloser(config, silentLogger(), { clock });
+  const closer = await startCloser(config, silentLogger(), gateway === undefined ? { clock } : { clock, gateway });
   return {
     closer,
     dataDir: config.DATA_DIR,

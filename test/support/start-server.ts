@@ -54,6 +54,10 @@ export async function startServer({
       DATA_DIR: dir,
       PLAYBOOKS_DIR: join(REPO_ROOT, "playbooks"),
       CLOSER_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      // Tests drive many requests from 127.0.0.1 in seconds; the exposure tests set their own limits.
+      RATE_LIMIT_PLAYGROUND: "0",
+      RATE_LIMIT_WEBHOOKS: "0",
+      RATE_LIMIT_ADMIN: "0",
       LOG_LEVEL: "warn",
       ...env,
     },

@@ -27,7 +27,7 @@ export async function readServedVersions(env: NodeJS.ProcessEnv, cwd: string): P
     hashes: undefined,
     note: `Served versions: not checked (${why}); set DATA_DIR to the service's data folder to check that no version that served customers was edited.`,
   });
-  if (env["DATABASE_URL"]) return notChecked("DATABASE_URL is set, and this build reads SQLite only");
+  if (env["DATABASE_URL"]) return notChecked("DATABASE_URL is set, and the lint reads only a SQLite DATA_DIR");
   const file = resolve(cwd, env["DATA_DIR"] || "./data", SQLITE_FILE_NAME);
   const shown = relative(cwd, file) || file;
   if (!existsSync(file)) return notChecked(`no database at ${shown}`);

@@ -1,13 +1,14 @@
 /**
  * The GOWA (go-whatsapp-web-multidevice) adapter: `POST /send/message`,
  * `POST /message/{id}/read`, `POST /send/chat-presence`, `GET /app/status`,
+ * `GET /chat/{chat_jid}/messages` (our sent messages, to reconcile after a crash),
  * with HTTP Basic auth and `X-Device-Id`, answers in `{code, message, results}`.
  * @module
  */
 import { z } from "zod";
 import { describeGatewayFailure, type GatewayError, gatewayErrorFromHttp, unexpectedAnswer } from "./gateway-error.js";
 import { type HttpDeps, type JsonResponse, joinUrl, requestJson } from "./http-json.js";
-import type { GatewayHealth, OutboundText, SendResult, WhatsAppGateway } from "./whatsapp-gateway.js";
+import type { GatewayHealth, OutboundText, SendResult, SentHistoryEntry, WhatsAppGateway } from "./whatsapp-gateway.js";
 
 /** How to reach GOWA. */
 export interface GowaGatewayConfig {
@@ -27,6 +28,21 @@ const envelopeSchema = z.looseObject({
 });
 const sendResultsSchema = z.looseObject({ message_id: z.string().min(1) });
 const statusResultsSchema = z.looseObject({ is_connected: z.boolean(), is_logged_in: z.boolean() });
+/** `ChatMessagesResponse.results`: the stored messages of one chat. */
+const chatMessagesResultsSchema = z.looseObject({
+  data: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        content: z.string().nullish(),
+        timestamp: z.string(),
+        is_from_me: z.boolean(),
+      }),
+    )
+    .nullish(),
+});
+/** Most messages one history request asks for (GOWA's maximum). */
+const HISTORY_LIMIT = 100;
 
 /** The GOWA error code of WhatsApp's anti-spam refusal (error 463): stop sending for a long time. */
 export const GOWA_REACHOUT_TIMELOCK = "WA_REACHOUT_TIMELOCK";
@@ -64,6 +80,29 @@ export class GowaGateway implements WhatsAppGateway {
   /** Starts or stops "typing…" in `chat`. @throws GatewayError like `send`; callers treat it as best effort. */
   async setTyping(chat: string, typing: boolean): Promise<void> {
     await this.#post("/send/chat-presence", { phone: toGowaPhone(chat), action: typing ? "start" : "stop" });
+  }
+
+  /**
+   * Our messages in `chat` since `since`: `GET /chat/{chat_jid}/messages?is_from_me=true&start_time=…`
+   * (GOWA's chat storage keeps the texts sent through its API).
+   * @throws GatewayError like `send`.
+   */
+  async sentSince(chat: string, since: number): Promise<SentHistoryEntry[]> {
+    const query = new URLSearchParams({
+      is_from_me: "true",
+      start_time: new Date(Math.floor(since / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+      limit: String(HISTORY_LIMIT),
+    });
+    const response = await this.#call("GET", `/chat/${encodeURIComponent(toGowaPhone(chat))}/messages?${query}`);
+    const results = chatMessagesResultsSchema.safeParse(envelopeSchema.parse(response.body).results);
+    if (!results.success) throw unexpectedAnswer("gowa", "chat messages answered without results", response.status);
+    const entries: SentHistoryEntry[] = [];
+    for (const message of results.data.data ?? []) {
+      const at = Date.parse(message.timestamp);
+      if (!message.is_from_me || Number.isNaN(at)) continue;
+      entries.push({ gatewayMessageId: message.id, text: message.content ?? "", at });
+    }
+    return entries;
   }
 
   /** Connected when `GET /app/status` says `is_connected && is_logged_in`. Never throws. */

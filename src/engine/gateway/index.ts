@@ -79,6 +79,7 @@ export type {
   MessageOrigin,
   OutboundText,
   SendResult,
+  SentHistoryEntry,
   WhatsAppGateway,
 } from "./whatsapp-gateway.js";
 export { type JidKind, type ParsedJid, parseJid } from "./whatsapp-id.js";

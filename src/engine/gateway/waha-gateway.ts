@@ -1,12 +1,14 @@
 /**
  * The WAHA adapter: `POST /api/sendText`, `/api/sendSeen`, `/api/startTyping`,
- * `/api/stopTyping` and `GET /api/sessions/{session}`, with `X-Api-Key`.
+ * `/api/stopTyping`, `GET /api/sessions/{session}` and
+ * `GET /api/{session}/chats/{chatId}/messages` (our sent messages, to reconcile
+ * after a crash), with `X-Api-Key`.
  * @module
  */
 import { z } from "zod";
 import { describeGatewayFailure, GatewayError, gatewayErrorFromHttp, unexpectedAnswer } from "./gateway-error.js";
 import { type HttpDeps, type JsonResponse, joinUrl, requestJson } from "./http-json.js";
-import type { GatewayHealth, OutboundText, SendResult, WhatsAppGateway } from "./whatsapp-gateway.js";
+import type { GatewayHealth, OutboundText, SendResult, SentHistoryEntry, WhatsAppGateway } from "./whatsapp-gateway.js";
 import { parseJid } from "./whatsapp-id.js";
 
 /** How to reach WAHA. */
@@ -24,6 +26,17 @@ const sentMessageSchema = z.looseObject({
   id: z.union([z.string().min(1), z.looseObject({ _serialized: z.string().min(1) })]),
 });
 const sessionInfoSchema = z.looseObject({ status: z.string() });
+/** The fields of the `WAMessage` items of a chat's history that Closer uses. */
+const historySchema = z.array(
+  z.looseObject({
+    id: z.union([z.string().min(1), z.looseObject({ _serialized: z.string().min(1) })]),
+    timestamp: z.number(),
+    fromMe: z.boolean(),
+    body: z.string().nullish(),
+  }),
+);
+/** Most messages one history request asks for. */
+const HISTORY_LIMIT = 100;
 /** Every error shape WAHA answers with: NestJS errors, the 422 session error, the 500 exception dump. */
 const errorSchema = z.looseObject({
   message: z.union([z.string(), z.array(z.string())]).optional(),
@@ -83,6 +96,32 @@ export class WahaGateway implements WhatsAppGateway {
       session: this.#config.session,
       chatId: toWahaChatId(chat),
     });
+  }
+
+  /**
+   * Our messages in `chat` since `since`: `GET /api/{session}/chats/{chatId}/messages` with
+   * `filter.fromMe=true`, `filter.timestamp.gte` (seconds) and no media download.
+   * @throws GatewayError like `send`.
+   */
+  async sentSince(chat: string, since: number): Promise<SentHistoryEntry[]> {
+    const query = new URLSearchParams({
+      limit: String(HISTORY_LIMIT),
+      downloadMedia: "false",
+      "filter.fromMe": "true",
+      "filter.timestamp.gte": String(Math.floor(since / 1000)),
+    });
+    const session = encodeURIComponent(this.#config.session);
+    const chatId = encodeURIComponent(toWahaChatId(chat));
+    const response = await this.#call("GET", `/api/${session}/chats/${chatId}/messages?${query}`);
+    const history = historySchema.safeParse(response.body);
+    if (!history.success) throw unexpectedAnswer("waha", "chat messages answered without a list", response.status);
+    return history.data
+      .filter((m) => m.fromMe)
+      .map((m) => ({
+        gatewayMessageId: typeof m.id === "string" ? m.id : m.id._serialized,
+        text: m.body ?? "",
+        at: m.timestamp * 1000,
+      }));
   }
 
   /** Connected when the session's status is `WORKING`. Never throws. */

@@ -28,6 +28,8 @@ export interface InboundMessage {
    * when the message has none. Never a vCard, a thumbnail or any other raw payload.
    */
   text: string;
+  /** Set when intake cut `text` to MAX_MESSAGE_CHARS: the length the customer sent. */
+  truncatedFrom?: number;
   /** The message kind and its content; absent (inbox rows from before kinds) means plain text. */
   content?: MessageContent;
   /** The click-to-WhatsApp ad or post the message came from, when it says. */
@@ -78,6 +80,15 @@ export interface SendResult {
   gatewayMessageId: string;
 }
 
+/** One message we sent, as the gateway's chat history shows it. */
+export interface SentHistoryEntry {
+  gatewayMessageId: string;
+  /** The message's text as the gateway stored it. */
+  text: string;
+  /** When the gateway says it was sent (epoch ms; WhatsApp keeps whole seconds). */
+  at: number;
+}
+
 /** The gateway's health as the sender and `/healthz` see it. */
 export interface GatewayHealth {
   /** True when the gateway is reachable and logged in to WhatsApp. */
@@ -99,4 +110,11 @@ export interface WhatsAppGateway {
   /** Shows or stops the typing indicator; best effort. */
   setTyping(chat: string, typing: boolean): Promise<void>;
   health(): Promise<GatewayHealth>;
+  /**
+   * Our own messages in `chat` sent at or after `since` (epoch ms, rounded down to the second),
+   * from the gateway's chat history: how the sender learns, after a crash during a send, whether
+   * that send went out. Absent on gateways that keep no history (the Cloud API, the playground).
+   * @throws GatewayError like `send`.
+   */
+  sentSince?(chat: string, since: number): Promise<SentHistoryEntry[]>;
 }

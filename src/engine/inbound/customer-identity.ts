@@ -98,6 +98,7 @@ async function createCustomer(deps: CustomerIdentityDeps, msg: InboundMessage, n
     last_interaction_at: now,
     conversation_count: 0,
     referral_json: null,
+    details_enc: null,
     created_at: now,
     updated_at: now,
   };

@@ -27,15 +27,46 @@ export function signalsFor(runtime: PlaybookRuntime, content: MessageContent, pl
   };
 }
 
-/** The stage after the message: the funnel's signals; an order moves the customer on to closing (never to won). */
-export function stageAfter(runtime: PlaybookRuntime, previous: string | null, plan: ReplyPlan): StageTransition {
-  const transition = nextStage(previous, plan.text, runtime.stages);
+/**
+ * The stage after the message: the funnel's signals, unless the message's intent says otherwise
+ * (`moves_stage: false` keeps the stage, a stage id moves forward to it); an order moves the
+ * customer on to closing (never to won).
+ */
+export function stageAfter(
+  runtime: PlaybookRuntime,
+  previous: string | null,
+  plan: ReplyPlan,
+  intent = "default",
+): StageTransition {
+  const transition =
+    intentTransition(runtime, previous, plan, intent) ?? nextStage(previous, plan.text, runtime.stages);
   if (plan.mode !== "order") return transition;
   const closing = runtime.stageIds.includes(ORDER_STAGE) ? ORDER_STAGE : (runtime.stageIds.at(-1) ?? transition.stage);
   const from = stageIndex(transition.stage, runtime.stages);
   const to = stageIndex(closing, runtime.stages);
   if (from >= to) return transition;
   return { ...transition, stage: closing, entered: true, skipped: runtime.stageIds.slice(from + 1, to) };
+}
+
+function intentTransition(
+  runtime: PlaybookRuntime,
+  previous: string | null,
+  plan: ReplyPlan,
+  intent: string,
+): StageTransition | null {
+  if (plan.mode !== "intent") return null;
+  const moves = runtime.intentMovesStage(intent);
+  if (moves === null) return null;
+  const restart = nextStage(previous, "", runtime.stages);
+  const fromIndex = Math.max(0, stageIndex(restart.stage, runtime.stages));
+  const toIndex = moves === false ? -1 : stageIndex(moves, runtime.stages);
+  if (toIndex <= fromIndex) return restart;
+  return {
+    stage: runtime.stageIds[toIndex] ?? restart.stage,
+    newJourney: restart.newJourney,
+    entered: true,
+    skipped: runtime.stageIds.slice(restart.newJourney || previous === null ? 0 : fromIndex + 1, toIndex),
+  };
 }
 
 /** The stage a catalog order moves a customer to: the shop still confirms payment, so not `won`. */

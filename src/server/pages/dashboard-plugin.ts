@@ -1,14 +1,13 @@
 /**
  * The dashboard under `/dashboard`: its own fastify scope with cookies, form
- * bodies, CSRF protection on every POST, security headers (a CSP without
- * inline scripts, `frame-ancestors 'none'`), a throttled sign-in, and a guard
+ * bodies, CSRF protection on every POST, the app's security headers (a CSP without
+ * inline scripts, `frame-ancestors 'none'`, src/server/exposure.ts), a throttled sign-in, and a guard
  * that sends every page without a live session to the sign-in page.
  * @module
  */
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyFormbody from "@fastify/formbody";
-import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -44,22 +43,6 @@ export function registerDashboard(app: FastifyInstance, ctx: AppContext): void {
     await scope.register(fastifyCsrf, {
       cookieKey: "closer_csrf",
       cookieOpts: { path: DASHBOARD_PATH, httpOnly: true, sameSite: "strict", signed: true },
-    });
-    await scope.register(fastifyHelmet, {
-      frameguard: { action: "deny" },
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", "data:"],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
     });
     await scope.register(fastifyRateLimit, { global: false });
     scope.setErrorHandler(dashboardErrorHandler);

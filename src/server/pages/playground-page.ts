@@ -47,6 +47,11 @@ export const PLAYGROUND_HTML: string = `<!doctype html>
   <header class="topbar">
     <div class="brand">${LOGO_SVG}<span>Closer</span><small>playground</small></div>
     <p>Chat as a customer. Every message runs through the real pipeline: stage, strategy chosen by the bandit, profile.</p>
+    <div class="field admin-token">
+      <label for="admin-token">Admin token</label>
+      <input id="admin-token" data-testid="admin-token-input" type="password" autocomplete="off" spellcheck="false" placeholder="shows each reply's strategy" aria-describedby="admin-token-hint">
+      <span id="admin-token-hint" class="visually-hidden">With the admin token (data/admin-token) each reply shows the strategy the bandit chose; kept in this tab only.</span>
+    </div>
   </header>
   <nav class="customers" aria-labelledby="customers-title">
     <div class="pane-head">

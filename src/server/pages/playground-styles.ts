@@ -79,6 +79,9 @@ button, input, textarea { font: inherit; color: inherit; }
 .brand svg { width: 26px; height: 26px; }
 .brand small { font-weight: 500; opacity: 0.85; font-size: 0.9rem; }
 .topbar p { margin: 0; font-size: 0.85rem; opacity: 0.85; }
+.topbar .admin-token { margin-left: auto; }
+.topbar .admin-token label { color: inherit; opacity: 0.85; }
+.field.admin-token input { width: 14em; }
 .customers {
   grid-area: list; display: flex; flex-direction: column; min-height: 0;
   background: var(--panel); border-right: 1px solid var(--line);

@@ -3,55 +3,77 @@
  * which runs a message through the same pipeline as live traffic and answers
  * when its replies are ready, and `GET /api/playground/conversations`, which
  * gives the page its conversations back after a reload.
+ *
+ * It exists only where `playgroundAccess` says so (GATEWAY=playground on a
+ * loopback HOST, or PLAYGROUND=on, where the API needs the admin token), and a
+ * reply names its arm (variant, version, propensity) only to a request that
+ * carries the admin token: without it nobody can steer the experiments.
  * @module
  */
 import { randomUUID } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { playgroundAccess } from "../../config.js";
 import { type InboundMessage, normalisePhone, profileOf } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import { findCustomerById, messagesByIds, outboxRowsByIds } from "../../store/index.js";
 import type { AppContext } from "../app-context.js";
+import { isAdmin, requireAdmin } from "../auth.js";
 import { sendBrowserModule } from "../pages/browser-modules.js";
-import { PLAYGROUND_HTML } from "../pages/playground-page.js";
+import { PLAYGROUND_CSP, PLAYGROUND_HTML } from "../pages/playground-page.js";
 import { playgroundHistory } from "./playground-history.js";
 
 /** How long the playground waits for a reply before answering with what it has. */
 export const PLAYGROUND_REPLY_TIMEOUT_MS = 15_000;
 
+/** What a reply says of its arm to a request without the admin token: nothing. */
+const NO_ARM = { variant: null, version: null, propensity: null } as const;
+
 const playgroundMessageSchema = z
   .object({
     from: z.string().min(1, "is required").max(40),
     name: z.string().trim().max(100).optional(),
-    text: z.string().min(1, "must not be empty").max(4096, "must be at most 4096 characters"),
+    // Longer than MAX_MESSAGE_CHARS is cut at intake like any gateway's message; the body limit bounds it.
+    text: z.string().min(1, "must not be empty"),
   })
   .strict();
 
 /** Registers the playground page and API. */
 export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const access = playgroundAccess(ctx.config);
+  app.get("/", async function home(_request, reply) {
+    return reply.redirect(access !== "closed" && ctx.engine.gateway.name === "playground" ? "/playground" : "/healthz");
+  });
+  if (access === "closed") return;
   app.get("/playground", async function playgroundPage(_request, reply) {
-    return reply.type("text/html; charset=utf-8").send(PLAYGROUND_HTML);
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("content-security-policy", `${PLAYGROUND_CSP}; frame-ancestors 'none'`)
+      .send(PLAYGROUND_HTML);
   });
   app.get<{ Params: { file: string } }>("/playground/assets/:file", async function playgroundAsset(request, reply) {
     return sendBrowserModule(reply, request.params.file);
   });
-  app.get("/", async function home(_request, reply) {
-    return reply.redirect(ctx.engine.gateway.name === "playground" ? "/playground" : "/healthz");
-  });
 
-  const requirePlayground = () => {
+  const requirePlayground = (request: FastifyRequest) => {
+    if (access === "admin") requireAdmin(request, ctx.adminToken);
     if (ctx.engine.gateway.name !== "playground") {
       throw new CloserError("conflict", `The playground is off while GATEWAY=${ctx.engine.gateway.name}.`);
     }
   };
 
-  app.get("/api/playground/conversations", async function playgroundConversations() {
-    requirePlayground();
-    return { conversations: await playgroundHistory(ctx.db, ctx.cipher, ctx.clock.now()) };
+  app.get("/api/playground/conversations", async function playgroundConversations(request) {
+    requirePlayground(request);
+    const conversations = await playgroundHistory(ctx.db, ctx.cipher, ctx.clock.now());
+    if (isAdmin(request, ctx.adminToken)) return { conversations };
+    return {
+      conversations: conversations.map((c) => ({ ...c, messages: c.messages.map((m) => ({ ...m, ...NO_ARM })) })),
+    };
   });
 
   app.post("/api/playground/messages", async function playgroundMessage(request) {
-    requirePlayground();
+    requirePlayground(request);
+    const admin = isAdmin(request, ctx.adminToken);
     const body = playgroundMessageSchema.parse(request.body ?? {});
     const phone = normalisePhone(body.from);
     if (phone === null) {
@@ -91,9 +113,13 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
       replies: messages.map((m) => ({
         text: m.text,
         stage: m.stage,
-        variant: m.variantId,
-        version: m.variantVersion,
-        propensity: m.assignmentId === null ? null : (propensities.get(m.assignmentId) ?? null),
+        ...(admin
+          ? {
+              variant: m.variantId,
+              version: m.variantVersion,
+              propensity: m.assignmentId === null ? null : (propensities.get(m.assignmentId) ?? null),
+            }
+          : NO_ARM),
       })),
       customer:
         customer === undefined

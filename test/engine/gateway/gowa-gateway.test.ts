@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayError } from "../../../src/engine/gateway/gateway-error.js";
 import { GowaGateway } from "../../../src/engine/gateway/gowa-gateway.js";
 import { FakeGowa } from "../../support/fake-gowa.js";
+import { LoopbackServer } from "../../support/loopback-server.js";
+import { CONTRACTS_DIR } from "../../support/webhook-signing.js";
 import { closedPort } from "./closed-port.js";
 import { runGatewayContract } from "./gateway-contract.js";
 
@@ -196,5 +199,50 @@ describe("GowaGateway", () => {
       connected: false,
       detail: expect.stringMatching(/^unreachable: /),
     });
+  });
+
+  it("should read back our own sends in a chat since a time from GET /chat/{chat_jid}/messages", async () => {
+    let now = Date.parse("2026-12-03T07:00:00.400Z");
+    const timed = await FakeGowa.start({ basicAuth: AUTH, now: () => now });
+    try {
+      const history = new GowaGateway({ url: timed.url, basicAuth: AUTH, deviceId: "org_2" });
+      await history.send({ to: CUSTOMER, text: "before" });
+      now += 5_000;
+      const since = now;
+      const sent = await history.send({ to: CUSTOMER, text: "Yes, in stock." });
+      await history.send({ to: "6281111111111", text: "another chat" });
+      const entries = await history.sentSince(CUSTOMER, since);
+      expect(entries).toEqual([
+        { gatewayMessageId: sent.gatewayMessageId, text: "Yes, in stock.", at: Math.floor(since / 1000) * 1000 },
+      ]);
+      expect(timed.requests.at(-1)).toMatchObject({
+        method: "GET",
+        path: `/chat/${CUSTOMER}%40s.whatsapp.net/messages`,
+      });
+      expect(timed.requests.at(-1)!.headers["x-device-id"]).toBe("org_2");
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it("should keep only our messages from the contract's example history answer", async () => {
+    const body = readFileSync(`${CONTRACTS_DIR}gowa/history/chat-messages.json`);
+    const server = new LoopbackServer(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    });
+    await server.up();
+    try {
+      const history = new GowaGateway({ url: `http://127.0.0.1:${server.port}` });
+      await expect(history.sentSince("6289685028129", 0)).resolves.toEqual([
+        {
+          gatewayMessageId: "3EB0B430B6F8F1D0E053AC120E0A9E5C",
+          text: "Yes, the cast-iron skillet is in stock: 45.00, shipped in 2 days.",
+          at: Date.parse("2026-08-22T10:30:05Z"),
+        },
+      ]);
+    } finally {
+      await server.down();
+    }
   });
 });

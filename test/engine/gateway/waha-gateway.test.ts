@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GatewayError } from "../../../src/engine/gateway/gateway-error.js";
 import { WahaGateway } from "../../../src/engine/gateway/waha-gateway.js";
 import { exceptionBody, FakeWaha } from "../../support/fake-waha.js";
+import { LoopbackServer } from "../../support/loopback-server.js";
+import { CONTRACTS_DIR } from "../../support/webhook-signing.js";
 import { closedPort } from "./closed-port.js";
 import { runGatewayContract } from "./gateway-contract.js";
 
@@ -152,5 +155,50 @@ describe("WahaGateway", () => {
       connected: false,
       detail: expect.stringMatching(/^unreachable: /),
     });
+  });
+
+  it("should read back our own sends in a chat since a time from GET /api/{session}/chats/{chatId}/messages", async () => {
+    let now = Date.parse("2026-12-03T07:00:00.400Z");
+    const timed = await FakeWaha.start({ apiKey: KEY, session: "shop", now: () => now });
+    try {
+      const history = new WahaGateway({ url: timed.url, apiKey: KEY, session: "shop" });
+      await history.send({ to: CUSTOMER, text: "before" });
+      now += 5_000;
+      const since = now;
+      const sent = await history.send({ to: CUSTOMER, text: "Yes, in stock." });
+      await history.send({ to: "22222222222", text: "another chat" });
+      const entries = await history.sentSince(CUSTOMER, since);
+      expect(entries).toEqual([
+        { gatewayMessageId: sent.gatewayMessageId, text: "Yes, in stock.", at: Math.floor(since / 1000) * 1000 },
+      ]);
+      expect(timed.requests.at(-1)).toMatchObject({
+        method: "GET",
+        path: `/api/shop/chats/${CUSTOMER}%40c.us/messages`,
+      });
+      expect(timed.requests.at(-1)!.headers["x-api-key"]).toBe(KEY);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it("should keep only our messages from the contract's example history answer", async () => {
+    const body = readFileSync(`${CONTRACTS_DIR}waha/history/chat-messages.json`);
+    const server = new LoopbackServer(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(body);
+    });
+    await server.up();
+    try {
+      const history = new WahaGateway({ url: `http://127.0.0.1:${server.port}` });
+      await expect(history.sentSince("11111111111", 0)).resolves.toEqual([
+        {
+          gatewayMessageId: "true_11111111111@c.us_3EB0B430B6F8F1D0E053AC120E0A9E5C",
+          text: "Yes, the cast-iron skillet is in stock: 45.00, shipped in 2 days.",
+          at: 1666943590_000,
+        },
+      ]);
+    } finally {
+      await server.down();
+    }
   });
 });

@@ -52,7 +52,17 @@ const ui = {
   send: byId<HTMLButtonElement>("send"),
   profile: byId("profile-body"),
   announcer: byId("announcer"),
+  adminToken: byId<HTMLInputElement>("admin-token"),
 };
+
+/** Where the admin token is kept: this tab only. */
+const TOKEN_KEY = "closer-playground-admin-token";
+
+/** The request headers, with the admin token when one was given (replies then name their strategy). */
+function apiHeaders(extra: Record<string, string>): Record<string, string> {
+  const token = ui.adminToken.value.trim();
+  return token === "" ? extra : { ...extra, authorization: `Bearer ${token}` };
+}
 
 function newChat(phone: string, name: string): Chat {
   const chat: Chat = {
@@ -280,7 +290,7 @@ async function send(text: string): Promise<void> {
     if (c.name.trim() !== "") body["name"] = c.name.trim();
     const response = await fetch(API, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers: apiHeaders({ "content-type": "application/json", accept: "application/json" }),
       body: JSON.stringify(body),
     });
     const raw = await response.text();
@@ -339,7 +349,7 @@ function receive(
 async function restore(): Promise<void> {
   let conversations: ApiConversation[] = [];
   try {
-    const response = await fetch(HISTORY_API, { headers: { accept: "application/json" } });
+    const response = await fetch(HISTORY_API, { headers: apiHeaders({ accept: "application/json" }) });
     if (response.ok) conversations = ((await response.json()) as { conversations: ApiConversation[] }).conversations;
   } catch {
     // No history (the server is unreachable): start with a fresh tab; sending says what is wrong.
@@ -413,6 +423,12 @@ document.addEventListener("keydown", (event) => {
     active().error = null;
     renderError();
   }
+});
+
+ui.adminToken.value = sessionStorage.getItem(TOKEN_KEY) ?? "";
+ui.adminToken.addEventListener("change", () => {
+  sessionStorage.setItem(TOKEN_KEY, ui.adminToken.value.trim());
+  location.reload();
 });
 
 await restore();

@@ -1,0 +1,260 @@
+/**
+ * What lets several instances share one PostgreSQL database: chat leases
+ * (one instance handles a chat's inbound messages at a time), outbox claims
+ * (one instance sends a reply), job runs under an advisory lock, the shared
+ * send slots of the pacing caps, and change versions other instances poll.
+ * Every lease and claim has an expiry, so the work of a crashed instance is
+ * taken over once it lapses. These statements are PostgreSQL's (`for update
+ * skip locked`, advisory locks); a single SQLite instance does not use them.
+ * @module
+ */
+import { type Kysely, sql } from "kysely";
+import type { Database, InboxRow, OutboxRow } from "./database.js";
+
+/** Outbox states the sender still has to finish (as in outbox.repository.ts). */
+const OPEN_STATUSES = ["pending", "sending", "composing"] as const;
+
+/**
+ * Takes the inbound work this instance may do now: the chats of the oldest
+ * pending inbox rows (rows other claimers hold are skipped, `skip locked`)
+ * whose lease is free, lapsed or already ours, leased to `holder` until
+ * `now + leaseMs`; then every pending row of those chats, oldest first, up to
+ * `limit`. Holding a chat's lease is what allows handling its rows, so a
+ * chat's messages are handled in order, by one instance at a time.
+ */
+export async function claimInboxRows(
+  db: Kysely<Database>,
+  holder: string,
+  limit: number,
+  now: number,
+  leaseMs: number,
+): Promise<InboxRow[]> {
+  const chats = await db.transaction().execute(async (trx) => {
+    const candidates = await trx
+      .selectFrom("inbox")
+      .select("identity_index")
+      .where("status", "=", "pending")
+      .orderBy("id")
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const wanted = [...new Set(candidates.map((row) => row.identity_index))];
+    return leaseChats(trx, holder, wanted, now, leaseMs);
+  });
+  if (chats.length === 0) return [];
+  return db
+    .selectFrom("inbox")
+    .selectAll()
+    .where("status", "=", "pending")
+    .where("identity_index", "in", chats)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Leases `chats` to `holder` until `now + leaseMs` where no other instance
+ * holds them (a lapsed lease counts as free). Two instances asking at once
+ * serialise on the row; the second sees the first's lease and gets nothing.
+ * @returns the chats now leased to `holder`.
+ */
+export async function leaseChats(
+  db: Kysely<Database>,
+  holder: string,
+  chats: readonly string[],
+  now: number,
+  leaseMs: number,
+): Promise<string[]> {
+  if (chats.length === 0) return [];
+  const rows = await db
+    .insertInto("chat_leases")
+    .values(chats.map((chat) => ({ chat, holder, expires_at: now + leaseMs })))
+    .onConflict((oc) =>
+      oc
+        .column("chat")
+        .doUpdateSet({ holder, expires_at: now + leaseMs })
+        .where((eb) => eb.or([eb("chat_leases.holder", "=", holder), eb("chat_leases.expires_at", "<", now)])),
+    )
+    .returning("chat")
+    .execute();
+  return rows.map((row) => row.chat);
+}
+
+/** Gives back `holder`'s leases of `chats` (all of them when omitted). */
+export async function releaseChatLeases(
+  db: Kysely<Database>,
+  holder: string,
+  chats?: readonly string[],
+): Promise<void> {
+  if (chats !== undefined && chats.length === 0) return;
+  let query = db.deleteFrom("chat_leases").where("holder", "=", holder);
+  if (chats !== undefined) query = query.where("chat", "in", chats);
+  await query.execute();
+}
+
+/**
+ * Claims the heads of the chats' outbox queues for `holder` until
+ * `now + leaseMs`: per customer, the oldest row still to finish, when its
+ * claim is free, lapsed or already ours (rows not due yet too, so the sender
+ * knows when to wake; it sends only due ones); rows other claimers are
+ * taking now are skipped (`skip locked`). A later reply never overtakes an
+ * earlier one (only heads are claimed), and no two instances send one reply.
+ */
+export async function claimOutboxHeads(
+  db: Kysely<Database>,
+  holder: string,
+  limit: number,
+  now: number,
+  leaseMs: number,
+): Promise<OutboxRow[]> {
+  return db
+    .updateTable("outbox")
+    .set({ claimed_by: holder, claim_expires_at: now + leaseMs })
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("outbox as o")
+        .select("o.id")
+        .where("o.status", "in", OPEN_STATUSES)
+        .where("o.id", "=", (inner) =>
+          inner
+            .selectFrom("outbox as head")
+            .select((h) => h.fn.min("head.id").as("first"))
+            .whereRef("head.customer_id", "=", "o.customer_id")
+            .where("head.status", "in", OPEN_STATUSES),
+        )
+        .where((w) =>
+          w.or([w("o.claimed_by", "is", null), w("o.claimed_by", "=", holder), w("o.claim_expires_at", "<", now)]),
+        )
+        .orderBy("o.next_attempt_at")
+        .orderBy("o.id")
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute()
+    .then((rows) => rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || Number(a.id) - Number(b.id)));
+}
+
+/** A number well inside PostgreSQL's bigint for an advisory lock key, from a name. */
+export function advisoryKey(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** Options of `runJobOnce`. */
+export interface RunJobOnceOptions {
+  /** The job's name (`weights`, `windows`, …): one lock and one `job_runs` row per name. */
+  readonly name: string;
+  readonly holder: string;
+  readonly now: () => number;
+  /**
+   * A run that started less than this long ago counts as this tick's run, so an
+   * instance whose cron fires a little later (clocks differ by a second) does
+   * not run the job again. Default 30 s.
+   */
+  readonly dedupMs?: number;
+}
+
+/**
+ * Runs `fn` on one instance: under a session advisory lock on one connection
+ * (another instance holding it skips), and only when no run started within
+ * `dedupMs` (recorded in `job_runs`).
+ * @returns `ran` with fn's result, or `skipped` when another instance runs or ran it.
+ */
+export async function runJobOnce<T>(
+  db: Kysely<Database>,
+  { name, holder, now, dedupMs = 30_000 }: RunJobOnceOptions,
+  fn: () => Promise<T>,
+): Promise<{ ran: true; result: T } | { ran: false }> {
+  const key = advisoryKey(`job:${name}`);
+  return db.connection().execute(async (conn) => {
+    const locked = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${key}) as ok`.execute(conn);
+    if (locked.rows[0]?.ok !== true) return { ran: false };
+    try {
+      const last = await conn.selectFrom("job_runs").select("started_at").where("name", "=", name).executeTakeFirst();
+      const startedAt = now();
+      if (last !== undefined && startedAt - last.started_at < dedupMs) return { ran: false };
+      await conn
+        .insertInto("job_runs")
+        .values({ name, holder, started_at: startedAt, finished_at: null })
+        .onConflict((oc) => oc.column("name").doUpdateSet({ holder, started_at: startedAt, finished_at: null }))
+        .execute();
+      const result = await fn();
+      await conn.updateTable("job_runs").set({ finished_at: now() }).where("name", "=", name).execute();
+      return { ran: true, result };
+    } finally {
+      await sql`select pg_advisory_unlock(${key})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Admits one send of the number at `now` across instances: under a
+ * transaction advisory lock, reads the number's sends of the last hour from
+ * `send_slots`, asks `nextSlot` when the next one is allowed, and when that is
+ * now records the send. Returns the new slot's id, or the time to wait for.
+ */
+export async function admitSendSlot(
+  db: Kysely<Database>,
+  holder: string,
+  now: number,
+  nextSlot: (recent: number[], now: number) => number,
+): Promise<{ slotId: number } | { notBefore: number }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${advisoryKey("send_slots")})`.execute(trx);
+    const recent = await trx
+      .selectFrom("send_slots")
+      .select("at")
+      .where("at", ">", now - 3_600_000)
+      .execute();
+    const slot = nextSlot(
+      recent.map((row) => row.at),
+      now,
+    );
+    if (slot > now) return { notBefore: slot };
+    const row = await trx
+      .insertInto("send_slots")
+      .values({ holder, at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // Older slots no longer count against any cap.
+    await trx
+      .deleteFrom("send_slots")
+      .where("at", "<=", now - 3_600_000)
+      .execute();
+    return { slotId: Number(row.id) };
+  });
+}
+
+/** Moves a send slot to the time the send happened. */
+export async function recordSendSlot(db: Kysely<Database>, slotId: number, at: number): Promise<void> {
+  await db.updateTable("send_slots").set({ at }).where("id", "=", slotId).execute();
+}
+
+/** Gives back a send slot whose send did not happen. */
+export async function releaseSendSlot(db: Kysely<Database>, slotId: number): Promise<void> {
+  await db.deleteFrom("send_slots").where("id", "=", slotId).execute();
+}
+
+/** Bumps the version of shared state `name` (after this instance changed it). */
+export async function bumpChangeVersion(db: Kysely<Database>, name: string, now: number): Promise<void> {
+  await db
+    .insertInto("change_versions")
+    .values({ name, version: 1, updated_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet((eb) => ({ version: eb("change_versions.version", "+", 1), updated_at: now })),
+    )
+    .execute();
+}
+
+/** The version of every shared state that was ever changed. */
+export async function changeVersions(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("change_versions").select(["name", "version"]).execute();
+  return new Map(rows.map((row) => [row.name, Number(row.version)]));
+}

@@ -1,0 +1,260 @@
+/**
+ * Two Closer instances, each built as `closer serve` builds it, on one
+ * PostgreSQL database (the run's temporary cluster), behind one fake gateway:
+ * webhooks for the same chats land on either instance, as behind a load
+ * balancer. Every message is handled once, every reply is sent once, each
+ * chat's replies go out in order, both instances take part, and a stopped
+ * instance's claimed chats are taken over when the lease lapses. Scheduled
+ * jobs run on one instance; the pacing caps hold for the number, across both.
+ * @module
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { InboundMessage, OutboundText, SendResult, WhatsAppGateway } from "../../src/engine/gateway/index.js";
+import { ManualClock } from "../../src/engine/index.js";
+import { instanceCoordination } from "../../src/engine/instances.js";
+import { DEFAULT_PACING } from "../../src/engine/pacing.js";
+import { runJobOnce } from "../../src/jobs.js";
+import { silentLogger } from "../../src/log.js";
+import { claimInboxRows, claimOutboxHeads, gatewayIdIndex, insertInboxEntry } from "../../src/store/index.js";
+import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
+import {
+  createTestDatabase,
+  placeholderCustomerRow,
+  TEST_DATA_KEY,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+const T0 = Date.UTC(2026, 2, 10, 12, 0, 0);
+const TOKEN = "many-instances-admin-token-0123456789";
+
+/** One gateway both instances send through, recording every send in the order it happened. */
+function sharedGateway() {
+  const sends: OutboundText[] = [];
+  let counter = 0;
+  const gateway = {
+    name: "gowa",
+    send: vi.fn(async (message: OutboundText): Promise<SendResult> => {
+      sends.push(message);
+      // A little latency, so sends of different instances overlap.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { gatewayMessageId: `WA${++counter}` };
+    }),
+    markRead: vi.fn(async () => undefined),
+    setTyping: vi.fn(async () => undefined),
+    health: vi.fn(async () => ({ connected: true, detail: "connected" })),
+  } satisfies WhatsAppGateway;
+  return { gateway, sends };
+}
+
+function inbound(id: string, phone: string, text: string): InboundMessage {
+  return {
+    kind: "message",
+    gateway: "gowa",
+    gatewayMessageId: id,
+    phone,
+    lid: null,
+    name: null,
+    text,
+    fromMe: false,
+    origin: "app",
+    sentAt: T0,
+  };
+}
+
+describe("many instances on one PostgreSQL database", () => {
+  let t: TestDatabase;
+  let clock: ManualClock;
+  const started: InProcessCloser[] = [];
+
+  beforeEach(async () => {
+    t = await createTestDatabase();
+    clock = new ManualClock(T0);
+  });
+  afterEach(async () => {
+    for (const closer of started.splice(0)) await closer.close();
+    await t.close();
+  });
+
+  async function instance(gateway: WhatsAppGateway): Promise<InProcessCloser> {
+    const closer = await startInProcessCloser({
+      token: TOKEN,
+      clock,
+      env: {
+        DATABASE_URL: t.url ?? "",
+        // One data key for all instances, as they would share it in production.
+        CLOSER_DATA_KEY: TEST_DATA_KEY.toString("base64"),
+        CLOSER_PACING: "off",
+      },
+      gateway,
+    });
+    started.push(closer);
+    return closer;
+  }
+
+  it("handles every message once and sends every reply once, in order per chat, with both instances working", async () => {
+    const { gateway, sends } = sharedGateway();
+    const a = await instance(gateway);
+    const b = await instance(gateway);
+    const chats = Array.from({ length: 8 }, (_, i) => `1555000${String(1000 + i)}`);
+    const texts = ["Hi", "How much is the skillet?", "Do you ship to Jakarta?"];
+    // Each chat's messages arrive one after another, alternating between the instances, all chats at once.
+    await Promise.all(
+      chats.map(async (phone, c) => {
+        for (const [m, text] of texts.entries()) {
+          const target = (c + m) % 2 === 0 ? a : b;
+          await target.closer.engine.receive([inbound(`${phone}-${m}`, phone, text)]);
+          // A redelivery of the same webhook to the other instance changes nothing.
+          await (target === a ? b : a).closer.engine.receive([inbound(`${phone}-${m}`, phone, text)]);
+        }
+      }),
+    );
+
+    await vi.waitFor(
+      async () => {
+        const inbox = await t.db.selectFrom("inbox").select("status").execute();
+        expect(inbox.filter((row) => row.status === "done")).toHaveLength(chats.length * texts.length);
+        const open = await t.db
+          .selectFrom("outbox")
+          .select("id")
+          .where("status", "in", ["pending", "sending", "composing"])
+          .execute();
+        expect(open).toHaveLength(0);
+      },
+      { timeout: 90_000, interval: 100 },
+    );
+
+    const outbox = await t.db
+      .selectFrom("outbox")
+      .innerJoin("messages", "messages.id", "outbox.message_id")
+      .select([
+        "outbox.id",
+        "outbox.status",
+        "outbox.claimed_by",
+        "messages.gateway_message_index",
+        "outbox.customer_id",
+      ])
+      .orderBy("outbox.id")
+      .execute();
+    const sent = outbox.filter((row) => row.status === "sent");
+    expect(sent.length).toBeGreaterThanOrEqual(chats.length * texts.length);
+    // Exactly once: one gateway call per sent reply, and every recorded gateway id is distinct.
+    expect(sends).toHaveLength(sent.length);
+    expect(new Set(sent.map((row) => row.gateway_message_index)).size).toBe(sent.length);
+    // Ids are stored as keyed hashes: map each back to its send counter (WA<n>).
+    const counterOf = new Map(sends.map((_, i) => [gatewayIdIndex(t.cipher, `WA${i + 1}`) as string, i + 1]));
+    // In order per chat: the gateway ids (counted up at each send) rise with the outbox ids of a chat.
+    const byChat = new Map<string, number[]>();
+    for (const row of sent) {
+      const list = byChat.get(row.customer_id) ?? [];
+      list.push(counterOf.get(String(row.gateway_message_index)) ?? -1);
+      byChat.set(row.customer_id, list);
+    }
+    for (const order of byChat.values()) expect(order).toEqual([...order].sort((x, y) => x - y));
+    // Both instances sent replies.
+    expect(new Set(sent.map((row) => row.claimed_by)).size).toBe(2);
+  }, 120_000);
+
+  it("takes over the chats and replies a stopped instance claimed once their lease lapses", async () => {
+    const leaseMs = 60_000;
+    const ghost = instanceCoordination(t.db, clock, leaseMs, "crashed-host:1:aaaaaa");
+    await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
+    await insertInboxEntry(t.db, {
+      gateway: "gowa",
+      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
+      identityIndex: "chat-1",
+      payloadEnc: "enc",
+      receivedAt: T0,
+    });
+    // The crashed instance leased the chat and never finished.
+    expect(await ghost?.claimInbox(10)).toHaveLength(1);
+    expect(await claimInboxRows(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
+    clock.advance(leaseMs + 1);
+    const taken = await claimInboxRows(t.db, "survivor", 10, clock.now(), leaseMs);
+    expect(taken.map((row) => row.gateway_message_index)).toEqual([gatewayIdIndex(t.cipher, "m1")]);
+
+    // The same for a reply: claimed by the crashed instance, free for the survivor after the lease.
+    const message = await t.db
+      .insertInto("messages")
+      .values({
+        customer_id: "c1",
+        direction: "out",
+        author: "bot",
+        text_enc: "enc",
+        gateway_message_index: null,
+        journey: 1,
+        stage: "first_contact",
+        assignment_id: null,
+        variant_id: null,
+        variant_version: null,
+        intent: null,
+        status: "queued",
+        status_reason: null,
+        created_at: clock.now(),
+        status_at: clock.now(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto("outbox")
+      .values({
+        message_id: Number(message.id),
+        customer_id: "c1",
+        kind: "reply",
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: clock.now(),
+        in_reply_to_at: null,
+        in_reply_to_gateway_id_enc: null,
+        last_error: null,
+        created_at: clock.now(),
+        sent_at: null,
+        claimed_by: null,
+        claim_expires_at: null,
+      })
+      .execute();
+    expect(await ghost?.claimOutbox(10)).toHaveLength(1);
+    expect(await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
+    clock.advance(leaseMs + 1);
+    expect((await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs)).map((r) => r.claimed_by)).toEqual([
+      "survivor",
+    ]);
+  });
+
+  it("runs a scheduled job on one instance when both fire at once, and not again within the same tick", async () => {
+    const one = instanceCoordination(t.db, clock, 60_000, "one");
+    const two = instanceCoordination(t.db, clock, 60_000, "two");
+    let runs = 0;
+    const job = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const logger = silentLogger();
+    await Promise.all([
+      runJobOnce({ runOnce: one?.runOnce, logger }, "weights", job),
+      runJobOnce({ runOnce: two?.runOnce, logger }, "weights", job),
+    ]);
+    // The slower instance's cron fires a second later: the run of this tick already happened.
+    clock.advance(1_000);
+    await runJobOnce({ runOnce: two?.runOnce, logger }, "weights", job);
+    expect(runs).toBe(1);
+    // The next tick runs again, on whichever instance gets there.
+    clock.advance(3_600_000);
+    await runJobOnce({ runOnce: two?.runOnce, logger }, "weights", job);
+    expect(runs).toBe(2);
+    const row = await t.db.selectFrom("job_runs").selectAll().where("name", "=", "weights").executeTakeFirstOrThrow();
+    expect(row.holder).toBe("two");
+    expect(row.finished_at).not.toBeNull();
+  });
+
+  it("holds the number's per-minute cap across instances", async () => {
+    const pacing = { ...DEFAULT_PACING, maxPerMinute: 5, maxPerHour: 100 };
+    const windows = ["one", "two", "three"].map((holder) => instanceCoordination(t.db, clock, 60_000, holder)?.window);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => windows[i % windows.length]?.admit(clock.now(), pacing)),
+    );
+    const admitted = answers.filter((answer) => answer !== undefined && !("notBefore" in answer));
+    expect(admitted).toHaveLength(5);
+    const waits = answers.filter((answer) => answer !== undefined && "notBefore" in answer);
+    for (const wait of waits) expect((wait as { notBefore: number }).notBefore).toBe(T0 + 60_000);
+  });
+});
