@@ -244,6 +244,25 @@ export const configSchema = z.object({
   REPORT_CRON: cronExpression.default("0 7 * * 1"),
   /** URL that receives each weekly report as a JSON POST `{kind: "weekly_report", report}` (retried); unset: files only. */
   REPORT_WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  // Privacy: retention, erasure and backups (README, "Privacy and retention").
+  /** Inbound messages the gateway dates older than this many hours are acknowledged and dropped (replays). */
+  WEBHOOK_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
+  /** Cron expression of the daily retention job, in the shop's time zone (default 03:30). */
+  RETENTION_CRON: cronExpression.default("30 3 * * *"),
+  /** Message text older than this many days is erased (the message row and its statistics stay). */
+  RETAIN_MESSAGES_DAYS: z.coerce.number().positive().default(90),
+  /** Media references (mime, size, the gateway's media id) older than this many days are erased. */
+  RETAIN_MEDIA_DAYS: z.coerce.number().positive().default(7),
+  /** Log files (with LOG_FILE) older than this many days are deleted. */
+  RETAIN_LOGS_DAYS: z.coerce.number().int().positive().default(180),
+  /** Also write logs to this file, rotated daily (`<LOG_FILE>.<date>.<n>`); unset: standard output only. */
+  LOG_FILE: optionalString,
+  /** Cron expression of the daily backup, in the shop's time zone (default 02:30). */
+  BACKUP_CRON: cronExpression.default("30 2 * * *"),
+  /** Backups (database snapshot with conversations) older than this many days are deleted. */
+  BACKUP_CONVERSATIONS_DAYS: z.coerce.number().positive().default(30),
+  /** Profile exports (customers without their conversations) older than this many days are deleted. */
+  BACKUP_PROFILES_DAYS: z.coerce.number().positive().default(90),
   /** Bearer token that may read `/metrics` from other hosts (the admin token may too; loopback needs none). */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "at least 16 characters").optional()),
   /** URL that receives alerts (gateway down, number paused) as JSON POSTs. */

@@ -1,7 +1,7 @@
 /**
  * Scheduled jobs (node-cron): weight recomputation, conversion-window
- * resolution, follow-ups to quiet customers, the weekly report, and the weekly reflection when an LLM is
- * configured. Each run reports a status per stage instead of stopping at the
+ * resolution, follow-ups to quiet customers, the weekly report, the weekly reflection when an LLM is
+ * configured, the daily retention run and the daily backup. Each run reports a status per stage instead of stopping at the
  * first failure; a failing run is logged, never thrown.
  * @module
  */
@@ -30,6 +30,10 @@ export interface JobDeps {
   weeklyReport?: () => Promise<Record<string, unknown>>;
   /** One pass of the follow-up runner (FOLLOW_UP_CRON); returns what to log. Omitted: no follow-up job. */
   followUps?: () => Promise<Record<string, number>>;
+  /** The daily retention run (RETENTION_CRON); returns what it erased. Omitted: no retention job. */
+  retention?: () => Promise<Record<string, unknown>>;
+  /** The daily backup (BACKUP_CRON); returns what it wrote and pruned. Omitted: no backup job. */
+  backup?: () => Promise<Record<string, unknown>>;
   /**
    * Many instances on PostgreSQL: runs a job unless another instance runs it or just ran it
    * (an advisory lock and `job_runs`); resolves true when it ran here. Unset: every job runs here.
@@ -151,6 +155,34 @@ export function startJobs(config: Config, deps: JobDeps): JobScheduler {
               );
             } catch (error) {
               logger.error({ err: error }, "weekly report failed");
+            }
+          }),
+        options,
+      ),
+    );
+  }
+  const daily = [
+    {
+      name: "retention",
+      cron: config.RETENTION_CRON,
+      run: deps.retention,
+      done: "retention done",
+      failed: "retention failed",
+    },
+    { name: "backup", cron: config.BACKUP_CRON, run: deps.backup, done: "backup written", failed: "backup failed" },
+  ];
+  for (const job of daily) {
+    const run = job.run;
+    if (run === undefined) continue;
+    tasks.push(
+      schedule(
+        job.cron,
+        () =>
+          runJobOnce(deps, job.name, async function dailyPrivacyJob() {
+            try {
+              logger.info(await run(), job.done);
+            } catch (error) {
+              logger.error({ err: error }, job.failed);
             }
           }),
         options,

@@ -3,6 +3,7 @@
  * are masked to their last four digits; message text never goes to info level.
  * @module
  */
+import { createRequire } from "node:module";
 import { type LevelWithSilent, type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
@@ -28,6 +29,44 @@ export function createLogger({ level = "info", destination }: LoggerOptions = {}
     },
     destination ?? process.stdout,
   );
+}
+
+/** pino-roll's stream factory (the package ships no types). */
+type PinoRoll = (options: {
+  file: string;
+  frequency: "daily";
+  mkdir: boolean;
+  dateFormat: string;
+  limit: { count: number; removeOtherLogFiles: boolean };
+}) => Promise<NodeJS.WritableStream>;
+
+/**
+ * The service's root logger: standard output, and with `file` (LOG_FILE) also that file, rotated
+ * daily (`<file>.<yyyy-MM-dd>.<n>`, by pino-roll) and keeping `retainDays` days of files.
+ */
+export async function createServiceLogger({
+  level = "info",
+  file,
+  retainDays = 180,
+}: {
+  level?: LevelWithSilent;
+  file?: string | undefined;
+  retainDays?: number;
+}): Promise<Logger> {
+  if (file === undefined) return createLogger({ level });
+  const pinoRoll = createRequire(import.meta.url)("pino-roll") as PinoRoll;
+  const rolled = await pinoRoll({
+    file,
+    frequency: "daily",
+    mkdir: true,
+    dateFormat: "yyyy-MM-dd",
+    limit: { count: retainDays, removeOtherLogFiles: true },
+  });
+  const streams = pino.multistream([
+    { stream: process.stdout, level: "trace" },
+    { stream: rolled, level: "trace" },
+  ]);
+  return createLogger({ level, destination: streams as unknown as NodeJS.WritableStream });
 }
 
 /** A logger that drops everything (tests, library use). */

@@ -31,6 +31,8 @@ import {
   instanceCoordination,
   type LlmClient,
   PlaybookHolder,
+  runBackup,
+  runRetention,
   systemClock,
   type WhatsAppGateway,
   watchPlaybookFolder,
@@ -59,7 +61,9 @@ import {
   migrateToLatest,
   openDatabase,
   prepareDataDir,
+  protectStoredGatewayIds,
   servedVersionHashes,
+  sqliteFilePath,
 } from "./store/index.js";
 import {
   checkServedVersions,
@@ -119,6 +123,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
+    const protectedIds = await protectStoredGatewayIds(db, cipher);
+    if (protectedIds > 0) logger.info({ values: protectedIds }, "stored gateway message ids hashed and encrypted");
     const set = await loadServablePlaybooks(config, db);
     const synced = await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");
@@ -195,6 +201,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       llm,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
       llmTranscriptTokens: config.LLM_TRANSCRIPT_TOKENS,
+      webhookMaxAgeMs: config.WEBHOOK_MAX_AGE_HOURS * 3_600_000,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       metrics,
       coordination,
@@ -323,6 +330,31 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
           webhookUrl: config.REPORT_WEBHOOK_URL,
         })),
       }),
+      retention: async () => ({
+        ...(await runRetention(
+          { db, cipher },
+          {
+            messagesDays: config.RETAIN_MESSAGES_DAYS,
+            mediaDays: config.RETAIN_MEDIA_DAYS,
+            logsDays: config.RETAIN_LOGS_DAYS,
+            logFile: config.LOG_FILE,
+          },
+          clock.now(),
+        )),
+      }),
+      backup: async () => {
+        const report = await runBackup(
+          { db, cipher },
+          {
+            dataDir: config.DATA_DIR,
+            dbFile: sqliteFilePath(config.DATA_DIR),
+            conversationsDays: config.BACKUP_CONVERSATIONS_DAYS,
+            profilesDays: config.BACKUP_PROFILES_DAYS,
+          },
+          clock.now(),
+        );
+        return { files: report.files.length, customers: report.customers, pruned: report.pruned };
+      },
     });
     const stopWatching =
       config.PLAYBOOKS_WATCH === "on"

@@ -1,5 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { maskPhonesDeep, maskPhonesInText } from "../src/log.js";
+import { createServiceLogger, maskPhonesDeep, maskPhonesInText } from "../src/log.js";
 
 describe("masking phone numbers in free text", () => {
   it.each([
@@ -24,3 +27,30 @@ describe("masking phone numbers in free text", () => {
     });
   });
 });
+
+describe("createServiceLogger with LOG_FILE", () => {
+  it("also writes to a file named for the day (rotated daily by pino-roll), with phones masked as ever", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "closer-logfile-"));
+    try {
+      const logger = await createServiceLogger({ level: "info", file: join(dir, "closer.log"), retainDays: 3 });
+      logger.info({ phone: "15551234567", customer: "…4567" }, "hello file");
+      await eventuallyTrue(() =>
+        readdirSync(dir).some((n) => readFileSync(join(dir, n), "utf8").includes("hello file")),
+      );
+      const [name] = readdirSync(dir);
+      const day = new Date().toISOString().slice(0, 10);
+      expect(name).toMatch(new RegExp(`^closer\\.log\\.${day}\\.\\d+$`));
+      expect(readFileSync(join(dir, name as string), "utf8")).not.toContain("15551234567");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function eventuallyTrue(probe: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

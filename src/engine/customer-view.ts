@@ -13,6 +13,7 @@ import {
   type Database,
   type FieldCipher,
   findCustomerById,
+  findCustomerByLidIndex,
   findCustomerByPhoneIndex,
   followUpsOfCustomer,
   handoffHistory,
@@ -128,14 +129,23 @@ export async function findCustomerIdByRef(
   return ids[0] === undefined ? { kind: "none" } : { kind: "found", id: ids[0] };
 }
 
-/** Finds a customer id by phone digits (or `@lid` identity). */
+/**
+ * Finds a customer id by any identity they are known by: phone digits, a `…@lid` identity, or a
+ * Cloud API business-scoped user id (a customer without a phone), as their identity or as the alias
+ * of a customer whose phone is known. Bare digits that are no customer's phone are tried as `…@lid`.
+ */
 export async function customerIdByPhone(
   db: Kysely<Database>,
   cipher: FieldCipher,
   identity: string,
 ): Promise<string | null> {
-  const row = await findCustomerByPhoneIndex(db, cipher.blindIndex(identity));
-  return row?.id ?? null;
+  const candidates = /^\d+$/.test(identity) ? [identity, `${identity}@lid`] : [identity];
+  for (const candidate of candidates) {
+    const index = cipher.blindIndex(candidate);
+    const row = (await findCustomerByPhoneIndex(db, index)) ?? (await findCustomerByLidIndex(db, index));
+    if (row !== undefined) return row.id;
+  }
+  return null;
 }
 
 /** Builds the operator's view of a customer, or null when there is none. */

@@ -26,6 +26,8 @@ import type { PacingConfig } from "./pacing.js";
 import type { PlaybookRuntime } from "./playbook-runtime.js";
 import { SettleBoard } from "./settle-board.js";
 
+/** The default webhook age window: a day. */
+export const DEFAULT_WEBHOOK_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Default cap of inbound text, characters (WhatsApp's own limit for a typed message). */
 export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
 
@@ -45,6 +47,11 @@ export interface EngineDeps {
   llm?: LlmClient | undefined;
   /** Give up on one LLM answer after this many ms. Default 20 000. */
   llmTimeoutMs?: number;
+  /**
+   * Inbound messages the gateway says were sent longer ago than this (ms) are acknowledged and
+   * dropped (a replay, or a redelivery after a long outage). Default 24 h (`WEBHOOK_MAX_AGE_HOURS`).
+   */
+  webhookMaxAgeMs?: number;
   /** Purchase probability above which the shop hears about a hot lead (HOT_LEAD_PROBABILITY). */
   hotLeadProbability?: number;
   /** The transcript's budget in an LLM reply prompt, estimated tokens. Default 2000. */
@@ -182,14 +189,21 @@ export class Engine {
     const results: IntakeResult[] = [];
     for (const event of events) {
       if (event.kind === "receipt") {
-        await applyReceipt(db, event);
+        await applyReceipt(db, cipher, event);
+        continue;
+      }
+      const now = clock.now();
+      if (now - event.sentAt > (this.#deps.webhookMaxAgeMs ?? DEFAULT_WEBHOOK_MAX_AGE_MS)) {
+        this.metrics.inboundTooOld++;
+        results.push({ inboxId: -1, accepted: false, result: "too_old" });
         continue;
       }
       const message = capInboundMessage(event, this.#deps.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
       if (message !== event && message.truncatedFrom !== undefined) this.metrics.inboundTruncated++;
       // Persisted in a transaction shared with the webhooks that arrive alongside (group commit).
-      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, message, clock.now()));
-      if (result.accepted) this.metrics.inboundAccepted++;
+      const result = await this.#intake.run((trx) => acceptMessage(trx, cipher, message, now));
+      if (result.result === "accepted") this.metrics.inboundAccepted++;
+      else if (result.result === "forgotten") this.metrics.inboundForgotten++;
       else this.metrics.inboundDuplicates++;
       results.push(result);
     }

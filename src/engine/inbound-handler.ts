@@ -6,6 +6,7 @@ import {
   type Database,
   type FieldCipher,
   findOutboundByGatewayId,
+  gatewayIdIndex,
   INBOX_PAYLOAD_AAD,
   type InboxRow,
   insertConsentEvent,
@@ -14,6 +15,7 @@ import {
   insertOutboxEntry,
   MESSAGE_TEXT_AAD,
   markInboxDone,
+  OUTBOX_REPLY_TO_AAD,
   updateCustomer,
 } from "../store/index.js";
 import { type Profile, parseProfile } from "./customer-profile.js";
@@ -168,7 +170,10 @@ async function updateTranscript(
 
 /** A message from the business phone: the echo of our own send, or a person taking the chat over. */
 async function handleShopMessage(deps: InboundHandlerDeps, msg: InboundMessage, now: number): Promise<InboundOutcome> {
-  if (msg.origin === "api" || (await findOutboundByGatewayId(deps.db, msg.gatewayMessageId)) !== undefined) {
+  if (
+    msg.origin === "api" ||
+    (await findOutboundByGatewayId(deps.db, gatewayIdIndex(deps.cipher, msg.gatewayMessageId))) !== undefined
+  ) {
     return silent("own_echo", null, msg, null);
   }
   const customer = await findOrCreateCustomer(deps, msg, now);
@@ -504,7 +509,7 @@ async function queueReply(
     direction: "out",
     author: "bot",
     textEnc: deps.cipher.encrypt(text, MESSAGE_TEXT_AAD),
-    gatewayMessageId: null,
+    gatewayMessageIndex: null,
     journey: meta.journey ?? customer.journey,
     stage: meta.stage ?? customer.stage,
     assignmentId: meta.assignmentId ?? null,
@@ -520,7 +525,7 @@ async function queueReply(
     kind: meta.kind,
     status: deps.llmReplies === true && meta.kind === "reply" && meta.llm !== false ? "composing" : "pending",
     inReplyToAt: msg.sentAt,
-    inReplyToGatewayId: msg.gatewayMessageId,
+    inReplyToGatewayIdEnc: deps.cipher.encrypt(msg.gatewayMessageId, OUTBOX_REPLY_TO_AAD),
     createdAt: now,
   });
 }
@@ -543,7 +548,7 @@ async function takeOver(deps: InboundHandlerDeps, customer: CustomerRow, msg: In
     direction: "out",
     author: "human",
     textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD),
-    gatewayMessageId: msg.gatewayMessageId,
+    gatewayMessageIndex: gatewayIdIndex(deps.cipher, msg.gatewayMessageId),
     journey: customer.journey,
     stage: customer.stage,
     assignmentId: null,

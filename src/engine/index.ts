@@ -8,6 +8,8 @@
 export * from "./alerting/index.js";
 // the engine
 export type { AlertKind, Alerts } from "./alerts.js";
+export type { BackupOptions, BackupReport } from "./backup.js";
+export { backupDir, pruneBackups, runBackup } from "./backup.js";
 // ports and adapters
 export type { Clock } from "./clock.js";
 export { ManualClock, systemClock } from "./clock.js";
@@ -36,6 +38,7 @@ export type { EngineMetricsOptions, GaugeReading, MetricsSnapshot } from "./metr
 export { EngineMetrics } from "./metrics.js";
 export type { OperatorAct } from "./operator-actions.js";
 export {
+  eraseCustomer,
   forgetCustomer,
   giveBackToBot,
   queueShopMessage,
@@ -53,3 +56,5 @@ export type { ComposedReply, PlaybookRuntime, ReplyAudience } from "./playbook-r
 export { createPlaybookRuntime } from "./playbook-runtime-factory.js";
 export { profileAfterOutcomeHook } from "./profile-outcome-hook.js";
 export { profileAfterOutcome } from "./profile-rules.js";
+export type { RetentionPolicy, RetentionReport } from "./retention.js";
+export { pruneLogFiles, runRetention } from "./retention.js";

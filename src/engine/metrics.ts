@@ -46,6 +46,10 @@ export interface GaugeReading {
 export class EngineMetrics {
   inboundAccepted = 0;
   inboundDuplicates = 0;
+  /** Inbound messages of forgotten customers (replays, late redeliveries), dropped. */
+  inboundForgotten = 0;
+  /** Inbound messages older than the webhook age window, dropped. */
+  inboundTooOld = 0;
   /** Inbound messages whose text was cut to MAX_MESSAGE_CHARS at intake. */
   inboundTruncated = 0;
   inboundProcessed = 0;
@@ -127,6 +131,8 @@ export class EngineMetrics {
     this.#mirror("closer_inbound_messages_total", "Inbound messages, by what became of them.", ["result"], () => [
       [{ result: "accepted" }, this.inboundAccepted],
       [{ result: "duplicate" }, this.inboundDuplicates],
+      [{ result: "forgotten" }, this.inboundForgotten],
+      [{ result: "too_old" }, this.inboundTooOld],
       [{ result: "processed" }, this.inboundProcessed],
       [{ result: "failed" }, this.inboundFailed],
     ]);

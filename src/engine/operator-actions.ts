@@ -12,6 +12,7 @@ import {
   type Database,
   deleteCustomerCascade,
   endHandoffs,
+  eraseFreedSpace,
   extendOpenHandoff,
   type FieldCipher,
   findCustomerById,
@@ -89,7 +90,7 @@ export async function queueShopMessage(
     direction: "out",
     author: "human",
     textEnc: cipher.encrypt(body, MESSAGE_TEXT_AAD),
-    gatewayMessageId: null,
+    gatewayMessageIndex: null,
     journey: customer.journey,
     stage: customer.stage,
     assignmentId: null,
@@ -105,7 +106,7 @@ export async function queueShopMessage(
     customerId,
     kind: "human",
     inReplyToAt: null,
-    inReplyToGatewayId: null,
+    inReplyToGatewayIdEnc: null,
     createdAt: act.now,
   });
 }
@@ -121,12 +122,26 @@ export async function giveBackToBot(
   await appendAudit(db, { at: now, actor, action: "handoff_end", subject: customerId });
 }
 
-/** Erases the customer (profile, transcript, consent, handoffs); the experiment history stays. */
+/**
+ * Erases the customer: every row that names them (see `deleteCustomerCascade`); the experiment
+ * history stays as anonymous counts. The audit entry does not name them either. Run it in a
+ * transaction, then `eraseFreedSpace` so the raw database files hold nothing of theirs.
+ */
 export async function forgetCustomer(
   db: Kysely<Database>,
   customerId: string,
   { actor, now }: OperatorAct,
 ): Promise<void> {
-  await deleteCustomerCascade(db, customerId);
-  await appendAudit(db, { at: now, actor, action: "customer_forget", subject: customerId });
+  const tombstones = await deleteCustomerCascade(db, customerId, now);
+  await appendAudit(db, { at: now, actor, action: "customer_forget", detail: { messageIdsTombstoned: tombstones } });
+}
+
+/**
+ * Forgets the customer in one transaction, then empties the WAL so the raw database files hold
+ * nothing of theirs (`forget` in the CLI, the admin API and the dashboard).
+ * @returns false when another process's reader kept part of the WAL until the next checkpoint.
+ */
+export async function eraseCustomer(db: Kysely<Database>, customerId: string, act: OperatorAct): Promise<boolean> {
+  await db.transaction().execute((trx) => forgetCustomer(trx, customerId, act));
+  return (await eraseFreedSpace(db)).complete;
 }

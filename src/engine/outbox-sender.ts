@@ -22,8 +22,10 @@ import {
   findCustomerById,
   findOutboundByGatewayId,
   followUpOfOutbox,
+  gatewayIdIndex,
   getSetting,
   MESSAGE_TEXT_AAD,
+  OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
   openOutboxRows,
   putSetting,
@@ -316,7 +318,7 @@ export class OutboxSender {
       result =
         template !== null && gateway.sendTemplate !== undefined
           ? await gateway.sendTemplate({ to, ...template })
-          : await gateway.send({ to, text, inReplyTo: row.in_reply_to_gateway_id });
+          : await gateway.send({ to, text, inReplyTo: this.#replyTo(row) });
     } catch (error) {
       await this.#window.release(reserved);
       return await this.#recordFailure(row, to, error);
@@ -382,7 +384,8 @@ export class OutboxSender {
     const earliest = Math.floor(startedAt / 1000) * 1000 - HISTORY_CLOCK_SKEW_MS;
     for (const entry of history) {
       if (entry.at < earliest || sendHash(entry.text) !== row.send_hash) continue;
-      if ((await findOutboundByGatewayId(db, entry.gatewayMessageId)) !== undefined) continue;
+      if ((await findOutboundByGatewayId(db, gatewayIdIndex(this.#deps.cipher, entry.gatewayMessageId))) !== undefined)
+        continue;
       logger.info({ outboxId: id }, "an interrupted send had gone out; recorded, not sent again");
       this.#deps.metrics.sendsReconciled++;
       await this.#recordSentRetrying(row, entry.gatewayMessageId, null);
@@ -397,21 +400,27 @@ export class OutboxSender {
     const gapLeft = this.#chatGaps.waitFor(row.customer_id, this.#deps.clock.now());
     if (gapLeft > 0) await sleep(gapLeft, undefined, { signal }).catch(() => undefined);
     await sleep(seenDelayMs(pacing, rng.next()), undefined, { signal }).catch(() => undefined);
-    if (row.in_reply_to_gateway_id !== null) {
-      await gateway.markRead(to, row.in_reply_to_gateway_id).catch(() => undefined);
-    }
+    const replyTo = this.#replyTo(row);
+    if (replyTo !== null) await gateway.markRead(to, replyTo).catch(() => undefined);
     await gateway.setTyping(to, true).catch(() => undefined);
     await sleep(typingDelayMs(text.length, pacing, rng.next()), undefined, { signal }).catch(() => undefined);
   }
 
+  /** The gateway id of the inbound message a reply answers (decrypted), or null. */
+  #replyTo(row: OutboxRow): string | null {
+    const enc = row.in_reply_to_gateway_id_enc;
+    return enc === null ? null : this.#deps.cipher.decrypt(enc, OUTBOX_REPLY_TO_AAD);
+  }
+
   async #recordSent(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {
-    const { clock, metrics, gateway } = this.#deps;
+    const { clock, metrics, gateway, cipher } = this.#deps;
     const now = clock.now();
+    const gatewayMessageIndex = gatewayIdIndex(cipher, gatewayMessageId);
     await this.#commits.run(async (trx) => {
       await updateOutbox(trx, Number(row.id), { status: "sent", sent_at: now, last_error: null });
-      await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageId });
+      await setMessageStatus(trx, row.message_id, "sent", now, { gatewayMessageIndex });
       if (row.kind === "follow_up") await settleFollowUpOfOutbox(trx, Number(row.id), "sent", now, null);
-      for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageId)) {
+      for (const ack of await takeBufferedAcks(trx, gateway.name, gatewayMessageIndex)) {
         await setMessageStatus(trx, row.message_id, ack.status, ack.at);
       }
     });

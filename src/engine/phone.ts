@@ -22,6 +22,9 @@ export function normalisePhone(input: string): string | null {
 /** A Cloud API business-scoped user id (`US.13491208655302741918`): the identity of a customer known without phone. */
 const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
 
+/** Digits only, more than a phone number has. */
+const LONG_ID = /^\d{16,24}$/;
+
 /**
  * How an operator names a customer: a phone number (normalised as {@link normalisePhone}), a
  * `…@lid` identity, or a Cloud API business-scoped user id (`US.1349…`), the last two as given.
@@ -30,5 +33,7 @@ const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
 export function normaliseCustomerIdentity(input: string): string | null {
   const trimmed = input.trim();
   if (trimmed.endsWith("@lid") || BUSINESS_SCOPED_USER_ID.test(trimmed)) return trimmed;
+  // A WhatsApp long id (`@lid`) given without its suffix: longer than any phone number.
+  if (LONG_ID.test(trimmed)) return `${trimmed}@lid`;
   return normalisePhone(trimmed);
 }

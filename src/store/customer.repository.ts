@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
 import type { FieldCipher } from "./field-cipher.js";
+import { addForgottenMessages } from "./forgotten-message.repository.js";
 
 /** A customer as the rest of the system sees it, decrypted. */
 export interface CustomerRecord {
@@ -85,11 +86,17 @@ export async function updateCustomer(db: Kysely<Database>, id: string, patch: Cu
 }
 
 /**
- * Deletes a customer and everything that names them (forget / right to erasure).
- * Their assignments and outcomes stay for the statistics under a fresh
- * `forgotten:<random uuid>` id that links to nothing. Run it in a transaction.
+ * Deletes a customer and everything that names them (forget / right to erasure):
+ * profile, transcript, inbox and outbox rows, consent, handoffs, buffered
+ * receipts, the audit entries and alert details that name them. Their
+ * assignments and outcomes stay for the statistics under a fresh
+ * `forgotten:<random uuid>` id that links to nothing, without an outcome's event
+ * id or reason. The keyed hashes of their gateway message ids are kept as
+ * tombstones (`forgotten_messages`), so a replayed webhook of theirs is
+ * dropped. Run it in a transaction; see `eraseFreedSpace` for the raw file.
+ * @returns how many message-id tombstones were written.
  */
-export async function deleteCustomerCascade(db: Kysely<Database>, id: string): Promise<void> {
+export async function deleteCustomerCascade(db: Kysely<Database>, id: string, now = Date.now()): Promise<number> {
   const identity = await db
     .selectFrom("customers")
     .select(["phone_index", "lid_index"])
@@ -97,19 +104,54 @@ export async function deleteCustomerCascade(db: Kysely<Database>, id: string): P
     .executeTakeFirst();
   // Inbound payloads hold the phone and the text too; a pending one would bring the customer back.
   const indexes = [identity?.phone_index, identity?.lid_index].filter((x): x is string => typeof x === "string");
+  const inboxIds =
+    indexes.length === 0
+      ? []
+      : await db.selectFrom("inbox").select("gateway_message_index").where("identity_index", "in", indexes).execute();
+  const messageIds = await db
+    .selectFrom("messages")
+    .select("gateway_message_index")
+    .where("customer_id", "=", id)
+    .where("gateway_message_index", "is not", null)
+    .execute();
+  const tombstones = [
+    ...inboxIds.map((r) => r.gateway_message_index),
+    ...messageIds.map((r) => r.gateway_message_index as string),
+  ];
+  await addForgottenMessages(db, tombstones, now);
+  for (let i = 0; i < tombstones.length; i += 200) {
+    await db
+      .deleteFrom("pending_acks")
+      .where("gateway_message_index", "in", tombstones.slice(i, i + 200))
+      .execute();
+  }
   if (indexes.length > 0) await db.deleteFrom("inbox").where("identity_index", "in", indexes).execute();
   await db.deleteFrom("outbox").where("customer_id", "=", id).execute();
   await db.deleteFrom("messages").where("customer_id", "=", id).execute();
   await db.deleteFrom("consent_events").where("customer_id", "=", id).execute();
   await db.deleteFrom("handoffs").where("customer_id", "=", id).execute();
+  await db
+    .deleteFrom("chat_leases")
+    .where("chat", "in", [id, ...indexes])
+    .execute();
+  await db
+    .deleteFrom("audit_log")
+    .where((eb) => eb.or([eb("subject", "=", id), eb("detail_json", "like", `%${id}%`)]))
+    .execute();
+  await db.updateTable("alerts").set({ detail_json: null }).where("detail_json", "like", `%${id}%`).execute();
   // One fresh id per forgotten customer: (customer, journey, stage) is unique on assignments, so a shared
   // placeholder would make the second forget fail, and per-customer counts stay right.
   const detached = `${FORGOTTEN_PREFIX}${randomUUID()}`;
   await db.updateTable("assignments").set({ customer_id: detached }).where("customer_id", "=", id).execute();
-  await db.updateTable("outcomes").set({ customer_id: detached }).where("customer_id", "=", id).execute();
+  await db
+    .updateTable("outcomes")
+    .set({ customer_id: detached, event_id: null, reason: null })
+    .where("customer_id", "=", id)
+    .execute();
   // Follow-ups hold no text; kept detached, so the arms' follow-up figures stay right.
   await db.updateTable("follow_ups").set({ customer_id: detached }).where("customer_id", "=", id).execute();
   await db.deleteFrom("customers").where("id", "=", id).execute();
+  return new Set(tombstones).size;
 }
 
 /** Lists customers, most recently active first. */

@@ -66,8 +66,11 @@ export interface InboxTable {
   id: Id;
   /** `playground` | `gowa` | `waha` | `cloud`. */
   gateway: string;
-  /** The gateway's message id; (gateway, gateway_message_id) is unique, which deduplicates redeliveries. */
-  gateway_message_id: string;
+  /**
+   * Keyed hash of the gateway's message id (see gateway-id.ts; the id carries the phone number);
+   * (gateway, gateway_message_index) is unique, which deduplicates redeliveries.
+   */
+  gateway_message_index: string;
   /** Blind index of the sender identity, so a worker can keep per-customer order. */
   identity_index: string;
   /** Encrypted JSON of the normalised inbound message (identity, name, text, fromMe, …). */
@@ -90,7 +93,8 @@ export interface MessageTable {
   /** `customer` (inbound), `bot` (our reply), `human` (a person on the business phone). */
   author: string;
   text_enc: string;
-  gateway_message_id: string | null;
+  /** Keyed hash of the gateway's message id (receipts, reactions and edits find the message by it). */
+  gateway_message_index: string | null;
   journey: number;
   stage: string;
   assignment_id: number | null;
@@ -118,6 +122,10 @@ export interface MessageTable {
   edited_at: number | null;
   /** When the message was deleted by its author (its `text_enc` then holds an empty text). */
   revoked_at: number | null;
+  /** When the retention job erased its text (`RETAIN_MESSAGES_DAYS`); `text_enc` then holds an empty text. */
+  text_erased_at: number | null;
+  /** When the retention job erased its media reference (`RETAIN_MEDIA_DAYS`); `content_enc` is then null. */
+  media_erased_at: number | null;
 }
 
 /** Replies waiting for the sender. Each points at its transcript row. */
@@ -134,8 +142,8 @@ export interface OutboxTable {
   next_attempt_at: number;
   /** Time of the inbound message this replies to (for the Cloud API 24-hour window and quiet hours). */
   in_reply_to_at: number | null;
-  /** The gateway id of the inbound message this replies to (to mark it read). */
-  in_reply_to_gateway_id: string | null;
+  /** Encrypted gateway id of the inbound message this replies to (to mark it read). */
+  in_reply_to_gateway_id_enc: string | null;
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
@@ -262,10 +270,20 @@ export interface HandoffTable {
 /** Delivery receipts for gateway ids not (yet) known; applied when the send result arrives. */
 export interface PendingAckTable {
   gateway: string;
-  gateway_message_id: string;
+  /** Keyed hash of the gateway's message id. Rows older than a day are deleted by the retention job. */
+  gateway_message_index: string;
   /** `sent` | `delivered` | `read` | `failed`. */
   status: string;
   at: number;
+}
+
+/**
+ * Tombstones of forgotten customers: the keyed hashes of their gateway message ids, so a replayed or
+ * redelivered webhook of theirs is dropped instead of bringing them back. Nothing else is kept.
+ */
+export interface ForgottenMessageTable {
+  gateway_message_index: string;
+  forgotten_at: number;
 }
 
 /** Small key-value state (gateway pause, SRM freeze, generated secrets' fingerprints). */
@@ -404,6 +422,7 @@ export interface Database {
   follow_ups: FollowUpTable;
   handoffs: HandoffTable;
   pending_acks: PendingAckTable;
+  forgotten_messages: ForgottenMessageTable;
   settings: SettingTable;
   reflection_runs: ReflectionRunTable;
   reflection_lock: ReflectionLockTable;

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, InboxRow } from "./database.js";
+import type { GatewayIdIndex } from "./gateway-id.js";
 
 /** Associated-data label binding inbox payload ciphertext to its column. */
 export const INBOX_PAYLOAD_AAD = "inbox.payload";
@@ -12,7 +13,8 @@ export const INBOX_PAYLOAD_AAD = "inbox.payload";
 /** What intake stores for one inbound message. */
 export interface NewInboxEntry {
   gateway: string;
-  gatewayMessageId: string;
+  /** The keyed hash of the gateway's message id (`gatewayIdIndex`). */
+  gatewayMessageIndex: GatewayIdIndex;
   identityIndex: string;
   payloadEnc: string;
   receivedAt: number;
@@ -27,7 +29,7 @@ export async function insertInboxEntry(db: Kysely<Database>, entry: NewInboxEntr
     .insertInto("inbox")
     .values({
       gateway: entry.gateway,
-      gateway_message_id: entry.gatewayMessageId,
+      gateway_message_index: entry.gatewayMessageIndex,
       identity_index: entry.identityIndex,
       payload_enc: entry.payloadEnc,
       received_at: entry.receivedAt,
@@ -36,7 +38,7 @@ export async function insertInboxEntry(db: Kysely<Database>, entry: NewInboxEntr
       processed_at: null,
       last_error: null,
     })
-    .onConflict((oc) => oc.columns(["gateway", "gateway_message_id"]).doNothing())
+    .onConflict((oc) => oc.columns(["gateway", "gateway_message_index"]).doNothing())
     .returning("id")
     .executeTakeFirst();
   return row === undefined ? null : Number(row.id);
@@ -46,13 +48,13 @@ export async function insertInboxEntry(db: Kysely<Database>, entry: NewInboxEntr
 export async function findInboxId(
   db: Kysely<Database>,
   gateway: string,
-  gatewayMessageId: string,
+  gatewayMessageIndex: GatewayIdIndex,
 ): Promise<number | null> {
   const row = await db
     .selectFrom("inbox")
     .select("id")
     .where("gateway", "=", gateway)
-    .where("gateway_message_id", "=", gatewayMessageId)
+    .where("gateway_message_index", "=", gatewayMessageIndex)
     .executeTakeFirst();
   return row === undefined ? null : Number(row.id);
 }

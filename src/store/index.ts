@@ -23,6 +23,8 @@ export {
   resolveAssignment,
 } from "./assignment.repository.js";
 export { appendAudit, recentAudit } from "./audit.repository.js";
+export type { BackupKind } from "./backup-file.js";
+export { checkSnapshot, readBackupFile, snapshotDatabase, writeBackupFile } from "./backup-file.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { RunJobOnceOptions } from "./coordination.repository.js";
 export {
@@ -97,6 +99,8 @@ export type {
   VariantVersionRow,
   VariantVersionTable,
 } from "./database.js";
+export type { ErasureResult } from "./erasure.js";
+export { eraseFreedSpace } from "./erasure.js";
 export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
 export { createFieldCipher } from "./field-cipher.js";
 export type { FollowUpArmFigures } from "./follow-up.repository.js";
@@ -116,6 +120,10 @@ export {
   updateScheduledFollowUp,
 } from "./follow-up.repository.js";
 export type { FollowUpRow, FollowUpTable, FollowUpUpdate, NewFollowUpRow } from "./follow-up.table.js";
+export { addForgottenMessages, isForgottenMessage } from "./forgotten-message.repository.js";
+export type { GatewayIdIndex } from "./gateway-id.js";
+export { gatewayIdIndex, OUTBOX_REPLY_TO_AAD } from "./gateway-id.js";
+export { protectStoredGatewayIds } from "./gateway-id-protection.js";
 export { endHandoffs, extendOpenHandoff, handoffHistory, insertHandoff } from "./handoff.repository.js";
 export type { NewInboxEntry } from "./inbox.repository.js";
 export {
@@ -164,7 +172,7 @@ export {
   updateOutbox,
 } from "./outbox.repository.js";
 export { outcomesOfCustomer } from "./outcome.repository.js";
-export { bufferAck, takeBufferedAcks } from "./pending-ack.repository.js";
+export { bufferAck, deleteStaleAcks, takeBufferedAcks } from "./pending-ack.repository.js";
 export type { PolicyLearning, PolicyVersion } from "./policy-version.repository.js";
 export {
   insertPolicyVersion,
@@ -187,6 +195,8 @@ export {
   takeOverReflectionLock,
   touchReflectionLock,
 } from "./reflection-run.repository.js";
+export type { RetentionCounts, RetentionCutoffs } from "./retention.repository.js";
+export { eraseExpired } from "./retention.repository.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

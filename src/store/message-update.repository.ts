@@ -7,18 +7,19 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
+import type { GatewayIdIndex } from "./gateway-id.js";
 
 /** The transcript row a gateway message id names for this customer, if any. */
 export async function findCustomerMessageByGatewayId(
   db: Kysely<Database>,
   customerId: string,
-  gatewayMessageId: string,
+  gatewayMessageIndex: GatewayIdIndex,
 ): Promise<{ id: number; direction: string; author: string } | undefined> {
   const row = await db
     .selectFrom("messages")
     .select(["id", "direction", "author"])
     .where("customer_id", "=", customerId)
-    .where("gateway_message_id", "=", gatewayMessageId)
+    .where("gateway_message_index", "=", gatewayMessageIndex)
     .orderBy("id")
     .executeTakeFirst();
   return row === undefined ? undefined : { id: Number(row.id), direction: row.direction, author: row.author };

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database, MessageRow } from "./database.js";
 import type { FieldCipher } from "./field-cipher.js";
+import type { GatewayIdIndex } from "./gateway-id.js";
 
 /** Associated-data label binding message text ciphertext to its column. */
 export const MESSAGE_TEXT_AAD = "messages.text";
@@ -20,7 +21,8 @@ export interface MessageRecord {
   direction: "in" | "out";
   author: "customer" | "bot" | "human";
   text: string;
-  gatewayMessageId: string | null;
+  /** Keyed hash of the gateway's message id (the id itself is not stored). */
+  gatewayMessageIndex: string | null;
   journey: number;
   stage: string;
   assignmentId: number | null;
@@ -49,7 +51,8 @@ export interface NewMessage {
   direction: "in" | "out";
   author: "customer" | "bot" | "human";
   textEnc: string;
-  gatewayMessageId: string | null;
+  /** Keyed hash of the gateway's message id (`gatewayIdIndex`), or null for a reply not sent yet. */
+  gatewayMessageIndex: GatewayIdIndex | null;
   journey: number;
   stage: string;
   assignmentId: number | null;
@@ -73,7 +76,7 @@ export async function insertMessage(db: Kysely<Database>, m: NewMessage): Promis
       direction: m.direction,
       author: m.author,
       text_enc: m.textEnc,
-      gateway_message_id: m.gatewayMessageId,
+      gateway_message_index: m.gatewayMessageIndex,
       journey: m.journey,
       stage: m.stage,
       assignment_id: m.assignmentId,
@@ -98,7 +101,7 @@ export async function setMessageStatus(
   id: number,
   status: string,
   at: number,
-  { reason = null, gatewayMessageId }: { reason?: string | null; gatewayMessageId?: string } = {},
+  { reason = null, gatewayMessageIndex }: { reason?: string | null; gatewayMessageIndex?: GatewayIdIndex } = {},
 ): Promise<void> {
   await db
     .updateTable("messages")
@@ -106,7 +109,7 @@ export async function setMessageStatus(
       status,
       status_reason: reason,
       status_at: at,
-      ...(gatewayMessageId === undefined ? {} : { gateway_message_id: gatewayMessageId }),
+      ...(gatewayMessageIndex === undefined ? {} : { gateway_message_index: gatewayMessageIndex }),
     })
     .where("id", "=", id)
     .execute();
@@ -115,12 +118,12 @@ export async function setMessageStatus(
 /** Outbound messages carrying this gateway id (a receipt's subject). */
 export async function findOutboundByGatewayId(
   db: Kysely<Database>,
-  gatewayMessageId: string,
+  gatewayMessageIndex: GatewayIdIndex,
 ): Promise<Pick<MessageRow, "id" | "status" | "customer_id"> | undefined> {
   return db
     .selectFrom("messages")
     .select(["id", "status", "customer_id"])
-    .where("gateway_message_id", "=", gatewayMessageId)
+    .where("gateway_message_index", "=", gatewayMessageIndex)
     .where("direction", "=", "out")
     .executeTakeFirst();
 }
@@ -161,7 +164,7 @@ export function messageRowToRecord(row: MessageRow, cipher: FieldCipher): Messag
     direction: row.direction as MessageRecord["direction"],
     author: row.author as MessageRecord["author"],
     text: cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD),
-    gatewayMessageId: row.gateway_message_id,
+    gatewayMessageIndex: row.gateway_message_index,
     journey: row.journey,
     stage: row.stage,
     assignmentId: row.assignment_id,

@@ -13,6 +13,7 @@ import { dashboardMigration } from "./migrations/2026-12-02T1410-dashboard.js";
 import { alertsMigration } from "./migrations/2026-12-02T1700-alerts.js";
 import { llmUsageMigration } from "./migrations/2026-12-02T1900-llm-usage.js";
 import { customerDetailsMigration } from "./migrations/2026-12-03T0700-customer-details.js";
+import { privacyMigration } from "./migrations/2026-12-03T0710-privacy.js";
 import { outboxSendingMigration } from "./migrations/2026-12-03T0720-outbox-sending.js";
 import { manyInstancesMigration } from "./migrations/2026-12-03T0730-many-instances.js";
 import { followUpsMigration } from "./migrations/2026-12-03T0740-follow-ups.js";
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-02T1700-alerts": alertsMigration,
   "2026-12-02T1900-llm-usage": llmUsageMigration,
   "2026-12-03T0700-customer-details": customerDetailsMigration,
+  "2026-12-03T0710-privacy": privacyMigration,
   "2026-12-03T0720-outbox-sending": outboxSendingMigration,
   "2026-12-03T0730-many-instances": manyInstancesMigration,
   "2026-12-03T0740-follow-ups": followUpsMigration,

@@ -14,7 +14,8 @@ export interface NewOutboxEntry {
   /** `composing` when an LLM will rewrite the draft before it is sent; default `pending`. */
   status?: "pending" | "composing";
   inReplyToAt: number | null;
-  inReplyToGatewayId: string | null;
+  /** The answered inbound message's gateway id, encrypted (`OUTBOX_REPLY_TO_AAD`); null when none. */
+  inReplyToGatewayIdEnc: string | null;
   createdAt: number;
 }
 
@@ -30,7 +31,7 @@ export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry)
       attempts: 0,
       next_attempt_at: e.createdAt,
       in_reply_to_at: e.inReplyToAt,
-      in_reply_to_gateway_id: e.inReplyToGatewayId,
+      in_reply_to_gateway_id_enc: e.inReplyToGatewayIdEnc,
       last_error: null,
       created_at: e.createdAt,
       sent_at: null,

@@ -5,16 +5,17 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
+import type { GatewayIdIndex } from "./gateway-id.js";
 
 /** Buffers a receipt for an id we do not know yet. */
 export async function bufferAck(
   db: Kysely<Database>,
-  a: { gateway: string; gatewayMessageId: string; status: string; at: number },
+  a: { gateway: string; gatewayMessageIndex: GatewayIdIndex; status: string; at: number },
 ): Promise<void> {
   await db
     .insertInto("pending_acks")
-    .values({ gateway: a.gateway, gateway_message_id: a.gatewayMessageId, status: a.status, at: a.at })
-    .onConflict((oc) => oc.columns(["gateway", "gateway_message_id", "status"]).doNothing())
+    .values({ gateway: a.gateway, gateway_message_index: a.gatewayMessageIndex, status: a.status, at: a.at })
+    .onConflict((oc) => oc.columns(["gateway", "gateway_message_index", "status"]).doNothing())
     .execute();
 }
 
@@ -22,21 +23,27 @@ export async function bufferAck(
 export async function takeBufferedAcks(
   db: Kysely<Database>,
   gateway: string,
-  gatewayMessageId: string,
+  gatewayMessageIndex: GatewayIdIndex,
 ): Promise<{ status: string; at: number }[]> {
   const rows = await db
     .selectFrom("pending_acks")
     .select(["status", "at"])
     .where("gateway", "=", gateway)
-    .where("gateway_message_id", "=", gatewayMessageId)
+    .where("gateway_message_index", "=", gatewayMessageIndex)
     .orderBy("at")
     .execute();
   if (rows.length > 0) {
     await db
       .deleteFrom("pending_acks")
       .where("gateway", "=", gateway)
-      .where("gateway_message_id", "=", gatewayMessageId)
+      .where("gateway_message_index", "=", gatewayMessageIndex)
       .execute();
   }
   return rows;
+}
+
+/** Deletes receipts buffered before `before` (a receipt whose send never got recorded); returns how many. */
+export async function deleteStaleAcks(db: Kysely<Database>, before: number): Promise<number> {
+  const result = await db.deleteFrom("pending_acks").where("at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

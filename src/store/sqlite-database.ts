@@ -63,6 +63,9 @@ export function openSqliteDatabase({
     sqlite.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     sqlite.pragma("foreign_keys = ON");
+    // A deleted row's bytes are overwritten with zeros, so a forgotten customer or erased text cannot be
+    // read back from the file (the WAL is emptied by eraseFreedSpace in erasure.ts).
+    sqlite.pragma("secure_delete = ON");
   } catch (error) {
     sqlite.close();
     throw error;

@@ -105,7 +105,7 @@ describe("the weekly report's figures", () => {
           direction: "in",
           author: "customer",
           text_enc: "enc",
-          gateway_message_id: null,
+          gateway_message_index: null,
           journey: 1,
           stage: "first_contact",
           assignment_id: null,

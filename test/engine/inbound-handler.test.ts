@@ -12,6 +12,7 @@ import {
   type CustomerRow,
   consentHistory,
   findCustomerByPhoneIndex,
+  gatewayIdIndex,
   handoffHistory,
   MESSAGE_TEXT_AAD,
   pendingInboxRows,
@@ -144,7 +145,9 @@ describe("the inbound handler", () => {
       const hello = await handle(message({ text: "Hi there" }));
       const customerId = hello.customerId ?? "";
       const [botLine] = (await transcript(t.db, t.cipher, customerId, 10)).filter((l) => l.author === "bot");
-      await setMessageStatus(t.db, botLine?.id ?? -1, "sent", T0 + 1_000, { gatewayMessageId: "3EB0SENTBYUS" });
+      await setMessageStatus(t.db, botLine?.id ?? -1, "sent", T0 + 1_000, {
+        gatewayMessageIndex: gatewayIdIndex(t.cipher, "3EB0SENTBYUS"),
+      });
 
       const echo = await handle(
         message(

@@ -15,7 +15,7 @@ import { instanceCoordination } from "../../src/engine/instances.js";
 import { DEFAULT_PACING } from "../../src/engine/pacing.js";
 import { runJobOnce } from "../../src/jobs.js";
 import { silentLogger } from "../../src/log.js";
-import { claimInboxRows, claimOutboxHeads, insertInboxEntry } from "../../src/store/index.js";
+import { claimInboxRows, claimOutboxHeads, gatewayIdIndex, insertInboxEntry } from "../../src/store/index.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
 import {
   createTestDatabase,
@@ -126,19 +126,27 @@ describe("many instances on one PostgreSQL database", () => {
     const outbox = await t.db
       .selectFrom("outbox")
       .innerJoin("messages", "messages.id", "outbox.message_id")
-      .select(["outbox.id", "outbox.status", "outbox.claimed_by", "messages.gateway_message_id", "outbox.customer_id"])
+      .select([
+        "outbox.id",
+        "outbox.status",
+        "outbox.claimed_by",
+        "messages.gateway_message_index",
+        "outbox.customer_id",
+      ])
       .orderBy("outbox.id")
       .execute();
     const sent = outbox.filter((row) => row.status === "sent");
     expect(sent.length).toBeGreaterThanOrEqual(chats.length * texts.length);
     // Exactly once: one gateway call per sent reply, and every recorded gateway id is distinct.
     expect(sends).toHaveLength(sent.length);
-    expect(new Set(sent.map((row) => row.gateway_message_id)).size).toBe(sent.length);
+    expect(new Set(sent.map((row) => row.gateway_message_index)).size).toBe(sent.length);
+    // Ids are stored as keyed hashes: map each back to its send counter (WA<n>).
+    const counterOf = new Map(sends.map((_, i) => [gatewayIdIndex(t.cipher, `WA${i + 1}`) as string, i + 1]));
     // In order per chat: the gateway ids (counted up at each send) rise with the outbox ids of a chat.
     const byChat = new Map<string, number[]>();
     for (const row of sent) {
       const list = byChat.get(row.customer_id) ?? [];
-      list.push(Number(String(row.gateway_message_id).slice(2)));
+      list.push(counterOf.get(String(row.gateway_message_index)) ?? -1);
       byChat.set(row.customer_id, list);
     }
     for (const order of byChat.values()) expect(order).toEqual([...order].sort((x, y) => x - y));
@@ -152,7 +160,7 @@ describe("many instances on one PostgreSQL database", () => {
     await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
     await insertInboxEntry(t.db, {
       gateway: "gowa",
-      gatewayMessageId: "m1",
+      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
       identityIndex: "chat-1",
       payloadEnc: "enc",
       receivedAt: T0,
@@ -162,7 +170,7 @@ describe("many instances on one PostgreSQL database", () => {
     expect(await claimInboxRows(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
     clock.advance(leaseMs + 1);
     const taken = await claimInboxRows(t.db, "survivor", 10, clock.now(), leaseMs);
-    expect(taken.map((row) => row.gateway_message_id)).toEqual(["m1"]);
+    expect(taken.map((row) => row.gateway_message_index)).toEqual([gatewayIdIndex(t.cipher, "m1")]);
 
     // The same for a reply: claimed by the crashed instance, free for the survivor after the lease.
     const message = await t.db
@@ -172,7 +180,7 @@ describe("many instances on one PostgreSQL database", () => {
         direction: "out",
         author: "bot",
         text_enc: "enc",
-        gateway_message_id: null,
+        gateway_message_index: null,
         journey: 1,
         stage: "first_contact",
         assignment_id: null,
@@ -196,7 +204,7 @@ describe("many instances on one PostgreSQL database", () => {
         attempts: 0,
         next_attempt_at: clock.now(),
         in_reply_to_at: null,
-        in_reply_to_gateway_id: null,
+        in_reply_to_gateway_id_enc: null,
         last_error: null,
         created_at: clock.now(),
         sent_at: null,

@@ -26,11 +26,13 @@ import { createSeededRandom } from "../../src/experiments/index.js";
 import { silentLogger } from "../../src/log.js";
 import {
   CUSTOMER_AAD,
+  gatewayIdIndex,
   getSetting,
   insertCustomer,
   insertMessage,
   insertOutboxEntry,
   MESSAGE_TEXT_AAD,
+  OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
   updateOutbox,
 } from "../../src/store/index.js";
@@ -186,7 +188,7 @@ describe("the outbox sender", () => {
       direction: "out",
       author: "bot",
       textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: 1,
       stage: "first_contact",
       assignmentId: null,
@@ -201,7 +203,7 @@ describe("the outbox sender", () => {
       customerId,
       kind,
       inReplyToAt,
-      inReplyToGatewayId: `IN-${text}`,
+      inReplyToGatewayIdEnc: t.cipher.encrypt(`IN-${text}`, OUTBOX_REPLY_TO_AAD),
       createdAt: clock.now(),
     });
   }
@@ -566,7 +568,10 @@ describe("the outbox sender", () => {
       expect(fake.gateway.sentSince).toHaveBeenCalledTimes(1);
       expect(fake.gateway.send.mock.calls.map(([m]) => m.text)).toEqual(["Anything else?"]);
       expect(await outbox(id)).toMatchObject({ status: "sent" });
-      expect(await messageOf(id)).toMatchObject({ status: "sent", gateway_message_id: "WA-GONE" });
+      expect(await messageOf(id)).toMatchObject({
+        status: "sent",
+        gateway_message_index: gatewayIdIndex(t.cipher, "WA-GONE"),
+      });
       expect(settled.map((s) => s.id)).toEqual([id, next]);
     });
 
@@ -600,7 +605,7 @@ describe("the outbox sender", () => {
       sender?.kick();
       await until(() => settled.some((s) => s.id === id), "the reconciled reply");
       expect(fake.gateway.send.mock.calls.map(([m]) => m.text)).toEqual(["hello b"]);
-      expect(await messageOf(id)).toMatchObject({ gateway_message_id: "WA-SLOW" });
+      expect(await messageOf(id)).toMatchObject({ gateway_message_index: gatewayIdIndex(t.cipher, "WA-SLOW") });
     });
 
     it("asks again later when the history cannot be read, without sending", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isCloserError } from "../../src/errors.js";
 import { insertAssignment } from "../../src/store/assignment.repository.js";
+import { appendAudit } from "../../src/store/audit.repository.js";
 import { insertConsentEvent } from "../../src/store/consent.repository.js";
 import {
   CUSTOMER_AAD,
@@ -14,10 +15,13 @@ import {
   updateCustomer,
 } from "../../src/store/customer.repository.js";
 import type { NewCustomerRow } from "../../src/store/database.js";
+import { isForgottenMessage } from "../../src/store/forgotten-message.repository.js";
+import { type GatewayIdIndex, gatewayIdIndex } from "../../src/store/gateway-id.js";
 import { insertHandoff } from "../../src/store/handoff.repository.js";
 import { insertInboxEntry } from "../../src/store/inbox.repository.js";
 import { insertMessage } from "../../src/store/message.repository.js";
 import { insertOutboxEntry } from "../../src/store/outbox.repository.js";
+import { bufferAck } from "../../src/store/pending-ack.repository.js";
 import { insertPolicyVersion } from "../../src/store/policy-version.repository.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -173,7 +177,7 @@ describe("customer repository", () => {
         direction: "out",
         author: "bot",
         textEnc: "enc",
-        gatewayMessageId: null,
+        gatewayMessageIndex: null,
         journey: 1,
         stage: "first_contact",
         assignmentId: null,
@@ -188,7 +192,7 @@ describe("customer repository", () => {
         customerId,
         kind: "reply",
         inReplyToAt: null,
-        inReplyToGatewayId: null,
+        inReplyToGatewayIdEnc: null,
         createdAt: 1,
       });
       await insertConsentEvent(t.db, customerId, "opt_out", 1);
@@ -206,8 +210,19 @@ describe("customer repository", () => {
       });
       await t.db
         .insertInto("outcomes")
-        .values({ customer_id: customerId, event_id: null, outcome: "won", source: "api", created_at: 1 })
+        .values({
+          customer_id: customerId,
+          event_id: `order-${customerId}`,
+          outcome: "won",
+          reason: `${customerId} paid by card`,
+          value: 49,
+          currency: "USD",
+          source: "api",
+          created_at: 1,
+        })
         .execute();
+      await appendAudit(t.db, { at: 1, actor: "cli:op", action: "handoff_start", subject: customerId });
+      await appendAudit(t.db, { at: 1, actor: "mcp", action: "mcp:customer", detail: { customerId } });
     }
 
     const customerIdsIn = async (table: "messages" | "outbox" | "consent_events" | "handoffs") =>
@@ -234,15 +249,15 @@ describe("customer repository", () => {
       for (const id of ["gone", "stays"]) {
         await insertInboxEntry(t.db, {
           gateway: "gowa",
-          gatewayMessageId: `in-${id}`,
+          gatewayMessageIndex: `in-${id}` as GatewayIdIndex,
           identityIndex: t.cipher.blindIndex(`phone-${id}`),
           payloadEnc: "enc",
           receivedAt: 1,
         });
       }
       await deleteCustomerCascade(t.db, "gone");
-      const left = await t.db.selectFrom("inbox").select("gateway_message_id").execute();
-      expect(left.map((r) => r.gateway_message_id)).toEqual(["in-stays"]);
+      const left = await t.db.selectFrom("inbox").select("gateway_message_index").execute();
+      expect(left.map((r) => r.gateway_message_index)).toEqual(["in-stays"]);
     });
 
     it("should keep assignments and outcomes for the statistics, detached from the person", async () => {
@@ -256,10 +271,59 @@ describe("customer repository", () => {
       expect(assignments).toHaveLength(1);
       expect(outcomes).toHaveLength(1);
       expect(assignments[0]).toMatchObject({ stage: "first_contact", variant_id: "warm", status: "pending" });
-      expect(outcomes[0]).toMatchObject({ outcome: "won" });
+      // The counts and the value stay; what could name the person (the shop's order id, the reason) goes.
+      expect(outcomes[0]).toMatchObject({ outcome: "won", value: 49, currency: "USD", event_id: null, reason: null });
       expect(assignments[0]?.customer_id).toMatch(/^forgotten:[0-9a-f-]{36}$/);
       expect(outcomes[0]?.customer_id).toBe(assignments[0]?.customer_id);
       expect(assignments[0]?.customer_id).not.toContain("gone");
+    });
+
+    it("should delete the audit entries that name the customer and keep the others", async () => {
+      await insertCustomer(t.db, customerRow("gone"));
+      await insertCustomer(t.db, customerRow("stays"));
+      await seedHistory("gone");
+      await seedHistory("stays");
+      await deleteCustomerCascade(t.db, "gone");
+      const audit = await t.db.selectFrom("audit_log").selectAll().execute();
+      expect(audit).toHaveLength(2);
+      expect(JSON.stringify(audit)).not.toContain("gone");
+    });
+
+    it("should keep tombstones of the customer's message ids and drop their buffered receipts", async () => {
+      await insertCustomer(t.db, customerRow("gone"));
+      await insertCustomer(t.db, customerRow("stays"));
+      const idx = (id: string) => gatewayIdIndex(t.cipher, id);
+      for (const id of ["gone", "stays"]) {
+        await insertInboxEntry(t.db, {
+          gateway: "waha",
+          gatewayMessageIndex: idx(`in-${id}`),
+          identityIndex: t.cipher.blindIndex(`phone-${id}`),
+          payloadEnc: "enc",
+          receivedAt: 1,
+        });
+        await insertMessage(t.db, {
+          customerId: id,
+          direction: "out",
+          author: "bot",
+          textEnc: "enc",
+          gatewayMessageIndex: idx(`out-${id}`),
+          journey: 1,
+          stage: "first_contact",
+          assignmentId: null,
+          variantId: null,
+          variantVersion: null,
+          intent: null,
+          status: "sent",
+          createdAt: 1,
+        });
+        await bufferAck(t.db, { gateway: "waha", gatewayMessageIndex: idx(`out-${id}`), status: "read", at: 1 });
+      }
+      expect(await deleteCustomerCascade(t.db, "gone", 5)).toBe(2);
+      expect(await isForgottenMessage(t.db, idx("in-gone"))).toBe(true);
+      expect(await isForgottenMessage(t.db, idx("out-gone"))).toBe(true);
+      expect(await isForgottenMessage(t.db, idx("in-stays"))).toBe(false);
+      const acks = await t.db.selectFrom("pending_acks").select("gateway_message_index").execute();
+      expect(acks).toEqual([{ gateway_message_index: idx("out-stays") }]);
     });
 
     it("should forget two customers who were assigned in the same stage", async () => {

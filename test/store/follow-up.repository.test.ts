@@ -74,7 +74,7 @@ describe("follow-up repository", () => {
         direction: "in",
         author: "customer",
         textEnc: "enc",
-        gatewayMessageId: null,
+        gatewayMessageIndex: null,
         journey: 1,
         stage: "closing",
         assignmentId: null,

@@ -9,7 +9,10 @@ import {
   type NewInboxEntry,
   pendingInboxRows,
 } from "../../src/store/inbox.repository.js";
+import type { GatewayIdIndex } from "../../src/store/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const idx = (id: string) => id as GatewayIdIndex;
 
 describe("inbox repository", () => {
   let t: TestDatabase;
@@ -23,7 +26,7 @@ describe("inbox repository", () => {
   function entry(gatewayMessageId: string, over: Partial<NewInboxEntry> = {}): NewInboxEntry {
     return {
       gateway: "gowa",
-      gatewayMessageId,
+      gatewayMessageIndex: idx(gatewayMessageId),
       identityIndex: "idx-1",
       payloadEnc: t.cipher.encryptJson({ text: `hello ${gatewayMessageId}` }, INBOX_PAYLOAD_AAD),
       receivedAt: 1_000,
@@ -42,7 +45,7 @@ describe("inbox repository", () => {
       const row = await inboxRow(id as number);
       expect(row).toMatchObject({
         gateway: "gowa",
-        gateway_message_id: "m1",
+        gateway_message_index: "m1",
         identity_index: "idx-1",
         status: "pending",
         attempts: 0,
@@ -75,9 +78,9 @@ describe("inbox repository", () => {
   describe("findInboxId", () => {
     it("should find the id of an accepted message and null for an unknown one", async () => {
       const id = await insertInboxEntry(t.db, entry("m1"));
-      expect(await findInboxId(t.db, "gowa", "m1")).toBe(id);
-      expect(await findInboxId(t.db, "waha", "m1")).toBeNull();
-      expect(await findInboxId(t.db, "gowa", "m2")).toBeNull();
+      expect(await findInboxId(t.db, "gowa", idx("m1"))).toBe(id);
+      expect(await findInboxId(t.db, "waha", idx("m1"))).toBeNull();
+      expect(await findInboxId(t.db, "gowa", idx("m2"))).toBeNull();
     });
   });
 

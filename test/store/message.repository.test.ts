@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { insertCustomer } from "../../src/store/customer.repository.js";
+import type { GatewayIdIndex } from "../../src/store/index.js";
 import {
   findOutboundByGatewayId,
   insertMessage,
@@ -11,6 +12,8 @@ import {
   transcript,
 } from "../../src/store/message.repository.js";
 import { createTestDatabase, placeholderCustomerRow, type TestDatabase } from "../support/test-database.js";
+
+const idx = (id: string) => id as GatewayIdIndex;
 
 describe("message repository", () => {
   let t: TestDatabase;
@@ -33,7 +36,7 @@ describe("message repository", () => {
       direction: "in",
       author: "customer",
       textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: 1,
       stage: "first_contact",
       assignmentId: null,
@@ -55,7 +58,7 @@ describe("message repository", () => {
         message("Is the blue kettle in stock?", {
           direction: "out",
           author: "bot",
-          gatewayMessageId: "g-1",
+          gatewayMessageIndex: idx("g-1"),
           stage: "intent",
           journey: 2,
           assignmentId: 7,
@@ -72,7 +75,7 @@ describe("message repository", () => {
           direction: "out",
           author: "bot",
           text: "Is the blue kettle in stock?",
-          gatewayMessageId: "g-1",
+          gatewayMessageIndex: idx("g-1"),
           journey: 2,
           stage: "intent",
           assignmentId: 7,
@@ -116,9 +119,14 @@ describe("message repository", () => {
   describe("setMessageStatus", () => {
     it("should set status, reason and time, and record the gateway id once known", async () => {
       const id = await insertMessage(t.db, message("hi", { direction: "out", author: "bot", status: "queued" }));
-      await setMessageStatus(t.db, id, "sent", 2_000, { gatewayMessageId: "g-9" });
+      await setMessageStatus(t.db, id, "sent", 2_000, { gatewayMessageIndex: idx("g-9") });
       const [sent] = await messagesByIds(t.db, t.cipher, [id]);
-      expect(sent).toMatchObject({ status: "sent", statusAt: 2_000, statusReason: null, gatewayMessageId: "g-9" });
+      expect(sent).toMatchObject({
+        status: "sent",
+        statusAt: 2_000,
+        statusReason: null,
+        gatewayMessageIndex: idx("g-9"),
+      });
 
       await setMessageStatus(t.db, id, "failed", 3_000, { reason: "gateway_rejected" });
       const [failed] = await messagesByIds(t.db, t.cipher, [id]);
@@ -127,7 +135,7 @@ describe("message repository", () => {
         status: "failed",
         statusAt: 3_000,
         statusReason: "gateway_rejected",
-        gatewayMessageId: "g-9",
+        gatewayMessageIndex: idx("g-9"),
       });
     });
 
@@ -141,18 +149,22 @@ describe("message repository", () => {
 
   describe("findOutboundByGatewayId", () => {
     it("should find our outbound message by gateway id and ignore an inbound one with the same id", async () => {
-      await insertMessage(t.db, message("inbound", { gatewayMessageId: "shared" }));
+      await insertMessage(t.db, message("inbound", { gatewayMessageIndex: idx("shared") }));
       const out = await insertMessage(
         t.db,
-        message("outbound", { direction: "out", author: "bot", status: "sent", gatewayMessageId: "shared" }),
+        message("outbound", { direction: "out", author: "bot", status: "sent", gatewayMessageIndex: idx("shared") }),
       );
-      expect(await findOutboundByGatewayId(t.db, "shared")).toEqual({ id: out, status: "sent", customer_id: "c1" });
+      expect(await findOutboundByGatewayId(t.db, idx("shared"))).toEqual({
+        id: out,
+        status: "sent",
+        customer_id: "c1",
+      });
     });
 
     it("should return undefined when only an inbound message carries the id", async () => {
-      await insertMessage(t.db, message("inbound", { gatewayMessageId: "in-only" }));
-      expect(await findOutboundByGatewayId(t.db, "in-only")).toBeUndefined();
-      expect(await findOutboundByGatewayId(t.db, "unknown")).toBeUndefined();
+      await insertMessage(t.db, message("inbound", { gatewayMessageIndex: idx("in-only") }));
+      expect(await findOutboundByGatewayId(t.db, idx("in-only"))).toBeUndefined();
+      expect(await findOutboundByGatewayId(t.db, idx("unknown"))).toBeUndefined();
     });
   });
 

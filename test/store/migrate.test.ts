@@ -87,7 +87,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   inbox: columnsOf<Database["inbox"]>()(
     "id",
     "gateway",
-    "gateway_message_id",
+    "gateway_message_index",
     "identity_index",
     "payload_enc",
     "received_at",
@@ -102,7 +102,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "direction",
     "author",
     "text_enc",
-    "gateway_message_id",
+    "gateway_message_index",
     "journey",
     "stage",
     "assignment_id",
@@ -119,6 +119,8 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "reacted_at",
     "edited_at",
     "revoked_at",
+    "text_erased_at",
+    "media_erased_at",
   ),
   outbox: columnsOf<Database["outbox"]>()(
     "id",
@@ -129,7 +131,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "attempts",
     "next_attempt_at",
     "in_reply_to_at",
-    "in_reply_to_gateway_id",
+    "in_reply_to_gateway_id_enc",
     "last_error",
     "created_at",
     "sent_at",
@@ -201,7 +203,8 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   ),
   audit_log: columnsOf<Database["audit_log"]>()("id", "at", "actor", "action", "subject", "detail_json"),
   handoffs: columnsOf<Database["handoffs"]>()("id", "customer_id", "started_at", "ends_at", "ended_at", "reason"),
-  pending_acks: columnsOf<Database["pending_acks"]>()("gateway", "gateway_message_id", "status", "at"),
+  pending_acks: columnsOf<Database["pending_acks"]>()("gateway", "gateway_message_index", "status", "at"),
+  forgotten_messages: columnsOf<Database["forgotten_messages"]>()("gateway_message_index", "forgotten_at"),
   settings: columnsOf<Database["settings"]>()("key", "value", "updated_at"),
   reflection_runs: columnsOf<Database["reflection_runs"]>()(
     "id",
@@ -253,7 +256,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
 const NOT_NULL_ROWS = {
   inbox: {
     gateway: "gowa",
-    gateway_message_id: "ABC",
+    gateway_message_index: "ABC",
     identity_index: "idx",
     payload_enc: "enc",
     received_at: 1,
@@ -285,8 +288,8 @@ describe("migrateToLatest", () => {
     await migrateToLatest(db);
     await db.insertInto("inbox").values(NOT_NULL_ROWS.inbox).execute();
     expect(await migrateToLatest(db)).toEqual([]);
-    expect(await db.selectFrom("inbox").select("gateway_message_id").execute()).toEqual([
-      { gateway_message_id: "ABC" },
+    expect(await db.selectFrom("inbox").select("gateway_message_index").execute()).toEqual([
+      { gateway_message_index: "ABC" },
     ]);
   });
 
@@ -412,7 +415,7 @@ describe("the initial schema", () => {
 
   it.each([
     {
-      name: "inbox (gateway, gateway_message_id)",
+      name: "inbox (gateway, gateway_message_index)",
       insert: () => db.insertInto("inbox").values(NOT_NULL_ROWS.inbox).execute(),
     },
     { name: "customers.phone_index", insert: () => insertCustomer(`c${Math.random()}`, "same-phone") },
@@ -432,11 +435,11 @@ describe("the initial schema", () => {
           .execute(),
     },
     {
-      name: "pending_acks (gateway, gateway_message_id, status)",
+      name: "pending_acks (gateway, gateway_message_index, status)",
       insert: () =>
         db
           .insertInto("pending_acks")
-          .values({ gateway: "gowa", gateway_message_id: "M1", status: "read", at: 1 })
+          .values({ gateway: "gowa", gateway_message_index: "M1", status: "read", at: 1 })
           .execute(),
     },
     {
@@ -478,7 +481,7 @@ describe("the initial schema", () => {
     const insert = (id: string) =>
       db
         .insertInto("inbox")
-        .values({ ...NOT_NULL_ROWS.inbox, gateway_message_id: id })
+        .values({ ...NOT_NULL_ROWS.inbox, gateway_message_index: id })
         .returning("id")
         .executeTakeFirstOrThrow();
     const first = await insert("A");

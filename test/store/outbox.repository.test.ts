@@ -26,7 +26,7 @@ describe("outbox repository", () => {
       direction: "out",
       author: "bot",
       textEnc: "enc",
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: 1,
       stage: "first_contact",
       assignmentId: null,
@@ -41,7 +41,7 @@ describe("outbox repository", () => {
       customerId,
       kind: "reply",
       inReplyToAt: createdAt - 10,
-      inReplyToGatewayId: "in-1",
+      inReplyToGatewayIdEnc: "in-1",
       createdAt,
     });
   }
@@ -58,7 +58,7 @@ describe("outbox repository", () => {
         attempts: 0,
         next_attempt_at: 1_000,
         in_reply_to_at: 990,
-        in_reply_to_gateway_id: "in-1",
+        in_reply_to_gateway_id_enc: "in-1",
         last_error: null,
         created_at: 1_000,
         sent_at: null,

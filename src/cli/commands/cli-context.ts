@@ -33,6 +33,7 @@ import {
   migrateToLatest,
   openDatabase,
   prepareDataDir,
+  protectStoredGatewayIds,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
 import { loadCliConfig } from "./cli-config.js";
@@ -72,6 +73,7 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
+    await protectStoredGatewayIds(db, cipher);
     const set = await loadServablePlaybooks(config, db);
     await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     const playbooks = new PlaybookHolder(set);

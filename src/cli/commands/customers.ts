@@ -6,8 +6,8 @@
  */
 import {
   describeCustomer,
+  eraseCustomer,
   findCustomerIdByRef,
-  forgetCustomer,
   giveBackToBot,
   normaliseCustomerIdentity,
   SHORT_CUSTOMER_ID_LENGTH,
@@ -27,12 +27,15 @@ const HELP = `closer customers — what Closer remembers about each customer
   closer customers show <customer>     profile, stage, assignments, handoffs, follow-ups and transcript (--json for JSON)
   closer customers export <customer>   everything held about the customer, as JSON (a data-access request)
   closer customers forget <customer> --yes
-                                       erase the customer: profile, transcript, consent and handoffs;
-                                       assignments and outcomes stay for the statistics, detached from the person
+                                       erase the customer: profile, transcript, consent, handoffs, audit
+                                       entries, outcome ids and reasons, from the database files too;
+                                       assignments and outcomes stay as anonymous counts; a replay of one of
+                                       their old messages is dropped
   closer customers resume <customer>   end a human takeover now; the bot answers that chat again
 
-<customer> is the short id that 'list' shows (e.g. 3f9c2a1b), or the international
-number as the customer uses it, e.g. +15551234567.`;
+<customer> is the short id that 'list' shows (e.g. 3f9c2a1b), the international
+number as the customer uses it (e.g. +15551234567), or, for a customer known without
+a number, their …@lid id or business-scoped user id (e.g. US.13491208655302741918).`;
 
 /** The `customers` command. */
 export const customersCommand: Command = async (argv, io) => {
@@ -64,8 +67,13 @@ export const customersCommand: Command = async (argv, io) => {
           if (values.yes !== true) throw new UsageError("forget erases the customer for good; add --yes to confirm");
           const id = await customerId(ctx, phone);
           const now = ctx.clock.now();
-          await ctx.db.transaction().execute((trx) => forgetCustomer(trx, id, { actor: ctx.actor, now }));
-          io.out("Forgotten: profile, transcript, consent and handoffs are erased.");
+          const complete = await eraseCustomer(ctx.db, id, { actor: ctx.actor, now });
+          io.out(
+            "Forgotten: profile, transcript, consent, handoffs, audit entries and message ids are erased" +
+              (complete
+                ? "; nothing of theirs is left in the database files."
+                : "; the service empties the last of it from the WAL at its next checkpoint."),
+          );
           return 0;
         }
         case "resume": {
@@ -93,7 +101,7 @@ async function customerId(ctx: CliContext, raw: string | undefined): Promise<str
   const identity = normaliseCustomerIdentity(text);
   if (identity === null && idPrefix === null) {
     throw new UsageError(
-      `"${raw}" is not a phone number like +15551234567 or a customer id from 'closer customers list'`,
+      `"${raw}" is not a phone number like +15551234567, a …@lid or business-scoped user id, or a customer id from 'closer customers list'`,
     );
   }
   const match = await findCustomerIdByRef(ctx.db, ctx.cipher, { idPrefix, identity });

@@ -4,6 +4,7 @@
  */
 import type { Command } from "../command.js";
 import { alertsCommand } from "./alerts.js";
+import { backupCommand, restoreCommand } from "./backup.js";
 import { candidatesCommand } from "./candidates.js";
 import { customersCommand } from "./customers.js";
 import { experimentsCommand, experimentsEvaluateCommand, experimentsSrmAckCommand } from "./experiments.js";
@@ -48,6 +49,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   retire: { summary: "take an arm (variant@version) out of rotation", run: retireCommand },
   customers: { summary: "list, show, export, forget a customer, or resume after a handoff", run: customersCommand },
   migrate: { summary: "apply pending database migrations", run: migrateCommand },
+  backup: { summary: "write an encrypted backup into DATA_DIR/backups/ now, or verify one", run: backupCommand },
+  restore: { summary: "restore a snapshot backup into an empty DATA_DIR", run: restoreCommand },
   reflect: { summary: "let the LLM propose new variants now (the weekly reflection)", run: reflectCommand },
   candidates: { summary: "list, show, approve or reject the reflection's proposals", run: candidatesCommand },
   "llm check": { summary: "send one probe to the configured LLM and say what works", run: llmCheckCommand },

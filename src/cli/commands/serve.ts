@@ -4,7 +4,7 @@
  */
 import { loadConfig, withDotEnv } from "../../config.js";
 import { isCloserError } from "../../errors.js";
-import { createLogger } from "../../log.js";
+import { createServiceLogger } from "../../log.js";
 import { startCloser } from "../../main.js";
 import type { Command } from "../command.js";
 
@@ -30,7 +30,11 @@ export const serveCommand: Command = async (argv, io) => {
     io.err(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = await createServiceLogger({
+    level: config.LOG_LEVEL,
+    file: config.LOG_FILE,
+    retainDays: config.RETAIN_LOGS_DAYS,
+  });
   // Listen for signals before starting: the port answers before the engine and jobs are up, so a
   // SIGTERM in that window must wait for the start and then stop cleanly, not kill the process.
   let stopRequested: string | null = null;

@@ -11,6 +11,7 @@ import {
   eraseMessage,
   type FieldCipher,
   findCustomerMessageByGatewayId,
+  gatewayIdIndex,
   MESSAGE_REACTION_AAD,
   MESSAGE_TEXT_AAD,
   replaceMessageText,
@@ -49,7 +50,7 @@ export async function applyTranscriptUpdate(
   now: number,
 ): Promise<TranscriptUpdateResult> {
   const { db, cipher } = deps;
-  const target = await findCustomerMessageByGatewayId(db, customerId, update.targetId);
+  const target = await findCustomerMessageByGatewayId(db, customerId, gatewayIdIndex(cipher, update.targetId));
   if (target === undefined) return "missing";
   switch (update.kind) {
     case "reaction":

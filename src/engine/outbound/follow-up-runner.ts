@@ -288,7 +288,7 @@ export class FollowUpRunner {
       direction: "out",
       author: "bot",
       textEnc: cipher.encrypt(text, MESSAGE_TEXT_AAD),
-      gatewayMessageId: null,
+      gatewayMessageIndex: null,
       journey: row.journey,
       stage: row.stage,
       assignmentId: row.assignment_id,
@@ -303,7 +303,7 @@ export class FollowUpRunner {
       customerId: customer.id,
       kind: "follow_up",
       inReplyToAt: null,
-      inReplyToGatewayId: null,
+      inReplyToGatewayIdEnc: null,
       createdAt: now,
     });
     const claimed = await updateScheduledFollowUp(trx, id, {

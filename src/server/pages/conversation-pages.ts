@@ -10,7 +10,7 @@ import { z } from "zod";
 import {
   type CustomerView,
   describeCustomer,
-  forgetCustomer,
+  eraseCustomer,
   giveBackToBot,
   profileAfterOutcomeHook,
 } from "../../engine/index.js";
@@ -157,7 +157,7 @@ export function registerConversationPages(scope: FastifyInstance, ctx: AppContex
     forgetBodySchema.parse(request.body ?? {});
     const view = await viewOf(request.params.id);
     const now = ctx.clock.now();
-    await ctx.db.transaction().execute((trx) => forgetCustomer(trx, view.id, { actor: DASHBOARD_ACTOR, now }));
+    await eraseCustomer(ctx.db, view.id, { actor: DASHBOARD_ACTOR, now });
     return reply.redirect(`${base}?done=forgotten`, 303);
   });
 }

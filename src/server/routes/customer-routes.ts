@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import {
   customerIdByPhone,
   describeCustomer,
-  forgetCustomer,
+  eraseCustomer,
   giveBackToBot,
   normaliseCustomerIdentity,
 } from "../../engine/index.js";
@@ -19,7 +19,11 @@ import { requireAdmin } from "../auth.js";
 export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const findId = async (raw: string) => {
     const identity = normaliseCustomerIdentity(raw);
-    if (identity === null) throw new CloserError("bad_request", `"${raw}" is not a phone number like +15551234567`);
+    if (identity === null)
+      throw new CloserError(
+        "bad_request",
+        `"${raw}" is not a phone number like +15551234567, a …@lid id or a business-scoped user id like US.1349…`,
+      );
     const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
     if (id === null) throw new CloserError("customer_unknown", "No customer has written from that number.");
     return id;
@@ -45,7 +49,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): v
     requireAdmin(request, ctx.adminToken);
     const id = await findId(request.params.phone);
     const now = ctx.clock.now();
-    await ctx.db.transaction().execute((trx) => forgetCustomer(trx, id, { actor: "api", now }));
+    await eraseCustomer(ctx.db, id, { actor: "api", now });
     return { forgotten: true };
   });
 }

@@ -77,7 +77,9 @@ async function accept(ctx: AppContext, normalized: WebhookNormalization) {
   const intake = await ctx.engine.receive(normalized.events);
   return {
     accepted: intake.filter((r) => r.accepted).length,
-    duplicates: intake.filter((r) => !r.accepted).length,
+    duplicates: intake.filter((r) => r.result === "duplicate").length,
+    /** Messages acknowledged but dropped: a forgotten customer's, or older than WEBHOOK_MAX_AGE_HOURS. */
+    dropped: intake.filter((r) => r.result === "forgotten" || r.result === "too_old").length,
     receipts: normalized.events.filter((e) => e.kind === "receipt").length,
     ignored: normalized.ignored,
   };

@@ -215,7 +215,7 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
           direction: i === 0 ? "in" : "out",
           author: i === 0 ? "customer" : "bot",
           text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD),
-          gateway_message_id: null,
+          gateway_message_index: null,
           journey: 1,
           stage: "intent",
           assignment_id: null,
