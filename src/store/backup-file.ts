@@ -62,10 +62,11 @@ export function checkSnapshot(bytes: Buffer): { customers: number; messages: num
   try {
     const file = join(dir, "snapshot.db");
     writeFileSync(file, bytes, { mode: 0o600 });
-    db = new BetterSqlite3(file, { readonly: true });
-    const check = db.pragma("integrity_check", { simple: true });
+    const opened = new BetterSqlite3(file, { readonly: true });
+    db = opened;
+    const check = opened.pragma("integrity_check", { simple: true });
     if (check !== "ok") throw new Error(String(check));
-    const count = (table: string) => (db?.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const count = (table: string) => (opened.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     return { customers: count("customers"), messages: count("messages") };
   } catch (cause) {
     throw new CloserError("bad_request", `The snapshot is not a sound database: ${String(cause)}`, { cause });
