@@ -55,7 +55,7 @@ describe("reloading the playbooks while the service runs", () => {
     const text = readFileSync(join(dir, "variants/intent/straight-price.yaml"), "utf8")
       .replace(/^id: straight-price$/m, `id: ${id}`)
       .replace(/^status: .*\n/m, "")
-      .replace(/^version: 1$/m, "version: 1\nstatus: candidate");
+      .replace(/^version: \d+$/m, "version: 1\nstatus: candidate");
     writeFileSync(join(dir, `variants/intent/${id}.yaml`), text + extra);
   }
 

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Sqlite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createSeededRandom } from "../../src/experiments/index.js";
+import { createFieldCipher, gatewayIdIndex, loadDataKey } from "../../src/store/index.js";
 import { SQLITE_FILE_NAME } from "../../src/store/sqlite-database.js";
 import { FakeGowa } from "../support/fake-gowa.js";
 import { type RunningServer, startServer } from "../support/start-server.js";
@@ -192,27 +193,33 @@ describe("fault injection: SIGKILL at random moments under concurrent webhooks a
     }
 
     const file = openDataFile(dataDir);
+    // Gateway ids are stored as keyed hashes (issue 12): hash ours the same way to find them.
+    const cipher = createFieldCipher({ primary: loadDataKey({ dataDir }).key });
+    const index = (id: string): string => gatewayIdIndex(cipher, id);
     try {
       expect(file.pragma("integrity_check", { simple: true })).toBe("ok");
       const inbox = new Map(
         (
-          file.prepare("select gateway_message_id as id, status from inbox").all() as { id: string; status: string }[]
+          file.prepare("select gateway_message_index as id, status from inbox").all() as {
+            id: string;
+            status: string;
+          }[]
         ).map((r) => [r.id, r.status]),
       );
       const all = [...accepted.values()].flat();
       // 0 accepted messages lost: every message answered 200 is in the inbox, handled.
-      expect(all.filter((m) => inbox.get(m.id) !== "done")).toEqual([]);
+      expect(all.filter((m) => inbox.get(index(m.id)) !== "done")).toEqual([]);
       expect(inbox.size).toBe(all.length);
 
       const outbox = file.prepare("select status, count(*) as n from outbox group by status").all();
       expect(outbox).toEqual([{ status: "sent", n: expect.any(Number) }]);
       const recorded = (
         file
-          .prepare("select gateway_message_id as id from messages where direction = 'out' and status <> 'queued'")
+          .prepare("select gateway_message_index as id from messages where direction = 'out' and status <> 'queued'")
           .all() as { id: string | null }[]
       ).map((r) => r.id);
       // 0 replies sent twice: each send the gateway saw is exactly one recorded reply, and back.
-      const sentIds = fake.sent.map((s) => s.messageId);
+      const sentIds = fake.sent.map((s) => index(s.messageId));
       expect(new Set(recorded).size).toBe(recorded.length);
       expect([...recorded].sort()).toEqual([...sentIds].sort());
 

@@ -83,7 +83,7 @@ describe("closer simulate", () => {
     expect(json).toMatchObject({ scenario: "tiny", customers: 400, seeds: 2 });
     expect(Object.keys(json.policies)).toEqual(["uniform", "oracle"]);
     for (const policy of Object.values(json.policies) as Record<string, unknown>[]) {
-      expect(Object.keys(policy)).toEqual(["regret", "won", "bestArmShare", "regretOverLaiRobbins"]);
+      expect(Object.keys(policy)).toEqual(["regret", "won", "followUps", "bestArmShare", "regretOverLaiRobbins"]);
       expect(Object.keys(policy["regret"] as object)).toEqual(["mean", "se"]);
       expect(Object.keys(policy["won"] as object)).toEqual(["mean", "se"]);
       expect(Object.keys(policy["bestArmShare"] as object)).toEqual(["first_contact", "closing"]);

@@ -51,15 +51,15 @@ describe("funnelFileSchema", () => {
     expect(funnel.concerns).toEqual({});
   });
 
-  it("should turn the learning settings on per stage, keeping the funnel's other values", () => {
+  it("should set the learning settings per stage, keeping the funnel's other values", () => {
     const text = FUNNEL.replace(
       "      floor: 0.05",
-      "      floor: 0.05\n      pending_outcomes: true\n      change_detection: true\n      change_pre_weight: 0",
+      "      floor: 0.05\n      pending_outcomes: false\n      change_detection: true\n      change_pre_weight: 0",
     );
     const funnel = funnelFileSchema.parse(parse(text));
-    expect(funnel.stages[0]?.experiment.learning.changeDetection).toBe(false);
+    expect(funnel.stages[0]?.experiment.learning.pendingOutcomes).toBe(true);
     expect(funnel.stages[1]?.experiment.learning).toEqual({
-      pendingOutcomes: true,
+      pendingOutcomes: false,
       changeDetection: true,
       changeFalseAlarmRate: 0.01,
       changePreWeight: 0,

@@ -13,10 +13,10 @@ import {
   type Problem,
 } from "../../src/strategies/index.js";
 
-/** The learning settings every funnel gets when it sets none: every switch off. */
+/** The learning settings every funnel gets when it sets none: pending outcomes and change detection on. */
 export const DEFAULT_LEARNING = {
-  pendingOutcomes: false,
-  changeDetection: false,
+  pendingOutcomes: true,
+  changeDetection: true,
   changeFalseAlarmRate: 0.01,
   changePreWeight: 0.1,
   newcomerPrior: false,

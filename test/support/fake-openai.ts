@@ -204,10 +204,20 @@ export class FakeOpenAi {
 }
 
 /** The draft reply in the system prompt, as `{"reply": …}`. */
+/** The draft reply the prompt gives, as the model's reply: it sits in the user-role context, JSON-encoded. */
 function echoDraft(body: FakeOpenAiRequest["body"]): string {
-  const system = body.messages?.find((m) => m.role === "system")?.content ?? "";
-  const match = /A draft reply[^:]*: ([\s\S]*?)\n(?:Answer with JSON|Reply with JSON|Return JSON)/.exec(system);
-  return JSON.stringify({ reply: match?.[1]?.trim() ?? "" });
+  for (const message of body.messages ?? []) {
+    if (message.role !== "user" || typeof message.content !== "string") continue;
+    const json = /^[^\n]*\n(\{[\s\S]*\})\n/.exec(message.content)?.[1];
+    if (json === undefined) continue;
+    try {
+      const draft = (JSON.parse(json) as { draft_reply?: unknown }).draft_reply;
+      if (typeof draft === "string") return JSON.stringify({ reply: draft.trim() });
+    } catch {
+      // not the context message
+    }
+  }
+  return JSON.stringify({ reply: "" });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

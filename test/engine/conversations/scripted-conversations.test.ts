@@ -147,6 +147,9 @@ function baseEnv(dataDir: string): Record<string, string> {
     CLOSER_MAX_PER_MINUTE: "100000",
     LOG_LEVEL: "silent",
     PLAYBOOKS_WATCH: "off",
+    // Every conversation comes from this one address: the per-address limits are not under test here.
+    RATE_LIMIT_PLAYGROUND: "0",
+    RATE_LIMIT_ADMIN: "0",
   };
 }
 
