@@ -117,7 +117,8 @@ const DEADLINE_PATTERNS = [
   ),
   new RegExp(String.raw`\b(?:quedan?|faltan?)\s+(?:solo\s+)?${DEADLINE_COUNT}\s+${DEADLINE_UNIT}\b`, "gi"),
 ];
-const COUNT = "\\d+|one|two|three|four|five|six|seven|eight|nine|ten";
+/** A count, as digits: number words were read as numbers by {@link normalizeClaimText}. */
+const COUNT = "\\d+";
 const WORDS = "(?:[a-z'’\"-]+\\s+)";
 const TIME_UNITS: Record<string, number> = { minute: 1 / 60, hour: 1, day: 24, week: 168 };
 const STOCK_PATTERNS = [
@@ -158,18 +159,6 @@ const SCARCITY_PATTERN = new RegExp(
     .join("|"),
   "gi",
 );
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
 
 /**
  * Lists the claims in `text` that the catalog does not back at `now` (epoch ms):
@@ -325,7 +314,7 @@ function checkStock(
   const violations: ClaimViolation[] = [];
   for (const pattern of STOCK_PATTERNS) {
     for (const match of text.matchAll(pattern)) {
-      const count = toCount(match[1] ?? "");
+      const count = Number(match[1] ?? "");
       const unit = /\b(minute|hour|day|week)s?\b/i.exec(match[2] ?? "")?.[1]?.toLowerCase();
       const claim = match[0].trim();
       if (unit) {
@@ -480,7 +469,7 @@ export function statedFigures(written: string): StatedFigure[] {
       const unit = /\b(min|minutes?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)\b/i.exec(match[0])?.[1];
       if (unit === undefined) continue;
       const raw = match[1] ?? "";
-      const count = /^(?:an?|una?)$/i.test(raw) ? 1 : toCount(raw);
+      const count = /^(?:an?|una?)$/i.test(raw) ? 1 : Number(raw);
       figures.push({ kind: "deadline", value: count * unitHours(unit), text: match[0].trim() });
     }
   }
@@ -502,6 +491,3 @@ export function unbackedFigures(reply: string, sources: readonly string[]): Stat
   });
 }
 
-function toCount(word: string): number {
-  return NUMBER_WORDS[word.toLowerCase()] ?? Number(word);
-}
