@@ -49,7 +49,7 @@ const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?`;
 const CODES = "USD|EUR|GBP|CAD|AUD|NZD|CHF|MXN|COP|ARS|CLP|PEN|BRL|INR|JPY|CNY|PHP|SGD|MYR|IDR|ZAR|NGN|AED";
 const SYMBOLS = String.raw`(?:US|CA|AU|NZ|MX|R|S)?\$|[€£¥₹₱₦₩₽₺₪₫฿]`;
 const AFTER_NUMBER = String.raw`(?![\d,.]?\d)`;
-const CURRENCY_WORDS = String.raw`dollars?|bucks|euros?|pounds?|pesos?|dolares|dolar|reales|soles|rupees?`;
+const CURRENCY_WORDS = "dollars?|bucks|euros?|pounds?|pesos?|dolares|dolar|reales|soles|rupees?";
 const MONEY_PATTERNS = [
   new RegExp(String.raw`(?:${SYMBOLS})\s?(${NUMBER})${AFTER_NUMBER}`, "gi"),
   new RegExp(String.raw`\b(?:${CODES})\s?(${NUMBER})${AFTER_NUMBER}`, "gi"),
@@ -97,7 +97,7 @@ const BUNDLE_PATTERN = new RegExp(
 );
 const FREE_SHIPPING_PATTERN = /\bfree\s+(?:shipping|delivery)\b|\b(?:envio|entrega)\s+gratis\b/gi;
 const DEADLINE_COUNT = String.raw`(\d+|an?|una?)`;
-const DEADLINE_UNIT = String.raw`(minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)`;
+const DEADLINE_UNIT = "(minutes?|mins?|hours?|hrs?|days?|weeks?|minutos?|horas?|dias?|semanas?)";
 const DEADLINE_PATTERNS = [
   new RegExp(
     String.raw`\b(?:expires?|expiring|ends?|ending|closes?|closing|finishes|is over|runs out|termina|vence|acaba|expira|finaliza)\s+(?:only\s+)?(?:in|within|en|dentro de)\s+(?:the\s+|las\s+|los\s+)?(?:next\s+|proxim[oa]s\s+)?${DEADLINE_COUNT}\s+${DEADLINE_UNIT}\b`,
@@ -490,4 +490,3 @@ export function unbackedFigures(reply: string, sources: readonly string[]): Stat
     return !known.some((k) => k.kind === "deadline" && Math.abs(k.value - figure.value) < 1e-9);
   });
 }
-
