@@ -62,6 +62,7 @@ import {
   openDatabase,
   prepareDataDir,
   protectStoredGatewayIds,
+  rebindStoredCiphertexts,
   servedVersionHashes,
   sqliteFilePath,
 } from "./store/index.js";
@@ -125,6 +126,8 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
     await migrateToLatest(db);
     const protectedIds = await protectStoredGatewayIds(db, cipher);
     if (protectedIds > 0) logger.info({ values: protectedIds }, "stored gateway message ids hashed and encrypted");
+    const rebound = await rebindStoredCiphertexts(db, cipher);
+    if (rebound > 0) logger.info({ values: rebound }, "stored encrypted values bound to their rows");
     const set = await loadServablePlaybooks(config, db);
     const synced = await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     if (synced.added.length > 0) logger.info({ arms: synced.added }, "new arms in rotation");

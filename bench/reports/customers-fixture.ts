@@ -62,14 +62,15 @@ export function writeCustomers(
         objections: Math.floor(rng.next() * 3),
         messagesThisJourney: 1 + Math.floor(rng.next() * 8),
       };
+      const id = randomUUID();
       insert.run(
-        randomUUID(),
+        id,
         cipher.blindIndex(phone),
-        cipher.encrypt(phone, CUSTOMER_AAD.phone),
-        cipher.encrypt(pick(NAMES), CUSTOMER_AAD.name),
+        cipher.encrypt(phone, CUSTOMER_AAD.phone(id)),
+        cipher.encrypt(pick(NAMES), CUSTOMER_AAD.name(id)),
         stage,
         Math.round(last),
-        cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+        cipher.encryptJson(profile, CUSTOMER_AAD.profile(id)),
         rng.next() < 0.02 ? 1 : 0,
         Math.round(first),
         Math.round(last),

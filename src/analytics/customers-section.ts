@@ -93,7 +93,7 @@ async function loadProfiles(
       .where("id", "in", chunk)
       .execute();
     for (const row of rows) {
-      const facts = profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile));
+      const facts = profileFacts(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile(row.id)));
       out.set(row.id, { ...facts, source: sourceOf(row.referral_json) });
     }
   }

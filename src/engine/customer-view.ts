@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import {
   assignmentsOf,
   CUSTOMER_AAD,
+  type CustomerRow,
   consentHistory,
   customerIdsWithPrefix,
   customerRowToRecord,
@@ -233,6 +234,6 @@ export async function describeCustomer(
 }
 
 /** Decrypts only the profile of a customer row (cheap path for the playground). */
-export function profileOf(profileEnc: string, cipher: FieldCipher): Profile {
-  return parseProfile(cipher.decryptJson(profileEnc, CUSTOMER_AAD.profile));
+export function profileOf(row: Pick<CustomerRow, "id" | "profile_enc">, cipher: FieldCipher): Profile {
+  return parseProfile(cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile(row.id)));
 }

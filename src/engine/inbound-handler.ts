@@ -102,7 +102,10 @@ export async function handleInboxRowInTransaction(
   row: InboxRow,
   now: number,
 ): Promise<InboundOutcome> {
-  const message = deps.cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD) as InboundMessage;
+  const message = deps.cipher.decryptJson(
+    row.payload_enc,
+    INBOX_PAYLOAD_AAD(row.gateway_message_index),
+  ) as InboundMessage;
   const outcome = await handleMessage(deps, message, now);
   await markInboxDone(deps.db, Number(row.id), now);
   return outcome;
@@ -262,7 +265,7 @@ async function converse(
     gaveDetails(given) && ["default", "greeting", "thanks_bye"].includes(classified.intent)
       ? { ...classified, intent: "provided_details" }
       : classified;
-  let profile = parseProfile(cipher.decryptJson(found.profile_enc, CUSTOMER_AAD.profile));
+  let profile = parseProfile(cipher.decryptJson(found.profile_enc, CUSTOMER_AAD.profile(found.id)));
   const language = languageAfter(plan.text, runtime.languages, {
     language: profile.languageConfidence > 0 ? profile.language : runtime.defaultLanguage,
     confidence: profile.languageConfidence,
@@ -279,8 +282,8 @@ async function converse(
     hasEmail: details.value.email !== undefined,
   };
   const storedDetails = {
-    ...(details.changed ? { details_enc: cipher.encryptJson(details.value, CUSTOMER_AAD.details) } : {}),
-    ...(given.name !== null ? { name_enc: cipher.encrypt(given.name, CUSTOMER_AAD.name) } : {}),
+    ...(details.changed ? { details_enc: cipher.encryptJson(details.value, CUSTOMER_AAD.details(found.id)) } : {}),
+    ...(given.name !== null ? { name_enc: cipher.encrypt(given.name, CUSTOMER_AAD.name(found.id)) } : {}),
   };
 
   if (found.stage === "won" && plan.mode === "intent" && !BUYING_AGAIN_INTENTS.has(signals.intent)) {
@@ -327,12 +330,12 @@ async function converse(
     stage: transition.stage,
     journey,
     stage_entered_at: transition.entered ? now : found.stage_entered_at,
-    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile(found.id)),
     last_inbound_at: now,
     last_interaction_at: now,
     conversation_count: found.conversation_count + (newConversation ? 1 : 0),
     updated_at: now,
-    ...(msg.name && found.name_enc === null ? { name_enc: cipher.encrypt(msg.name, CUSTOMER_AAD.name) } : {}),
+    ...(msg.name && found.name_enc === null ? { name_enc: cipher.encrypt(msg.name, CUSTOMER_AAD.name(found.id)) } : {}),
     ...storedDetails,
   });
   const customer = { ...found, stage: transition.stage, journey };
@@ -410,7 +413,7 @@ async function afterPurchase(
 ): Promise<InboundOutcome> {
   const newConversation = found.last_inbound_at === null || now - found.last_inbound_at > CONVERSATION_GAP_MS;
   await updateCustomer(deps.db, found.id, {
-    profile_enc: deps.cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+    profile_enc: deps.cipher.encryptJson(profile, CUSTOMER_AAD.profile(found.id)),
     last_inbound_at: now,
     last_interaction_at: now,
     conversation_count: found.conversation_count + (newConversation ? 1 : 0),
@@ -449,7 +452,10 @@ function mergeDetails(
   const stored =
     customer.details_enc === null
       ? {}
-      : (cipher.decryptJson(customer.details_enc, CUSTOMER_AAD.details) as { email?: string; address?: string });
+      : (cipher.decryptJson(customer.details_enc, CUSTOMER_AAD.details(customer.id)) as {
+          email?: string;
+          address?: string;
+        });
   const value = {
     ...stored,
     ...(given.email !== null ? { email: given.email } : {}),
@@ -469,7 +475,7 @@ async function lastBotText(deps: InboundHandlerDeps, customerId: string): Promis
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
-  return row === undefined ? null : deps.cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD);
+  return row === undefined ? null : deps.cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD(customerId));
 }
 
 /** The customer's number as alerts show it: its last four digits only. */
@@ -508,7 +514,7 @@ async function queueReply(
     customerId: customer.id,
     direction: "out",
     author: "bot",
-    textEnc: deps.cipher.encrypt(text, MESSAGE_TEXT_AAD),
+    textEnc: deps.cipher.encrypt(text, MESSAGE_TEXT_AAD(customer.id)),
     gatewayMessageIndex: null,
     journey: meta.journey ?? customer.journey,
     stage: meta.stage ?? customer.stage,
@@ -525,7 +531,7 @@ async function queueReply(
     kind: meta.kind,
     status: deps.llmReplies === true && meta.kind === "reply" && meta.llm !== false ? "composing" : "pending",
     inReplyToAt: msg.sentAt,
-    inReplyToGatewayIdEnc: deps.cipher.encrypt(msg.gatewayMessageId, OUTBOX_REPLY_TO_AAD),
+    inReplyToGatewayIdEnc: deps.cipher.encrypt(msg.gatewayMessageId, OUTBOX_REPLY_TO_AAD(customer.id)),
     createdAt: now,
   });
 }
@@ -547,7 +553,7 @@ async function takeOver(deps: InboundHandlerDeps, customer: CustomerRow, msg: In
     customerId: customer.id,
     direction: "out",
     author: "human",
-    textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD),
+    textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD(customer.id)),
     gatewayMessageIndex: gatewayIdIndex(deps.cipher, msg.gatewayMessageId),
     journey: customer.journey,
     stage: customer.stage,
@@ -575,5 +581,5 @@ async function isRecentBotText(deps: InboundHandlerDeps, customerId: string, tex
     .where("author", "=", "bot")
     .where("created_at", ">=", now - ECHO_WINDOW_MS)
     .execute();
-  return recent.some((m) => deps.cipher.decrypt(m.text_enc, MESSAGE_TEXT_AAD) === text);
+  return recent.some((m) => deps.cipher.decrypt(m.text_enc, MESSAGE_TEXT_AAD(customerId)) === text);
 }

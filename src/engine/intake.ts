@@ -82,7 +82,7 @@ export async function acceptMessage(
     gateway: message.gateway,
     gatewayMessageIndex: index,
     identityIndex: cipher.blindIndex(identity),
-    payloadEnc: cipher.encryptJson(message, INBOX_PAYLOAD_AAD),
+    payloadEnc: cipher.encryptJson(message, INBOX_PAYLOAD_AAD(index)),
     receivedAt: now,
   });
   if (inserted !== null) return { inboxId: inserted, accepted: true, result: "accepted" };

@@ -106,8 +106,8 @@ export class LlmComposer {
     let analysis: { value: ReplyAnalysis; objectionCounted: boolean } | null = null;
     if (message !== undefined && customer !== undefined && message.variant_id !== null) {
       const key = `${message.variant_id}@${message.variant_version}`;
-      const draft = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
-      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+      const draft = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD(message.customer_id));
+      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile(customer.id)));
       const now = clock.now();
       try {
         const turns = (await transcript(db, cipher, customer.id, PROMPT_TURNS_MAX + 1)).filter(
@@ -116,7 +116,8 @@ export class LlmComposer {
         const brief = playbooks.replyBrief(key, message.stage, now);
         const prompt = buildReplyPrompt({
           brief,
-          customerName: customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name),
+          customerName:
+            customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name(customer.id)),
           profile,
           transcript: turns.map((t) => ({ author: t.author, text: t.text })),
           draft,
@@ -181,7 +182,7 @@ export class LlmComposer {
       if (text !== null && Number(flipped.numUpdatedRows) === 1) {
         await trx
           .updateTable("messages")
-          .set({ text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD) })
+          .set({ text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD(row.customer_id)) })
           .where("id", "=", row.message_id)
           .execute();
       }
@@ -205,11 +206,11 @@ async function mergeIntoProfile(
 ): Promise<void> {
   const current = await findCustomerById(db, customerId);
   if (current === undefined || current.stage === "won" || current.stage === "lost") return;
-  const profile: Profile = parseProfile(cipher.decryptJson(current.profile_enc, CUSTOMER_AAD.profile));
+  const profile: Profile = parseProfile(cipher.decryptJson(current.profile_enc, CUSTOMER_AAD.profile(customerId)));
   const merged = mergeAnalysis(profile, analysis.value, analysis.objectionCounted);
   await db
     .updateTable("customers")
-    .set({ profile_enc: cipher.encryptJson(merged, CUSTOMER_AAD.profile), updated_at: now })
+    .set({ profile_enc: cipher.encryptJson(merged, CUSTOMER_AAD.profile(customerId)), updated_at: now })
     .where("id", "=", customerId)
     .execute();
 }

@@ -89,7 +89,7 @@ export async function queueShopMessage(
     customerId,
     direction: "out",
     author: "human",
-    textEnc: cipher.encrypt(body, MESSAGE_TEXT_AAD),
+    textEnc: cipher.encrypt(body, MESSAGE_TEXT_AAD(customerId)),
     gatewayMessageIndex: null,
     journey: customer.journey,
     stage: customer.stage,

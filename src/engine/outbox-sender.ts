@@ -264,7 +264,7 @@ export class OutboxSender {
     if (customer === undefined) return this.#settle(row, "failed", "customer was deleted");
     if (row.status === "sending") {
       // Interrupted during a send: whether it went out is found out before anything else.
-      const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone);
+      const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone(customer.id));
       const found = await this.#reconcile(row, to);
       if (found !== "resend") return;
     }
@@ -284,7 +284,7 @@ export class OutboxSender {
     let reserved: SendReservation | null = null;
     if (pacing.mode === "human") {
       const fresh = row.in_reply_to_at !== null && now - row.in_reply_to_at <= pacing.freshReplyMs;
-      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+      const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile(customer.id)));
       const quietEnd = fresh ? null : quietHoursEnd(now, profile.timeZone, pacing);
       if (quietEnd !== null) return this.#defer(id, quietEnd);
       // Chats are delivered concurrently: the admitted send counts at once, so the others see it.
@@ -293,13 +293,13 @@ export class OutboxSender {
       reserved = admitted;
     }
 
-    const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone);
+    const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone(customer.id));
     const message = await db
       .selectFrom("messages")
-      .select(["text_enc"])
+      .select(["text_enc", "customer_id"])
       .where("id", "=", row.message_id)
       .executeTakeFirstOrThrow();
-    const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD);
+    const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD(message.customer_id));
     let result: SendResult;
     try {
       if (pacing.mode === "human") {
@@ -409,7 +409,7 @@ export class OutboxSender {
   /** The gateway id of the inbound message a reply answers (decrypted), or null. */
   #replyTo(row: OutboxRow): string | null {
     const enc = row.in_reply_to_gateway_id_enc;
-    return enc === null ? null : this.#deps.cipher.decrypt(enc, OUTBOX_REPLY_TO_AAD);
+    return enc === null ? null : this.#deps.cipher.decrypt(enc, OUTBOX_REPLY_TO_AAD(row.customer_id));
   }
 
   async #recordSent(row: OutboxRow, gatewayMessageId: string, reserved: SendReservation | null): Promise<void> {

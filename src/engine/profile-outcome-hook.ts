@@ -15,9 +15,9 @@ export function profileAfterOutcomeHook(cipher: FieldCipher): OutcomeHook {
     if (report.outcome === "advanced") return;
     const row = await findCustomerById(db, report.customerId);
     if (row === undefined) return;
-    const profile = profileAfterOutcome(profileOf(row.profile_enc, cipher), report.outcome);
+    const profile = profileAfterOutcome(profileOf(row, cipher), report.outcome);
     await updateCustomer(db, row.id, {
-      profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+      profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile(row.id)),
       updated_at: report.now,
     });
   };

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
-import type { FieldCipher } from "./field-cipher.js";
+import { type FieldCipher, type RowBinding, rowBound } from "./field-cipher.js";
 import { addForgottenMessages } from "./forgotten-message.repository.js";
 
 /** A customer as the rest of the system sees it, decrypted. */
@@ -30,15 +30,33 @@ export interface CustomerRecord {
   updatedAt: number;
 }
 
-/** Associated-data labels binding each ciphertext to its column. */
+/** Associated data binding each ciphertext to its column and to its row (the customer id). */
 export const CUSTOMER_AAD = {
-  phone: "customers.phone",
-  name: "customers.name",
-  profile: "customers.profile",
-  details: "customers.details",
+  phone: (customerId: string): RowBinding => rowBound("customers.phone", customerId),
+  name: (customerId: string): RowBinding => rowBound("customers.name", customerId),
+  profile: (customerId: string): RowBinding => rowBound("customers.profile", customerId),
+  details: (customerId: string): RowBinding => rowBound("customers.details", customerId),
 } as const;
 
 const FORGOTTEN_PREFIX = "forgotten:";
+
+/** Domain label, so a username's hash never equals the hash of a phone number or id with the same text. */
+const USERNAME_LABEL = "whatsapp-username\u0000";
+
+/**
+ * A WhatsApp username as compared: Unicode NFKC, trimmed, without a leading `@`, lower case
+ * (`@Kai.Cooks` → `kai.cooks`). Null when nothing is left.
+ */
+export function normaliseUsername(username: string): string | null {
+  const name = username.normalize("NFKC").trim().replace(/^@/, "").toLowerCase();
+  return name === "" ? null : name;
+}
+
+/** The keyed hash a customer's username is stored and looked up by (`customers.username_index`); null for none. */
+export function usernameIndex(cipher: FieldCipher, username: string): string | null {
+  const name = normaliseUsername(username);
+  return name === null ? null : cipher.blindIndex(USERNAME_LABEL + name);
+}
 
 /** Finds the customer whose phone (or primary identity) has this blind index. */
 export async function findCustomerByPhoneIndex(
@@ -51,6 +69,34 @@ export async function findCustomerByPhoneIndex(
 /** Finds the customer with this `@lid` alias blind index. */
 export async function findCustomerByLidIndex(db: Kysely<Database>, lidIndex: string): Promise<CustomerRow | undefined> {
   return db.selectFrom("customers").selectAll().where("lid_index", "=", lidIndex).executeTakeFirst();
+}
+
+/** Finds the customer whose latest username has this keyed hash (`usernameIndex`). */
+export async function findCustomerByUsernameIndex(
+  db: Kysely<Database>,
+  index: string,
+): Promise<CustomerRow | undefined> {
+  return db
+    .selectFrom("customers")
+    .selectAll()
+    .where("username_index", "=", index)
+    .orderBy("last_interaction_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Records that this customer now has the username with this keyed hash; another customer who had it
+ * before (a username can be given up and taken by someone else) no longer does.
+ */
+export async function setCustomerUsernameIndex(db: Kysely<Database>, id: string, index: string): Promise<void> {
+  await db
+    .updateTable("customers")
+    .set({ username_index: null })
+    .where("username_index", "=", index)
+    .where("id", "!=", id)
+    .execute();
+  await db.updateTable("customers").set({ username_index: index }).where("id", "=", id).execute();
 }
 
 /** Finds a customer by id. */
@@ -169,12 +215,12 @@ export async function listCustomers(db: Kysely<Database>, { limit = 100, offset 
 export function customerRowToRecord(row: CustomerRow, cipher: FieldCipher): CustomerRecord {
   return {
     id: row.id,
-    identity: cipher.decrypt(row.phone_enc, CUSTOMER_AAD.phone),
-    name: row.name_enc === null ? null : cipher.decrypt(row.name_enc, CUSTOMER_AAD.name),
+    identity: cipher.decrypt(row.phone_enc, CUSTOMER_AAD.phone(row.id)),
+    name: row.name_enc === null ? null : cipher.decrypt(row.name_enc, CUSTOMER_AAD.name(row.id)),
     stage: row.stage,
     journey: row.journey,
     stageEnteredAt: row.stage_entered_at,
-    profile: cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile),
+    profile: cipher.decryptJson(row.profile_enc, CUSTOMER_AAD.profile(row.id)),
     optedOut: row.opted_out === 1,
     handoffUntil: row.handoff_until,
     firstContactAt: row.first_contact_at,

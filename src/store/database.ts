@@ -20,8 +20,13 @@ export interface CustomerTable {
   phone_index: string;
   /** Encrypted phone number (E.164 without `+`) or `<lid>@lid` identity. */
   phone_enc: string;
-  /** Blind index of the customer's `@lid` alias, when the gateway told us one. */
+  /** Blind index of the customer's `@lid` alias (or Cloud API business-scoped user id), when the gateway told us one. */
   lid_index: string | null;
+  /**
+   * Keyed hash of the customer's WhatsApp username (`usernameIndex`: lower case, without `@`), the latest
+   * the Cloud API gave; null when none. Only for an operator's lookup; the username is not stored.
+   */
+  username_index: string | null;
   /** Encrypted display name (push name). */
   name_enc: string | null;
   /** Current funnel stage. */

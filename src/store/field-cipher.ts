@@ -2,10 +2,17 @@
  * Field encryption for the `_enc` columns and keyed hashes for the `_index`
  * columns.
  *
- * A value is `v1.<keyId>.<base64url(iv ‖ tag ‖ ciphertext)>`: AES-256-GCM with a
+ * A value is `v2.<keyId>.<base64url(iv ‖ tag ‖ ciphertext)>`: AES-256-GCM with a
  * random 12-byte IV and a 16-byte tag. The key id is a fingerprint of the data
  * key, so after a rotation (new primary, old key in `previous`) old values
  * still decrypt. Nothing is ever returned that did not authenticate.
+ *
+ * The GCM additional data binds a value to where it is stored: its column and,
+ * for a `RowBinding`, its row's stable identity (for customer data, the
+ * customer id), so a ciphertext copied into another customer's row fails to
+ * decrypt. Values of the older `v1.` format were bound to their column only;
+ * they still decrypt (the row is then not checked) and are rewritten as `v2.`
+ * at start (see ciphertext-rebinding.ts).
  *
  * The data key itself is never used directly: HKDF-SHA256 derives one key for
  * encryption, one for blind indexes and the key id, each with its own label.
@@ -22,29 +29,48 @@ export interface FieldCipherOptions {
   readonly previous?: readonly Buffer[];
 }
 
+/**
+ * Where a value is stored: its column (e.g. `"messages.text"`) and the stable identity of its row
+ * (e.g. the customer id), known before the row is inserted and never changed afterwards.
+ */
+export interface RowBinding {
+  readonly column: string;
+  readonly row: string;
+}
+
+/** What a value is bound to: a column label alone (values not stored in a row: backups), or a row. */
+export type CipherBinding = string | RowBinding;
+
+/** The binding of a value stored in `column` of the row whose stable identity is `row`. */
+export function rowBound(column: string, row: string): RowBinding {
+  return { column, row };
+}
+
 /** Encrypts and decrypts column values, and computes blind indexes. */
 export interface FieldCipher {
   /** Fingerprint of the primary key (8 hex digits); written into every value it encrypts. */
   readonly keyId: string;
   /**
-   * Encrypts `text` (any string, including empty). `aad` binds the value to where it is stored: pass the
-   * column, e.g. `"messages.text_enc"`, and the same `aad` to `decrypt`; a value copied into another
-   * column then fails to decrypt. Default `""` (no binding).
+   * Encrypts `text` (any string, including empty) in the `v2.` format. `aad` binds the value to where it
+   * is stored: pass the column and row (`rowBound("messages.text", customerId)`), or a column label alone
+   * for a value outside any row, and the same to `decrypt`; a value copied into another column or
+   * another row then fails to decrypt. Default `""` (no binding).
    */
-  encrypt(text: string, aad?: string): string;
+  encrypt(text: string, aad?: CipherBinding): string;
   /**
-   * Decrypts a value made by `encrypt` with the same `aad`, with the primary or a previous key.
+   * Decrypts a value made by `encrypt` with the same `aad`, with the primary or a previous key. A value of
+   * the older `v1.` format is checked against the column only.
    * @throws CloserError `decryption_failed` when the value is malformed, its key is unknown, or it fails
-   * authentication (altered, moved to another column, or made with another key).
+   * authentication (altered, moved to another column or row, or made with another key).
    */
-  decrypt(value: string, aad?: string): string;
+  decrypt(value: string, aad?: CipherBinding): string;
   /** `encrypt(JSON.stringify(data), aad)`. */
-  encryptJson(data: unknown, aad?: string): string;
+  encryptJson(data: unknown, aad?: CipherBinding): string;
   /**
    * Decrypts and parses JSON. The result is not validated: parse it with the zod schema of its type.
    * @throws CloserError `decryption_failed` as `decrypt`, or when the plaintext is not JSON.
    */
-  decryptJson<T = unknown>(value: string, aad?: string): T;
+  decryptJson<T = unknown>(value: string, aad?: CipherBinding): T;
   /**
    * Keyed hash for equality lookups: HMAC-SHA256 with the primary key's index key, first 128 bits,
    * base64url (22 characters). Deterministic for one key; normalise the input first (e.g. E.164 digits).
@@ -53,15 +79,18 @@ export interface FieldCipher {
   blindIndex(value: string): string;
   /** The key id a value was encrypted with, or undefined when it is not a value of this format. */
   keyIdOf(value: string): string | undefined;
+  /** The format version of a value (`v1`: column-bound only; `v2`: column and row), or undefined. */
+  versionOf(value: string): "v1" | "v2" | undefined;
 }
 
-const VERSION = "v1";
+/** The format every new value is written in. */
+const VERSION = "v2";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const INDEX_BYTES = 16;
 const ALGORITHM = "aes-256-gcm";
-const VALUE_PATTERN = /^v1\.([0-9a-f]{8})\.([A-Za-z0-9_-]+)$/;
+const VALUE_PATTERN = /^(v[12])\.([0-9a-f]{8})\.([A-Za-z0-9_-]+)$/;
 
 interface DerivedKey {
   readonly id: string;
@@ -85,19 +114,20 @@ export function createFieldCipher({ primary, previous = [] }: FieldCipherOptions
     byId.set(derived.id, derived);
   });
 
-  function encrypt(text: string, aad = ""): string {
+  function encrypt(text: string, aad: CipherBinding = ""): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, current.encryption, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(additionalData(current.id, aad));
+    cipher.setAAD(additionalData(VERSION, current.id, aad));
     const ciphertext = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
     const packed = Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
     return `${VERSION}.${current.id}.${packed.toString("base64url")}`;
   }
 
-  function decrypt(value: string, aad = ""): string {
+  function decrypt(value: string, aad: CipherBinding = ""): string {
     const match = VALUE_PATTERN.exec(value);
-    if (!match) throw failure("it is not an encrypted value (expected v1.<keyId>.<data>)", aad);
-    const keyId = match[1] as string;
+    if (!match) throw failure("it is not an encrypted value (expected v2.<keyId>.<data>)", aad);
+    const version = match[1] as "v1" | "v2";
+    const keyId = match[2] as string;
     const key = byId.get(keyId);
     if (!key) {
       throw failure(
@@ -107,26 +137,27 @@ export function createFieldCipher({ primary, previous = [] }: FieldCipherOptions
         keyId,
       );
     }
-    const packed = Buffer.from(match[2] as string, "base64url");
+    const packed = Buffer.from(match[3] as string, "base64url");
     if (packed.length < IV_BYTES + TAG_BYTES) throw failure("it is truncated", aad, keyId);
     try {
       const decipher = createDecipheriv(ALGORITHM, key.encryption, packed.subarray(0, IV_BYTES), {
         authTagLength: TAG_BYTES,
       });
-      decipher.setAAD(additionalData(keyId, aad));
+      decipher.setAAD(additionalData(version, keyId, aad));
       decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       const plaintext = Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
       return plaintext.toString("utf8");
     } catch (cause) {
-      throw failure("it failed authentication (altered, moved from another column, or wrong key)", aad, keyId, cause);
+      const moved = version === "v1" ? "moved from another column" : "moved from another row or column";
+      throw failure(`it failed authentication (altered, ${moved}, or wrong key)`, aad, keyId, cause);
     }
   }
 
-  function encryptJson(data: unknown, aad = ""): string {
+  function encryptJson(data: unknown, aad: CipherBinding = ""): string {
     return encrypt(JSON.stringify(data), aad);
   }
 
-  function decryptJson<T = unknown>(value: string, aad = ""): T {
+  function decryptJson<T = unknown>(value: string, aad: CipherBinding = ""): T {
     const text = decrypt(value, aad);
     try {
       return JSON.parse(text) as T;
@@ -144,10 +175,14 @@ export function createFieldCipher({ primary, previous = [] }: FieldCipherOptions
   }
 
   function keyIdOf(value: string): string | undefined {
-    return VALUE_PATTERN.exec(value)?.[1];
+    return VALUE_PATTERN.exec(value)?.[2];
   }
 
-  return { keyId: current.id, encrypt, decrypt, encryptJson, decryptJson, blindIndex, keyIdOf };
+  function versionOf(value: string): "v1" | "v2" | undefined {
+    return VALUE_PATTERN.exec(value)?.[1] as "v1" | "v2" | undefined;
+  }
+
+  return { keyId: current.id, encrypt, decrypt, encryptJson, decryptJson, blindIndex, keyIdOf, versionOf };
 }
 
 function deriveKey(key: Buffer, label: string): DerivedKey {
@@ -166,15 +201,23 @@ function hkdf(key: Buffer, info: string, length: number): Buffer {
   return Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), info, length));
 }
 
-/** The GCM additional data: the format version and key id as well as the caller's label, so none can be swapped. */
-function additionalData(keyId: string, aad: string): Buffer {
-  return Buffer.from(`${VERSION}.${keyId}.${aad}`, "utf8");
+/**
+ * The GCM additional data: the format version and key id as well as the caller's binding, so none can
+ * be swapped. `v1`: `v1.<keyId>.<column>`. `v2`: `v2.<keyId>.<column>` NUL `<row>` (a column label never
+ * holds NUL, so no two bindings give the same bytes).
+ */
+function additionalData(version: "v1" | "v2", keyId: string, aad: CipherBinding): Buffer {
+  const { column, row } = typeof aad === "string" ? { column: aad, row: "" } : aad;
+  if (column.includes("\u0000")) throw new Error(`a column label holds NUL: ${JSON.stringify(column)}`);
+  const label = version === "v1" ? column : `${column}\u0000${row}`;
+  return Buffer.from(`${version}.${keyId}.${label}`, "utf8");
 }
 
-function failure(reason: string, aad: string, keyId?: string, cause?: unknown): CloserError {
-  const where = aad === "" ? "A stored value" : `A stored value of ${aad}`;
+function failure(reason: string, aad: CipherBinding, keyId?: string, cause?: unknown): CloserError {
+  const { column, row } = typeof aad === "string" ? { column: aad, row: "" } : aad;
+  const where = column === "" ? "A stored value" : `A stored value of ${column}${row === "" ? "" : ` in row ${row}`}`;
   return new CloserError("decryption_failed", `${where} cannot be decrypted: ${reason}.`, {
     cause,
-    details: { keyId, aad },
+    details: { keyId, aad: column, row },
   });
 }

@@ -58,14 +58,17 @@ export async function protectStoredGatewayIds(db: Kysely<Database>, cipher: Fiel
     }
     const outbox = await trx
       .selectFrom("outbox")
-      .select(["id", "in_reply_to_gateway_id_enc"])
+      .select(["id", "customer_id", "in_reply_to_gateway_id_enc"])
       .where("in_reply_to_gateway_id_enc", "is not", null)
       .execute();
     for (const row of outbox) {
       await trx
         .updateTable("outbox")
         .set({
-          in_reply_to_gateway_id_enc: cipher.encrypt(row.in_reply_to_gateway_id_enc as string, OUTBOX_REPLY_TO_AAD),
+          in_reply_to_gateway_id_enc: cipher.encrypt(
+            row.in_reply_to_gateway_id_enc as string,
+            OUTBOX_REPLY_TO_AAD(row.customer_id),
+          ),
         })
         .where("id", "=", row.id)
         .execute();

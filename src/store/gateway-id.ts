@@ -7,13 +7,14 @@
  * message a reply marks read) is encrypted.
  * @module
  */
-import type { FieldCipher } from "./field-cipher.js";
+import { type FieldCipher, type RowBinding, rowBound } from "./field-cipher.js";
 
 /** A gateway message id's keyed hash: what the `gateway_message_index` columns hold. */
 export type GatewayIdIndex = string & { readonly __gatewayIdIndex: unique symbol };
 
-/** Associated-data label of the encrypted id a reply answers (`outbox.in_reply_to_gateway_id_enc`). */
-export const OUTBOX_REPLY_TO_AAD = "outbox.in_reply_to_gateway_id";
+/** Associated data of the encrypted id a reply answers (`outbox.in_reply_to_gateway_id_enc`): column and customer. */
+export const OUTBOX_REPLY_TO_AAD = (customerId: string): RowBinding =>
+  rowBound("outbox.in_reply_to_gateway_id", customerId);
 
 /** Domain label, so a message id's hash never equals the hash of a phone number with the same text. */
 const LABEL = "gateway-message-id\u0000";

@@ -5,10 +5,15 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, InboxRow } from "./database.js";
+import { type RowBinding, rowBound } from "./field-cipher.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
 
-/** Associated-data label binding inbox payload ciphertext to its column. */
-export const INBOX_PAYLOAD_AAD = "inbox.payload";
+/**
+ * Associated data binding an inbox payload to its column and its row: the keyed hash of the gateway's
+ * message id (unique per gateway and known before insert; the row id is not, and no customer is yet).
+ */
+export const INBOX_PAYLOAD_AAD = (gatewayMessageIndex: string): RowBinding =>
+  rowBound("inbox.payload", gatewayMessageIndex);
 
 /** What intake stores for one inbound message. */
 export interface NewInboxEntry {

@@ -25,6 +25,7 @@ export {
 export { appendAudit, recentAudit } from "./audit.repository.js";
 export type { BackupKind } from "./backup-file.js";
 export { checkSnapshot, readBackupFile, snapshotDatabase, writeBackupFile } from "./backup-file.js";
+export { rebindStoredCiphertexts } from "./ciphertext-rebinding.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
 export type { RunJobOnceOptions } from "./coordination.repository.js";
 export {
@@ -49,9 +50,13 @@ export {
   findCustomerById,
   findCustomerByLidIndex,
   findCustomerByPhoneIndex,
+  findCustomerByUsernameIndex,
   insertCustomer,
   listCustomers,
+  normaliseUsername,
+  setCustomerUsernameIndex,
   updateCustomer,
+  usernameIndex,
 } from "./customer.repository.js";
 export {
   dashboardSessionValid,
@@ -101,8 +106,8 @@ export type {
 } from "./database.js";
 export type { ErasureResult } from "./erasure.js";
 export { eraseFreedSpace } from "./erasure.js";
-export type { FieldCipher, FieldCipherOptions } from "./field-cipher.js";
-export { createFieldCipher } from "./field-cipher.js";
+export type { CipherBinding, FieldCipher, FieldCipherOptions, RowBinding } from "./field-cipher.js";
+export { createFieldCipher, rowBound } from "./field-cipher.js";
 export type { FollowUpArmFigures } from "./follow-up.repository.js";
 export {
   countWrittenFollowUps,

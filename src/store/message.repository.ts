@@ -4,15 +4,18 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, MessageRow } from "./database.js";
-import type { FieldCipher } from "./field-cipher.js";
+import { type FieldCipher, type RowBinding, rowBound } from "./field-cipher.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
 
-/** Associated-data label binding message text ciphertext to its column. */
-export const MESSAGE_TEXT_AAD = "messages.text";
-/** Associated-data label of a message's described content (media description, location, …). */
-export const MESSAGE_CONTENT_AAD = "messages.content";
-/** Associated-data label of the emoji a customer reacted to a message with. */
-export const MESSAGE_REACTION_AAD = "messages.reaction";
+/**
+ * Associated data binding a message's text ciphertext to its column and to the row's customer
+ * (`messages.customer_id`: the message's own id is assigned only at insert).
+ */
+export const MESSAGE_TEXT_AAD = (customerId: string): RowBinding => rowBound("messages.text", customerId);
+/** Associated data of a message's described content (media description, location, …): column and customer. */
+export const MESSAGE_CONTENT_AAD = (customerId: string): RowBinding => rowBound("messages.content", customerId);
+/** Associated data of the emoji a customer reacted to a message with: column and customer. */
+export const MESSAGE_REACTION_AAD = (customerId: string): RowBinding => rowBound("messages.reaction", customerId);
 
 /** A transcript message, decrypted. */
 export interface MessageRecord {
@@ -163,7 +166,7 @@ export function messageRowToRecord(row: MessageRow, cipher: FieldCipher): Messag
     customerId: row.customer_id,
     direction: row.direction as MessageRecord["direction"],
     author: row.author as MessageRecord["author"],
-    text: cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD),
+    text: cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD(row.customer_id)),
     gatewayMessageIndex: row.gateway_message_index,
     journey: row.journey,
     stage: row.stage,
@@ -176,8 +179,10 @@ export function messageRowToRecord(row: MessageRow, cipher: FieldCipher): Messag
     createdAt: row.created_at,
     statusAt: row.status_at,
     kind: row.kind,
-    content: row.content_enc === null ? null : cipher.decryptJson(row.content_enc, MESSAGE_CONTENT_AAD),
-    reaction: row.reaction_enc === null ? null : cipher.decrypt(row.reaction_enc, MESSAGE_REACTION_AAD),
+    content:
+      row.content_enc === null ? null : cipher.decryptJson(row.content_enc, MESSAGE_CONTENT_AAD(row.customer_id)),
+    reaction:
+      row.reaction_enc === null ? null : cipher.decrypt(row.reaction_enc, MESSAGE_REACTION_AAD(row.customer_id)),
     editedAt: row.edited_at,
     revokedAt: row.revoked_at,
   };

@@ -17,6 +17,7 @@ import { privacyMigration } from "./migrations/2026-12-03T0710-privacy.js";
 import { outboxSendingMigration } from "./migrations/2026-12-03T0720-outbox-sending.js";
 import { manyInstancesMigration } from "./migrations/2026-12-03T0730-many-instances.js";
 import { followUpsMigration } from "./migrations/2026-12-03T0740-follow-ups.js";
+import { rowBoundCiphertextsMigration } from "./migrations/2026-12-03T0900-row-bound-ciphertexts.js";
 
 /**
  * Every migration, by name. Names are timestamps (`YYYY-MM-DDTHHMM-what`) and
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-03T0720-outbox-sending": outboxSendingMigration,
   "2026-12-03T0730-many-instances": manyInstancesMigration,
   "2026-12-03T0740-follow-ups": followUpsMigration,
+  "2026-12-03T0900-row-bound-ciphertexts": rowBoundCiphertextsMigration,
 });
 
 /** What happened to one migration in a run. */

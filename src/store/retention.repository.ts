@@ -46,12 +46,30 @@ export async function eraseExpired(
     .where("kind", "in", MEDIA_KINDS)
     .where("media_erased_at", "is", null)
     .executeTakeFirst();
-  const texts = await db
-    .updateTable("messages")
-    .set({ text_enc: cipher.encrypt("", MESSAGE_TEXT_AAD), content_enc: null, reaction_enc: null, text_erased_at: now })
+  // The empty text is bound to the row's customer, so one update per customer.
+  const owners = await db
+    .selectFrom("messages")
+    .select("customer_id")
+    .distinct()
     .where("created_at", "<", cutoffs.messagesBefore)
     .where("text_erased_at", "is", null)
-    .executeTakeFirst();
+    .execute();
+  let messageTexts = 0;
+  for (const { customer_id: customerId } of owners) {
+    const texts = await db
+      .updateTable("messages")
+      .set({
+        text_enc: cipher.encrypt("", MESSAGE_TEXT_AAD(customerId)),
+        content_enc: null,
+        reaction_enc: null,
+        text_erased_at: now,
+      })
+      .where("customer_id", "=", customerId)
+      .where("created_at", "<", cutoffs.messagesBefore)
+      .where("text_erased_at", "is", null)
+      .executeTakeFirst();
+    messageTexts += Number(texts.numUpdatedRows);
+  }
   const inbox = await db
     .updateTable("inbox")
     .set({ payload_enc: "" })
@@ -68,7 +86,7 @@ export async function eraseExpired(
     .executeTakeFirst();
   const acks = await db.deleteFrom("pending_acks").where("at", "<", cutoffs.acksBefore).executeTakeFirst();
   return {
-    messageTexts: Number(texts.numUpdatedRows),
+    messageTexts,
     mediaReferences: Number(media.numUpdatedRows),
     inboxPayloads: Number(inbox.numUpdatedRows),
     outboxReplyIds: Number(outbox.numUpdatedRows),

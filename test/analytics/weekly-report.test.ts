@@ -91,10 +91,10 @@ describe("the weekly report's figures", () => {
       .insertInto("customers")
       .values([
         placeholderCustomerRow("from-ad", {
-          profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile),
+          profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile("from-ad")),
           referral_json: JSON.stringify(ad),
         }),
-        placeholderCustomerRow("direct", { profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile) }),
+        placeholderCustomerRow("direct", { profile_enc: t.cipher.encryptJson({}, CUSTOMER_AAD.profile("direct")) }),
       ])
       .execute();
     for (const id of ["from-ad", "direct"]) {

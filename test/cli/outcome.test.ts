@@ -26,13 +26,13 @@ describe("closer outcome", () => {
       .values({
         id: "cust-1",
         phone_index: cipher.blindIndex(DIGITS),
-        phone_enc: cipher.encrypt(DIGITS, CUSTOMER_AAD.phone),
+        phone_enc: cipher.encrypt(DIGITS, CUSTOMER_AAD.phone("cust-1")),
         lid_index: null,
         name_enc: null,
         stage: "closing",
         journey: 1,
         stage_entered_at: now,
-        profile_enc: cipher.encryptJson({ purchaseProbability: 0.65 }, CUSTOMER_AAD.profile),
+        profile_enc: cipher.encryptJson({ purchaseProbability: 0.65 }, CUSTOMER_AAD.profile("cust-1")),
         opted_out: 0,
         handoff_until: null,
         first_contact_at: now,
@@ -102,7 +102,7 @@ describe("closer outcome", () => {
     expect(assignment).toMatchObject({ status: "success", resolution: "won" });
     const customer = await db.selectFrom("customers").selectAll().executeTakeFirstOrThrow();
     expect(customer.stage).toBe("won");
-    const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+    const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile("cust-1")));
     expect(profile.purchaseProbability).toBe(1);
     expect(profile.recommendedApproach).toMatch(/They bought/);
   });

@@ -98,7 +98,7 @@ describe("the inbound handler", () => {
       .where("outbox.customer_id", "=", customerId)
       .orderBy("outbox.id")
       .execute();
-    return rows.map((r) => t.cipher.decrypt(r.text_enc, MESSAGE_TEXT_AAD));
+    return rows.map((r) => t.cipher.decrypt(r.text_enc, MESSAGE_TEXT_AAD(customerId)));
   }
 
   describe("identities", () => {

@@ -156,13 +156,13 @@ describe("the outbox sender", () => {
     await insertCustomer(t.db, {
       id,
       phone_index: t.cipher.blindIndex(phone),
-      phone_enc: t.cipher.encrypt(phone, CUSTOMER_AAD.phone),
+      phone_enc: t.cipher.encrypt(phone, CUSTOMER_AAD.phone(id)),
       lid_index: null,
       name_enc: null,
       stage: "first_contact",
       journey: 1,
       stage_entered_at: T0 - HOUR,
-      profile_enc: t.cipher.encryptJson({ ...profileSchema.parse({}), timeZone }, CUSTOMER_AAD.profile),
+      profile_enc: t.cipher.encryptJson({ ...profileSchema.parse({}), timeZone }, CUSTOMER_AAD.profile(id)),
       opted_out: optedOut ? 1 : 0,
       handoff_until: handoffUntil,
       first_contact_at: T0 - HOUR,
@@ -187,7 +187,7 @@ describe("the outbox sender", () => {
       customerId,
       direction: "out",
       author: "bot",
-      textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
+      textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD(customerId)),
       gatewayMessageIndex: null,
       journey: 1,
       stage: "first_contact",
@@ -203,7 +203,7 @@ describe("the outbox sender", () => {
       customerId,
       kind,
       inReplyToAt,
-      inReplyToGatewayIdEnc: t.cipher.encrypt(`IN-${text}`, OUTBOX_REPLY_TO_AAD),
+      inReplyToGatewayIdEnc: t.cipher.encrypt(`IN-${text}`, OUTBOX_REPLY_TO_AAD(customerId)),
       createdAt: clock.now(),
     });
   }

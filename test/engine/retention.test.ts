@@ -45,13 +45,13 @@ describe("runRetention", () => {
     await insertCustomer(t.db, {
       id: "c1",
       phone_index: t.cipher.blindIndex("15550001111"),
-      phone_enc: t.cipher.encrypt("15550001111", CUSTOMER_AAD.phone),
+      phone_enc: t.cipher.encrypt("15550001111", CUSTOMER_AAD.phone("c1")),
       lid_index: null,
-      name_enc: t.cipher.encrypt("Ada", CUSTOMER_AAD.name),
+      name_enc: t.cipher.encrypt("Ada", CUSTOMER_AAD.name("c1")),
       stage: "first_contact",
       journey: 1,
       stage_entered_at: T0,
-      profile_enc: t.cipher.encryptJson({ interests: ["boards"] }, CUSTOMER_AAD.profile),
+      profile_enc: t.cipher.encryptJson({ interests: ["boards"] }, CUSTOMER_AAD.profile("c1")),
       opted_out: 0,
       handoff_until: null,
       first_contact_at: T0,
@@ -73,7 +73,7 @@ describe("runRetention", () => {
       customerId: "c1",
       direction: "in",
       author: "customer",
-      textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD),
+      textEnc: t.cipher.encrypt(text, MESSAGE_TEXT_AAD("c1")),
       gatewayMessageIndex: gatewayIdIndex(t.cipher, `id-${text}`),
       journey: 1,
       stage: "first_contact",
@@ -84,7 +84,7 @@ describe("runRetention", () => {
       status: "received",
       createdAt: at,
       kind,
-      contentEnc: content === null ? null : t.cipher.encryptJson(content, MESSAGE_CONTENT_AAD),
+      contentEnc: content === null ? null : t.cipher.encryptJson(content, MESSAGE_CONTENT_AAD("c1")),
     });
   }
 
@@ -101,7 +101,7 @@ describe("runRetention", () => {
       gateway: "waha",
       gatewayMessageIndex: gatewayIdIndex(t.cipher, "in-1"),
       identityIndex: "x",
-      payloadEnc: t.cipher.encryptJson({ text: "handled" }, INBOX_PAYLOAD_AAD),
+      payloadEnc: t.cipher.encryptJson({ text: "handled" }, INBOX_PAYLOAD_AAD(gatewayIdIndex(t.cipher, "in-1"))),
       receivedAt: now - 3 * DAY,
     });
     await markInboxDone(t.db, handled ?? -1, now - 2 * DAY);
@@ -109,7 +109,7 @@ describe("runRetention", () => {
       gateway: "waha",
       gatewayMessageIndex: gatewayIdIndex(t.cipher, "in-2"),
       identityIndex: "x",
-      payloadEnc: t.cipher.encryptJson({ text: "just handled" }, INBOX_PAYLOAD_AAD),
+      payloadEnc: t.cipher.encryptJson({ text: "just handled" }, INBOX_PAYLOAD_AAD(gatewayIdIndex(t.cipher, "in-2"))),
       receivedAt: now - DAY / 2,
     });
     await markInboxDone(t.db, fresh ?? -1, now - DAY / 2);
@@ -117,7 +117,7 @@ describe("runRetention", () => {
       gateway: "waha",
       gatewayMessageIndex: gatewayIdIndex(t.cipher, "in-3"),
       identityIndex: "x",
-      payloadEnc: t.cipher.encryptJson({ text: "still pending" }, INBOX_PAYLOAD_AAD),
+      payloadEnc: t.cipher.encryptJson({ text: "still pending" }, INBOX_PAYLOAD_AAD(gatewayIdIndex(t.cipher, "in-3"))),
       receivedAt: now - 3 * DAY,
     });
 
@@ -127,7 +127,7 @@ describe("runRetention", () => {
       customerId: "c1",
       kind: "reply",
       inReplyToAt: now - 2 * DAY,
-      inReplyToGatewayIdEnc: t.cipher.encrypt("false_15550001111@c.us_AAA", OUTBOX_REPLY_TO_AAD),
+      inReplyToGatewayIdEnc: t.cipher.encrypt("false_15550001111@c.us_AAA", OUTBOX_REPLY_TO_AAD("c1")),
       createdAt: now - 2 * DAY,
     });
     await updateOutbox(t.db, sentOutbox, { status: "sent", sent_at: now - 2 * DAY });
@@ -192,7 +192,7 @@ describe("runRetention", () => {
     expect(readdirSync(logDir).sort()).toEqual(["closer.log.2025-12-01.1", "other.log"]);
 
     const customer = await t.db.selectFrom("customers").select("profile_enc").executeTakeFirstOrThrow();
-    expect(t.cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile)).toEqual({ interests: ["boards"] });
+    expect(t.cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile("c1"))).toEqual({ interests: ["boards"] });
 
     clock.advance(DAY / 2);
     const again = await runRetention({ db: t.db, cipher: t.cipher }, { ...POLICY, logFile }, clock.now());

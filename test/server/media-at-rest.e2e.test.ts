@@ -99,17 +99,24 @@ describe("media at rest", () => {
     const db = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true });
     try {
       const plain: string[] = [];
-      const inbox = db.prepare("select payload_enc from inbox").all() as { payload_enc: string }[];
-      for (const row of inbox) plain.push(JSON.stringify(cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD)));
-      const messages = db.prepare("select kind, text_enc, content_enc from messages where direction = 'in'").all() as {
+      const inbox = db.prepare("select payload_enc, gateway_message_index from inbox").all() as {
+        payload_enc: string;
+        gateway_message_index: string;
+      }[];
+      for (const row of inbox)
+        plain.push(JSON.stringify(cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD(row.gateway_message_index))));
+      const messages = db
+        .prepare("select kind, customer_id, text_enc, content_enc from messages where direction = 'in'")
+        .all() as {
         kind: string;
+        customer_id: string;
         text_enc: string;
         content_enc: string | null;
       }[];
       for (const row of messages) {
-        plain.push(cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD));
+        plain.push(cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD(row.customer_id)));
         if (row.content_enc !== null)
-          plain.push(JSON.stringify(cipher.decryptJson(row.content_enc, MESSAGE_CONTENT_AAD)));
+          plain.push(JSON.stringify(cipher.decryptJson(row.content_enc, MESSAGE_CONTENT_AAD(row.customer_id))));
       }
       expect(messages.length).toBe(MEDIA_FIXTURES.length);
       for (const value of plain) {
@@ -119,9 +126,11 @@ describe("media at rest", () => {
         expect(value).not.toContain("/api/files/");
       }
       const image = messages.find((m) => m.kind === "image" && m.content_enc !== null);
-      expect(cipher.decryptJson(image?.content_enc ?? "", MESSAGE_CONTENT_AAD)).toMatchObject({
-        media: { mimeType: "image/jpeg", size: expect.any(Number), mediaId: expect.any(String) },
-      });
+      expect(cipher.decryptJson(image?.content_enc ?? "", MESSAGE_CONTENT_AAD(image?.customer_id ?? ""))).toMatchObject(
+        {
+          media: { mimeType: "image/jpeg", size: expect.any(Number), mediaId: expect.any(String) },
+        },
+      );
     } finally {
       db.close();
     }

@@ -38,13 +38,13 @@ describe("customer repository", () => {
     return {
       id,
       phone_index: t.cipher.blindIndex(`phone-${id}`),
-      phone_enc: t.cipher.encrypt(`1555000${id}`, CUSTOMER_AAD.phone),
+      phone_enc: t.cipher.encrypt(`1555000${id}`, CUSTOMER_AAD.phone(id)),
       lid_index: null,
       name_enc: null,
       stage: "first_contact",
       journey: 1,
       stage_entered_at: 1_000,
-      profile_enc: t.cipher.encryptJson({ interests: ["tea"] }, CUSTOMER_AAD.profile),
+      profile_enc: t.cipher.encryptJson({ interests: ["tea"] }, CUSTOMER_AAD.profile(id)),
       opted_out: 0,
       handoff_until: null,
       first_contact_at: 1_000,
@@ -111,7 +111,7 @@ describe("customer repository", () => {
       await insertCustomer(
         t.db,
         customerRow("a", {
-          name_enc: t.cipher.encrypt("Ana", CUSTOMER_AAD.name),
+          name_enc: t.cipher.encrypt("Ana", CUSTOMER_AAD.name("a")),
           opted_out: 1,
           handoff_until: 5_000,
         }),

@@ -28,7 +28,7 @@ describe("inbox repository", () => {
       gateway: "gowa",
       gatewayMessageIndex: idx(gatewayMessageId),
       identityIndex: "idx-1",
-      payloadEnc: t.cipher.encryptJson({ text: `hello ${gatewayMessageId}` }, INBOX_PAYLOAD_AAD),
+      payloadEnc: t.cipher.encryptJson({ text: `hello ${gatewayMessageId}` }, INBOX_PAYLOAD_AAD(idx(gatewayMessageId))),
       receivedAt: 1_000,
       ...over,
     };
@@ -53,7 +53,9 @@ describe("inbox repository", () => {
         last_error: null,
         received_at: 1_000,
       });
-      expect(t.cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD)).toEqual({ text: "hello m1" });
+      expect(t.cipher.decryptJson(row.payload_enc, INBOX_PAYLOAD_AAD(row.gateway_message_index))).toEqual({
+        text: "hello m1",
+      });
     });
 
     it("should return null for a redelivery of the same gateway message and keep one row", async () => {

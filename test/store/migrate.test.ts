@@ -34,6 +34,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
     "phone_index",
     "phone_enc",
     "lid_index",
+    "username_index",
     "name_enc",
     "stage",
     "journey",

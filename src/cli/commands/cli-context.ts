@@ -34,6 +34,7 @@ import {
   openDatabase,
   prepareDataDir,
   protectStoredGatewayIds,
+  rebindStoredCiphertexts,
 } from "../../store/index.js";
 import type { CommandIo } from "../command.js";
 import { loadCliConfig } from "./cli-config.js";
@@ -74,6 +75,7 @@ export async function withCliContext<T>(io: CommandIo, fn: (ctx: CliContext) => 
   try {
     await migrateToLatest(db);
     await protectStoredGatewayIds(db, cipher);
+    await rebindStoredCiphertexts(db, cipher);
     const set = await loadServablePlaybooks(config, db);
     await syncArms(db, loadedVersionsOf(set.variants), clock.now());
     const playbooks = new PlaybookHolder(set);

@@ -22,7 +22,8 @@ const cloudContactSchema = z.looseObject({
   wa_id: z.string().optional(),
   /** Business-scoped user id (`US.1349…`), since 2026. */
   user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  /** `username` (e.g. `@kai.cooks`): set by users who adopted one; their phone may then be withheld. */
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 
 const cloudMessageSchema = z.looseObject({
@@ -170,6 +171,7 @@ function readValue(value: CloudValue, events: InboundEvent[], ignored: string[])
       phone,
       lid,
       name: contact?.profile?.name ?? null,
+      username: contact?.profile?.username ?? null,
       ...cloudMessageParts(message),
       fromMe: false,
       origin: "app",

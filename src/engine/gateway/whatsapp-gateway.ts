@@ -21,6 +21,11 @@ export interface InboundMessage {
   phone: string | null;
   /** The customer's `@lid` identity (e.g. `123456789@lid`), when the gateway gave one. */
   lid: string | null;
+  /**
+   * The customer's WhatsApp username as the gateway gave it (Cloud API `contacts[].profile.username`,
+   * e.g. `@kai.cooks`); absent or null when none. Never stored in clear: only its keyed hash.
+   */
+  username?: string | null;
   /** Push name / profile name, if any. */
   name: string | null;
   /**

@@ -1,7 +1,9 @@
 /**
  * Who wrote: the customer found by phone, then by `@lid` alias (or Cloud
  * business-scoped user id), merging the two when a payload maps one to the
- * other, or created on first contact.
+ * other, or created on first contact. The latest username the Cloud API gives
+ * is kept as a keyed hash, for an operator's lookup only (a username can change
+ * hands, so it never decides who wrote).
  * @module
  */
 import { randomUUID } from "node:crypto";
@@ -14,7 +16,9 @@ import {
   findCustomerByLidIndex,
   findCustomerByPhoneIndex,
   insertCustomer,
+  setCustomerUsernameIndex,
   updateCustomer,
+  usernameIndex,
 } from "../../store/index.js";
 import { type Profile, profileSchema } from "../customer-profile.js";
 import type { InboundMessage } from "../gateway/index.js";
@@ -58,7 +62,7 @@ export async function findCustomer(
       // The gateway now maps this lid to a phone: the phone becomes the identity.
       await updateCustomer(db, row.id, {
         phone_index: phoneIndex,
-        phone_enc: cipher.encrypt(msg.phone, CUSTOMER_AAD.phone),
+        phone_enc: cipher.encrypt(msg.phone, CUSTOMER_AAD.phone(row.id)),
         updated_at: now,
       });
       row = { ...row, phone_index: phoneIndex };
@@ -68,6 +72,11 @@ export async function findCustomer(
     if (lidIndex !== null && row.lid_index === null) {
       await updateCustomer(db, row.id, { lid_index: lidIndex });
       row = { ...row, lid_index: lidIndex };
+    }
+    const username = msg.username ? usernameIndex(cipher, msg.username) : null;
+    if (username !== null && row.username_index !== username) {
+      await setCustomerUsernameIndex(db, row.id, username);
+      row = { ...row, username_index: username };
     }
     return row;
   }
@@ -81,16 +90,18 @@ async function createCustomer(deps: CustomerIdentityDeps, msg: InboundMessage, n
   const phoneIndex = cipher.blindIndex(identity);
   const lidIndex = msg.lid === null ? null : cipher.blindIndex(msg.lid);
   const profile: Profile = { ...profileSchema.parse({}), timeZone: timeZoneForPhone(msg.phone) };
+  const id = randomUUID();
   const created: CustomerRow = {
-    id: randomUUID(),
+    id,
     phone_index: phoneIndex,
-    phone_enc: cipher.encrypt(identity, CUSTOMER_AAD.phone),
+    phone_enc: cipher.encrypt(identity, CUSTOMER_AAD.phone(id)),
     lid_index: lidIndex,
-    name_enc: msg.name ? cipher.encrypt(msg.name, CUSTOMER_AAD.name) : null,
+    username_index: null,
+    name_enc: msg.name ? cipher.encrypt(msg.name, CUSTOMER_AAD.name(id)) : null,
     stage: deps.playbooks.stageIds[0] ?? "first_contact",
     journey: 1,
     stage_entered_at: now,
-    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile),
+    profile_enc: cipher.encryptJson(profile, CUSTOMER_AAD.profile(id)),
     opted_out: 0,
     handoff_until: null,
     first_contact_at: now,
@@ -103,5 +114,8 @@ async function createCustomer(deps: CustomerIdentityDeps, msg: InboundMessage, n
     updated_at: now,
   };
   await insertCustomer(db, created);
-  return created;
+  const username = msg.username ? usernameIndex(cipher, msg.username) : null;
+  if (username === null) return created;
+  await setCustomerUsernameIndex(db, id, username);
+  return { ...created, username_index: username };
 }

@@ -46,7 +46,7 @@ export async function recordInbound(
     customerId: customer.id,
     direction: "in",
     author: "customer",
-    textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD),
+    textEnc: deps.cipher.encrypt(msg.text, MESSAGE_TEXT_AAD(customer.id)),
     gatewayMessageIndex: gatewayIdIndex(deps.cipher, msg.gatewayMessageId),
     journey,
     stage,
@@ -57,6 +57,6 @@ export async function recordInbound(
     status: "received",
     createdAt: now,
     kind: content.kind,
-    contentEnc: content.kind === "text" ? null : deps.cipher.encryptJson(content, MESSAGE_CONTENT_AAD),
+    contentEnc: content.kind === "text" ? null : deps.cipher.encryptJson(content, MESSAGE_CONTENT_AAD(customer.id)),
   });
 }

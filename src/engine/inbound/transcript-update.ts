@@ -58,15 +58,15 @@ export async function applyTranscriptUpdate(
       await setMessageReaction(
         db,
         target.id,
-        update.emoji === null ? null : cipher.encrypt(update.emoji, MESSAGE_REACTION_AAD),
+        update.emoji === null ? null : cipher.encrypt(update.emoji, MESSAGE_REACTION_AAD(customerId)),
         now,
       );
       return "applied";
     case "edit":
-      await replaceMessageText(db, target.id, cipher.encrypt(text, MESSAGE_TEXT_AAD), now);
+      await replaceMessageText(db, target.id, cipher.encrypt(text, MESSAGE_TEXT_AAD(customerId)), now);
       return "applied";
     case "revoke":
-      await eraseMessage(db, target.id, cipher.encrypt("", MESSAGE_TEXT_AAD), now);
+      await eraseMessage(db, target.id, cipher.encrypt("", MESSAGE_TEXT_AAD(customerId)), now);
       return "applied";
   }
 }

@@ -237,7 +237,7 @@ export class FollowUpRunner {
       .select(["status", "window_ends_at"])
       .where("id", "=", row.assignment_id)
       .executeTakeFirst();
-    const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile));
+    const profile = parseProfile(cipher.decryptJson(customer.profile_enc, CUSTOMER_AAD.profile(customer.id)));
     const decision = decideFollowUp(
       {
         now,
@@ -287,7 +287,7 @@ export class FollowUpRunner {
       customerId: customer.id,
       direction: "out",
       author: "bot",
-      textEnc: cipher.encrypt(text, MESSAGE_TEXT_AAD),
+      textEnc: cipher.encrypt(text, MESSAGE_TEXT_AAD(customer.id)),
       gatewayMessageIndex: null,
       journey: row.journey,
       stage: row.stage,
@@ -381,7 +381,7 @@ async function pacingSlot(db: Kysely<Database>, now: number, pacing: PacingConfi
 }
 
 function nameOf(cipher: FieldCipher, customer: CustomerRow): string | null {
-  return customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name);
+  return customer.name_enc === null ? null : cipher.decrypt(customer.name_enc, CUSTOMER_AAD.name(customer.id));
 }
 
 /** What the transcript shows for a template message (the template's own text lives with Meta). */

@@ -6,7 +6,13 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import { CUSTOMER_AAD, type Database, type FieldCipher, MESSAGE_TEXT_AAD } from "../../store/index.js";
+import {
+  type CipherBinding,
+  CUSTOMER_AAD,
+  type Database,
+  type FieldCipher,
+  MESSAGE_TEXT_AAD,
+} from "../../store/index.js";
 import type { LoadedVariant, PlaybookSet } from "../../strategies/index.js";
 import { rowToArm } from "../arms.js";
 import {
@@ -164,7 +170,7 @@ async function lostConcerns(
   for (const a of lost) {
     const texts = (await conversationRows(db, a.customer_id, a.journey, stage))
       .filter((m) => m.direction === "in")
-      .map((m) => safeDecrypt(cipher, m.text_enc, MESSAGE_TEXT_AAD));
+      .map((m) => safeDecrypt(cipher, m.text_enc, MESSAGE_TEXT_AAD(a.customer_id)));
     const found = new Set<string>();
     for (const [name, matcher] of Object.entries(set.funnel.concernMatchers)) {
       if (texts.some((t) => matcher.matches(t))) found.add(name);
@@ -220,16 +226,20 @@ async function conversation(
 ): Promise<TranscriptSample["lines"]> {
   const customer = await db.selectFrom("customers").select("name_enc").where("id", "=", customerId).executeTakeFirst();
   if (customer === undefined) return []; // forgotten
-  const name = customer.name_enc === null ? null : safeDecrypt(cipher, customer.name_enc, CUSTOMER_AAD.name);
+  const name =
+    customer.name_enc === null ? null : safeDecrypt(cipher, customer.name_enc, CUSTOMER_AAD.name(customerId));
   const rows = (await conversationRows(db, customerId, journey, stage)).reverse();
   return rows.map((m) => ({
     who: m.direction === "in" ? "customer" : "shop",
-    text: redact(safeDecrypt(cipher, m.text_enc, MESSAGE_TEXT_AAD), name ? [name] : []).slice(0, MESSAGE_CHARS),
+    text: redact(safeDecrypt(cipher, m.text_enc, MESSAGE_TEXT_AAD(customerId)), name ? [name] : []).slice(
+      0,
+      MESSAGE_CHARS,
+    ),
   }));
 }
 
 /** A value that does not decrypt (a rotated-away key) is shown as missing rather than failing the run. */
-function safeDecrypt(cipher: FieldCipher, value: string, aad: string): string {
+function safeDecrypt(cipher: FieldCipher, value: string, aad: CipherBinding): string {
   try {
     return cipher.decrypt(value, aad);
   } catch {

@@ -67,7 +67,7 @@ export async function playgroundHistory(
         stage: record.stage,
         optedOut: record.optedOut,
         handoff: record.handoffUntil !== null && record.handoffUntil > now,
-        profile: profileOf(row.profile_enc, cipher),
+        profile: profileOf(row, cipher),
       },
       messages: messages.map((m) => ({
         author: m.author,

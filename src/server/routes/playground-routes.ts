@@ -129,7 +129,7 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
               stage: customer.stage,
               optedOut: customer.opted_out === 1,
               handoff: customer.handoff_until !== null && customer.handoff_until > ctx.clock.now(),
-              profile: profileOf(customer.profile_enc, ctx.cipher),
+              profile: profileOf(customer, ctx.cipher),
             },
       ...(handled.outcome === null ? { pending: true } : {}),
     };

@@ -186,7 +186,10 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
     await db
       .insertInto("customers")
       .values(
-        placeholderCustomerRow(talk.id, { name_enc: cipher.encrypt(talk.name, CUSTOMER_AAD.name), stage: "lost" }),
+        placeholderCustomerRow(talk.id, {
+          name_enc: cipher.encrypt(talk.name, CUSTOMER_AAD.name(talk.id)),
+          stage: "lost",
+        }),
       )
       .execute();
     const at = world.now - 3 * 86_400_000;
@@ -214,7 +217,7 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
           customer_id: talk.id,
           direction: i === 0 ? "in" : "out",
           author: i === 0 ? "customer" : "bot",
-          text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD),
+          text_enc: cipher.encrypt(text, MESSAGE_TEXT_AAD(talk.id)),
           gateway_message_index: null,
           journey: 1,
           stage: "intent",
