@@ -1,10 +1,20 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CloserError, isCloserError } from "../../src/errors.js";
-import { createFieldCipher } from "../../src/store/field-cipher.js";
+import { createFieldCipher, rowBound } from "../../src/store/field-cipher.js";
 
 const KEY_A = Buffer.alloc(32, 0xa1);
 const KEY_B = Buffer.alloc(32, 0xb2);
+/** The key the `V1_VALUES` were made with (the test data key, bytes 0x00…0x1f). */
+const KEY_OLD = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+
+/** Values written by the release before row binding (format v1: bound to the column only), under KEY_OLD. */
+const V1_VALUES = {
+  phone: "v1.035860ba.yQF57KA-he6VmbVs2sD5-7yHnaJohDZQFWIjD6LLKMaWtIeRP15Y",
+  name: "v1.035860ba.eyzoow0KXNpqLEVRt_T9jAfusCgaWkw3hCaG_7lN7UZ7zRZL5SU2HMTc",
+  profile: "v1.035860ba.3yE3xf9B2A8qzIns4trkDCqqgxYMDXsCSxT36KRGwdDKHv81PTOK6yteZ_w",
+  text: "v1.035860ba.TRbtpXaZ3BbqGmejQOLSCB2nO7mp1dt5I8s5FjLThO2Oy08zgBydPfmRTvDqIeS9EdkIVIfSbwYRBAm5INU",
+};
 
 /** Runs `fn` and returns what it threw (fails the test when it did not throw). */
 function thrown(fn: () => unknown): CloserError {
@@ -41,10 +51,11 @@ describe("createFieldCipher", () => {
     expect(cipher.decrypt(cipher.encrypt(text, "messages.text_enc"), "messages.text_enc")).toBe(text);
   });
 
-  it("should write the compact v1.<keyId>.<data> format with the primary key's id", () => {
+  it("should write the compact v2.<keyId>.<data> format with the primary key's id", () => {
     const value = cipher.encrypt("hello");
     expect(cipher.keyId).toMatch(/^[0-9a-f]{8}$/);
-    expect(value).toMatch(new RegExp(`^v1\\.${cipher.keyId}\\.[A-Za-z0-9_-]+$`));
+    expect(value).toMatch(new RegExp(`^v2\\.${cipher.keyId}\\.[A-Za-z0-9_-]+$`));
+    expect(cipher.versionOf(value)).toBe("v2");
     // 12-byte iv + 16-byte tag + 5 bytes of text
     expect(unpack(value).bytes.length).toBe(12 + 16 + 5);
     expect(cipher.keyIdOf(value)).toBe(cipher.keyId);
@@ -80,9 +91,10 @@ describe("createFieldCipher", () => {
     { name: "truncated data", make: (v: string) => v.slice(0, v.indexOf(".", 3) + 10) },
     { name: "one byte removed", make: (v: string) => repack(unpack(v).header, unpack(v).bytes.subarray(1)) },
     { name: "not a value at all", make: () => "hello world" },
-    { name: "another version", make: (v: string) => v.replace(/^v1\./, "v2.") },
+    { name: "an unknown version", make: (v: string) => v.replace(/^v2\./, "v3.") },
+    { name: "a v2 value relabelled v1", make: (v: string) => v.replace(/^v2\./, "v1.") },
     { name: "a non-base64url character", make: (v: string) => `${v.slice(0, -1)}!` },
-    { name: "the key id of another key", make: (v: string) => v.replace(/^v1\.[0-9a-f]{8}/, "v1.00000000") },
+    { name: "the key id of another key", make: (v: string) => v.replace(/^v2\.[0-9a-f]{8}/, "v2.00000000") },
   ])("should refuse $name with decryption_failed", ({ make }) => {
     const value = make(cipher.encrypt("some text"));
     expect(
@@ -129,6 +141,54 @@ describe("createFieldCipher", () => {
     const error = thrown(() => cipher.decrypt(value, "profiles.profile_enc"));
     expect(error.message).toContain("profiles.profile_enc");
     expect(error.message).not.toContain("the secret text");
+  });
+
+  it("should refuse a value moved into another customer's row, naming the column and row, never the text", () => {
+    const value = cipher.encrypt("+15550100", rowBound("customers.phone", "customer-a"));
+    expect(cipher.decrypt(value, rowBound("customers.phone", "customer-a"))).toBe("+15550100");
+    const error = thrown(() => cipher.decrypt(value, rowBound("customers.phone", "customer-b")));
+    expect(error.code).toBe("decryption_failed");
+    expect(error.message).toBe(
+      "A stored value of customers.phone in row customer-b cannot be decrypted: it failed authentication " +
+        "(altered, moved from another row or column, or wrong key).",
+    );
+    expect(error.message).not.toContain("15550100");
+    // Neither the column alone nor a row whose text runs into the column's can stand in for the binding.
+    expect(thrown(() => cipher.decrypt(value, "customers.phone")).code).toBe("decryption_failed");
+    expect(thrown(() => cipher.decrypt(value, rowBound("customers.phone\u0000customer", "-a"))).code).toBe(
+      "decryption_failed",
+    );
+    expect(thrown(() => cipher.decryptJson(value, rowBound("customers.name", "customer-a"))).code).toBe(
+      "decryption_failed",
+    );
+  });
+
+  it("should still read values of the old v1 format, checking their column only", () => {
+    const old = createFieldCipher({ primary: KEY_OLD });
+    expect(old.versionOf(V1_VALUES.phone)).toBe("v1");
+    expect(old.decrypt(V1_VALUES.phone, rowBound("customers.phone", "any-customer"))).toBe("15550100777");
+    expect(old.decrypt(V1_VALUES.name, "customers.name")).toBe("Ana Old-Format");
+    expect(old.decryptJson(V1_VALUES.profile, rowBound("customers.profile", "c"))).toEqual({ trustLevel: 3 });
+    expect(old.decrypt(V1_VALUES.text, rowBound("messages.text", "c"))).toBe("Do you still have the blue kettle?");
+    const error = thrown(() => old.decrypt(V1_VALUES.phone, rowBound("customers.name", "c")));
+    expect(error.message).toContain("moved from another column");
+  });
+
+  it("should read row-bound and v1 values after a rotation and bind what the new key writes", () => {
+    const binding = rowBound("messages.text", "customer-a");
+    const before = cipher.encrypt("from before the rotation", binding);
+    const rotated = createFieldCipher({ primary: KEY_B, previous: [KEY_A, KEY_OLD] });
+    expect(rotated.decrypt(before, binding)).toBe("from before the rotation");
+    expect(thrown(() => rotated.decrypt(before, rowBound("messages.text", "customer-b"))).code).toBe(
+      "decryption_failed",
+    );
+    expect(rotated.decrypt(V1_VALUES.text, binding)).toBe("Do you still have the blue kettle?");
+    const after = rotated.encrypt("after", binding);
+    expect(rotated.keyIdOf(after)).toBe(rotated.keyId);
+    expect(rotated.versionOf(after)).toBe("v2");
+    expect(thrown(() => rotated.decrypt(after, rowBound("messages.text", "customer-b"))).code).toBe(
+      "decryption_failed",
+    );
   });
 
   it("should round-trip JSON and refuse a value that is not JSON", () => {
