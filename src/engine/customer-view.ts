@@ -16,13 +16,16 @@ import {
   findCustomerById,
   findCustomerByLidIndex,
   findCustomerByPhoneIndex,
+  findCustomerByUsernameIndex,
   followUpsOfCustomer,
   handoffHistory,
   type MessageRecord,
   outcomesOfCustomer,
   transcript,
+  usernameIndex,
 } from "../store/index.js";
 import { type Profile, parseProfile } from "./customer-profile.js";
+import { isUsernameIdentity } from "./phone.js";
 
 /** One customer as an operator sees them. */
 export interface CustomerView {
@@ -121,7 +124,7 @@ export async function findCustomerIdByRef(
   ref: { idPrefix: string | null; identity: string | null },
 ): Promise<CustomerRefMatch> {
   if (ref.identity !== null) {
-    const id = await customerIdByPhone(db, cipher, ref.identity);
+    const id = await customerIdByIdentity(db, cipher, ref.identity);
     if (id !== null) return { kind: "found", id };
   }
   if (ref.idPrefix === null) return { kind: "none" };
@@ -131,15 +134,22 @@ export async function findCustomerIdByRef(
 }
 
 /**
- * Finds a customer id by any identity they are known by: phone digits, a `…@lid` identity, or a
- * Cloud API business-scoped user id (a customer without a phone), as their identity or as the alias
- * of a customer whose phone is known. Bare digits that are no customer's phone are tried as `…@lid`.
+ * Finds a customer id by any identity they are known by (as `normaliseCustomerIdentity` gives it):
+ * phone digits, a `…@lid` identity, or a Cloud API business-scoped user id (a customer without a
+ * phone), as their identity or as the alias of a customer whose phone is known; or `@username`, the
+ * latest WhatsApp username the Cloud API gave for them. Bare digits that are no customer's phone are
+ * tried as `…@lid`. Every lookup goes through keyed hashes: nothing is decrypted.
  */
-export async function customerIdByPhone(
+export async function customerIdByIdentity(
   db: Kysely<Database>,
   cipher: FieldCipher,
   identity: string,
 ): Promise<string | null> {
+  if (isUsernameIdentity(identity)) {
+    const index = usernameIndex(cipher, identity);
+    const row = index === null ? undefined : await findCustomerByUsernameIndex(db, index);
+    return row?.id ?? null;
+  }
   const candidates = /^\d+$/.test(identity) ? [identity, `${identity}@lid`] : [identity];
   for (const candidate of candidates) {
     const index = cipher.blindIndex(candidate);

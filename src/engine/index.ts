@@ -18,7 +18,7 @@ export type { Profile } from "./customer-profile.js";
 export { parseProfile, profileSchema } from "./customer-profile.js";
 export type { CustomerRefMatch, CustomerView } from "./customer-view.js";
 export {
-  customerIdByPhone,
+  customerIdByIdentity,
   describeCustomer,
   findCustomerIdByRef,
   profileOf,
@@ -48,7 +48,7 @@ export {
 export * from "./outbound/index.js";
 export type { PacingConfig } from "./pacing.js";
 export { DEFAULT_PACING } from "./pacing.js";
-export { normaliseCustomerIdentity, normalisePhone } from "./phone.js";
+export { isUsernameIdentity, normaliseCustomerIdentity, normalisePhone } from "./phone.js";
 export { PlaybookHolder } from "./playbook-holder.js";
 export type { PlaybookReloader, PlaybookReloaderDeps, ReloadResult } from "./playbook-reloader.js";
 export { createPlaybookReloader, PLAYBOOK_WATCH_DEBOUNCE_MS, watchPlaybookFolder } from "./playbook-reloader.js";

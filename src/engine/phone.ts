@@ -26,8 +26,15 @@ const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
 const LONG_ID = /^\d{16,24}$/;
 
 /**
+ * A WhatsApp username as an operator types it: `@kai.cooks` or `kai.cooks`. Letters (any case),
+ * digits, `.` and `_`, with at least one letter, so no phone number reads as a username.
+ */
+const USERNAME = /^@?(?=[^@]*\p{L})[\p{L}\p{N}._]{1,64}$/u;
+
+/**
  * How an operator names a customer: a phone number (normalised as {@link normalisePhone}), a
- * `…@lid` identity, or a Cloud API business-scoped user id (`US.1349…`), the last two as given.
+ * `…@lid` identity, a Cloud API business-scoped user id (`US.1349…`), the last two as given, or a
+ * WhatsApp username, returned as `@` and the name in lower case (`@Kai.Cooks` → `@kai.cooks`).
  * Null when it is none of these.
  */
 export function normaliseCustomerIdentity(input: string): string | null {
@@ -35,5 +42,13 @@ export function normaliseCustomerIdentity(input: string): string | null {
   if (trimmed.endsWith("@lid") || BUSINESS_SCOPED_USER_ID.test(trimmed)) return trimmed;
   // A WhatsApp long id (`@lid`) given without its suffix: longer than any phone number.
   if (LONG_ID.test(trimmed)) return `${trimmed}@lid`;
-  return normalisePhone(trimmed);
+  const phone = normalisePhone(trimmed);
+  if (phone !== null) return phone;
+  const name = trimmed.normalize("NFKC");
+  return USERNAME.test(name) ? `@${name.replace(/^@/, "").toLowerCase()}` : null;
+}
+
+/** True for what {@link normaliseCustomerIdentity} returns for a username (`@kai.cooks`). */
+export function isUsernameIdentity(identity: string): boolean {
+  return identity.startsWith("@");
 }

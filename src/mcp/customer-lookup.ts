@@ -1,10 +1,11 @@
 /**
- * Finding customers for the MCP tools: by id or phone number, and a search by
+ * Finding customers for the MCP tools: by id, phone number, `…@lid` or
+ * business-scoped user id, or WhatsApp username, and a search by
  * name, the last four digits of the phone, or stage. What it returns carries
  * masked phone numbers only.
  * @module
  */
-import { customerIdByPhone, normalisePhone } from "../engine/index.js";
+import { customerIdByIdentity, normaliseCustomerIdentity } from "../engine/index.js";
 import { CloserError } from "../errors.js";
 import { maskPhone } from "../log.js";
 import { customerRowToRecord, findCustomerById, listCustomers } from "../store/index.js";
@@ -38,19 +39,23 @@ export interface CustomerQuery {
 }
 
 /**
- * The customer id for a customer id or a phone number (`+15551234567`, or an `…@lid` identity).
- * @throws CloserError `bad_request` (neither), `customer_unknown` (no such customer).
+ * The customer id for a customer id, a phone number (`+15551234567`), an `…@lid` identity, a Cloud API
+ * business-scoped user id (`US.1349…`) or a WhatsApp username (`@kai.cooks`).
+ * @throws CloserError `bad_request` (none of these), `customer_unknown` (no such customer).
  */
 export async function resolveCustomer(ctx: McpContext, ref: string): Promise<string> {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)) {
     if ((await findCustomerById(ctx.db, ref)) === undefined) throw unknown();
     return ref;
   }
-  const identity = ref.endsWith("@lid") ? ref : normalisePhone(ref);
+  const identity = normaliseCustomerIdentity(ref);
   if (identity === null) {
-    throw new CloserError("bad_request", "customer: give the customer id or a phone number like +15551234567");
+    throw new CloserError(
+      "bad_request",
+      "customer: give the customer id, a phone number like +15551234567, a business-scoped user id like US.1349… or a @username",
+    );
   }
-  const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
+  const id = await customerIdByIdentity(ctx.db, ctx.cipher, identity);
   if (id === null) throw unknown();
   return id;
 }
@@ -85,5 +90,5 @@ export async function findCustomers(ctx: McpContext, query: CustomerQuery): Prom
 }
 
 function unknown(): CloserError {
-  return new CloserError("customer_unknown", "No customer with that id or phone number.");
+  return new CloserError("customer_unknown", "No customer with that id, phone number, user id or username.");
 }

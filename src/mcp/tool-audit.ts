@@ -1,8 +1,10 @@
 /**
  * Every MCP tool call goes into the audit log with the tool, its arguments
- * (phone numbers masked to their last four digits) and whether it succeeded.
+ * (phone numbers masked to their last four digits, a customer named by
+ * username as `@…`) and whether it succeeded.
  * @module
  */
+import { isUsernameIdentity, normaliseCustomerIdentity } from "../engine/index.js";
 import { isCloserError } from "../errors.js";
 import { maskPhonesDeep } from "../log.js";
 import { appendAudit } from "../store/index.js";
@@ -26,7 +28,7 @@ export async function audited<A extends Record<string, unknown>>(
   args: A,
   body: () => Promise<Record<string, unknown>>,
 ): Promise<ToolResult> {
-  const detail = { arguments: maskPhonesDeep(args) };
+  const detail = { arguments: maskPhonesDeep(maskUsername(args)) };
   try {
     const value = await body();
     await appendAudit(ctx.db, { at: ctx.clock.now(), actor: ctx.actor, action: `mcp:${tool}`, detail });
@@ -41,4 +43,12 @@ export async function audited<A extends Record<string, unknown>>(
     });
     throw error;
   }
+}
+
+/** The arguments with a `customer` given as a WhatsApp username replaced by `@…`: a username is an identity too. */
+function maskUsername<A extends Record<string, unknown>>(args: A): Record<string, unknown> {
+  const customer = args["customer"];
+  if (typeof customer !== "string") return args;
+  const identity = normaliseCustomerIdentity(customer);
+  return identity !== null && isUsernameIdentity(identity) ? { ...args, customer: "@…" } : args;
 }

@@ -30,6 +30,8 @@ interface GatewayUnderTest {
   server: RunningServer;
   /** Posts a text from `phone` with the gateway id derived from `key`; `ageMs` back-dates it. */
   post(phone: string, name: string, text: string, key: string, ageMs?: number): Promise<WebhookDelivery>;
+  /** The WhatsApp username the sender's webhooks carry (the Cloud API's), or null. */
+  username: string | null;
   /** The full gateway message id `post` used for `key`. */
   idOf(phone: string, key: string): string;
   sendsTo(phone: string): number;
@@ -103,6 +105,7 @@ async function startGateway(name: GatewayUnderTest["name"], seed: number): Promi
       post: (phone, who, text, key, age) =>
         dated(age, () => fake.postMessage({ from: phone, text, id: key.toUpperCase(), name: who })),
       idOf: (phone, key) => `false_${phone}@c.us_${key.toUpperCase()}`,
+      username: null,
       sendsTo: (phone) => fake.sent.filter((s) => s.chatId === `${phone}@c.us`).length,
       close: async () => {
         expect(await server.stop()).toBe(0);
@@ -122,6 +125,7 @@ async function startGateway(name: GatewayUnderTest["name"], seed: number): Promi
       post: (phone, who, text, key, age) =>
         dated(age, () => fake.postMessage({ from: phone, text, id: `3A${key.toUpperCase()}`, name: who })),
       idOf: (_phone, key) => `3A${key.toUpperCase()}`,
+      username: null,
       sendsTo: (phone) => fake.sent.filter((s) => s.phone === `${phone}@s.whatsapp.net`).length,
       close: async () => {
         expect(await server.stop()).toBe(0);
@@ -153,8 +157,11 @@ async function startGateway(name: GatewayUnderTest["name"], seed: number): Promi
     name,
     server,
     post: (phone, who, text, key, age) =>
-      dated(age, () => fake.postMessage({ from: phone, text, id: realisticWamid(phone, key), name: who })),
+      dated(age, () =>
+        fake.postMessage({ from: phone, text, id: realisticWamid(phone, key), name: who, username: CLOUD_USERNAME }),
+      ),
     idOf: realisticWamid,
+    username: CLOUD_USERNAME,
     sendsTo: (phone) => fake.sent.filter((s) => s.to === phone).length,
     close: async () => {
       expect(await server.stop()).toBe(0);
@@ -162,6 +169,9 @@ async function startGateway(name: GatewayUnderTest["name"], seed: number): Promi
     },
   };
 }
+
+/** The Cloud customer's username: stored only as a keyed hash, yet it finds them. */
+const CLOUD_USERNAME = "@Ottoline.Quince_42";
 
 const CASES = [
   { gateway: "waha", phone: "15557310042", name: "Zephyrine Quillfeather", seed: 31 },
@@ -200,11 +210,13 @@ describe.each(CASES)("privacy at rest through $gateway", ({ gateway, phone, name
     }
     const view = await customerView(gw.server, phone);
     expect(view?.transcript.filter((line) => line.author === "customer").map((line) => line.text)).toEqual(texts);
+    if (gw.username !== null) expect((await customerView(gw.server, gw.username))?.id).toBe(view?.id);
   });
 
   it("neither the database file, its WAL and shm, nor the logs hold the number, the name, the texts or the ids", () => {
     const ids = texts.map((_, i) => gw.idOf(phone, `pv${i}k`));
-    const needles = [phone, ...base64Forms(phone), name, ...texts, ...ids];
+    const username = gw.username === null ? [] : [gw.username.slice(1), gw.username.slice(1).toLowerCase()];
+    const needles = [phone, ...base64Forms(phone), name, ...texts, ...ids, ...username];
     const files = rawFiles(gw.server.dataDir);
     expect(files.map((f) => f.name)).toContain(SQLITE_FILE_NAME);
     expect(findings([...files, { name: "logs", text: gw.server.output() }], needles)).toEqual([]);

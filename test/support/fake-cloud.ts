@@ -191,12 +191,23 @@ export class FakeCloud {
   }
 
   /** Posts an inbound text notification built from `inbound-text.json`; opens the user's window. */
-  postMessage(message: { from: string; text: string; id?: string; name?: string }): Promise<WebhookDelivery> {
+  postMessage(message: {
+    from: string;
+    text: string;
+    id?: string;
+    name?: string;
+    /** The sender's WhatsApp username (`contacts[].profile.username`, e.g. `@kai.cooks`), when they have one. */
+    username?: string;
+  }): Promise<WebhookDelivery> {
     const notification = loadContractExample<Notification>("cloud", "inbound-text.json");
     const value = notification.entry[0]!.changes[0]!.value;
     const [contact] = value["contacts"] as Record<string, unknown>[];
     const [inbound] = value["messages"] as Record<string, unknown>[];
-    value["contacts"] = [{ ...contact, wa_id: message.from, profile: { name: message.name ?? "Sheena Nelson" } }];
+    const profile = {
+      name: message.name ?? "Sheena Nelson",
+      ...(message.username ? { username: message.username } : {}),
+    };
+    value["contacts"] = [{ ...contact, wa_id: message.from, profile }];
     value["messages"] = [
       {
         ...inbound,

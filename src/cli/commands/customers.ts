@@ -35,7 +35,8 @@ const HELP = `closer customers — what Closer remembers about each customer
 
 <customer> is the short id that 'list' shows (e.g. 3f9c2a1b), the international
 number as the customer uses it (e.g. +15551234567), or, for a customer known without
-a number, their …@lid id or business-scoped user id (e.g. US.13491208655302741918).`;
+a number, their …@lid id, business-scoped user id (e.g. US.13491208655302741918)
+or WhatsApp username (e.g. @kai.cooks; the latest the Cloud API gave).`;
 
 /** The `customers` command. */
 export const customersCommand: Command = async (argv, io) => {
@@ -93,7 +94,9 @@ export const customersCommand: Command = async (argv, io) => {
 /** Resolves what the operator typed (a short or whole customer id, or a phone number) to a customer id. */
 async function customerId(ctx: CliContext, raw: string | undefined): Promise<string> {
   if (raw === undefined) {
-    throw new UsageError("give the customer: the short id from 'closer customers list', or the phone number");
+    throw new UsageError(
+      "give the customer: the short id from 'closer customers list', the phone number, user id or @username",
+    );
   }
   const text = raw.trim();
   const lower = text.toLowerCase();
@@ -101,7 +104,7 @@ async function customerId(ctx: CliContext, raw: string | undefined): Promise<str
   const identity = normaliseCustomerIdentity(text);
   if (identity === null && idPrefix === null) {
     throw new UsageError(
-      `"${raw}" is not a phone number like +15551234567, a …@lid or business-scoped user id, or a customer id from 'closer customers list'`,
+      `"${raw}" is not a phone number like +15551234567, a …@lid or business-scoped user id, a @username, or a customer id from 'closer customers list'`,
     );
   }
   const match = await findCustomerIdByRef(ctx.db, ctx.cipher, { idPrefix, identity });
@@ -113,7 +116,7 @@ async function customerId(ctx: CliContext, raw: string | undefined): Promise<str
     "customer_unknown",
     idPrefix !== null
       ? `no customer has the id ${lower} or writes from that number`
-      : "no customer has written from that number",
+      : "no customer has written from that number, user id or username",
   );
 }
 

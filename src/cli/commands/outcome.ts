@@ -3,7 +3,7 @@
  * [--reason …] [--event-id ID]`: records what a customer did, as `POST /api/outcomes` does.
  * @module
  */
-import { customerIdByPhone, normaliseCustomerIdentity } from "../../engine/index.js";
+import { customerIdByIdentity, normaliseCustomerIdentity } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import { maskPhone } from "../../log.js";
 import { outcomeBodySchema, profileAfterOutcomeHook } from "../../server/index.js";
@@ -64,7 +64,11 @@ export const outcomeCommand: Command = async (argv, io) => {
     }
     const body = parsed.data;
     const identity = normaliseCustomerIdentity(body.customer);
-    if (identity === null) throw new UsageError(`'${body.customer}' is not a phone number like +15551234567`);
+    if (identity === null) {
+      throw new UsageError(
+        `'${body.customer}' is not a phone number like +15551234567, a …@lid or business-scoped user id, or a @username`,
+      );
+    }
 
     return withCliContext(io, async (ctx) => {
       if (
@@ -74,7 +78,7 @@ export const outcomeCommand: Command = async (argv, io) => {
       ) {
         throw new CloserError("strategy_unknown", `--stage: "${body.stage}" is not a stage of the funnel`);
       }
-      const customerId = await customerIdByPhone(ctx.db, ctx.cipher, identity);
+      const customerId = await customerIdByIdentity(ctx.db, ctx.cipher, identity);
       if (customerId === null) {
         throw new CloserError(
           "customer_unknown",

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import {
-  customerIdByPhone,
+  customerIdByIdentity,
   describeCustomer,
   eraseCustomer,
   giveBackToBot,
@@ -22,10 +22,12 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext): v
     if (identity === null)
       throw new CloserError(
         "bad_request",
-        `"${raw}" is not a phone number like +15551234567, a …@lid id or a business-scoped user id like US.1349…`,
+        `"${raw}" is not a phone number like +15551234567, a …@lid id, a business-scoped user id like US.1349… or a @username`,
       );
-    const id = await customerIdByPhone(ctx.db, ctx.cipher, identity);
-    if (id === null) throw new CloserError("customer_unknown", "No customer has written from that number.");
+    const id = await customerIdByIdentity(ctx.db, ctx.cipher, identity);
+    if (id === null) {
+      throw new CloserError("customer_unknown", "No customer has written from that number, user id or username.");
+    }
     return id;
   };
 

@@ -20,7 +20,7 @@ import {
   type PolicySpec,
   policyWeightsSchema,
 } from "../../analytics/index.js";
-import { customerIdByPhone, normalisePhone, profileAfterOutcomeHook } from "../../engine/index.js";
+import { customerIdByIdentity, normaliseCustomerIdentity, profileAfterOutcomeHook } from "../../engine/index.js";
 import { CloserError } from "../../errors.js";
 import { armChangeSummary } from "../../experiments/index.js";
 import type { AppContext } from "../app-context.js";
@@ -83,13 +83,18 @@ export function registerExperimentRoutes(app: FastifyInstance, ctx: AppContext):
   app.post("/api/outcomes", async function postOutcome(request) {
     requireAdmin(request, ctx.adminToken);
     const body = outcomeBodySchema.parse(request.body ?? {});
-    const identity = body.customer.endsWith("@lid") ? body.customer : normalisePhone(body.customer);
-    if (identity === null) throw new CloserError("bad_request", `customer: "${body.customer}" is not a phone number`);
-    const customerId = await customerIdByPhone(ctx.db, ctx.cipher, identity);
+    const identity = normaliseCustomerIdentity(body.customer);
+    if (identity === null) {
+      throw new CloserError(
+        "bad_request",
+        `customer: "${body.customer}" is not a phone number, a …@lid or business-scoped user id, or a @username`,
+      );
+    }
+    const customerId = await customerIdByIdentity(ctx.db, ctx.cipher, identity);
     if (customerId === null) {
       throw new CloserError(
         "customer_unknown",
-        "No customer has written from that number; outcomes need a known customer.",
+        "No customer has written from that number, id or username; outcomes need a known customer.",
       );
     }
     if (
