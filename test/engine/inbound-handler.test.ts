@@ -9,6 +9,7 @@ import { createPlaybookRuntime } from "../../src/engine/playbook-runtime-factory
 import { createSeededRandom, loadedVersionsOf, syncArms } from "../../src/experiments/index.js";
 import {
   assignmentsOf,
+  CUSTOMER_AAD,
   type CustomerRow,
   consentHistory,
   findCustomerByPhoneIndex,
@@ -116,7 +117,9 @@ describe("the inbound handler", () => {
       // The phone is now the identity: sends go to it and the admin API finds the customer by it.
       const merged = await customerBy("6281234500002");
       expect(merged?.id).toBe(first.customerId);
-      expect(t.cipher.decrypt(merged?.phone_enc ?? "", "customers.phone")).toBe("6281234500002");
+      expect(t.cipher.decrypt(merged?.phone_enc ?? "", CUSTOMER_AAD.phone(first.customerId ?? ""))).toBe(
+        "6281234500002",
+      );
       expect(second.outboxIds).toHaveLength(1);
       const lines = await transcript(t.db, t.cipher, first.customerId ?? "", 10);
       expect(lines.filter((l) => l.author === "customer").map((l) => l.text)).toEqual([

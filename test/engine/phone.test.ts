@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalisePhone } from "../../src/engine/phone.js";
+import { normaliseCustomerIdentity, normalisePhone } from "../../src/engine/phone.js";
 
 describe("normalisePhone", () => {
   it.each([
@@ -28,5 +28,24 @@ describe("normalisePhone", () => {
     { name: "punctuation only", input: "+ ( ) -" },
   ])("should refuse $name", ({ input }) => {
     expect(normalisePhone(input)).toBeNull();
+  });
+});
+
+describe("normaliseCustomerIdentity", () => {
+  it.each([
+    ["+1 (555) 123-4567", "15551234567"],
+    ["US.13491208655302741918", "US.13491208655302741918"],
+    ["12345678901234567@lid", "12345678901234567@lid"],
+    ["12345678901234567", "12345678901234567@lid"],
+    ["@kai.cooks", "@kai.cooks"],
+    ["kai.cooks", "@kai.cooks"],
+    [" @Kai.Cooks ", "@kai.cooks"],
+    ["Ｋai_42", "@kai_42"],
+  ])("reads %j as %j", (input, expected) => {
+    expect(normaliseCustomerIdentity(input)).toBe(expected);
+  });
+
+  it.each(["call me", "kai cooks", "@", "@@kai", "12-34", "kai!"])("refuses %j", (input) => {
+    expect(normaliseCustomerIdentity(input)).toBeNull();
   });
 });

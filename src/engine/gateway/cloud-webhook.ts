@@ -171,7 +171,7 @@ function readValue(value: CloudValue, events: InboundEvent[], ignored: string[])
       phone,
       lid,
       name: contact?.profile?.name ?? null,
-      username: contact?.profile?.username ?? null,
+      ...(contact?.profile?.username ? { username: contact.profile.username } : {}),
       ...cloudMessageParts(message),
       fromMe: false,
       origin: "app",

@@ -117,10 +117,15 @@ describe("normalizeCloudWebhook", () => {
   it("should keep the business-scoped user id as the identity when the phone is withheld", () => {
     const body = example("inbound-text.json");
     const value = changeValue(body);
-    value["contacts"] = [{ profile: { name: "Sheena" }, user_id: "US.13491208655302741918" }];
+    value["contacts"] = [{ profile: { name: "Sheena", username: "@sheena.n" }, user_id: "US.13491208655302741918" }];
     delete value.messages![0]!["from"];
     value.messages![0]!["from_user_id"] = "US.13491208655302741918";
-    expect(normalizeOk(body)[0]).toMatchObject({ phone: null, lid: "US.13491208655302741918", name: "Sheena" });
+    expect(normalizeOk(body)[0]).toMatchObject({
+      phone: null,
+      lid: "US.13491208655302741918",
+      name: "Sheena",
+      username: "@sheena.n",
+    });
   });
 
   it("should keep a reaction as a reaction and ignore group messages and other fields with a reason", () => {
