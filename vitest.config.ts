@@ -13,6 +13,7 @@ import { defineConfig } from "vitest/config";
 const POSTGRES_TESTS = [
   "test/store/*.repository.test.ts",
   "test/store/transaction.test.ts",
+  "test/store/ciphertext-rebinding.test.ts",
   "test/**/*.postgres.test.ts",
 ];
 
