@@ -45,6 +45,7 @@ export function stageLearning(settings: StageSettings): LearningOptions {
     newcomerPrior: l.newcomerPrior,
     changeFalseAlarmRate: l.changeFalseAlarmRate,
     changePreWeight: l.changePreWeight,
+    changeHorizon: l.changeHorizon,
     newcomerPriorStrength: l.newcomerPriorStrength,
   };
 }

@@ -19,6 +19,9 @@ export const POLICY_NAMES = [
   "oracle",
 ] as const;
 
+/** The exploration floor of the policy as shipped before issue 15 (`thompson-basic`); the product's is now 0.01. */
+export const BASIC_FLOOR = 0.02;
+
 /** Days of outcomes `thompson-sliding` counts, unless told otherwise. */
 export const DEFAULT_SLIDING_WINDOW_DAYS = 14;
 
@@ -43,7 +46,7 @@ export function isPolicyName(name: string): name is PolicyName {
  * Builds policy `name` for the run with seed `seed`, drawing from the stream
  * `deriveSeed(seed, "policy:<name>")`. `thompson` is the product's policy with its
  * learning defaults (given the stages' windows); `thompson-basic` the same with every
- * learning switch off (the policy as shipped before issue 15); `thompson-sliding`
+ * learning switch off and the floor of 0.02 (the policy as shipped before issue 15); `thompson-sliding`
  * counts only the outcomes of the last `slidingWindowDays`.
  * @param stages the number of stages, or each stage's conversion window in ms.
  */
@@ -58,7 +61,12 @@ export function createSimPolicy(
     case "thompson":
       return thompsonSimPolicy(rng, stages, settings.thompson);
     case "thompson-basic":
-      return thompsonSimPolicy(rng, stages, { ...settings.thompson, learning: LEARNING_OFF, name });
+      return thompsonSimPolicy(rng, stages, {
+        floor: BASIC_FLOOR,
+        ...settings.thompson,
+        learning: LEARNING_OFF,
+        name,
+      });
     case "thompson-sliding":
       return thompsonSimPolicy(rng, stages, {
         ...settings.thompson,

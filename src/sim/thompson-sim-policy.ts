@@ -37,7 +37,7 @@ export const DEFAULT_RECOMPUTE_HOURS = 1;
 export interface ThompsonSimSettings {
   /** Hours between weight recomputations; default 1. */
   readonly recomputeHours?: number;
-  /** Exploration floor; default 0.02. */
+  /** Exploration floor; default 0.01. */
   readonly floor?: number;
   /** Resolved outcomes every arm needs before reweighting; default 20. */
   readonly burnIn?: number;

@@ -36,7 +36,7 @@ const experimentFields = {
   /** Days the experiment must run before a verdict. */
   min_days: z.number().min(0).default(14),
   /** Traffic share every arm keeps whatever the posterior says: p = f + (1 − K·f)·w. */
-  floor: z.number().min(0).max(0.5).default(0.02),
+  floor: z.number().min(0).max(0.5).default(0.01),
   /** Resolved decisions per arm before weights leave equal shares. */
   burn_in: z.number().int().min(0).default(20),
   /** Posterior draws used to estimate P(best). */
@@ -63,6 +63,11 @@ const experimentFields = {
   change_detection: z.boolean().default(true),
   /** Budget of false alarms per arm per month for the change detector, in (0, 0.5]. */
   change_false_alarm_rate: z.number().gt(0).max(0.5).default(0.01),
+  /**
+   * When the change detector reads an assignment, as a fraction of the window, in (0, 1]: it
+   * watches "a success by then", so a change shows before the new regime's windows close.
+   */
+  change_horizon: z.number().gt(0).max(1).default(0.5),
   /** Weight of an arm's outcomes from before a detected change, in [0, 1]. */
   change_pre_weight: z.number().min(0).max(1).default(0.1),
   /** Start a new arm from the stage's empirical-Bayes prior instead of the stage prior. */
@@ -170,6 +175,8 @@ export interface LearningSettings {
   changeFalseAlarmRate: number;
   /** Weight of outcomes before a detected change. */
   changePreWeight: number;
+  /** Age at which the detector reads an assignment, as a fraction of the window. */
+  changeHorizon: number;
   newcomerPrior: boolean;
   /** Cap on the newcomer prior's α + β, in outcomes. */
   newcomerPriorStrength: number;
@@ -303,6 +310,7 @@ function toSettings(raw: RawExperiment): ExperimentSettings {
       changeDetection: raw.change_detection,
       changeFalseAlarmRate: raw.change_false_alarm_rate,
       changePreWeight: raw.change_pre_weight,
+      changeHorizon: raw.change_horizon,
       newcomerPrior: raw.newcomer_prior,
       newcomerPriorStrength: raw.newcomer_prior_strength,
     },

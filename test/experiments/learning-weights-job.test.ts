@@ -19,6 +19,7 @@ const LEARNING = {
   changeDetection: true,
   changeFalseAlarmRate: 0.01,
   changePreWeight: 0.1,
+  changeHorizon: 0.5,
   newcomerPrior: false,
   newcomerPriorStrength: 4,
 };

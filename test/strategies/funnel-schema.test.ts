@@ -40,7 +40,7 @@ describe("funnelFileSchema", () => {
       minDecisions: 100,
       minSuccesses: 40,
       minDays: 14,
-      floor: 0.02,
+      floor: 0.01,
       burnIn: 20,
       draws: 10000,
       discountPerWeek: null,
@@ -63,6 +63,7 @@ describe("funnelFileSchema", () => {
       changeDetection: true,
       changeFalseAlarmRate: 0.01,
       changePreWeight: 0,
+      changeHorizon: 0.5,
       newcomerPrior: false,
       newcomerPriorStrength: 4,
     });

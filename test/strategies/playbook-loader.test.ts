@@ -69,12 +69,12 @@ describe("loadPlaybookSet", () => {
     const closing = set.funnel.stages.find((stage) => stage.id === "closing")!;
     expect(closing.windowHours).toBe(168);
     expect(closing.prior).toEqual({ alpha: 1, beta: 1 });
-    expect(closing.experiment).toMatchObject({ minDecisions: 60, minSuccesses: 20, minDays: 14, floor: 0.02 });
+    expect(closing.experiment).toMatchObject({ minDecisions: 60, minSuccesses: 20, minDays: 14, floor: 0.01 });
     expect(set.funnel.experiment).toEqual({
       minDecisions: 100,
       minSuccesses: 40,
       minDays: 14,
-      floor: 0.02,
+      floor: 0.01,
       burnIn: 20,
       draws: 10000,
       discountPerWeek: null,

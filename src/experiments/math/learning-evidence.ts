@@ -41,7 +41,15 @@ export interface LearningOptions {
   readonly changeOddsRatio?: number;
   /** Cap on the newcomer prior's α + β; default 4. */
   readonly newcomerPriorStrength?: number;
+  /**
+   * The age, as a fraction of the window, at which the detector reads an assignment
+   * ("a success by then"); default {@link DEFAULT_CHANGE_HORIZON}. 1 waits for the window to close.
+   */
+  readonly changeHorizon?: number;
 }
+
+/** Default detector horizon: half the window (most successes come well before the window closes). */
+export const DEFAULT_CHANGE_HORIZON = 0.5;
 
 /** Every switch off: the policy as shipped before issue 15 (`thompson-basic` in the simulator). */
 export const LEARNING_OFF: LearningOptions = Object.freeze({
@@ -88,6 +96,8 @@ interface Assignment {
   readonly at: number;
   /** null while pending. */
   success: boolean | null;
+  /** Assignment to success, ms (successes only). */
+  delay?: number;
 }
 
 /** Per arm: resolved counts split at the last change point, change-point boundaries, the detector. */
@@ -128,6 +138,8 @@ export interface LearningEvidenceResult {
 /** The evidence of one stage; see the module comment. */
 export class LearningEvidence {
   readonly #windowMs: number;
+  /** The age at which the detector reads an assignment: the window × `changeHorizon`. */
+  readonly #horizonMs: number;
   readonly #prior: BetaPosterior;
   readonly #learning: Required<LearningOptions>;
   readonly #arms = new Map<string, ArmState>();
@@ -150,8 +162,12 @@ export class LearningEvidence {
       changePreWeight: DEFAULT_PRE_CHANGE_WEIGHT,
       changeOddsRatio: DEFAULT_CHANGE_ODDS_RATIO,
       newcomerPriorStrength: DEFAULT_NEWCOMER_PRIOR_STRENGTH,
+      changeHorizon: DEFAULT_CHANGE_HORIZON,
       ...learning,
     };
+    const horizon = this.#learning.changeHorizon;
+    if (!(horizon > 0 && horizon <= 1)) throw new RangeError(`changeHorizon must be in (0, 1], got ${horizon}`);
+    this.#horizonMs = this.#windowMs * horizon;
   }
 
   /** Notes an assignment (call in assignment-time order); `id` is unique within the stage. */
@@ -174,6 +190,7 @@ export class LearningEvidence {
     const entry = state.pending.get(id);
     if (entry !== undefined) {
       entry.success = success;
+      if (success) entry.delay = Math.max(0, resolvedAt - assignedAt);
       state.pending.delete(id);
     }
     if (success && this.#learning.pendingOutcomes) {
@@ -292,11 +309,12 @@ export class LearningEvidence {
     const ratio = this.#learning.changeOddsRatio;
     while (this.#maturingHead < this.#maturing.length) {
       const entry = this.#maturing[this.#maturingHead]!;
-      if (entry.at + this.#windowMs > now) break;
+      if (entry.at + this.#horizonMs > now) break;
       this.#maturingHead++;
       threshold ??= this.#threshold(now);
-      // A window that closed without a success is a failure, noted or not.
-      const success = entry.success === true;
+      // The detector's event is "a success within the horizon": read at the same age for every
+      // assignment, so the stream is stationary while p is (a pending one counts as no success yet).
+      const success = entry.success === true && (entry.delay ?? 0) <= this.#horizonMs;
       const state = this.#arm(entry.arm);
       const { successes, failures } = state.detectorCounts;
       const q = (this.#prior.alpha + successes) / (this.#prior.alpha + this.#prior.beta + successes + failures);

@@ -4,8 +4,8 @@
  * @module
  */
 
-/** The default exploration floor f: every arm keeps at least 2% of the traffic. */
-export const DEFAULT_WEIGHT_FLOOR = 0.02;
+/** The default exploration floor f: every arm keeps at least 1% of the traffic (chosen from simulation figures, README "Learning that keeps up"). */
+export const DEFAULT_WEIGHT_FLOOR = 0.01;
 /** The default cap on the total propensity of arms with status `candidate`: 10% of the traffic. */
 export const DEFAULT_CANDIDATE_CAP = 0.1;
 

@@ -36,7 +36,7 @@ export interface ThompsonWeightsOptions {
   readonly arms: readonly PolicyArm[];
   /** The stage's prior; default Beta(1, 1). */
   readonly prior?: BetaPosterior;
-  /** Exploration floor f per arm, in [0, 1]; default 0.02. */
+  /** Exploration floor f per arm, in [0, 1]; default 0.01. */
   readonly floor?: number;
   /** Minimum resolved outcomes (successes + failures) every arm needs before reweighting; default 20. */
   readonly burnIn?: number;

@@ -50,7 +50,7 @@ describe("experiments/math index", () => {
     const exported = new Map<string, unknown>(Object.entries(math));
     for (const name of functions) expect(typeof exported.get(name), name).toBe("function");
     expect(math.uniformPolicy.name).toBe("uniform");
-    expect(math.DEFAULT_WEIGHT_FLOOR).toBe(0.02);
+    expect(math.DEFAULT_WEIGHT_FLOOR).toBe(0.01);
     expect(math.DEFAULT_BURN_IN).toBe(20);
     expect(math.DEFAULT_CANDIDATE_CAP).toBe(0.1);
     expect(math.DEFAULT_POSTERIOR_DRAWS).toBe(10_000);

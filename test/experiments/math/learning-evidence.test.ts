@@ -94,6 +94,46 @@ describe("LearningEvidence", () => {
     expect(b!.successes + b!.failures).toBe(perDay * days);
   });
 
+  it("should read each assignment at half its window, so a drop is found before the new regime's windows close", () => {
+    // a: 40 days at 0.3 with successes 2 h after assignment, then nothing succeeds; b stays at 0.3.
+    // Evidence is read hourly. The detector's event is "a success within 24 h" (half the 48 h window).
+    const alarmAfterSwitch = (changeHorizon?: number): number => {
+      const rng = createSeededRandom(11);
+      const e = new LearningEvidence({
+        windowMs: WINDOW,
+        prior: UNIFORM_PRIOR,
+        learning: { ...DEFAULT_LEARNING, pendingOutcomes: false, ...(changeHorizon ? { changeHorizon } : {}) },
+      });
+      const perHour = 4;
+      const switchAt = 40 * 24 * HOUR;
+      const successes: { arm: string; id: number; at: number }[] = [];
+      let id = 0;
+      for (let hour = 0; hour < 50 * 24; hour++) {
+        const now = hour * HOUR;
+        for (const s of successes.filter((x) => x.at + 2 * HOUR === now)) e.resolved(s.arm, s.id, s.at, now, true);
+        for (let i = 0; i < perHour; i++) {
+          for (const arm of ["a", "b"]) {
+            const n = id++;
+            e.assigned(arm, n, now);
+            const p = arm === "a" && now >= switchAt ? 0 : 0.3;
+            if (rng.next() < p) successes.push({ arm, id: n, at: now });
+          }
+        }
+        const { alarms } = e.evidence(now, ARMS);
+        if (alarms.length > 0) {
+          expect(alarms.map((alarm) => [alarm.arm, alarm.direction])).toEqual([["a", "down"]]);
+          return now - switchAt;
+        }
+      }
+      return Number.POSITIVE_INFINITY;
+    };
+    const half = alarmAfterSwitch();
+    expect(half).toBeGreaterThanOrEqual(WINDOW / 2);
+    expect(half).toBeLessThan(WINDOW);
+    // Waiting for the window to close (changeHorizon 1) finds the same drop a window after the switch at the earliest.
+    expect(alarmAfterSwitch(1)).toBeGreaterThanOrEqual(WINDOW);
+  });
+
   it("should start an arm with little evidence from its stage's empirical-Bayes prior when asked", () => {
     const e = new LearningEvidence({
       windowMs: WINDOW,
