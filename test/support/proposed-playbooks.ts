@@ -26,7 +26,7 @@ export function playbooksWithProposal(dir: string): string {
         "status: proposed",
         "origin: reflection",
         "parents:",
-        "  - fit-finder@1",
+        "  - fit-finder@2",
         "rationale: Lost customers were unsure which piece fits; ask about their cooking first.",
         "created_at: 2026-03-09T06:00:00.000Z",
         "model: reflect-model",
