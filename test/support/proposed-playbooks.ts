@@ -20,6 +20,7 @@ export function playbooksWithProposal(dir: string): string {
   const parent = readFileSync(join(folder, "variants/intent/fit-finder.yaml"), "utf8");
   const proposal = parent
     .replace(/^id: fit-finder$/m, "id: fit-question-first")
+    .replace(/^version: \d+$/m, "version: 1")
     .replace(
       /^status: champion$/m,
       [
