@@ -4,7 +4,7 @@
  * them, proposals the model may answer with (good ones and each kind of bad
  * one), and conversations seeded with personal data to be redacted.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../../src/config.js";
@@ -232,7 +232,10 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
   }
 }
 
-/** The version of a shipped intent variant (straight-price got follow-ups in version 2). */
+/** The version of a shipped intent variant, as its file says. */
 function shippedVersion(variant: string): number {
-  return variant === "straight-price" ? 2 : 1;
+  const text = readFileSync(join(SHIPPED_PLAYBOOKS, `variants/intent/${variant}.yaml`), "utf8");
+  const version = /^version: (\d+)$/m.exec(text)?.[1];
+  if (version === undefined) throw new Error(`variants/intent/${variant}.yaml has no version line`);
+  return Number(version);
 }
