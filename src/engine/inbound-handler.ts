@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { assignOnEntry, type Random, resolveOnAdvance } from "../experiments/index.js";
+import { assignOnEntry, parseArmKey, type Random, resolveOnAdvance } from "../experiments/index.js";
 import {
   CUSTOMER_AAD,
   type CustomerRow,
@@ -366,8 +366,13 @@ async function converse(
   });
   if (assigned === null) return moved("no_arm");
   const a = assigned.assignment;
+  // A customer assigned before their arm's file moved on to a new version keeps the assignment (the
+  // outcome counts for it) and hears the text that is loaded now.
+  const speaking = runtime.speakingKey(`${a.variant_id}@${a.variant_version}`, transition.stage);
+  const speaker = speaking === null ? null : parseArmKey(speaking);
+  if (speaking === null || speaker === null) return moved("no_arm");
   const reply = runtime.compose(
-    `${a.variant_id}@${a.variant_version}`,
+    speaking,
     templateFor(plan, content, signals),
     { ...audienceBase, stage: transition.stage, profile },
     now,
@@ -378,8 +383,8 @@ async function converse(
     stage: transition.stage,
     journey,
     assignmentId: Number(a.id),
-    variantId: a.variant_id,
-    variantVersion: a.variant_version,
+    variantId: speaker.variantId,
+    variantVersion: speaker.version,
     intent: reply.template,
     // Kind acknowledgements, order confirmations and handoff notices are sent as written; an LLM rewrites intent replies only.
     llm: plan.mode === "intent" && !handoff,

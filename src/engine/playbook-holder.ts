@@ -76,6 +76,10 @@ export class PlaybookHolder implements PlaybookRuntime {
     return this.#current.runtime.compose(variantKey, intent, audience, now);
   }
 
+  speakingKey(variantKey: string, stage: string): string | null {
+    return this.#current.runtime.speakingKey(variantKey, stage);
+  }
+
   followUps(variantKey: string): readonly FollowUp[] {
     return this.#current.runtime.followUps(variantKey);
   }

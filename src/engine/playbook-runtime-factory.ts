@@ -142,6 +142,15 @@ export function createPlaybookRuntime(set: PlaybookSet): PlaybookRuntime {
     compose(key, intent, audience, now) {
       return composeWith(set, variantOf(key), intent, audience, now, movesStageOf(intent));
     },
+    speakingKey(key, stage) {
+      if (variants.has(key)) return key;
+      const id = key.slice(0, key.lastIndexOf("@"));
+      const inStage = set.variants.filter((v) => v.stage === stage);
+      const successor = inStage.filter((v) => v.id === id).sort((a, b) => b.version - a.version)[0];
+      const serving = inStage.filter((v) => v.status !== "retired" && v.status !== "proposed");
+      const speaking = successor ?? serving.find((v) => v.status === "champion") ?? serving[0];
+      return speaking === undefined ? null : variantKey(speaking);
+    },
     composePostPurchase(intent, audience, now) {
       return composePostPurchase(set, intent, audience, now);
     },

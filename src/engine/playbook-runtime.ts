@@ -91,6 +91,13 @@ export interface PlaybookRuntime {
    * templates (a photo is not answered with the welcome).
    */
   compose(variantKey: string, intent: string, audience: ReplyAudience, now: number): ComposedReply;
+  /**
+   * The loaded variant version whose text answers a customer assigned to `variantKey` in `stage`: the
+   * arm itself when loaded; else the newest loaded version of the same variant (the arm's file moved
+   * on to a new version since the customer was assigned); else the stage's champion, or its first
+   * loaded variant (the file is gone). Null when the stage has no loaded variant.
+   */
+  speakingKey(variantKey: string, stage: string): string | null;
   /** The follow-ups of a loaded variant version (empty when it has none or is not loaded). */
   followUps(variantKey: string): readonly FollowUp[];
   /**

@@ -255,7 +255,7 @@ async function findArm(
   if (parseArmKey(key) === null) {
     throw new CloserError(
       "bad_request",
-      `"${key}" is not an arm; write it as <variant>@<version>, e.g. reserve-now@1.`,
+      `"${key}" is not an arm; write it as <variant>@<version>, e.g. reserve-now@2.`,
     );
   }
   const arms = await allArms(db, stage);

@@ -16,7 +16,7 @@ const armChangeInput = z.strictObject({
   stage: z.string().min(1).describe("the funnel stage, e.g. closing"),
   arm: z
     .string()
-    .regex(/^[^@\s]+@[1-9][0-9]*$/, "an arm like reserve-now@1 (variant@version)")
+    .regex(/^[^@\s]+@[1-9][0-9]*$/, "an arm like reserve-now@2 (variant@version)")
     .describe("the arm as variant@version"),
   reason: z.string().trim().min(1).max(500).describe("why; kept in the audit log"),
 });

@@ -143,13 +143,13 @@ describe("closer experiments", () => {
 
     it("should read a weights file and print JSON with --json", async () => {
       const file = join(install.dir, "weights.json");
-      writeFileSync(file, JSON.stringify({ "reserve-now@1": 0.5, "simple-steps@1": 0.5 }));
+      writeFileSync(file, JSON.stringify({ "reserve-now@2": 0.5, "simple-steps@2": 0.5 }));
       const run = await install.run("experiments evaluate", "--stage", "closing", "--policy", "weights.json", "--json");
       expect(run.code).toBe(0);
       expect(JSON.parse(run.out)).toMatchObject({
         stage: "closing",
         policy: "weights",
-        target: { "reserve-now@1": 0.5, "simple-steps@1": 0.5 },
+        target: { "reserve-now@2": 0.5, "simple-steps@2": 0.5 },
         n: 0,
       });
     });
@@ -159,16 +159,16 @@ describe("closer experiments", () => {
       const db = openSqliteDatabase({ file: join(install.env["DATA_DIR"] as string, "closer.db") });
       try {
         // A lucky log: simple-steps, logged with probability 0.2, won all 5 of its 20 decisions' share.
-        const policyId = await seedPolicy(db, "closing", { "simple-steps@1": 0.2, "reserve-now@1": 0.8 });
+        const policyId = await seedPolicy(db, "closing", { "simple-steps@2": 0.2, "reserve-now@2": 0.8 });
         const seed = { stage: "closing", policyId } as const;
         await seedAssignments(db, [
-          ...times(5, { ...seed, arm: "simple-steps@1", propensity: 0.2, status: "success" }),
-          ...times(15, { ...seed, arm: "reserve-now@1", propensity: 0.8, status: "failure" }),
+          ...times(5, { ...seed, arm: "simple-steps@2", propensity: 0.2, status: "success" }),
+          ...times(15, { ...seed, arm: "reserve-now@2", propensity: 0.8, status: "failure" }),
         ]);
       } finally {
         await db.destroy();
       }
-      writeFileSync(join(install.dir, "steps.json"), JSON.stringify({ "simple-steps@1": 1 }));
+      writeFileSync(join(install.dir, "steps.json"), JSON.stringify({ "simple-steps@2": 1 }));
       const run = await install.run("experiments evaluate", "--stage", "closing", "--policy", "steps.json");
       expect(run.err).toBe("");
       expect(run.code).toBe(0);

@@ -48,7 +48,7 @@ describe("closer outcome", () => {
       .values({
         stage: "closing",
         algorithm: "test",
-        weights_json: JSON.stringify({ "reserve-now@1": 1 }),
+        weights_json: JSON.stringify({ "reserve-now@2": 1 }),
         floor: 0.02,
         seed: 1,
         counts_json: "{}",
@@ -64,7 +64,7 @@ describe("closer outcome", () => {
         journey: 1,
         stage: "closing",
         variant_id: "reserve-now",
-        variant_version: 1,
+        variant_version: 2,
         propensity: 1,
         policy_version_id: policy.id,
         assigned_at: now,

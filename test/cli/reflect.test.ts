@@ -28,9 +28,9 @@ describe("closer reflect, candidates and playbooks reload", () => {
   it("lists no candidates on a fresh install, and refuses to approve an arm that is not a proposal", async () => {
     const list = await install.run("candidates");
     expect(list).toMatchObject({ code: 0, out: "No proposed or candidate arms." });
-    const approve = await install.run("candidates", "approve", "intent", "fit-finder@1");
+    const approve = await install.run("candidates", "approve", "intent", "fit-finder@2");
     expect(approve.code).toBe(1);
-    expect(approve.err).toBe("closer candidates: fit-finder@1 is champion, not proposed.");
+    expect(approve.err).toBe("closer candidates: fit-finder@2 is champion, not proposed.");
     const usage = await install.run("candidates", "approve", "intent");
     expect(usage.code).toBe(1);
     expect(usage.err).toMatch(/give the stage and the arm/);

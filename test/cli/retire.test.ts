@@ -11,11 +11,11 @@ describe("closer retire", () => {
   });
 
   it("should take the arm out of rotation and spread its traffic over the others", async () => {
-    const run = await install.run("retire", "closing", "limited-offer@1", "--reason", "off-brand");
+    const run = await install.run("retire", "closing", "limited-offer@2", "--reason", "off-brand");
     expect(run.code).toBe(0);
-    expect(run.out).toContain("Retired limited-offer@1 in closing.");
+    expect(run.out).toContain("Retired limited-offer@2 in closing.");
     expect(run.out).toMatch(
-      /Weights of closing now: reassurance-first@2 0\.333, reserve-now@1 0\.333, simple-steps@1 0\.333\./,
+      /Weights of closing now: reassurance-first@2 0\.333, reserve-now@2 0\.333, simple-steps@2 0\.333\./,
     );
     const report = JSON.parse((await install.run("experiments", "--json")).out) as {
       stages: { stage: string; arms: { variant: string; status: string; weight: number }[] }[];
@@ -25,15 +25,15 @@ describe("closer retire", () => {
   });
 
   it("should exit 1 when the arm is already retired", async () => {
-    await install.run("retire", "closing", "limited-offer@1");
-    const run = await install.run("retire", "closing", "limited-offer@1");
+    await install.run("retire", "closing", "limited-offer@2");
+    const run = await install.run("retire", "closing", "limited-offer@2");
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/already retired/);
   });
 
   it("should exit 1 rather than leave a stage without an arm", async () => {
-    await install.run("promote", "closing", "simple-steps@1", "--force");
-    const run = await install.run("retire", "closing", "simple-steps@1");
+    await install.run("promote", "closing", "simple-steps@2", "--force");
+    const run = await install.run("retire", "closing", "simple-steps@2");
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/last arm in rotation/);
   });

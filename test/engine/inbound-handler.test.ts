@@ -296,6 +296,57 @@ describe("the inbound handler", () => {
     });
   });
 
+  describe("a customer whose arm is no longer loaded", () => {
+    /** Serves `next` from now on, as a restart or a reload with other files would. */
+    async function serve(next: PlaybookSet): Promise<void> {
+      await syncArms(t.db, loadedVersionsOf(next.variants), T0 + HOUR);
+      deps = { ...deps, playbooks: createPlaybookRuntime(next) };
+    }
+    async function replyArm(outcome: InboundOutcome): Promise<string> {
+      const row = await t.db
+        .selectFrom("outbox")
+        .innerJoin("messages", "messages.id", "outbox.message_id")
+        .select(["messages.variant_id", "messages.variant_version"])
+        .where("outbox.id", "=", outcome.outboxIds[0] as number)
+        .executeTakeFirstOrThrow();
+      return `${row.variant_id}@${row.variant_version}`;
+    }
+
+    it("keeps the assignment and answers with the newest loaded version of the same variant", async () => {
+      const hello = await handle(message({ text: "Hi!" }));
+      const [assigned] = await assignmentsOf(t.db, hello.customerId ?? "");
+      const id = assigned?.variant_id as string;
+      const old = `${id}@${assigned?.variant_version}`;
+      expect(await replyArm(hello)).toBe(old);
+      // The file moved on to a new version: the old one is not loaded any more.
+      await serve({ ...set, variants: set.variants.map((v) => (v.id === id ? { ...v, version: v.version + 1 } : v)) });
+
+      const again = await handle(message({ text: "hello again" }, T0 + 2 * HOUR));
+      expect(again).toMatchObject({ stage: "first_contact", silentBecause: null });
+      expect(await replyArm(again)).toBe(`${id}@${(assigned?.variant_version ?? 0) + 1}`);
+      const assignments = await assignmentsOf(t.db, hello.customerId ?? "");
+      expect(assignments.map((a) => `${a.variant_id}@${a.variant_version}`)).toEqual([old]);
+    });
+
+    it("answers with the stage's champion when no version of the variant is loaded", async () => {
+      const hello = await handle(message({ text: "Hi!" }));
+      const [assigned] = await assignmentsOf(t.db, hello.customerId ?? "");
+      const champion = set.variants.find((v) => v.stage === "first_contact" && v.status === "champion");
+      const gone = set.variants.find((v) => v.stage === "first_contact" && v.id !== champion?.id);
+      // Make the customer's arm one whose file is then deleted.
+      await t.db
+        .updateTable("assignments")
+        .set({ variant_id: gone?.id as string, variant_version: gone?.version as number })
+        .where("id", "=", assigned?.id as number)
+        .execute();
+      await serve({ ...set, variants: set.variants.filter((v) => v !== gone) });
+
+      const again = await handle(message({ text: "hello again" }, T0 + 2 * HOUR));
+      expect(again.outboxIds).toHaveLength(1);
+      expect(await replyArm(again)).toBe(`${champion?.id}@${champion?.version}`);
+    });
+  });
+
   it("records the message and its reply in one transaction: a failure stores neither", async () => {
     const msg = message({ text: "Hi there" });
     const intake = await acceptMessage(t.db, t.cipher, msg, T0);

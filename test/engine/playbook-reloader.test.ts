@@ -83,7 +83,7 @@ describe("reloading the playbooks while the service runs", () => {
     expect(holder.set).toBe(before);
     expect(holder.loadedKeys.has("broken@1")).toBe(false);
     const reply = holder.compose(
-      "fit-finder@1",
+      "fit-finder@2",
       "greeting",
       {
         name: null,

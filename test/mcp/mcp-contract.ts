@@ -74,26 +74,26 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
     });
 
     it("refuses to promote while the stage is collecting unless forced, then promotes with the evidence as warning", async () => {
-      const refused = await call("promote_arm", { stage: "closing", arm: "simple-steps@1", reason: "owner's pick" });
+      const refused = await call("promote_arm", { stage: "closing", arm: "simple-steps@2", reason: "owner's pick" });
       expect(refused.isError).toBe(true);
       expect(refused.content?.[0]?.text).toMatch(/force/);
       const answer = await call("promote_arm", {
         stage: "closing",
-        arm: "simple-steps@1",
+        arm: "simple-steps@2",
         reason: "owner's pick",
         force: true,
       });
       expect(answer.isError).not.toBe(true);
       expect(answer.structuredContent).toMatchObject({
         stage: "closing",
-        champion: "simple-steps@1",
-        weights: { "simple-steps@1": 1 },
+        champion: "simple-steps@2",
+        weights: { "simple-steps@2": 1 },
       });
       expect(answer.structuredContent?.warning).toMatch(/Promoted with force/);
       expect(answer.structuredContent?.note).toMatch(/keep it until they leave the stage/);
       const report = experimentReportSchema.parse((await call("experiments_status")).structuredContent);
       const closing = report.stages.find((s) => s.stage === "closing");
-      expect(closing?.arms.find((a) => `${a.variant}@${a.version}` === "simple-steps@1")?.status).toBe("champion");
+      expect(closing?.arms.find((a) => `${a.variant}@${a.version}` === "simple-steps@2")?.status).toBe("champion");
     });
 
     it("answers a tool error naming the problem, and refuses arguments its schema rejects", async () => {
@@ -114,7 +114,7 @@ export function describeMcpSuite(transport: string, target: McpSuiteTarget): voi
           arm: PROPOSED_ARM,
           status: "proposed",
           origin: "reflection",
-          parents: ["fit-finder@1"],
+          parents: ["fit-finder@2"],
           rationale: expect.stringMatching(/ask about their cooking first/),
         }),
       ]);

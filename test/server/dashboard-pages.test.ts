@@ -49,7 +49,7 @@ describe("the dashboard's rules", () => {
   it("lists the reflection's proposal with its parents and rationale, and approves it only with a reason", async () => {
     const page = await (await client.get("/dashboard/candidates")).text();
     expect(page).toContain(PROPOSED_ARM);
-    expect(page).toMatch(/Grew from: fit-finder@1/);
+    expect(page).toMatch(/Grew from: fit-finder@2/);
     expect(page).toMatch(/ask about their cooking first/);
     expect(page).not.toMatch(/None\. New strategies/);
     const action = `/dashboard/candidates/intent/${PROPOSED_ARM}/approve`;
@@ -93,15 +93,15 @@ describe("the dashboard's rules", () => {
     const page = await (await client.get("/dashboard/experiments")).text();
     expect(page).toMatch(/Still collecting evidence: 0 customers judged so far/);
     const refused = await client.post("/dashboard/experiments/closing/promote", {
-      arm: "simple-steps@1",
+      arm: "simple-steps@2",
       reason: "owner's choice",
     });
     expect(refused.status).toBe(200);
     const question = await refused.text();
     expect(question).toMatch(/Promote anyway/);
-    expect(question).toMatch(/still collecting evidence: .*simple-steps@1 0 decisions/);
+    expect(question).toMatch(/still collecting evidence: .*simple-steps@2 0 decisions/);
     const done = await client.post("/dashboard/experiments/closing/promote", {
-      arm: "simple-steps@1",
+      arm: "simple-steps@2",
       reason: "owner's choice",
       force: "yes",
     });

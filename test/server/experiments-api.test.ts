@@ -55,8 +55,8 @@ describe("the experiments API", () => {
 
   it.each([
     ["GET", "/api/experiments", undefined],
-    ["POST", "/api/experiments/closing/promote", { arm: "simple-steps@1" }],
-    ["POST", "/api/experiments/closing/retire", { arm: "simple-steps@1" }],
+    ["POST", "/api/experiments/closing/promote", { arm: "simple-steps@2" }],
+    ["POST", "/api/experiments/closing/retire", { arm: "simple-steps@2" }],
     ["POST", "/api/experiments/closing/srm-ack", {}],
     ["GET", "/api/experiments/closing/evaluate", undefined],
     ["POST", "/api/jobs/expire-windows", {}],
@@ -77,7 +77,7 @@ describe("the experiments API", () => {
   });
 
   it.each([
-    ["an unknown key", "/api/experiments/closing/promote", { arm: "simple-steps@1", forced: true }, 400, "bad_request"],
+    ["an unknown key", "/api/experiments/closing/promote", { arm: "simple-steps@2", forced: true }, 400, "bad_request"],
     ["a malformed arm", "/api/experiments/closing/promote", { arm: "simple-steps" }, 400, "bad_request"],
     [
       "a non-boolean keepChallengers",
@@ -86,8 +86,8 @@ describe("the experiments API", () => {
       400,
       "bad_request",
     ],
-    ["an unknown stage", "/api/experiments/checkout/promote", { arm: "simple-steps@1" }, 404, "strategy_unknown"],
-    ["an arm of another stage", "/api/experiments/closing/retire", { arm: "warm-welcome@1" }, 404, "strategy_unknown"],
+    ["an unknown stage", "/api/experiments/checkout/promote", { arm: "simple-steps@2" }, 404, "strategy_unknown"],
+    ["an arm of another stage", "/api/experiments/closing/retire", { arm: "warm-welcome@2" }, 404, "strategy_unknown"],
     [
       "an acknowledgement without an alarm",
       "/api/experiments/closing/srm-ack",
@@ -133,44 +133,44 @@ describe("the experiments API", () => {
   });
 
   it("should promote and retire through the API, recording the actor 'api'", async () => {
-    const retire = await call("POST", "/api/experiments/intent/retire", { arm: "value-compare@1", reason: "too long" });
+    const retire = await call("POST", "/api/experiments/intent/retire", { arm: "value-compare@2", reason: "too long" });
     expect(retire.status).toBe(200);
-    expect(retire.json).toMatchObject({ stage: "intent", arm: "value-compare@1", retired: ["value-compare@1"] });
-    expect(Object.keys(retire.json["weights"] as object).sort()).toEqual(["fit-finder@1", "straight-price@2"]);
+    expect(retire.json).toMatchObject({ stage: "intent", arm: "value-compare@2", retired: ["value-compare@2"] });
+    expect(Object.keys(retire.json["weights"] as object).sort()).toEqual(["fit-finder@2", "straight-price@2"]);
     const promote = await call("POST", "/api/experiments/intent/promote", {
       arm: "straight-price@2",
       keepChallengers: true,
       reason: "clearer",
     });
     expect(promote.status).toBe(200);
-    expect(promote.json).toMatchObject({ champion: "straight-price@2", demoted: ["fit-finder@1"], retired: [] });
+    expect(promote.json).toMatchObject({ champion: "straight-price@2", demoted: ["fit-finder@2"], retired: [] });
     const audit = await closer.db.selectFrom("audit_log").selectAll().orderBy("id").execute();
     expect(audit.map((a) => [a.actor, a.action, a.subject])).toEqual([
-      ["api", "experiment_retire", "intent/value-compare@1"],
+      ["api", "experiment_retire", "intent/value-compare@2"],
       ["api", "experiment_promote", "intent/straight-price@2"],
     ]);
-    const last = await call("POST", "/api/experiments/first_contact/promote", { arm: "warm-welcome@1", force: true });
+    const last = await call("POST", "/api/experiments/first_contact/promote", { arm: "warm-welcome@2", force: true });
     expect(last.status).toBe(200);
-    const refused = await call("POST", "/api/experiments/first_contact/retire", { arm: "warm-welcome@1" });
+    const refused = await call("POST", "/api/experiments/first_contact/retire", { arm: "warm-welcome@2" });
     expect(refused.status).toBe(409);
   });
 
   // After the test above, whose audit log it would otherwise add to.
   it('should answer 409 promotion_needs_force while the stage is collecting, and promote with "force": true', async () => {
-    const refused = await call("POST", "/api/experiments/building_trust/promote", { arm: "guarantee-led@1" });
+    const refused = await call("POST", "/api/experiments/building_trust/promote", { arm: "guarantee-led@2" });
     expect(refused.status).toBe(409);
     const error = refused.json["error"] as { code: string; message: string };
     expect(error.code).toBe("promotion_needs_force");
-    expect(error.message).toMatch(/^Stage building_trust is still collecting evidence: .*guarantee-led@1 0 decisions/);
+    expect(error.message).toMatch(/^Stage building_trust is still collecting evidence: .*guarantee-led@2 0 decisions/);
     expect(error.message).toContain('"force": true');
     const forced = await call("POST", "/api/experiments/building_trust/promote", {
-      arm: "guarantee-led@1",
+      arm: "guarantee-led@2",
       force: true,
     });
     expect(forced.status).toBe(200);
     expect(forced.json).toMatchObject({
-      champion: "guarantee-led@1",
-      retired: ["empathy-first@1", "proof-and-specifics@1"],
+      champion: "guarantee-led@2",
+      retired: ["empathy-first@2", "proof-and-specifics@2"],
       warning: expect.stringMatching(/still collecting evidence.*Promoted with force\.$/),
       note: expect.stringMatching(/^Customers already assigned to a retired arm keep it/),
     });

@@ -23,8 +23,8 @@ import { silentLogger } from "../../src/log.js";
 import { type Closer, startCloser } from "../../src/main.js";
 
 const TOKEN = "e2e-admin-token-0123456789abcdef";
-const BETTER = "simple-steps@1";
-const WORSE = "reserve-now@1";
+const BETTER = "simple-steps@2";
+const WORSE = "reserve-now@2";
 /** The script's truth: the probability that a customer who got the arm buys. */
 const TRUE_RATE: Record<string, number> = { [BETTER]: 0.7, [WORSE]: 0.2 };
 const ROUNDS = 10;

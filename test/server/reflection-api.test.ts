@@ -87,7 +87,7 @@ describe("the reflection and candidates API", () => {
       "/api/candidates/intent/fit-question-first@1",
     );
     expect(shown.json.text).toMatch(/^origin: reflection$/m);
-    expect(shown.json.parentDiffs.map((d) => d.parent)).toEqual(["fit-finder@1"]);
+    expect(shown.json.parentDiffs.map((d) => d.parent)).toEqual(["fit-finder@2"]);
     const approved = await api<{ status: string }>("POST", "/api/candidates/intent/fit-question-first@1/approve", {});
     expect(approved.json.status).toBe("candidate");
     const again = await api<{ error: { code: string } }>(

@@ -142,9 +142,9 @@ describe("closer reflect against an OpenAI-compatible model, with the service ru
     expect(show.out).toMatch(/^budget-first@1 \(intent, proposed\) — variants\/intent\/budget-first\.yaml$/m);
     expect(show.out).toMatch(/^Rationale: Design move: answer the top objection/m);
     expect(show.out).toMatch(
-      /^--- fit-finder@1 \(variants\/intent\/fit-finder\.yaml\) {2}\| {2}\+\+\+ budget-first@1$/m,
+      /^--- fit-finder@2 \(variants\/intent\/fit-finder\.yaml\) {2}\| {2}\+\+\+ budget-first@1$/m,
     );
-    expect(show.out).toMatch(/^version: 1 {50}\s+version: 1$/m);
+    expect(show.out).toMatch(/^version: 2 {50} \| version: 1$/m);
 
     const approve = await runCommand(
       "candidates",

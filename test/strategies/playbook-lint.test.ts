@@ -24,9 +24,9 @@ const CASES: BrokenCopy[] = [
   {
     name: "bad YAML (a key twice)",
     file: WELCOME,
-    find: "version: 1\n",
-    replace: "version: 1\nversion: 2\n",
-    lineWith: "version: 2",
+    find: "version: 2\n",
+    replace: "version: 2\nversion: 3\n",
+    lineWith: "version: 3",
     message: /YAML syntax: Map keys must be unique/,
   },
   {
@@ -210,8 +210,8 @@ const CASES: BrokenCopy[] = [
   {
     name: "a second champion in a stage",
     file: "variants/first_contact/question-led.yaml",
-    find: "version: 1\n",
-    replace: "version: 1\nstatus: champion\n",
+    find: "version: 2\n",
+    replace: "version: 2\nstatus: champion\n",
     lineWith: "status: champion",
     message: /stage first_contact already has a champion in variants\/first_contact\/warm-welcome\.yaml; keep one/,
   },
@@ -231,18 +231,18 @@ describe("playbook lint", () => {
   it("reports a duplicate variant id@version in the later file, naming the first", async () => {
     const again = "variants/first_contact/welcome-again.yaml";
     const problems = errorsOf(await loadFiles({ ...shipped, [again]: shipped[WELCOME]! }));
-    const duplicate = problems.find((problem) => problem.message.startsWith("duplicate variant warm-welcome@1"));
+    const duplicate = problems.find((problem) => problem.message.startsWith("duplicate variant warm-welcome@2"));
     expect(duplicate).toMatchObject({
       file: again,
       line: 1,
-      message: `duplicate variant warm-welcome@1: also in ${WELCOME}`,
+      message: `duplicate variant warm-welcome@2: also in ${WELCOME}`,
     });
   });
 
   it("reports one id used in two stages", async () => {
     const moved = shipped[WELCOME]!.replace("stage: first_contact", "stage: closing").replace(
-      "version: 1",
       "version: 2",
+      "version: 3",
     );
     const files = { ...shipped, "variants/closing/warm-welcome.yaml": moved };
     const problems = errorsOf(await loadFiles(files));
@@ -282,7 +282,7 @@ describe("playbook lint", () => {
     files = edit(files, WELCOME, "How can I help you today?", "How can I help {{custmer.name}} today?");
     files = edit(files, FIT, "stage: intent\n", "stage: intnet\n");
     files = edit(files, "catalog.yaml", "    stock: 37\n", "    stock: many\n");
-    files = edit(files, RESERVE, "version: 1\n", "version: 0\n");
+    files = edit(files, RESERVE, "version: 2\n", "version: 0\n");
     const problems = errorsOf(await loadFiles(files));
     const where = problems.map((problem) => `${problem.file}:${problem.line}`);
     expect(where).toEqual(

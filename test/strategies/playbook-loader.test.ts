@@ -52,9 +52,9 @@ describe("loadPlaybookSet", () => {
 
   it("should give each loaded variant its file, hash, version position and compiled templates", () => {
     const reserve = set.variants.find((variant) => variant.id === "reserve-now");
-    expect(reserve).toMatchObject({ sourceFile: RESERVE, stage: "closing", version: 1, status: "champion" });
+    expect(reserve).toMatchObject({ sourceFile: RESERVE, stage: "closing", version: 2, status: "champion" });
     expect(reserve?.hash).toBe(contentHash(reserve!));
-    expect(reserve?.versionAt).toEqual({ line: lineOf(shipped[RESERVE]!, "version: 1"), column: 10 });
+    expect(reserve?.versionAt).toEqual({ line: lineOf(shipped[RESERVE]!, "version: 2"), column: 10 });
     // Top-level templates by key; language blocks as `es.<key>`, alternatives as `<key>#<n>`.
     const compiled = Object.keys(reserve?.compiled ?? {});
     expect(compiled.filter((key) => !key.includes(".")).sort()).toEqual(Object.keys(reserve?.templates ?? {}).sort());
@@ -97,7 +97,7 @@ describe("loadPlaybookSet", () => {
 
   it("should refuse a served version whose text changed, naming the file and the version to bump to", async () => {
     const reserve = set.variants.find((variant) => variant.id === "reserve-now")!;
-    const served = new Map([["reserve-now@1", reserve.hash]]);
+    const served = new Map([["reserve-now@2", reserve.hash]]);
     expect((await loadFiles(shipped, { served })).ok).toBe(true);
 
     const files = edit(
@@ -110,11 +110,11 @@ describe("loadPlaybookSet", () => {
     expect(problems).toEqual([
       {
         file: RESERVE,
-        line: lineOf(files[RESERVE]!, "version: 1"),
+        line: lineOf(files[RESERVE]!, "version: 2"),
         column: 10,
         severity: "error",
         message:
-          "variant reserve-now@1 has served customers and its text changed; bump `version` to 2 to make a new arm",
+          "variant reserve-now@2 has served customers and its text changed; bump `version` to 3 to make a new arm",
       },
     ]);
   });
@@ -127,8 +127,8 @@ describe("loadPlaybookSet", () => {
       "Shall I reserve the {{product.name}}",
       "Would you like me to hold the {{product.name}}",
     );
-    files = edit(files, RESERVE, "version: 1", "version: 2");
-    expect((await loadFiles(files, { served: new Map([["reserve-now@1", reserve.hash]]) })).ok).toBe(true);
+    files = edit(files, RESERVE, "version: 2", "version: 3");
+    expect((await loadFiles(files, { served: new Map([["reserve-now@2", reserve.hash]]) })).ok).toBe(true);
   });
 
   it("should accept a status change of a served version", async () => {
@@ -137,10 +137,10 @@ describe("loadPlaybookSet", () => {
     const fitFiles = edit(
       files,
       "variants/closing/simple-steps.yaml",
-      "version: 1\n",
-      "version: 1\nstatus: champion\n",
+      "version: 2\n",
+      "version: 2\nstatus: champion\n",
     );
-    const result = await loadFiles(fitFiles, { served: new Map([["reserve-now@1", reserve.hash]]) });
+    const result = await loadFiles(fitFiles, { served: new Map([["reserve-now@2", reserve.hash]]) });
     expect(result.ok).toBe(true);
   });
 

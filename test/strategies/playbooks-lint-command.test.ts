@@ -42,7 +42,7 @@ describe("closer playbooks lint", () => {
     expect(await playbooksLintCommand(["playbooks"], io)).toBe(0);
     const output = io.stdout.join("\n");
     expect(output).toMatch(/^playbooks: 4 stages, 13 variants, 6 products, 2 offers/);
-    expect(output).toMatch(/first_contact\s+3 variants: .*warm-welcome@1 \(champion\)/);
+    expect(output).toMatch(/first_contact\s+3 variants: .*warm-welcome@2 \(champion\)/);
     expect(output).toMatch(/closing\s+4 variants: /);
     expect(io.stderr).toEqual([]);
   });
@@ -139,7 +139,7 @@ describe("closer playbooks lint, with the service's database", () => {
     expect(runBuiltCli(["experiments"], { cwd, env: env() }).status).toBe(0);
     const db = openSqliteDatabase({ file: join(cwd, "data", "closer.db") });
     try {
-      await markVersionServed(db, "warm-welcome@1", Date.now());
+      await markVersionServed(db, "warm-welcome@2", Date.now());
     } finally {
       await db.destroy();
     }
@@ -149,8 +149,8 @@ describe("closer playbooks lint, with the service's database", () => {
     await serveOnce();
     const text = await breakFile(WELCOME, "How can I help you today?", "What brings you here today?");
     const problem =
-      `playbooks/${WELCOME}:${lineOf(text, "version: 1")}:10 ` +
-      "variant warm-welcome@1 has served customers and its text changed; bump `version` to 2 to make a new arm";
+      `playbooks/${WELCOME}:${lineOf(text, "version: 2")}:10 ` +
+      "variant warm-welcome@2 has served customers and its text changed; bump `version` to 3 to make a new arm";
     const lint = runBuiltCli(["playbooks", "lint"], { cwd, env: env() });
     expect(lint.lines).toEqual([
       problem,

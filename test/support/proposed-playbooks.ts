@@ -20,13 +20,14 @@ export function playbooksWithProposal(dir: string): string {
   const parent = readFileSync(join(folder, "variants/intent/fit-finder.yaml"), "utf8");
   const proposal = parent
     .replace(/^id: fit-finder$/m, "id: fit-question-first")
+    .replace(/^version: \d+$/m, "version: 1")
     .replace(
       /^status: champion$/m,
       [
         "status: proposed",
         "origin: reflection",
         "parents:",
-        "  - fit-finder@1",
+        "  - fit-finder@2",
         "rationale: Lost customers were unsure which piece fits; ask about their cooking first.",
         "created_at: 2026-03-09T06:00:00.000Z",
         "model: reflect-model",

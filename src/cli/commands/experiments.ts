@@ -47,7 +47,7 @@ effective sample size: how many on-policy decisions the log is worth.
   --stage S     the stage (required)
   --policy P    champion (always the stage's champion; the default), uniform
                 (an equal A/B rotation of the arms in rotation), or a JSON file
-                of arm weights summing to 1, e.g. {"reserve-now@1": 0.5, "simple-steps@1": 0.5}
+                of arm weights summing to 1, e.g. {"reserve-now@2": 0.5, "simple-steps@2": 0.5}
   --json        print the estimate as JSON
 
 Exit status: 0 ok, 1 bad input or configuration, 2 unexpected.`;
@@ -134,7 +134,7 @@ function readPolicy(value: string, cwd: string): PolicySpec {
   }
   const weights = policyWeightsSchema.safeParse(json);
   if (!weights.success) {
-    throw new UsageError(`--policy: ${value} must hold an object of arm weights like {"reserve-now@1": 1}`);
+    throw new UsageError(`--policy: ${value} must hold an object of arm weights like {"reserve-now@2": 1}`);
   }
   return weights.data;
 }

@@ -93,7 +93,7 @@ const checkbox = z
   .optional()
   .transform((v) => v === "yes");
 const armChangeSchema = z.object({
-  arm: z.string().regex(/^[^@\s]+@[1-9][0-9]*$/, "a strategy like reserve-now@1"),
+  arm: z.string().regex(/^[^@\s]+@[1-9][0-9]*$/, "a strategy like reserve-now@2"),
   reason: z.string().trim().min(1, "say why").max(500),
   keepChallengers: checkbox,
   force: checkbox,

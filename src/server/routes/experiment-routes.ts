@@ -47,7 +47,7 @@ export const outcomeBodySchema = z
   .strict();
 
 /** An arm as written in requests: `variant@version`. */
-const armSchema = z.string().regex(/^[^@\s]+@[1-9][0-9]*$/, "an arm like reserve-now@1 (variant@version)");
+const armSchema = z.string().regex(/^[^@\s]+@[1-9][0-9]*$/, "an arm like reserve-now@2 (variant@version)");
 const reasonSchema = z.string().trim().min(1).max(500).optional();
 
 /** The body of `POST /api/experiments/:stage/promote`. */
@@ -190,7 +190,7 @@ export function parsePolicy(text: string): PolicySpec {
   }
   const weights = policyWeightsSchema.safeParse(parsed);
   if (!weights.success) {
-    throw new CloserError("bad_request", 'policy: the weights must be a JSON object like {"reserve-now@1": 1}');
+    throw new CloserError("bad_request", 'policy: the weights must be a JSON object like {"reserve-now@2": 1}');
   }
   return weights.data;
 }

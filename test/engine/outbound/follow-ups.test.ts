@@ -438,7 +438,7 @@ describe("follow-ups", () => {
     await seedCustomer(t.db, t, {
       repliedAt: FIRST_DUE - 10 * MINUTE,
       stage: "intent",
-      arm: { variantId: "fit-finder", version: 1 },
+      arm: { variantId: "fit-finder", version: 2 },
     });
     expect(await h.runner.run()).toMatchObject({ waiting: 1 });
     expect((await followUpsOfCustomer(t.db, id))[0]?.due_at).toBe(FIRST_DUE + 50 * MINUTE);

@@ -36,8 +36,8 @@ describe("the review of reflection candidates", () => {
   it("lists the proposals awaiting review", async () => {
     const list = await listCandidates(world.candidates());
     expect(list.map((c) => [c.arm, c.status, c.origin, c.parents])).toEqual([
-      ["budget-first@1", "proposed", "reflection", ["straight-price@2", "fit-finder@1"]],
-      ["fit-question-first@1", "proposed", "reflection", ["fit-finder@1"]],
+      ["budget-first@1", "proposed", "reflection", ["straight-price@2", "fit-finder@2"]],
+      ["fit-question-first@1", "proposed", "reflection", ["fit-finder@2"]],
     ]);
   });
 
@@ -47,12 +47,12 @@ describe("the review of reflection candidates", () => {
     expect(detail.rationale).toMatch(/answer the top objection/);
     expect(detail.parentDiffs.map((d) => [d.parent, d.file])).toEqual([
       ["straight-price@2", "variants/intent/straight-price.yaml"],
-      ["fit-finder@1", "variants/intent/fit-finder.yaml"],
+      ["fit-finder@2", "variants/intent/fit-finder.yaml"],
     ]);
     const rows = detail.parentDiffs[1]?.rows ?? [];
     expect(rows.find((r) => r.left === "id: fit-finder")?.mark).not.toBe("=");
     expect(rows.find((r) => r.right === "id: budget-first")?.mark).not.toBe("=");
-    expect(rows).toContainEqual({ mark: "=", left: "version: 1", right: "version: 1" });
+    expect(rows).toContainEqual({ mark: "|", left: "version: 2", right: "version: 1" });
   });
 
   it("approves a proposal: it becomes a candidate in the store and the file, gets a share of traffic, and is audited", async () => {
@@ -83,10 +83,10 @@ describe("the review of reflection candidates", () => {
 
   it("refuses to approve what is not a proposal, with a clear reason", async () => {
     await expect(
-      approveCandidate(world.candidates(), "intent", "fit-finder@1", { actor: "api" }),
+      approveCandidate(world.candidates(), "intent", "fit-finder@2", { actor: "api" }),
     ).rejects.toMatchObject({
       code: "experiment_invalid",
-      message: "fit-finder@1 is champion, not proposed.",
+      message: "fit-finder@2 is champion, not proposed.",
     });
     await expect(showCandidate(world.candidates(), "nowhere", "x@1")).rejects.toMatchObject({
       code: "strategy_unknown",

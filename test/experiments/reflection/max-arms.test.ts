@@ -28,23 +28,23 @@ describe("max_arms: the reflection makes room before it adds an arm", () => {
     const policy = await seedPolicy(world.t.db, "intent", {}, world.now - 5 * 86_400_000);
     const at = world.now - 4 * 86_400_000;
     await seedAssignments(world.t.db, [
-      ...times(12, { arm: "fit-finder@1", stage: "intent", policyId: policy, status: "success", at }),
-      ...times(8, { arm: "fit-finder@1", stage: "intent", policyId: policy, status: "failure", at }),
+      ...times(12, { arm: "fit-finder@2", stage: "intent", policyId: policy, status: "success", at }),
+      ...times(8, { arm: "fit-finder@2", stage: "intent", policyId: policy, status: "failure", at }),
       ...times(10, { arm: "straight-price@2", stage: "intent", policyId: policy, status: "success", at }),
       ...times(10, { arm: "straight-price@2", stage: "intent", policyId: policy, status: "failure", at }),
-      ...times(2, { arm: "value-compare@1", stage: "intent", policyId: policy, status: "success", at }),
-      ...times(18, { arm: "value-compare@1", stage: "intent", policyId: policy, status: "failure", at }),
+      ...times(2, { arm: "value-compare@2", stage: "intent", policyId: policy, status: "success", at }),
+      ...times(18, { arm: "value-compare@2", stage: "intent", policyId: policy, status: "failure", at }),
     ]);
     const report = await runReflection(world.deps(new ScriptedLlmClient([answer([goodProposal()])])), {
       stages: ["intent"],
     });
-    expect(report.retired).toEqual(["value-compare@1"]);
+    expect(report.retired).toEqual(["value-compare@2"]);
     expect(report.runs[0]?.accepted.map((a) => a.variant)).toEqual(["fit-question-first"]);
     const statuses = Object.fromEntries((await allArms(world.t.db, "intent")).map((a) => [a.key, a.status]));
     expect(statuses).toMatchObject({
-      "fit-finder@1": "champion",
+      "fit-finder@2": "champion",
       "straight-price@2": "active",
-      "value-compare@1": "retired",
+      "value-compare@2": "retired",
       "fit-question-first@1": "proposed",
     });
     const audit = (await recentAudit(world.t.db)).find((a) => a.action === "experiment_retire");

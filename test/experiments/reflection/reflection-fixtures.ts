@@ -4,7 +4,7 @@
  * them, proposals the model may answer with (good ones and each kind of bad
  * one), and conversations seeded with personal data to be redacted.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../../src/config.js";
@@ -107,7 +107,7 @@ export function goodProposal(
     llm_instructions:
       "Ask one short question about what the customer cooks, then recommend the single catalog product that fits and state its catalog price. Mention an offer only if the catalog lists one for that product.",
     guardrails: { forbidden_phrases: ["hurry"], max_discount_percent: 10 },
-    parents: ["fit-finder@1"],
+    parents: ["fit-finder@2"],
     rationale:
       "Design move: change the question asked. Lost customers often worry about price; asking about use first lets the price land next to a concrete fit.",
     ...overrides,
@@ -131,7 +131,7 @@ export function secondGoodProposal(id = "budget-first"): Record<string, unknown>
     llm_instructions:
       "Ask the customer's budget first. Then suggest the catalog product that fits it and give its catalog price. Never state a discount the catalog does not list.",
     guardrails: { forbidden_phrases: [], max_discount_percent: 10 },
-    parents: ["straight-price@2", "fit-finder@1"],
+    parents: ["straight-price@2", "fit-finder@2"],
     rationale:
       "Design move: answer the top objection (price) head-on, crossing straight-price's numbers with fit-finder's recommendation.",
   };
@@ -140,7 +140,7 @@ export function secondGoodProposal(id = "budget-first"): Record<string, unknown>
 /** Proposals that each fail one check, by the check. */
 export function badProposals(): Record<string, Record<string, unknown>> {
   return {
-    schema: { id: "no-templates", description: "Forgot its templates.", parents: ["fit-finder@1"] },
+    schema: { id: "no-templates", description: "Forgot its templates.", parents: ["fit-finder@2"] },
     lint: goodProposal("unknown-variable", {
       templates: {
         default: "The {{product.colour}} one is lovely. {{#if product}}It is {{product.price}}.{{/if}}\n",
@@ -165,7 +165,7 @@ export function answer(proposals: readonly unknown[]): string {
 /** Seeds `won` and `lost` conversations of stage intent with names, phone numbers, emails and addresses. */
 export async function seedConversations(world: ReflectionWorld): Promise<void> {
   const { db, cipher } = world.t;
-  const policy = await seedPolicy(db, "intent", { "fit-finder@1": 1 }, world.now - 10 * 86_400_000);
+  const policy = await seedPolicy(db, "intent", { "fit-finder@2": 1 }, world.now - 10 * 86_400_000);
   const talks = [
     {
       id: "c-won",
@@ -235,7 +235,10 @@ export async function seedConversations(world: ReflectionWorld): Promise<void> {
   }
 }
 
-/** The version of a shipped intent variant (straight-price got follow-ups in version 2). */
+/** The version of a shipped intent variant, as its file says. */
 function shippedVersion(variant: string): number {
-  return variant === "straight-price" ? 2 : 1;
+  const text = readFileSync(join(SHIPPED_PLAYBOOKS, `variants/intent/${variant}.yaml`), "utf8");
+  const version = /^version: (\d+)$/m.exec(text)?.[1];
+  if (version === undefined) throw new Error(`variants/intent/${variant}.yaml has no version line`);
+  return Number(version);
 }

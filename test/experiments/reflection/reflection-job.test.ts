@@ -51,7 +51,7 @@ describe("the weekly reflection", () => {
       /claim: llm_instructions: "only 2 left" does not match the catalog's stock/,
     );
     expect(reasons["greedy-discount"]).toMatch(
-      /guardrails: max_discount_percent 30 is above its parents' 15 \(fit-finder@1\)/,
+      /guardrails: max_discount_percent 30 is above its parents' 15 \(fit-finder@2\)/,
     );
     expect(reasons["greedy-discount"]).toMatch(/guardrails: template `default`: "Act now"/);
 
@@ -60,7 +60,7 @@ describe("the weekly reflection", () => {
     expect(text).toMatch(/^version: 1$/m);
     expect(text).toMatch(/^status: proposed$/m);
     expect(text).toMatch(/^origin: reflection$/m);
-    expect(text).toMatch(/^parents:\n {2}- fit-finder@1$/m);
+    expect(text).toMatch(/^parents:\n {2}- fit-finder@2$/m);
     expect(text).toMatch(/^rationale: "?Design move: change the question asked/m);
     expect(text).toMatch(new RegExp(`^created_at: ${new Date(world.now).toISOString()}$`, "m"));
     expect(text).toMatch(/^model: scripted$/m);
@@ -85,11 +85,11 @@ describe("the weekly reflection", () => {
     const user = request?.messages.map((m) => m.content).join("\n") ?? "";
     expect(user).toContain('{"proposals": [...]}');
     // fit-finder won its one decision, value-compare has none, straight-price lost its one: worst first.
-    const order = ["straight-price@2", "value-compare@1", "fit-finder@1"].map((k) => user.indexOf(`### ${k}`));
+    const order = ["straight-price@2", "value-compare@2", "fit-finder@2"].map((k) => user.indexOf(`### ${k}`));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(user).toMatch(
-      /### fit-finder@1 \(champion\): 1 decisions, 1 successes, posterior mean 66\.7% \(95% interval/,
+      /### fit-finder@2 \(champion\): 1 decisions, 1 successes, posterior mean 66\.7% \(95% interval/,
     );
     expect(user).toContain('<conversation n="1" outcome="won">');
     expect(user).toContain('outcome="lost"');
@@ -116,7 +116,7 @@ describe("the weekly reflection", () => {
     expect(report.runs[0]?.accepted).toEqual([]);
     const [dup, three] = report.runs[0]?.rejected ?? [];
     expect(dup?.reasons.join("\n")).toMatch(
-      /near-duplicate: of fit-finder@1 \(text similarity (0\.9\d|1\.00) > 0\.9\)/,
+      /near-duplicate: of fit-finder@2 \(text similarity (0\.9\d|1\.00) > 0\.9\)/,
     );
     expect(three?.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/near-duplicate: of one@1/)]));
     expect(three?.reasons).toContain("quota: stage intent already got its 2 new arms in the last 7 days");
