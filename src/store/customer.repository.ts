@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
 import type { FieldCipher } from "./field-cipher.js";
 import { addForgottenMessages } from "./forgotten-message.repository.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /** A customer as the rest of the system sees it, decrypted. */
 export interface CustomerRecord {
@@ -45,8 +46,12 @@ export async function findCustomerByPhoneIndex(
   db: Kysely<Database>,
   phoneIndex: string,
 ): Promise<CustomerRow | undefined> {
-  return db.selectFrom("customers").selectAll().where("phone_index", "=", phoneIndex).executeTakeFirst();
+  return customerByPhoneQuery.first(db, { phoneIndex });
 }
+
+const customerByPhoneQuery = new PreparedQuery((db, p: { phoneIndex: string }) =>
+  db.selectFrom("customers").selectAll().where("phone_index", "=", p.phoneIndex),
+);
 
 /** Finds the customer with this `@lid` alias blind index. */
 export async function findCustomerByLidIndex(db: Kysely<Database>, lidIndex: string): Promise<CustomerRow | undefined> {
@@ -55,8 +60,12 @@ export async function findCustomerByLidIndex(db: Kysely<Database>, lidIndex: str
 
 /** Finds a customer by id. */
 export async function findCustomerById(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
-  return db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  return customerByIdQuery.first(db, { id });
 }
+
+const customerByIdQuery = new PreparedQuery((db, p: { id: string }) =>
+  db.selectFrom("customers").selectAll().where("id", "=", p.id),
+);
 
 /**
  * The ids of customers whose id starts with `prefix` (at most `limit`, to tell
