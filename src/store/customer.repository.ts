@@ -8,7 +8,7 @@ import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
 import type { FieldCipher } from "./field-cipher.js";
 import { addForgottenMessages } from "./forgotten-message.repository.js";
-import { PreparedQuery } from "./prepared-query.js";
+import { PreparedPatch, PreparedQuery } from "./prepared-query.js";
 
 /** A customer as the rest of the system sees it, decrypted. */
 export interface CustomerRecord {
@@ -91,8 +91,15 @@ export async function insertCustomer(db: Kysely<Database>, row: NewCustomerRow):
 
 /** Updates some columns of one customer. */
 export async function updateCustomer(db: Kysely<Database>, id: string, patch: CustomerUpdate): Promise<void> {
-  await db.updateTable("customers").set(patch).where("id", "=", id).execute();
+  await customerPatch.execute(db, id, patch);
 }
+
+const customerPatch = new PreparedPatch((db, patch: CustomerUpdate, id) =>
+  db
+    .updateTable("customers")
+    .set(patch)
+    .where("id", "=", id as string),
+);
 
 /**
  * Deletes a customer and everything that names them (forget / right to erasure):

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, OutboxRow } from "./database.js";
-import { PreparedQuery } from "./prepared-query.js";
+import { PreparedPatch, PreparedQuery } from "./prepared-query.js";
 
 /** What the engine queues for one reply. */
 export interface NewOutboxEntry {
@@ -88,8 +88,16 @@ export async function updateOutbox(
   id: number,
   patch: Partial<Pick<OutboxRow, "status" | "attempts" | "next_attempt_at" | "last_error" | "sent_at">>,
 ): Promise<void> {
-  await db.updateTable("outbox").set(patch).where("id", "=", id).execute();
+  await outboxPatch.execute(db, id, patch);
 }
+
+const outboxPatch = new PreparedPatch(
+  (db, patch: Partial<Pick<OutboxRow, "status" | "attempts" | "next_attempt_at" | "last_error" | "sent_at">>, id) =>
+    db
+      .updateTable("outbox")
+      .set(patch)
+      .where("id", "=", id as number),
+);
 
 /** Outbox rows by id (status polling for the playground). */
 export async function outboxRowsByIds(db: Kysely<Database>, ids: number[]): Promise<OutboxRow[]> {

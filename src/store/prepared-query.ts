@@ -70,3 +70,37 @@ export class PreparedQuery<P extends object, R> {
     return { query, slots };
   }
 }
+
+/**
+ * An update by id whose set columns vary from call to call (a patch object): one
+ * {@link PreparedQuery} per set of columns, so each call site's shape is built once.
+ */
+export class PreparedPatch<Patch extends object> {
+  readonly #build: (db: Kysely<Database>, patch: Patch, id: string | number) => Compilable<unknown>;
+  readonly #byShape = new Map<string, PreparedQuery<Record<string, unknown>, unknown>>();
+
+  constructor(build: (db: Kysely<Database>, patch: Patch, id: string | number) => Compilable<unknown>) {
+    this.#build = build;
+  }
+
+  /** Sets the patch's defined values on the row `id` (kysely leaves undefined values out too). */
+  async execute(db: Kysely<Database>, id: string | number, patch: Patch): Promise<void> {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    const shape = entries.map(([key]) => key).join(",");
+    let query = this.#byShape.get(shape);
+    if (query === undefined) {
+      const keys = entries.map(([key]) => key);
+      query = new PreparedQuery((qdb, slots: Record<string, unknown>) =>
+        this.#build(
+          qdb,
+          Object.fromEntries(keys.map((key) => [key, slots[`set.${key}`]])) as Patch,
+          slots["id"] as string,
+        ),
+      );
+      this.#byShape.set(shape, query);
+    }
+    const values: Record<string, unknown> = { id };
+    for (const [key, value] of entries) values[`set.${key}`] = value;
+    await query.execute(db, values);
+  }
+}

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PreparedQuery } from "../../src/store/index.js";
+import { PreparedPatch } from "../../src/store/prepared-query.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 describe("prepared queries", () => {
@@ -51,8 +52,30 @@ describe("prepared queries", () => {
 
   it("refuses a slot used where kysely writes SQL rather than a parameter", async () => {
     const bad = new PreparedQuery((db, p: { column: string }) =>
-      db.selectFrom("settings").select("key").orderBy(p.column as "key"),
+      db
+        .selectFrom("settings")
+        .select("key")
+        .orderBy(p.column as "key"),
     );
     await expect(bad.rows(t.db, { column: "key" })).rejects.toThrow(/slot/);
+  });
+
+  it("updates the columns each patch names, leaving undefined values out", async () => {
+    const patch = new PreparedPatch((db, p: { value?: string; updated_at?: number }, key) =>
+      db
+        .updateTable("settings")
+        .set(p)
+        .where("key", "=", key as string),
+    );
+    await patch.execute(t.db, "a", { value: "x", updated_at: 11 });
+    await patch.execute(t.db, "b", { updated_at: 21 });
+    await patch.execute(t.db, "c", { value: "z", updated_at: undefined });
+    await patch.execute(t.db, "a", { value: "y", updated_at: 12 });
+    const rows = await t.db.selectFrom("settings").select(["key", "value", "updated_at"]).orderBy("key").execute();
+    expect(rows).toEqual([
+      { key: "a", value: "y", updated_at: 12 },
+      { key: "b", value: "2", updated_at: 21 },
+      { key: "c", value: "z", updated_at: 30 },
+    ]);
   });
 });
