@@ -19,9 +19,24 @@ serveParent(
       const usage = process.memoryUsage();
       return { rss: usage.rss, heapUsed: usage.heapUsed, maxRssKb: process.resourceUsage().maxRSS };
     },
-    metrics: () => ({ metrics: { ...closer.engine.metrics } }),
+    metrics: () => ({ metrics: plainFields(closer.engine.metrics) }),
     cpu: () => ({ cpu: process.cpuUsage(), processed: closer.engine.metrics.inboundProcessed }),
   },
   () => closer.stop(),
 );
+/** The metrics' counters and counted maps, without the prom-client registry (circular, not JSON). */
+function plainFields(metrics: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(metrics)
+      .filter(
+        ([, value]) =>
+          typeof value !== "object" ||
+          value === null ||
+          Object.getPrototypeOf(value) === Object.prototype ||
+          value instanceof Map,
+      )
+      .map(([key, value]) => [key, value instanceof Map ? Object.fromEntries(value) : value]),
+  );
+}
+
 announceReady({ url: closer.url, adminToken: closer.adminToken, pid: process.pid });

@@ -13,6 +13,7 @@ import {
   insertHandoff,
   insertMessage,
   insertOutboxEntry,
+  lastBotTextEnc,
   MESSAGE_TEXT_AAD,
   markInboxDone,
   OUTBOX_REPLY_TO_AAD,
@@ -471,16 +472,8 @@ function mergeDetails(
 
 /** The last bot message to this customer (never sent again word for word), or null. */
 async function lastBotText(deps: InboundHandlerDeps, customerId: string): Promise<string | null> {
-  const row = await deps.db
-    .selectFrom("messages")
-    .select("text_enc")
-    .where("customer_id", "=", customerId)
-    .where("direction", "=", "out")
-    .where("author", "=", "bot")
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row === undefined ? null : deps.cipher.decrypt(row.text_enc, MESSAGE_TEXT_AAD(customerId));
+  const textEnc = await lastBotTextEnc(deps.db, customerId);
+  return textEnc === undefined ? null : deps.cipher.decrypt(textEnc, MESSAGE_TEXT_AAD(customerId));
 }
 
 /** The customer's number as alerts show it: its last four digits only. */

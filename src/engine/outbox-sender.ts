@@ -25,6 +25,7 @@ import {
   gatewayIdIndex,
   getSetting,
   MESSAGE_TEXT_AAD,
+  messageTextEnc,
   OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
   openOutboxRows,
@@ -294,12 +295,9 @@ export class OutboxSender {
     }
 
     const to = cipher.decrypt(customer.phone_enc, CUSTOMER_AAD.phone(customer.id));
-    const message = await db
-      .selectFrom("messages")
-      .select(["text_enc", "customer_id"])
-      .where("id", "=", row.message_id)
-      .executeTakeFirstOrThrow();
-    const text = cipher.decrypt(message.text_enc, MESSAGE_TEXT_AAD(message.customer_id));
+    const textEnc = await messageTextEnc(db, row.message_id);
+    if (textEnc === undefined) throw new Error(`message ${row.message_id} of outbox row ${id} is gone`);
+    const text = cipher.decrypt(textEnc, MESSAGE_TEXT_AAD(customer.id));
     let result: SendResult;
     try {
       if (pacing.mode === "human") {

@@ -9,6 +9,7 @@ import {
   allVariantVersions,
   type Database,
   insertVariantVersion,
+  PreparedQuery,
   setVariantStatus,
   updateUnservedVersion,
   type VariantVersionRow,
@@ -131,16 +132,19 @@ export async function syncArms(
  * its arm out of rotation).
  */
 export async function activeArms(db: Kysely<Database>, stage: string, loadedKeys: ReadonlySet<string>): Promise<Arm[]> {
-  const rows = await db
-    .selectFrom("variant_versions")
-    .selectAll()
-    .where("stage", "=", stage)
-    .where("status", "not in", NO_TRAFFIC_STATUSES)
-    .orderBy("variant_id")
-    .orderBy("version")
-    .execute();
+  const rows = await trafficVersionsQuery.rows(db, { stage });
   return rows.filter((row) => loadedKeys.has(row.id)).map(rowToArm);
 }
+
+const trafficVersionsQuery = new PreparedQuery((db, p: { stage: string }) =>
+  db
+    .selectFrom("variant_versions")
+    .selectAll()
+    .where("stage", "=", p.stage)
+    .where("status", "not in", NO_TRAFFIC_STATUSES)
+    .orderBy("variant_id")
+    .orderBy("version"),
+);
 
 /** Every arm of a stage, retired ones included (reports). */
 export async function allArms(db: Kysely<Database>, stage: string): Promise<Arm[]> {

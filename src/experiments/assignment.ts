@@ -74,7 +74,8 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
     assignedAt: req.now,
     windowEndsAt: req.now + req.settings.windowHours * HOUR_MS,
   });
-  await markVersionServed(db, key, req.now);
+  // The arm was read in this transaction: a version already served needs no write.
+  if (arm.firstServedAt === null) await markVersionServed(db, key, req.now);
   return { assignment, created: true };
 }
 

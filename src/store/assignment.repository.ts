@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { AssignmentRow, Database } from "./database.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /** A new assignment to log. */
 export interface NewAssignment {
@@ -21,7 +22,13 @@ export interface NewAssignment {
 
 /** Logs an assignment and returns the stored row. */
 export async function insertAssignment(db: Kysely<Database>, a: NewAssignment): Promise<AssignmentRow> {
-  return db
+  const row = await insertAssignmentQuery.first(db, a);
+  if (row === undefined) throw new Error("assignment insert returned no row");
+  return row;
+}
+
+const insertAssignmentQuery = new PreparedQuery((db, a: NewAssignment) =>
+  db
     .insertInto("assignments")
     .values({
       customer_id: a.customerId,
@@ -37,9 +44,8 @@ export async function insertAssignment(db: Kysely<Database>, a: NewAssignment): 
       resolved_at: null,
       resolution: null,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
+    .returningAll(),
+);
 
 /** The customer's assignment for one stage of one journey (stickiness). */
 export async function findAssignment(
@@ -48,14 +54,17 @@ export async function findAssignment(
   journey: number,
   stage: string,
 ): Promise<AssignmentRow | undefined> {
-  return db
+  return findAssignmentQuery.first(db, { customerId, journey, stage });
+}
+
+const findAssignmentQuery = new PreparedQuery((db, p: { customerId: string; journey: number; stage: string }) =>
+  db
     .selectFrom("assignments")
     .selectAll()
-    .where("customer_id", "=", customerId)
-    .where("journey", "=", journey)
-    .where("stage", "=", stage)
-    .executeTakeFirst();
-}
+    .where("customer_id", "=", p.customerId)
+    .where("journey", "=", p.journey)
+    .where("stage", "=", p.stage),
+);
 
 /** The customer's pending assignments in one journey. */
 export async function pendingAssignmentsOf(

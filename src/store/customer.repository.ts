@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { CustomerRow, CustomerUpdate, Database, NewCustomerRow } from "./database.js";
 import { type FieldCipher, type RowBinding, rowBound } from "./field-cipher.js";
 import { addForgottenMessages } from "./forgotten-message.repository.js";
+import { PreparedPatch, PreparedQuery } from "./prepared-query.js";
 
 /** A customer as the rest of the system sees it, decrypted. */
 export interface CustomerRecord {
@@ -63,8 +64,12 @@ export async function findCustomerByPhoneIndex(
   db: Kysely<Database>,
   phoneIndex: string,
 ): Promise<CustomerRow | undefined> {
-  return db.selectFrom("customers").selectAll().where("phone_index", "=", phoneIndex).executeTakeFirst();
+  return customerByPhoneQuery.first(db, { phoneIndex });
 }
+
+const customerByPhoneQuery = new PreparedQuery((db, p: { phoneIndex: string }) =>
+  db.selectFrom("customers").selectAll().where("phone_index", "=", p.phoneIndex),
+);
 
 /** Finds the customer with this `@lid` alias blind index. */
 export async function findCustomerByLidIndex(db: Kysely<Database>, lidIndex: string): Promise<CustomerRow | undefined> {
@@ -101,8 +106,12 @@ export async function setCustomerUsernameIndex(db: Kysely<Database>, id: string,
 
 /** Finds a customer by id. */
 export async function findCustomerById(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
-  return db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  return customerByIdQuery.first(db, { id });
 }
+
+const customerByIdQuery = new PreparedQuery((db, p: { id: string }) =>
+  db.selectFrom("customers").selectAll().where("id", "=", p.id),
+);
 
 /**
  * The ids of customers whose id starts with `prefix` (at most `limit`, to tell
@@ -128,8 +137,15 @@ export async function insertCustomer(db: Kysely<Database>, row: NewCustomerRow):
 
 /** Updates some columns of one customer. */
 export async function updateCustomer(db: Kysely<Database>, id: string, patch: CustomerUpdate): Promise<void> {
-  await db.updateTable("customers").set(patch).where("id", "=", id).execute();
+  await customerPatch.execute(db, id, patch);
 }
+
+const customerPatch = new PreparedPatch((db, patch: CustomerUpdate, id) =>
+  db
+    .updateTable("customers")
+    .set(patch)
+    .where("id", "=", id as string),
+);
 
 /**
  * Deletes a customer and everything that names them (forget / right to erasure):

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /** Records these message-id hashes as forgotten (idempotent). */
 export async function addForgottenMessages(
@@ -24,10 +25,9 @@ export async function addForgottenMessages(
 
 /** True when a forgotten customer's message had this id. */
 export async function isForgottenMessage(db: Kysely<Database>, index: GatewayIdIndex): Promise<boolean> {
-  const row = await db
-    .selectFrom("forgotten_messages")
-    .select("gateway_message_index")
-    .where("gateway_message_index", "=", index)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await forgottenQuery.first(db, { index })) !== undefined;
 }
+
+const forgottenQuery = new PreparedQuery((db, p: { index: GatewayIdIndex }) =>
+  db.selectFrom("forgotten_messages").select("gateway_message_index").where("gateway_message_index", "=", p.index),
+);

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database, InboxRow } from "./database.js";
 import { type RowBinding, rowBound } from "./field-cipher.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /**
  * Associated data binding an inbox payload to its column and its row: the keyed hash of the gateway's
@@ -30,24 +31,27 @@ export interface NewInboxEntry {
  * @returns the new row id, or `null` for a duplicate.
  */
 export async function insertInboxEntry(db: Kysely<Database>, entry: NewInboxEntry): Promise<number | null> {
-  const row = await db
+  const row = await insertInboxQuery.first(db, entry);
+  return row === undefined ? null : Number(row.id);
+}
+
+const insertInboxQuery = new PreparedQuery((db, e: NewInboxEntry) =>
+  db
     .insertInto("inbox")
     .values({
-      gateway: entry.gateway,
-      gateway_message_index: entry.gatewayMessageIndex,
-      identity_index: entry.identityIndex,
-      payload_enc: entry.payloadEnc,
-      received_at: entry.receivedAt,
+      gateway: e.gateway,
+      gateway_message_index: e.gatewayMessageIndex,
+      identity_index: e.identityIndex,
+      payload_enc: e.payloadEnc,
+      received_at: e.receivedAt,
       status: "pending",
       attempts: 0,
       processed_at: null,
       last_error: null,
     })
     .onConflict((oc) => oc.columns(["gateway", "gateway_message_index"]).doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  return row === undefined ? null : Number(row.id);
-}
+    .returning("id"),
+);
 
 /** Finds the inbox id of an already accepted message. */
 export async function findInboxId(
@@ -66,17 +70,21 @@ export async function findInboxId(
 
 /** The oldest pending inbox rows, in arrival order. */
 export async function pendingInboxRows(db: Kysely<Database>, limit: number): Promise<InboxRow[]> {
-  return db.selectFrom("inbox").selectAll().where("status", "=", "pending").orderBy("id").limit(limit).execute();
+  return pendingInboxQuery.rows(db, { limit });
 }
+
+const pendingInboxQuery = new PreparedQuery((db, p: { limit: number }) =>
+  db.selectFrom("inbox").selectAll().where("status", "=", "pending").orderBy("id").limit(p.limit),
+);
 
 /** Marks a row processed. */
 export async function markInboxDone(db: Kysely<Database>, id: number, at: number): Promise<void> {
-  await db
-    .updateTable("inbox")
-    .set({ status: "done", processed_at: at, last_error: null })
-    .where("id", "=", id)
-    .execute();
+  await markInboxDoneQuery.execute(db, { id, at });
 }
+
+const markInboxDoneQuery = new PreparedQuery((db, p: { id: number; at: number }) =>
+  db.updateTable("inbox").set({ status: "done", processed_at: p.at, last_error: null }).where("id", "=", p.id),
+);
 
 /** Records a failed attempt; after `maxAttempts` the row is parked as `failed` so the queue moves on. */
 export async function markInboxAttemptFailed(

@@ -146,11 +146,13 @@ export type { MessageRecord, NewMessage } from "./message.repository.js";
 export {
   findOutboundByGatewayId,
   insertMessage,
+  lastBotTextEnc,
   MESSAGE_CONTENT_AAD,
   MESSAGE_REACTION_AAD,
   MESSAGE_TEXT_AAD,
   messageRowToRecord,
   messagesByIds,
+  messageTextEnc,
   setMessageStatus,
   transcript,
 } from "./message.repository.js";
@@ -188,6 +190,7 @@ export {
 } from "./policy-version.repository.js";
 export type { PostgresDatabaseOptions } from "./postgres-database.js";
 export { openPostgresDatabase, redactDatabaseUrl } from "./postgres-database.js";
+export { PreparedQuery } from "./prepared-query.js";
 export type { ReflectionStageRecord } from "./reflection-run.repository.js";
 export {
   acquireReflectionLock,

@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { Database, MessageRow } from "./database.js";
 import { type FieldCipher, type RowBinding, rowBound } from "./field-cipher.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /**
  * Associated data binding a message's text ciphertext to its column and to the row's customer
@@ -72,7 +73,13 @@ export interface NewMessage {
 
 /** Inserts a transcript message and returns its id. */
 export async function insertMessage(db: Kysely<Database>, m: NewMessage): Promise<number> {
-  const row = await db
+  const row = await insertMessageQuery.first(db, { ...m, kind: m.kind ?? "text", contentEnc: m.contentEnc ?? null });
+  if (row === undefined) throw new Error("message insert returned no id");
+  return Number(row.id);
+}
+
+const insertMessageQuery = new PreparedQuery((db, m: Required<NewMessage>) =>
+  db
     .insertInto("messages")
     .values({
       customer_id: m.customerId,
@@ -90,13 +97,11 @@ export async function insertMessage(db: Kysely<Database>, m: NewMessage): Promis
       status_reason: null,
       created_at: m.createdAt,
       status_at: m.createdAt,
-      kind: m.kind ?? "text",
-      content_enc: m.contentEnc ?? null,
+      kind: m.kind,
+      content_enc: m.contentEnc,
     })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
+    .returning("id"),
+);
 
 /** Sets a message's delivery status (and gateway id, once known). */
 export async function setMessageStatus(
@@ -106,17 +111,45 @@ export async function setMessageStatus(
   at: number,
   { reason = null, gatewayMessageIndex }: { reason?: string | null; gatewayMessageIndex?: GatewayIdIndex } = {},
 ): Promise<void> {
-  await db
-    .updateTable("messages")
-    .set({
-      status,
-      status_reason: reason,
-      status_at: at,
-      ...(gatewayMessageIndex === undefined ? {} : { gateway_message_index: gatewayMessageIndex }),
-    })
-    .where("id", "=", id)
-    .execute();
+  if (gatewayMessageIndex === undefined) await setStatusQuery.execute(db, { id, status, reason, at });
+  else await setStatusAndIndexQuery.execute(db, { id, status, reason, at, gatewayMessageIndex });
 }
+
+type StatusSlots = { id: number; status: string; reason: string | null; at: number };
+const setStatusQuery = new PreparedQuery((db, p: StatusSlots) =>
+  db.updateTable("messages").set({ status: p.status, status_reason: p.reason, status_at: p.at }).where("id", "=", p.id),
+);
+const setStatusAndIndexQuery = new PreparedQuery((db, p: StatusSlots & { gatewayMessageIndex: GatewayIdIndex }) =>
+  db
+    .updateTable("messages")
+    .set({ status: p.status, status_reason: p.reason, status_at: p.at, gateway_message_index: p.gatewayMessageIndex })
+    .where("id", "=", p.id),
+);
+
+/** The encrypted text of the bot's last message to this customer, or undefined when it wrote none. */
+export async function lastBotTextEnc(db: Kysely<Database>, customerId: string): Promise<string | undefined> {
+  return (await lastBotTextQuery.first(db, { customerId }))?.text_enc;
+}
+
+const lastBotTextQuery = new PreparedQuery((db, p: { customerId: string }) =>
+  db
+    .selectFrom("messages")
+    .select("text_enc")
+    .where("customer_id", "=", p.customerId)
+    .where("direction", "=", "out")
+    .where("author", "=", "bot")
+    .orderBy("id", "desc")
+    .limit(1),
+);
+
+/** A message's encrypted text, or undefined when the message is gone. */
+export async function messageTextEnc(db: Kysely<Database>, id: number): Promise<string | undefined> {
+  return (await messageTextQuery.first(db, { id }))?.text_enc;
+}
+
+const messageTextQuery = new PreparedQuery((db, p: { id: number }) =>
+  db.selectFrom("messages").select("text_enc").where("id", "=", p.id),
+);
 
 /** Outbound messages carrying this gateway id (a receipt's subject). */
 export async function findOutboundByGatewayId(

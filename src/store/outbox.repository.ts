@@ -4,6 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, OutboxRow } from "./database.js";
+import { PreparedPatch, PreparedQuery } from "./prepared-query.js";
 
 /** What the engine queues for one reply. */
 export interface NewOutboxEntry {
@@ -21,13 +22,19 @@ export interface NewOutboxEntry {
 
 /** Queues a reply and returns the outbox id. */
 export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry): Promise<number> {
-  const row = await db
+  const row = await insertOutboxQuery.first(db, { ...e, status: e.status ?? "pending" });
+  if (row === undefined) throw new Error("outbox insert returned no id");
+  return Number(row.id);
+}
+
+const insertOutboxQuery = new PreparedQuery((db, e: NewOutboxEntry) =>
+  db
     .insertInto("outbox")
     .values({
       message_id: e.messageId,
       customer_id: e.customerId,
       kind: e.kind,
-      status: e.status ?? "pending",
+      status: e.status as NonNullable<NewOutboxEntry["status"]>,
       attempts: 0,
       next_attempt_at: e.createdAt,
       in_reply_to_at: e.inReplyToAt,
@@ -36,10 +43,8 @@ export async function insertOutboxEntry(db: Kysely<Database>, e: NewOutboxEntry)
       created_at: e.createdAt,
       sent_at: null,
     })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
+    .returning("id"),
+);
 
 /** Outbox states the sender still has to finish. */
 const OPEN_STATUSES = ["pending", "sending", "composing"] as const;
@@ -52,7 +57,11 @@ const OPEN_STATUSES = ["pending", "sending", "composing"] as const;
  * crowd out fresh replies from the scan.
  */
 export async function openOutboxRows(db: Kysely<Database>, limit: number): Promise<OutboxRow[]> {
-  return db
+  return openOutboxQuery.rows(db, { limit });
+}
+
+const openOutboxQuery = new PreparedQuery((db, p: { limit: number }) =>
+  db
     .selectFrom("outbox as o")
     .selectAll("o")
     .where("o.status", "in", OPEN_STATUSES)
@@ -65,9 +74,8 @@ export async function openOutboxRows(db: Kysely<Database>, limit: number): Promi
     )
     .orderBy("o.next_attempt_at")
     .orderBy("o.id")
-    .limit(limit)
-    .execute();
-}
+    .limit(p.limit),
+);
 
 /** Replies an LLM is to rewrite, oldest first. */
 export async function composingOutboxRows(db: Kysely<Database>, limit: number): Promise<OutboxRow[]> {
@@ -80,8 +88,16 @@ export async function updateOutbox(
   id: number,
   patch: Partial<Pick<OutboxRow, "status" | "attempts" | "next_attempt_at" | "last_error" | "sent_at">>,
 ): Promise<void> {
-  await db.updateTable("outbox").set(patch).where("id", "=", id).execute();
+  await outboxPatch.execute(db, id, patch);
 }
+
+const outboxPatch = new PreparedPatch(
+  (db, patch: Partial<Pick<OutboxRow, "status" | "attempts" | "next_attempt_at" | "last_error" | "sent_at">>, id) =>
+    db
+      .updateTable("outbox")
+      .set(patch)
+      .where("id", "=", id as number),
+);
 
 /** Outbox rows by id (status polling for the playground). */
 export async function outboxRowsByIds(db: Kysely<Database>, ids: number[]): Promise<OutboxRow[]> {
@@ -109,12 +125,15 @@ export async function startOutboxSend(
   id: number,
   attempt: { sendHash: string; startedAt: number },
 ): Promise<void> {
-  await db
-    .updateTable("outbox")
-    .set({ status: "sending", send_hash: attempt.sendHash, send_started_at: attempt.startedAt })
-    .where("id", "=", id)
-    .execute();
+  await startSendQuery.execute(db, { id, ...attempt });
 }
+
+const startSendQuery = new PreparedQuery((db, p: { id: number; sendHash: string; startedAt: number }) =>
+  db
+    .updateTable("outbox")
+    .set({ status: "sending", send_hash: p.sendHash, send_started_at: p.startedAt })
+    .where("id", "=", p.id),
+);
 
 /** Rows left `sending` (their gateway call's outcome is unknown: the process stopped during it), oldest first. */
 export async function sendingOutboxRows(db: Kysely<Database>): Promise<OutboxRow[]> {

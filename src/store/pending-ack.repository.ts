@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
 import type { GatewayIdIndex } from "./gateway-id.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /** Buffers a receipt for an id we do not know yet. */
 export async function bufferAck(
@@ -25,13 +26,7 @@ export async function takeBufferedAcks(
   gateway: string,
   gatewayMessageIndex: GatewayIdIndex,
 ): Promise<{ status: string; at: number }[]> {
-  const rows = await db
-    .selectFrom("pending_acks")
-    .select(["status", "at"])
-    .where("gateway", "=", gateway)
-    .where("gateway_message_index", "=", gatewayMessageIndex)
-    .orderBy("at")
-    .execute();
+  const rows = await bufferedAcksQuery.rows(db, { gateway, gatewayMessageIndex });
   if (rows.length > 0) {
     await db
       .deleteFrom("pending_acks")
@@ -41,6 +36,15 @@ export async function takeBufferedAcks(
   }
   return rows;
 }
+
+const bufferedAcksQuery = new PreparedQuery((db, p: { gateway: string; gatewayMessageIndex: GatewayIdIndex }) =>
+  db
+    .selectFrom("pending_acks")
+    .select(["status", "at"])
+    .where("gateway", "=", p.gateway)
+    .where("gateway_message_index", "=", p.gatewayMessageIndex)
+    .orderBy("at"),
+);
 
 /** Deletes receipts buffered before `before` (a receipt whose send never got recorded); returns how many. */
 export async function deleteStaleAcks(db: Kysely<Database>, before: number): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, PolicyVersionRow } from "./database.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /** A stored policy version, parsed. */
 export interface PolicyVersion {
@@ -83,15 +84,13 @@ export async function insertPolicyVersion(db: Kysely<Database>, p: Omit<PolicyVe
 
 /** The newest policy version of a stage. */
 export async function latestPolicyVersion(db: Kysely<Database>, stage: string): Promise<PolicyVersion | undefined> {
-  const row = await db
-    .selectFrom("policy_versions")
-    .selectAll()
-    .where("stage", "=", stage)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const row = await latestPolicyQuery.first(db, { stage });
   return row === undefined ? undefined : policyRowToVersion(row);
 }
+
+const latestPolicyQuery = new PreparedQuery((db, p: { stage: string }) =>
+  db.selectFrom("policy_versions").selectAll().where("stage", "=", p.stage).orderBy("id", "desc").limit(1),
+);
 
 /** Turns a row into a policy version. */
 export function policyRowToVersion(row: PolicyVersionRow): PolicyVersion {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, VariantVersionRow } from "./database.js";
+import { PreparedQuery } from "./prepared-query.js";
 
 /**
  * The versions that have served customers, `variant@version` → the content
@@ -84,10 +85,13 @@ export async function setVariantStatus(db: Kysely<Database>, id: string, status:
 
 /** Records the first service of a version (no-op when already served). */
 export async function markVersionServed(db: Kysely<Database>, id: string, at: number): Promise<void> {
-  await db
-    .updateTable("variant_versions")
-    .set({ first_served_at: at })
-    .where("id", "=", id)
-    .where("first_served_at", "is", null)
-    .execute();
+  await markServedQuery.execute(db, { id, at });
 }
+
+const markServedQuery = new PreparedQuery((db, p: { id: string; at: number }) =>
+  db
+    .updateTable("variant_versions")
+    .set({ first_served_at: p.at })
+    .where("id", "=", p.id)
+    .where("first_served_at", "is", null),
+);

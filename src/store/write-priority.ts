@@ -4,20 +4,35 @@
  * sender recording what the gateway answered) goes ahead of everything still
  * waiting, so it waits for at most the transaction in hand, never behind a
  * backlog of intake and message handling.
+ *
+ * The lane is a flag set while `work` is called, not an AsyncLocalStorage: any
+ * AsyncLocalStorage turns on Node 20's promise hooks for every promise of the
+ * process, which made the whole pipeline (kysely awaits at every step) several
+ * times costlier per await. So the lane holds for the connection `work` asks
+ * for before its first `await`: `db.transaction().execute(…)` or a query
+ * started at once (kysely asks the driver for the connection synchronously).
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 
-const lane = new AsyncLocalStorage<boolean>();
+let inLane = false;
 
-/** Runs `work` with its database calls in the priority lane (keep it short: it overtakes everyone). */
+/**
+ * Runs `work` with the connection it asks for first (synchronously, before any `await`) taken in
+ * the priority lane: start the transaction at once (keep it short: it overtakes everyone).
+ */
 export function withWritePriority<T>(work: () => Promise<T>): Promise<T> {
-  return lane.run(true, work);
+  const outer = inLane;
+  inLane = true;
+  try {
+    return work();
+  } finally {
+    inLane = outer;
+  }
 }
 
-/** True inside `withWritePriority`. */
+/** True while `withWritePriority` calls its work (before the work's first `await`). */
 export function inWritePriorityLane(): boolean {
-  return lane.getStore() === true;
+  return inLane;
 }
 
 /** A mutex whose waiters in the priority lane are served before the others, each group in arrival order. */
