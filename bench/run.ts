@@ -12,7 +12,7 @@
  * runs the pipeline's Closer with `--cpu-prof` and prints where its time went.
  * @module
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -119,8 +119,14 @@ try {
 meta["finishedAt"] = new Date().toISOString();
 meta["durationSeconds"] = Math.round((performance.now() - t0) / 100) / 10;
 meta["loadAverageAtEnd"] = loadavg().map((l) => Math.round(l * 100) / 100);
-results["targets"] = checkTargets(results);
 const file = join(REPO_ROOT, "bench", "results.json");
+// `--only postgres` adds its key to the last full run's file (whose meta stays) instead of replacing it.
+if (only.has("postgres") && only.size === 1 && existsSync(file)) {
+  const previous = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  results["postgres"] = { ...(results["postgres"] as object), meta };
+  for (const [key, value] of Object.entries(previous)) if (!(key in results) || key === "meta") results[key] = value;
+}
+results["targets"] = checkTargets(results);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${formatTable(results)}\n\nWrote ${file}`);
 
