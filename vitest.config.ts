@@ -32,8 +32,9 @@ if (!withPostgres) {
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Wide: the e2e tests spawn servers and browsers, and the 2-core machines they run on are shared.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     pool: "forks",
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ["default", ["json", { outputFile: "test-artifacts/vitest.json" }]],

@@ -78,7 +78,7 @@ describe("one call per turn returns the reply and an analysis of the customer's 
       LLM_BASE_URL: llm.baseUrl,
       LLM_API_KEY: "sk-test",
       LLM_MODEL: "test-model",
-      LLM_TIMEOUT_MS: "600",
+      LLM_TIMEOUT_MS: "2000",
       LLM_TRANSCRIPT_TOKENS: "300",
     });
     closer = await startCloser(config, silentLogger());
@@ -134,7 +134,7 @@ describe("one call per turn returns the reply and an analysis of the customer's 
     expect(cut.replies[0]?.text).not.toBe("Hi!");
     expect(cut.customer.profile.sentiment).toBeNull();
 
-    llm.always({ kind: "stall", ms: 1_500, content: JSON.stringify({ reply: "Too late", analysis: ANALYSIS }) });
+    llm.always({ kind: "stall", ms: 6_000, content: JSON.stringify({ reply: "Too late", analysis: ANALYSIS }) });
     const slow = await say("Hello");
     expect(slow.replies[0]?.text).not.toBe("Too late");
     expect(slow.customer.profile.recommendedApproach).not.toBe(ANALYSIS.recommended_approach);

@@ -44,7 +44,8 @@ describe("replies written by an OpenAI-compatible LLM", () => {
       LLM_BASE_URL: llm.baseUrl,
       LLM_API_KEY: "sk-test",
       LLM_MODEL: "test-model",
-      LLM_TIMEOUT_MS: "400",
+      // Wide enough for a loaded CI machine; the stalled model below answers well after it.
+      LLM_TIMEOUT_MS: "2000",
     });
     closer = await startCloser(config, silentLogger());
     llm.requests.length = 0;
@@ -93,10 +94,10 @@ describe("replies written by an OpenAI-compatible LLM", () => {
     llm.always({ kind: "error", status: 500 });
     const failing = await say("Hello");
     expect(failing.replies).toHaveLength(1);
-    // Retried (with backoff, while the 400 ms deadline leaves room), then the template.
+    // Retried (with backoff, while the 2 s deadline leaves room), then the template.
     expect(llm.requests.length).toBeGreaterThanOrEqual(2);
 
-    llm.always({ kind: "stall", ms: 2_000, content: '{"reply":"too late"}' });
+    llm.always({ kind: "stall", ms: 6_000, content: '{"reply":"too late"}' });
     const slow = await say("Hello");
     expect(slow.replies[0]?.text).not.toBe("too late");
 
