@@ -159,6 +159,8 @@ async function runOnce(
       const child = await startChild(benchScript("pipeline/closer-child.js"), {
         env,
         logFile: join(options.workDir, `${name}-instance-${i}.log`),
+        // Starting on a busy machine can take long (tens of seconds seen on a shared 2-core VM).
+        readyTimeoutMs: 180_000,
       });
       children.push(child);
       clients.push(new WebhookClient(`${child.ready["url"]}/webhooks/gowa`, options.concurrency * 2));
