@@ -6,6 +6,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bench ./bench
+# The PostgreSQL benchmark starts its temporary cluster with the tests' own helper.
+COPY test/support/postgres-cluster.ts ./test/support/postgres-cluster.ts
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -3,18 +3,22 @@
  * loopback and temporary SQLite files. Writes `bench/results.json` and prints a
  * table. Targets are reported, never asserted.
  *
- *   node dist/bench/run.js [--only pipeline,bandit,experiments,memory] [--quick] [--profile]
+ *   node dist/bench/run.js [--only pipeline,postgres,bandit,experiments,memory] [--quick] [--profile]
+ *
+ * `postgres` runs the same pipeline on a temporary PostgreSQL cluster with one
+ * and with two instances (skipped with a message without Debian's postgresql).
  *
  * `--quick` shortens every phase (a smoke test, not a measurement); `--profile`
  * runs the pipeline's Closer with `--cpu-prof` and prints where its time went.
  * @module
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runBanditBench } from "./bandit-bench.js";
 import { runPipelineBench } from "./pipeline/pipeline-bench.js";
+import { runPostgresPipelineBench } from "./pipeline/postgres-bench.js";
 import { summarizeProfile } from "./profile-summary.js";
 import { runExperimentsBench } from "./reports/experiments-bench.js";
 import { runMemoryBench } from "./reports/memory-bench.js";
@@ -22,7 +26,7 @@ import { checkTargets, formatTable } from "./results.js";
 import { probeFsyncCommitsPerSecond } from "./support/fsync-probe.js";
 import { REPO_ROOT } from "./support/paths.js";
 
-const BENCHES = ["bandit", "pipeline", "experiments", "memory"] as const;
+const BENCHES = ["bandit", "pipeline", "postgres", "experiments", "memory"] as const;
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +90,16 @@ try {
     Object.assign(results, pipeline);
     if (profileDir !== undefined) printProfile(profileDir);
   }
+  if (only.has("postgres")) {
+    results["postgres"] = await runPostgresPipelineBench({
+      workDir,
+      concurrency: 32,
+      warmupMs: 3000 * scale,
+      measureMs: 10_000 * scale,
+      runs: quick ? 1 : 3,
+      log,
+    });
+  }
   if (only.has("experiments")) {
     results["experiments"] = await runExperimentsBench(workDir, now, {
       assignments: quick ? 100_000 : 1_000_000,
@@ -105,8 +119,14 @@ try {
 meta["finishedAt"] = new Date().toISOString();
 meta["durationSeconds"] = Math.round((performance.now() - t0) / 100) / 10;
 meta["loadAverageAtEnd"] = loadavg().map((l) => Math.round(l * 100) / 100);
-results["targets"] = checkTargets(results);
 const file = join(REPO_ROOT, "bench", "results.json");
+// `--only postgres` adds its key to the last full run's file (whose meta stays) instead of replacing it.
+if (only.has("postgres") && only.size === 1 && existsSync(file)) {
+  const previous = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  results["postgres"] = { ...(results["postgres"] as object), meta };
+  for (const [key, value] of Object.entries(previous)) if (!(key in results) || key === "meta") results[key] = value;
+}
+results["targets"] = checkTargets(results);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${formatTable(results)}\n\nWrote ${file}`);
 

@@ -16,7 +16,8 @@ import type { WebhookClient } from "./webhook-client.js";
 
 /** What the driver needs. */
 export interface ConversationDriverOptions {
-  client: WebhookClient;
+  /** Where webhooks go: one instance's client, or one spreading them over several. */
+  client: Pick<WebhookClient, "post">;
   sink: GowaSink;
   /** GOWA's webhook secret as Closer knows it. */
   secret: string;

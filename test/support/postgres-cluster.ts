@@ -40,11 +40,21 @@ export function findPostgresBinaries(): string | undefined {
   return versions[0] === undefined ? undefined : join(root, versions[0], "bin");
 }
 
+/** Options of {@link startPostgresCluster}. */
+export interface PostgresClusterOptions {
+  /**
+   * Keep PostgreSQL's durable defaults (fsync, synchronous commit, full page
+   * writes), as a production server runs: the benchmark compares it with
+   * SQLite's `synchronous=FULL`. Default false: the tests skip the syncs.
+   */
+  durable?: boolean;
+}
+
 /**
  * Creates and starts a cluster; resolves once it accepts connections.
  * @throws when no binaries are found or the server does not start (its log is in the message).
  */
-export function startPostgresCluster(): PostgresCluster {
+export function startPostgresCluster({ durable = false }: PostgresClusterOptions = {}): PostgresCluster {
   const bin = findPostgresBinaries();
   if (bin === undefined) throw new Error("No PostgreSQL binaries (install Debian's postgresql package).");
   const dir = mkdtempSync(join(tmpdir(), "closer-pg-"));
@@ -62,11 +72,9 @@ export function startPostgresCluster(): PostgresCluster {
     const serverOptions = [
       "-c listen_addresses=''",
       `-c unix_socket_directories='${dir}'`,
-      "-c fsync=off",
-      "-c synchronous_commit=off",
-      "-c full_page_writes=off",
+      ...(durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
       "-c max_connections=300",
-      "-c shared_buffers=32MB",
+      `-c shared_buffers=${durable ? "128MB" : "32MB"}`,
     ].join(" ");
     run("pg_ctl", ["-D", data, "-l", log, "-o", serverOptions, "-w", "-t", "60", "start"]);
     run("createdb", ["-h", dir, "-U", TEST_CLUSTER_USER, TEST_CLUSTER_USER]);
