@@ -60,10 +60,14 @@ describe("decision quality under daily looks", () => {
     expect(dq.policies["thompson"]!.namedWinnerRate).toBeGreaterThan(0.05);
   });
 
+  // Thompson's floor (1 % since issue 15) starves the worse arm sooner than rotation does: lower regret,
+  // but fewer matured failures of the worse arm to judge by, so in three weeks it names the better arm
+  // in about a third of these experiments where rotation names it in most.
   it("should name the better arm, and never the worse, when one arm is clearly better", () => {
     const dq = quality({ scenario: AB, policies: ["uniform", "thompson"], verdictCounts: "matured", ...FAST });
-    for (const name of ["uniform", "thompson"]) {
-      expect(dq.policies[name]!.namedWinnerRate, name).toBeGreaterThan(0.5);
+    const named = { uniform: 0.5, thompson: 0.3 };
+    for (const name of ["uniform", "thompson"] as const) {
+      expect(dq.policies[name]!.namedWinnerRate, name).toBeGreaterThan(named[name]);
       expect(dq.policies[name]!.wrongWinnerRate, name).toBe(0);
       expect(dq.policies[name]!.stages["first_contact"]!.meanFirstCorrectDay, name).toBeGreaterThanOrEqual(14);
     }
