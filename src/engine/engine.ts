@@ -108,7 +108,8 @@ export class Engine {
         if (outcome !== null) this.#noteKind(outcome);
         if (outcome === null || outcome.outboxIds.length === 0) return;
         this.#composer?.kick();
-        this.#sender.kick();
+        if (outcome.customerId === null) this.#sender.kick();
+        else this.#sender.kickChats([outcome.customerId]);
       },
     });
     this.#composer =
