@@ -139,6 +139,7 @@ export class Engine {
       metrics: this.metrics,
       coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
+      sharedCommits: this.#intake,
       ...(deps.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: deps.reconcileAfterMs }),
     });
   }

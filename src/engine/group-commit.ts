@@ -1,7 +1,9 @@
 /**
  * Group commit: units of work queued in the same turn of the event loop run in
  * one transaction (one disk sync), each in its own savepoint so a failing unit
- * rolls back alone and only its caller sees the error.
+ * rolls back alone and only its caller sees the error. Group commits that share
+ * (`sharing`) take each other's queued units into the transaction that gets the
+ * connection first, so intake and the sender's records cost one disk sync, not two.
  * @module
  */
 import { type Kysely, sql } from "kysely";
@@ -20,6 +22,8 @@ type Unit = {
 export class GroupCommit {
   readonly #db: Kysely<Database>;
   readonly #priority: boolean;
+  /** Group commits whose queued units join this one's transactions (and the other way round). */
+  readonly #siblings: GroupCommit[] = [];
   #queue: Unit[] = [];
   #flushing = false;
 
@@ -27,9 +31,16 @@ export class GroupCommit {
    * With `priority`, each shared transaction takes the store's priority lane: it waits for the
    * transaction in hand at most, never behind intake and message handling (see write-priority.ts).
    */
-  constructor(db: Kysely<Database>, { priority = false }: { priority?: boolean } = {}) {
+  constructor(
+    db: Kysely<Database>,
+    { priority = false, sharing }: { priority?: boolean; sharing?: GroupCommit | undefined } = {},
+  ) {
     this.#db = db;
     this.#priority = priority;
+    if (sharing !== undefined) {
+      this.#siblings.push(sharing);
+      sharing.#siblings.push(this);
+    }
   }
 
   /** Runs `work` in a transaction shared with the units queued alongside it; resolves after the commit. */
@@ -49,6 +60,11 @@ export class GroupCommit {
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       const commit = () =>
         this.#db.transaction().execute(async (trx) => {
+          // The connection is ours: units waiting with a sibling commit now, in this one sync, where
+          // they would otherwise wait for this transaction and then sync on their own.
+          for (const sibling of this.#siblings) {
+            batch.push(...sibling.#queue.splice(0, Math.max(0, GROUP_COMMIT_MAX - batch.length)));
+          }
           for (const unit of batch) {
             await sql`savepoint group_unit`.execute(trx);
             try {

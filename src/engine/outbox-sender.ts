@@ -105,6 +105,8 @@ export interface OutboxSenderDeps {
   onSettled?: (outboxId: number, status: string) => void;
   /** See `RECONCILE_AFTER_MS` (its default). */
   reconcileAfterMs?: number;
+  /** Intake's group commit: the sender's records and intake's rows share transactions (one disk sync). */
+  sharedCommits?: GroupCommit | undefined;
 }
 
 /** The SHA-256 (hex) of a reply's text, kept with a `sending` row to recognise it in the gateway's history. */
@@ -143,7 +145,7 @@ export class OutboxSender {
     this.#window = deps.coordination?.window ?? new SendWindow();
     this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
     // The priority lane: recording a gateway's answer never waits behind intake or message handling.
-    this.#commits = new GroupCommit(deps.db, { priority: true });
+    this.#commits = new GroupCommit(deps.db, { priority: true, sharing: deps.sharedCommits });
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => deps.logger.error({ err: error }, "outbox pass failed"),

@@ -39,4 +39,39 @@ describe("GroupCommit", () => {
     await commits.run((trx) => putSetting(trx, "x", "2", 2));
     expect(await getSetting(t.db, "x")).toBe("2");
   });
+
+  it("commits units queued with a sharing group commit in the same transaction, each still rolling back alone", async () => {
+    const intake = new GroupCommit(t.db);
+    const records = new GroupCommit(t.db, { priority: true, sharing: intake });
+    const transactions = new Set<unknown>();
+    const results = await Promise.allSettled([
+      intake.run(async (trx) => {
+        transactions.add(trx);
+        await putSetting(trx, "in", "1", 1);
+      }),
+      records.run(async (trx) => {
+        transactions.add(trx);
+        await putSetting(trx, "rec", "1", 1);
+        throw new Error("record fails");
+      }),
+      records.run(async (trx) => {
+        transactions.add(trx);
+        await putSetting(trx, "rec2", "1", 1);
+      }),
+      intake.run(async (trx) => {
+        transactions.add(trx);
+        await putSetting(trx, "in2", "1", 1);
+      }),
+    ]);
+    expect(transactions.size).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(await getSetting(t.db, "in")).toBe("1");
+    expect(await getSetting(t.db, "rec")).toBeUndefined();
+    expect(await getSetting(t.db, "rec2")).toBe("1");
+    expect(await getSetting(t.db, "in2")).toBe("1");
+    // Each keeps working on its own afterwards.
+    await records.run((trx) => putSetting(trx, "rec3", "1", 2));
+    await intake.run((trx) => putSetting(trx, "in3", "1", 2));
+    expect([await getSetting(t.db, "rec3"), await getSetting(t.db, "in3")]).toEqual(["1", "1"]);
+  });
 });
