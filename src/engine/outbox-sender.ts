@@ -282,7 +282,7 @@ export class OutboxSender {
         )
         .finally(() => {
           this.#inFlight.delete(row.customer_id);
-          // The chat's next reply, if any, is its new head.
+          // The chat's next reply, if any, is its new head (queued before this send or during it).
           this.kickChats([row.customer_id]);
         });
       this.#inFlight.set(row.customer_id, task);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { insertPolicyVersion } from "../../src/store/policy-version.repository.js";
 import {
   allVariantVersions,
