@@ -5,7 +5,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import type { Random } from "../experiments/index.js";
+import { ArmPolicyCache, type Random } from "../experiments/index.js";
 import type { Logger } from "../log.js";
 import type { Database, FieldCipher } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
@@ -98,6 +98,7 @@ export class Engine {
       rng: deps.rng,
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
+      armCache: new ArmPolicyCache(),
       ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
