@@ -99,6 +99,7 @@ export class Engine {
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
       armCache: new ArmPolicyCache(),
+      sharedCommits: this.#intake,
       ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
