@@ -42,6 +42,8 @@ export interface PacingWindow {
 export interface InstanceCoordination {
   /** `host:pid:random`, unique per process. */
   readonly holder: string;
+  /** How long a lease or claim holds without renewal, ms (INSTANCE_LEASE_MS). */
+  readonly leaseMs: number;
   /** Pending inbox rows of the chats leased to this instance now, oldest first. */
   claimInbox(limit: number): Promise<InboxRow[]>;
   /** Gives back the leases of these chats (their rows are handled). */
@@ -76,6 +78,7 @@ export function instanceCoordination(
   if (sqlDialectOf(db) !== "postgres") return undefined;
   return {
     holder,
+    leaseMs,
     claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
     claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs),
