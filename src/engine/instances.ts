@@ -23,6 +23,7 @@ import {
   releaseSendSlot,
   runJobOnce,
   sqlDialectOf,
+  startClaimedOutboxSend,
 } from "../store/index.js";
 import type { Clock } from "./clock.js";
 import { nextSendSlot, type PacingConfig } from "./pacing.js";
@@ -50,6 +51,11 @@ export interface InstanceCoordination {
   releaseChats(chats: readonly string[]): Promise<void>;
   /** The outbox heads (one per chat, due or not) claimed by this instance now. */
   claimOutbox(limit: number): Promise<OutboxRow[]>;
+  /**
+   * Marks claimed outbox row `id` as being sent (see `startOutboxSend`) and extends the claim, unless
+   * another instance took it over meanwhile: false then, and this instance must not send it.
+   */
+  startSend(db: Kysely<Database>, id: number, attempt: { sendHash: string; startedAt: number }): Promise<boolean>;
   /** The shared send window. */
   readonly window: PacingWindow;
   /** Runs a scheduled job unless another instance runs or just ran it; true when it ran here. */
@@ -82,6 +88,7 @@ export function instanceCoordination(
     claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
     claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs),
+    startSend: (trx, id, attempt) => startClaimedOutboxSend(trx, id, holder, attempt, clock.now(), leaseMs),
     window: new SharedSendWindow(db, holder),
     async runOnce(name, fn) {
       const run = await runJobOnce(db, { name, holder, now: () => clock.now() }, fn);

@@ -126,6 +126,34 @@ export async function claimOutboxHeads(
   return claimed.rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || Number(a.id) - Number(b.id));
 }
 
+/**
+ * Records that `holder` calls the gateway for outbox row `id` now (`sending`, with the text's hash and
+ * the attempt time, as `startOutboxSend`) and extends its claim to `now + leaseMs`, only while the row
+ * is still claimed by `holder`. False when another instance took the claim over (ours lapsed while
+ * this instance was slow): then this instance must not send, the other one does.
+ */
+export async function startClaimedOutboxSend(
+  db: Kysely<Database>,
+  id: number,
+  holder: string,
+  attempt: { sendHash: string; startedAt: number },
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("outbox")
+    .set({
+      status: "sending",
+      send_hash: attempt.sendHash,
+      send_started_at: attempt.startedAt,
+      claim_expires_at: now + leaseMs,
+    })
+    .where("id", "=", id)
+    .where("claimed_by", "=", holder)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** A number well inside PostgreSQL's bigint for an advisory lock key, from a name. */
 export function advisoryKey(name: string): number {
   let hash = 0x811c9dc5;
