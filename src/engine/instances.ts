@@ -26,6 +26,7 @@ import {
   startClaimedOutboxSend,
 } from "../store/index.js";
 import type { Clock } from "./clock.js";
+import { GATEWAY_REQUEST_TIMEOUT_MS } from "./gateway/index.js";
 import { nextSendSlot, type PacingConfig } from "./pacing.js";
 import { type SendReservation, SendWindow } from "./send-window.js";
 
@@ -64,6 +65,9 @@ export interface InstanceCoordination {
   releaseAll(): Promise<void>;
 }
 
+/** How long a reply's claim holds once its send starts: the gateway call's timeout, and a margin. */
+export const SEND_CLAIM_MS = GATEWAY_REQUEST_TIMEOUT_MS + 5_000;
+
 /** A unique id for this process. */
 export function instanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -88,7 +92,10 @@ export function instanceCoordination(
     claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
     claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs),
-    startSend: (trx, id, attempt) => startClaimedOutboxSend(trx, id, holder, attempt, clock.now(), leaseMs),
+    // A send's claim outlasts the gateway call (its timeout): a slow but live instance is never
+    // thought dead, and its reply sent again, while it still waits for the gateway's answer.
+    startSend: (trx, id, attempt) =>
+      startClaimedOutboxSend(trx, id, holder, attempt, clock.now(), Math.max(leaseMs, SEND_CLAIM_MS)),
     window: new SharedSendWindow(db, holder),
     async runOnce(name, fn) {
       const run = await runJobOnce(db, { name, holder, now: () => clock.now() }, fn);

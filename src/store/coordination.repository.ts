@@ -109,7 +109,10 @@ export async function claimOutboxHeads(
   // probe reads the partial index outbox_open_customer_idx, so a claim costs the open rows, not the
   // chat's whole history (a `min(id)` per row read every sent reply: seconds per claim, then a stall).
   const claimed = await sql<OutboxRow>`
-    update outbox set claimed_by = ${holder}, claim_expires_at = ${now + leaseMs}
+    update outbox set claimed_by = ${holder},
+      -- A renewal never shortens a claim (a send in flight holds its own for the gateway's timeout).
+      claim_expires_at = case when claimed_by = ${holder} and claim_expires_at > ${now + leaseMs}
+        then claim_expires_at else ${now + leaseMs} end
     where id in (
       select o.id from outbox o
       where o.status in ('pending', 'sending', 'composing')
