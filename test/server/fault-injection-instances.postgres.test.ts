@@ -30,7 +30,10 @@ const KILLS = Number(process.env["FAULT_INJECTION_KILLS"] ?? 51);
 const INSTANCES = 3;
 /** Fewer than on SQLite: three servers and PostgreSQL share the cores with the customers. */
 const CUSTOMERS = 8;
-/** How long a dead instance's claims hold: above the slowest send, short for the test. */
+/**
+ * How long a dead instance's leases and claims hold, short for the test (a reply whose send had
+ * started stays claimed for the gateway's timeout, 55 s, whatever this is).
+ */
 const LEASE_MS = 2_000;
 /** A start on a busy machine (three servers, PostgreSQL and the customers on two cores) takes long. */
 const STARTUP_TIMEOUT_MS = 180_000;
