@@ -36,7 +36,7 @@ export { parseScenario } from "./scenario-loader.js";
 export type { Scenario, ScenarioChange, ScenarioNewArm, ScenarioReflection, ScenarioStage } from "./scenario-schema.js";
 export { scenarioSchema } from "./scenario-schema.js";
 export type { PolicyName, PolicySettings } from "./sim-policies.js";
-export { createSimPolicy, isPolicyName, POLICY_NAMES } from "./sim-policies.js";
+export { createSimPolicy, DEFAULT_POLICY_NAMES, isPolicyName, POLICY_NAMES } from "./sim-policies.js";
 export type { SimDecision, SimOutcome, SimPolicy } from "./sim-policy.js";
 export type { RunPlan, SimulationOptions } from "./simulation.js";
 export {

@@ -11,6 +11,7 @@ import { type ThompsonSimSettings, thompsonSimPolicy } from "./thompson-sim-poli
 /** Every policy the simulator knows, in the order reports list them. */
 export const POLICY_NAMES = [
   "thompson",
+  "thompson-known-changes",
   "thompson-basic",
   "thompson-sliding",
   "uniform",
@@ -18,6 +19,14 @@ export const POLICY_NAMES = [
   "ucb1",
   "oracle",
 ] as const;
+
+/**
+ * The policies a simulation compares unless told otherwise: every one but
+ * `thompson-known-changes`, a bound asked for by name.
+ */
+export const DEFAULT_POLICY_NAMES: readonly PolicyName[] = POLICY_NAMES.filter(
+  (name) => name !== "thompson-known-changes",
+);
 
 /** The exploration floor of the policy as shipped before issue 15 (`thompson-basic`); the product's is now 0.01. */
 export const BASIC_FLOOR = 0.02;
@@ -47,7 +56,8 @@ export function isPolicyName(name: string): name is PolicyName {
  * `deriveSeed(seed, "policy:<name>")`. `thompson` is the product's policy with its
  * learning defaults (given the stages' windows); `thompson-basic` the same with every
  * learning switch off and the floor of 0.02 (the policy as shipped before issue 15); `thompson-sliding`
- * counts only the outcomes of the last `slidingWindowDays`.
+ * counts only the outcomes of the last `slidingWindowDays`; `thompson-known-changes` is `thompson`
+ * told the moment each arm's true p changes (the bound on what change detection can add).
  * @param stages the number of stages, or each stage's conversion window in ms.
  */
 export function createSimPolicy(
@@ -60,6 +70,8 @@ export function createSimPolicy(
   switch (name) {
     case "thompson":
       return thompsonSimPolicy(rng, stages, settings.thompson);
+    case "thompson-known-changes":
+      return thompsonSimPolicy(rng, stages, { ...settings.thompson, knownChanges: true, name });
     case "thompson-basic":
       return thompsonSimPolicy(rng, stages, {
         floor: BASIC_FLOOR,

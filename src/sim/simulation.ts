@@ -11,7 +11,7 @@ import type { VerdictCounts } from "./decision-looks.js";
 import { planMarket } from "./market.js";
 import type { RunResult } from "./run-recorder.js";
 import type { Scenario } from "./scenario-schema.js";
-import { createSimPolicy, POLICY_NAMES, type PolicyName, type PolicySettings } from "./sim-policies.js";
+import { createSimPolicy, DEFAULT_POLICY_NAMES, type PolicyName, type PolicySettings } from "./sim-policies.js";
 import { simulateRun } from "./simulator.js";
 
 /** Seeds a simulation runs unless told otherwise. */
@@ -23,7 +23,7 @@ export const REFLECTION_RUN = "thompson+reflection";
 /** What to simulate. Plain data, so it can be sent to a worker thread. */
 export interface SimulationOptions {
   readonly scenario: Scenario;
-  /** Policies to compare; default all five. */
+  /** Policies to compare; default every one but `thompson-known-changes` (a bound). */
   readonly policies?: readonly PolicyName[];
   /** Number of seeds (independent customer streams); default 20. */
   readonly seeds?: number;
@@ -64,7 +64,7 @@ export function simulationSeeds(options: SimulationOptions): number[] {
 
 /** The policies a simulation runs, in order (see {@link simulationRuns} for the runs of each seed). */
 export function simulationPolicies(options: SimulationOptions): readonly PolicyName[] {
-  return options.policies ?? (reflectionOn(options) ? ["thompson"] : POLICY_NAMES);
+  return options.policies ?? (reflectionOn(options) ? ["thompson"] : DEFAULT_POLICY_NAMES);
 }
 
 /** True when the simulation runs the scenario's reflection block. */

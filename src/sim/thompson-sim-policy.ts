@@ -7,6 +7,8 @@
  * detection, newcomer prior, as switched on); with every switch off it is the
  * resolved counts (`thompson-basic`). A sliding window (`thompson-sliding`) is a
  * baseline only: it counts the outcomes resolved in the last `slidingWindowDays`.
+ * With `knownChanges` (`thompson-known-changes`, a bound, not a policy) it is told the
+ * moment an arm's true p changes, as if a change detector had no delay and no false alarms.
  * @module
  */
 import {
@@ -54,6 +56,12 @@ export interface ThompsonSimSettings {
   readonly learning?: LearningOptions;
   /** Count only outcomes resolved in the last this many days (the sliding-window baseline); default off. */
   readonly slidingWindowDays?: number;
+  /**
+   * Told when an arm's true p changes (never the new p): its evidence from before is
+   * down-weighted at once, as after an alarm. The bound on what any change detector can
+   * add; the product has no such knowledge. Default false.
+   */
+  readonly knownChanges?: boolean;
   /** The name the policy reports; default `thompson`. */
   readonly name?: string;
 }
@@ -77,6 +85,8 @@ interface StageState {
   /** The arms' statuses the propensities were computed for, e.g. `"active,candidate"`. */
   statuses: string;
   recomputations: number;
+  /** The true p of the stage's arms at its last decision (`knownChanges` only). */
+  lastTrueP: readonly number[];
 }
 
 /**
@@ -107,6 +117,7 @@ export class ThompsonSimPolicy implements SimPolicy {
   readonly #slidingMs: number | null;
   readonly #alarms: SimChangeAlarm[] = [];
   readonly #learning: LearningOptions;
+  readonly #knownChanges: boolean;
   #tick = -1;
 
   /**
@@ -146,7 +157,12 @@ export class ThompsonSimPolicy implements SimPolicy {
       propensities: [],
       statuses: "",
       recomputations: 0,
+      lastTrueP: [],
     }));
+    this.#knownChanges = settings.knownChanges === true;
+    if (this.#knownChanges && (this.#slidingMs !== null || windows === undefined)) {
+      throw new RangeError("knownChanges needs the stages' windows and no sliding window");
+    }
   }
 
   /** Weight recomputations made so far, per stage. */
@@ -184,6 +200,7 @@ export class ThompsonSimPolicy implements SimPolicy {
     this.#catchUp(decision.now);
     const stage = this.#stages[decision.stage]!;
     stage.lastArms = decision.arms;
+    if (this.#knownChanges) this.#noteKnownChanges(stage, decision);
     // A new arm or a changed status: the product recomputes at once, from the evidence of this moment.
     const statuses = statusesOf(decision.arms);
     if (statuses !== stage.statuses) stage.pending = this.#read(decision.stage, decision.now, decision.arms);
@@ -191,6 +208,23 @@ export class ThompsonSimPolicy implements SimPolicy {
     const k = chooseArm(stage.propensities, this.#rng).index;
     stage.evidence.assigned(String(k), decision.customer, decision.now);
     return k;
+  }
+
+  /**
+   * The first decision of a stage after an arm's true p moved: every assignment before it
+   * was made under the old p, every one from it on under the new, so the change point is now.
+   */
+  #noteKnownChanges(stage: StageState, decision: SimDecision): void {
+    const before = stage.lastTrueP;
+    stage.lastTrueP = [...decision.trueP];
+    let changed = false;
+    decision.trueP.forEach((p, k) => {
+      if (k < before.length && before[k] !== p) {
+        stage.evidence.changedAt(String(k), decision.now);
+        changed = true;
+      }
+    });
+    if (changed) stage.pending = this.#read(decision.stage, decision.now, decision.arms);
   }
 
   /** Reads every stage's evidence at each schedule point passed since the last call. */

@@ -70,6 +70,34 @@ describe("ThompsonSimPolicy", () => {
     expect(policy.recomputations).toEqual([2]);
   });
 
+  it("should forget an arm's old evidence the moment its true p changes when told of changes (the detector's bound)", () => {
+    const window = 48 * MS_PER_HOUR;
+    const shareAfterChange = (knownChanges: boolean): number => {
+      const policy = thompsonSimPolicy(createSeededRandom(5), [window], { knownChanges });
+      const at = (now: number, trueP: number[]): SimDecision => ({ ...decision(now), trueP });
+      policy.choose(at(0, [0.8, 0.5]));
+      const resolve = (arm: number, success: boolean, n: number, assignedAt: number, from: number) => {
+        for (let i = 0; i < n; i++) {
+          policy.observe({ customer: from + i, stage: 0, arm, success, assignedAt, resolvedAt: assignedAt + 1 });
+        }
+      };
+      // Before the change: a 240 of 300, b 150 of 300. At 1 h a's p drops; then a wins 5 of 50.
+      resolve(0, true, 240, 0, 1000);
+      resolve(0, false, 60, 0, 2000);
+      resolve(1, true, 150, 0, 3000);
+      resolve(1, false, 150, 0, 4000);
+      policy.choose(at(MS_PER_HOUR, [0.1, 0.5]));
+      resolve(0, true, 5, 1.5 * MS_PER_HOUR, 5000);
+      resolve(0, false, 45, 1.5 * MS_PER_HOUR, 6000);
+      let a = 0;
+      for (let i = 0; i < 400; i++) if (policy.choose(at(3.1 * MS_PER_HOUR + i, [0.1, 0.5])) === 0) a++;
+      return a / 400;
+    };
+    // Told: a weighs 24 + 5 of 30 + 50 (0.1 × its old evidence), below b; not told: 245 of 350.
+    expect(shareAfterChange(true)).toBeLessThan(0.05);
+    expect(shareAfterChange(false)).toBeGreaterThan(0.9);
+  });
+
   it("should refuse a schedule that is not positive", () => {
     expect(() => thompsonSimPolicy(createSeededRandom(1), 1, { recomputeHours: 0 })).toThrow(RangeError);
   });

@@ -48,7 +48,7 @@ daily) named a winner and a wrong one.
 
 Options:
   --scenario FILE    scenario YAML (default: PLAYBOOKS_DIR/scenarios/default.yaml)
-  --policies LIST    comma-separated, from ${POLICY_NAMES.join(", ")} (default: all)
+  --policies LIST    comma-separated, from ${POLICY_NAMES.join(", ")} (default: all but thompson-known-changes)
   --seeds N          independent customer streams (default 20)
   --first-seed N     the first seed; seeds are N, N+1, … (default 1)
   --customers N      customers per run (default: the scenario's)

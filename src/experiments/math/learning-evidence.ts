@@ -247,6 +247,22 @@ export class LearningEvidence {
     return { arms: out, alarms };
   }
 
+  /**
+   * Notes a change of `arm` known from outside the outcomes (e.g. the simulator's true
+   * change moments, the bound on what any detector can add): its evidence assigned before
+   * `at` weighs `changePreWeight` more, as after an alarm, and its detector starts over.
+   * Raises no alarm. Call in time order with {@link assigned}, `at` no later than the
+   * assignments noted since.
+   */
+  changedAt(arm: string, at: number): void {
+    const state = this.#arm(arm);
+    // The outcomes the detector read since its reset that were assigned at or after the change
+    // seed its new reference, as after an alarm.
+    let start = state.sinceReset.length;
+    while (start > 0 && state.sinceReset[start - 1]!.at >= at) start--;
+    this.#downweight(state, at, start);
+  }
+
   /** Change points found so far per arm (assignment times), for the record. */
   changePoints(arm: string): readonly number[] {
     return this.#arms.get(arm)?.boundaries ?? [];

@@ -134,6 +134,35 @@ describe("LearningEvidence", () => {
     expect(alarmAfterSwitch(1)).toBeGreaterThanOrEqual(WINDOW);
   });
 
+  it("should down-weight only the named arm's evidence from before a change it is told of, pending outcomes included", () => {
+    const e = new LearningEvidence({
+      windowMs: WINDOW,
+      prior: UNIFORM_PRIOR,
+      learning: { ...DEFAULT_LEARNING, pendingOutcomes: false },
+    });
+    // Before the change at 10 h: a has 3 successes and 5 failures resolved and one assignment (id 9) pending.
+    for (let i = 0; i < 8; i++) {
+      e.assigned("a", i, i * HOUR);
+      e.resolved("a", i, i * HOUR, i < 3 ? i * HOUR + HOUR : i * HOUR + WINDOW, i < 3);
+    }
+    e.assigned("a", 9, 9 * HOUR);
+    e.assigned("b", 100, 0);
+    e.resolved("b", 100, 0, HOUR, true);
+    e.changedAt("a", 10 * HOUR);
+    // After it: one success of a; then the pending one from before the change resolves as a failure.
+    e.assigned("a", 10, 11 * HOUR);
+    e.resolved("a", 10, 11 * HOUR, 12 * HOUR, true);
+    e.resolved("a", 9, 9 * HOUR, 9 * HOUR + WINDOW, false);
+    const { arms, alarms } = e.evidence(100 * HOUR, ARMS);
+    expect(alarms).toEqual([]);
+    expect(e.changePoints("a")).toEqual([10 * HOUR]);
+    expect(e.changePoints("b")).toEqual([]);
+    // a: 3 × 0.1 + 1 successes, (5 + 1) × 0.1 failures; b untouched.
+    expect(arms[0]!.successes).toBeCloseTo(1.3, 12);
+    expect(arms[0]!.failures).toBeCloseTo(0.6, 12);
+    expect(arms[1]).toEqual({ key: "b", status: "active", successes: 1, failures: 0 });
+  });
+
   it("should start an arm with little evidence from its stage's empirical-Bayes prior when asked", () => {
     const e = new LearningEvidence({
       windowMs: WINDOW,
