@@ -18,8 +18,14 @@ import { RepeatingPass } from "./repeating-pass.js";
 export const MAX_INBOX_ATTEMPTS = 10;
 /** Most rows handled per transaction. */
 const BATCH_SIZE = 64;
-/** A batch takes no new row after this many ms, so intake never waits long for the write lock. */
+/** A batch takes no new row after this many ms, so intake never waits long for SQLite's write lock. */
 const BATCH_BUDGET_MS = 8;
+/**
+ * The same on PostgreSQL, where intake never waits for the worker (row locks): longer, so a batch
+ * shares one lease, one claim and one commit among many rows, but well inside the chats' lease
+ * (an eighth of it), which nothing renews while the batch runs.
+ */
+const SHARED_BATCH_BUDGET_MS = 250;
 
 /** What the worker needs. */
 export interface InboxWorkerDeps extends InboundHandlerDeps {
@@ -42,8 +48,12 @@ export class InboxWorker {
   readonly #deps: InboxWorkerDeps;
   readonly #loop: RepeatingPass;
 
+  readonly #budgetMs: number;
+
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
+    const leaseMs = deps.coordination?.leaseMs;
+    this.#budgetMs = leaseMs === undefined ? BATCH_BUDGET_MS : Math.min(SHARED_BATCH_BUDGET_MS, leaseMs / 8);
     this.#loop = new RepeatingPass(
       () => this.drain(),
       (error) => deps.logger.error({ err: error }, "inbox drain failed"),
@@ -99,7 +109,9 @@ export class InboxWorker {
     let settleUnits: ((failure?: { error: unknown }) => void) | undefined;
     try {
       await db.transaction().execute(async (trx) => {
-        settleUnits = await this.#deps.sharedCommits?.absorb(trx);
+        // One connection (SQLite): what waits for it commits with this batch. Not with many instances,
+        // where intake never waits for the worker and a batch runs far longer.
+        if (this.#deps.coordination === undefined) settleUnits = await this.#deps.sharedCommits?.absorb(trx);
         await this.#handleRows(trx, rows, now, results);
       });
     } catch (error) {
@@ -115,7 +127,7 @@ export class InboxWorker {
     for (const row of rows) {
       if (this.#loop.stopped) return;
       // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
-      if (results.length > 0 && performance.now() - started > BATCH_BUDGET_MS) return;
+      if (results.length > 0 && performance.now() - started > this.#budgetMs) return;
       const id = Number(row.id);
       await sql`savepoint inbox_row`.execute(trx);
       try {

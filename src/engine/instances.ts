@@ -23,8 +23,10 @@ import {
   releaseSendSlot,
   runJobOnce,
   sqlDialectOf,
+  startClaimedOutboxSend,
 } from "../store/index.js";
 import type { Clock } from "./clock.js";
+import { GATEWAY_REQUEST_TIMEOUT_MS } from "./gateway/index.js";
 import { nextSendSlot, type PacingConfig } from "./pacing.js";
 import { type SendReservation, SendWindow } from "./send-window.js";
 
@@ -42,12 +44,19 @@ export interface PacingWindow {
 export interface InstanceCoordination {
   /** `host:pid:random`, unique per process. */
   readonly holder: string;
+  /** How long a lease or claim holds without renewal, ms (INSTANCE_LEASE_MS). */
+  readonly leaseMs: number;
   /** Pending inbox rows of the chats leased to this instance now, oldest first. */
   claimInbox(limit: number): Promise<InboxRow[]>;
   /** Gives back the leases of these chats (their rows are handled). */
   releaseChats(chats: readonly string[]): Promise<void>;
   /** The outbox heads (one per chat, due or not) claimed by this instance now. */
   claimOutbox(limit: number): Promise<OutboxRow[]>;
+  /**
+   * Marks claimed outbox row `id` as being sent (see `startOutboxSend`) and extends the claim, unless
+   * another instance took it over meanwhile: false then, and this instance must not send it.
+   */
+  startSend(db: Kysely<Database>, id: number, attempt: { sendHash: string; startedAt: number }): Promise<boolean>;
   /** The shared send window. */
   readonly window: PacingWindow;
   /** Runs a scheduled job unless another instance runs or just ran it; true when it ran here. */
@@ -55,6 +64,9 @@ export interface InstanceCoordination {
   /** Gives back every chat lease this instance holds (at stop). */
   releaseAll(): Promise<void>;
 }
+
+/** How long a reply's claim holds once its send starts: the gateway call's timeout, and a margin. */
+export const SEND_CLAIM_MS = GATEWAY_REQUEST_TIMEOUT_MS + 5_000;
 
 /** A unique id for this process. */
 export function instanceId(): string {
@@ -76,9 +88,14 @@ export function instanceCoordination(
   if (sqlDialectOf(db) !== "postgres") return undefined;
   return {
     holder,
+    leaseMs,
     claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
     claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs),
+    // A send's claim outlasts the gateway call (its timeout): a slow but live instance is never
+    // thought dead, and its reply sent again, while it still waits for the gateway's answer.
+    startSend: (trx, id, attempt) =>
+      startClaimedOutboxSend(trx, id, holder, attempt, clock.now(), Math.max(leaseMs, SEND_CLAIM_MS)),
     window: new SharedSendWindow(db, holder),
     async runOnce(name, fn) {
       const run = await runJobOnce(db, { name, holder, now: () => clock.now() }, fn);

@@ -361,7 +361,14 @@ export class OutboxSender {
       }
       // In its own commit before the call: a crash from here on leaves a row to reconcile, not to resend blindly.
       const attempt = { sendHash: sendHash(text), startedAt: clock.now() };
-      await this.#commits.run((trx) => startOutboxSend(trx, id, attempt));
+      const coordination = this.#deps.coordination;
+      if (coordination === undefined) await this.#commits.run((trx) => startOutboxSend(trx, id, attempt));
+      else if (!(await this.#commits.run((trx) => coordination.startSend(trx, id, attempt)))) {
+        // Our claim lapsed (this instance was slow) and another instance took the reply over: it sends.
+        this.#deps.logger.warn({ outboxId: id }, "a reply's claim was taken over before its send; not sent here");
+        await this.#window.release(reserved);
+        return;
+      }
       result =
         template !== null && gateway.sendTemplate !== undefined
           ? await gateway.sendTemplate({ to, ...template })

@@ -11,9 +11,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, InboxRow, OutboxRow } from "./database.js";
 
-/** Outbox states the sender still has to finish (as in outbox.repository.ts). */
-const OPEN_STATUSES = ["pending", "sending", "composing"] as const;
-
 /**
  * Takes the inbound work this instance may do now: the chats of the oldest
  * pending inbox rows (rows other claimers hold are skipped, `skip locked`)
@@ -108,33 +105,56 @@ export async function claimOutboxHeads(
   now: number,
   leaseMs: number,
 ): Promise<OutboxRow[]> {
-  return db
+  // A head is an open row with no older open row of its customer: with the statuses as literals the
+  // probe reads the partial index outbox_open_customer_idx, so a claim costs the open rows, not the
+  // chat's whole history (a `min(id)` per row read every sent reply: seconds per claim, then a stall).
+  const claimed = await sql<OutboxRow>`
+    update outbox set claimed_by = ${holder},
+      -- A renewal never shortens a claim (a send in flight holds its own for the gateway's timeout).
+      claim_expires_at = case when claimed_by = ${holder} and claim_expires_at > ${now + leaseMs}
+        then claim_expires_at else ${now + leaseMs} end
+    where id in (
+      select o.id from outbox o
+      where o.status in ('pending', 'sending', 'composing')
+        and not exists (
+          select 1 from outbox older
+          where older.customer_id = o.customer_id
+            and older.status in ('pending', 'sending', 'composing')
+            and older.id < o.id)
+        and (o.claimed_by is null or o.claimed_by = ${holder} or o.claim_expires_at < ${now})
+      order by o.next_attempt_at, o.id
+      limit ${limit}
+      for update of o skip locked)
+    returning *`.execute(db);
+  return claimed.rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || Number(a.id) - Number(b.id));
+}
+
+/**
+ * Records that `holder` calls the gateway for outbox row `id` now (`sending`, with the text's hash and
+ * the attempt time, as `startOutboxSend`) and extends its claim to `now + leaseMs`, only while the row
+ * is still claimed by `holder`. False when another instance took the claim over (ours lapsed while
+ * this instance was slow): then this instance must not send, the other one does.
+ */
+export async function startClaimedOutboxSend(
+  db: Kysely<Database>,
+  id: number,
+  holder: string,
+  attempt: { sendHash: string; startedAt: number },
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await db
     .updateTable("outbox")
-    .set({ claimed_by: holder, claim_expires_at: now + leaseMs })
-    .where("id", "in", (eb) =>
-      eb
-        .selectFrom("outbox as o")
-        .select("o.id")
-        .where("o.status", "in", OPEN_STATUSES)
-        .where("o.id", "=", (inner) =>
-          inner
-            .selectFrom("outbox as head")
-            .select((h) => h.fn.min("head.id").as("first"))
-            .whereRef("head.customer_id", "=", "o.customer_id")
-            .where("head.status", "in", OPEN_STATUSES),
-        )
-        .where((w) =>
-          w.or([w("o.claimed_by", "is", null), w("o.claimed_by", "=", holder), w("o.claim_expires_at", "<", now)]),
-        )
-        .orderBy("o.next_attempt_at")
-        .orderBy("o.id")
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .returningAll()
-    .execute()
-    .then((rows) => rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || Number(a.id) - Number(b.id)));
+    .set({
+      status: "sending",
+      send_hash: attempt.sendHash,
+      send_started_at: attempt.startedAt,
+      claim_expires_at: now + leaseMs,
+    })
+    .where("id", "=", id)
+    .where("claimed_by", "=", holder)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** A number well inside PostgreSQL's bigint for an advisory lock key, from a name. */

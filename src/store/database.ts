@@ -412,7 +412,7 @@ export interface ChangeVersionTable {
 
 /**
  * Stamps that change with shared state, written by triggers (see the migration
- * `2026-12-03T1500-send-heads-and-arm-stamp`): `arms` takes a fresh random value
+ * `2026-12-03T1500-arms-stamp`): `arms` takes a fresh random value
  * whenever `variant_versions` or `policy_versions` change.
  */
 export interface ChangeStampTable {

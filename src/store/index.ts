@@ -40,6 +40,7 @@ export {
   releaseChatLeases,
   releaseSendSlot,
   runJobOnce,
+  startClaimedOutboxSend,
 } from "./coordination.repository.js";
 export type { CustomerRecord } from "./customer.repository.js";
 export {

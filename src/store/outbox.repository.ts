@@ -79,8 +79,8 @@ const openOutboxQuery = new PreparedQuery((db, p: { limit: number }) =>
 
 /**
  * The head of one chat's queue: its oldest row still to finish, or undefined. Reads the
- * partial index of open rows (`outbox_open_chat_idx`), whose condition the query repeats
- * word for word (as literals) so SQLite uses it.
+ * partial index of open rows (`outbox_open_customer_idx`), whose condition the query repeats
+ * (as literals, not parameters) so SQLite uses it.
  */
 export async function openOutboxHead(db: Kysely<Database>, customerId: string): Promise<OutboxRow | undefined> {
   return openHeadQuery.first(db, { customerId });

@@ -15,7 +15,13 @@ import { instanceCoordination } from "../../src/engine/instances.js";
 import { DEFAULT_PACING } from "../../src/engine/pacing.js";
 import { runJobOnce } from "../../src/jobs.js";
 import { silentLogger } from "../../src/log.js";
-import { claimInboxRows, claimOutboxHeads, gatewayIdIndex, insertInboxEntry } from "../../src/store/index.js";
+import {
+  claimInboxRows,
+  claimOutboxHeads,
+  gatewayIdIndex,
+  insertInboxEntry,
+  startClaimedOutboxSend,
+} from "../../src/store/index.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
 import {
   createTestDatabase,
@@ -215,9 +221,18 @@ describe("many instances on one PostgreSQL database", () => {
     expect(await ghost?.claimOutbox(10)).toHaveLength(1);
     expect(await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
     clock.advance(leaseMs + 1);
-    expect((await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs)).map((r) => r.claimed_by)).toEqual([
-      "survivor",
-    ]);
+    const [takenReply] = await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs);
+    expect(takenReply?.claimed_by).toBe("survivor");
+    // The first instance was only slow, not dead: it must not send the reply the survivor now owns.
+    const attempt = { sendHash: "h", startedAt: clock.now() };
+    const id = Number(takenReply?.id);
+    expect(await ghost?.startSend(t.db, id, attempt)).toBe(false);
+    expect((await t.db.selectFrom("outbox").select("status").executeTakeFirstOrThrow()).status).toBe("pending");
+    expect(await startClaimedOutboxSend(t.db, id, "survivor", attempt, clock.now(), leaseMs)).toBe(true);
+    expect(await t.db.selectFrom("outbox").select(["status", "claimed_by"]).executeTakeFirstOrThrow()).toEqual({
+      status: "sending",
+      claimed_by: "survivor",
+    });
   });
 
   it("runs a scheduled job on one instance when both fire at once, and not again within the same tick", async () => {

@@ -30,14 +30,18 @@ const KILLS = Number(process.env["FAULT_INJECTION_KILLS"] ?? 51);
 const INSTANCES = 3;
 /** Fewer than on SQLite: three servers and PostgreSQL share the cores with the customers. */
 const CUSTOMERS = 8;
-/** How long a dead instance's claims hold: above the slowest send, short for the test. */
+/**
+ * How long a dead instance's leases and claims hold, short for the test (a reply whose send had
+ * started stays claimed for the gateway's timeout, 55 s, whatever this is).
+ */
 const LEASE_MS = 2_000;
 /** A start on a busy machine (three servers, PostgreSQL and the customers on two cores) takes long. */
 const STARTUP_TIMEOUT_MS = 180_000;
 
-// Not yet in the default run: with 51 kills the PostgreSQL pipeline (about 40 times slower than SQLite's)
-// leaves inbox and outbox rows unclaimed until the timeout, so the checks below never get to run. It
-// passes with FAULT_INJECTION_KILLS=4. Run it with CLOSER_FAULT_POSTGRES=1 while that is fixed (issue 16).
+// Opt-in (CLOSER_FAULT_POSTGRES=1) until it passes in bounded time on a 2-core machine: the stall (a
+// claim query that read every sent reply, seconds per claim) is fixed, but on a busy shared machine
+// (load 8 to 11) the pipeline falls behind the customers (replies of one chat go one at a time, a
+// restart costs 2.5 s of CPU just loading modules), and the drain outlasts its 300 s (issue 16).
 describe.skipIf(!process.env["CLOSER_FAULT_POSTGRES"])(
   "fault injection on PostgreSQL: three instances killed in turn",
   () => {

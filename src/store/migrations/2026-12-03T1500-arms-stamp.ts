@@ -1,14 +1,10 @@
 /**
- * Two things the hot path reads cheaply:
- *
- * - `outbox_open_chat_idx`: a partial index of the rows the sender still has to
- *   finish, by chat and id, so "the head of this chat's queue" reads a few index
- *   entries instead of the chat's whole history.
- * - `change_stamps`: the row `arms` is written with a fresh random stamp (so a
- *   rolled-back change never reappears as a later one) whenever a row of
- *   `variant_versions` or `policy_versions` is inserted, updated or deleted, by
- *   triggers, whatever process or instance writes (no row: nothing changed yet). A cache of arms
- *   and policies compares it with the stamp it was filled under.
+ * `change_stamps`: the row `arms` is written with a fresh random stamp (so a
+ * rolled-back change never reappears as a later one) whenever a row of
+ * `variant_versions` or `policy_versions` is inserted, updated or deleted, by
+ * triggers, whatever process or instance writes (no row: nothing changed yet).
+ * The engine's cache of arms and policies compares it with the stamp it was
+ * filled under.
  * @module
  */
 import { type Kysely, type Migration, sql } from "kysely";
@@ -17,15 +13,9 @@ import { sqlDialectOf } from "../sql-dialect.js";
 const WATCHED = ["variant_versions", "policy_versions"] as const;
 const EVENTS = ["insert", "update", "delete"] as const;
 
-/** Creates the index, the stamp and its triggers; `down` removes them. */
-export const sendHeadsAndArmStampMigration: Migration = {
+/** Creates the stamp and its triggers; `down` removes them. */
+export const armsStampMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createIndex("outbox_open_chat_idx")
-      .on("outbox")
-      .columns(["customer_id", "id"])
-      .where(sql.ref("status"), "in", [sql.lit("pending"), sql.lit("sending"), sql.lit("composing")])
-      .execute();
     await db.schema
       .createTable("change_stamps")
       .addColumn("name", "text", (c) => c.primaryKey())
@@ -72,6 +62,5 @@ export const sendHeadsAndArmStampMigration: Migration = {
       await sql.raw("drop function if exists closer_bump_arms_stamp()").execute(db);
     }
     await db.schema.dropTable("change_stamps").ifExists().execute();
-    await db.schema.dropIndex("outbox_open_chat_idx").ifExists().execute();
   },
 };
