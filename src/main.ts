@@ -290,6 +290,11 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
       await app.close();
       throw listenError(error, config);
     }
+    // Many instances: take this one's liveness lock before claiming any work, so that when this
+    // process dies the others take its chats and replies over at once, not after the lease.
+    await coordination?.start((error) =>
+      logger.warn({ err: error }, "lost the liveness lock's database connection; taking it again"),
+    );
     // The sender starts once the sends a crash interrupted are reconciled with the gateway.
     void engine.start();
     health.start();

@@ -16,7 +16,9 @@ import {
   claimInboxRows,
   claimOutboxHeads,
   type Database,
+  holdLiveness,
   type InboxRow,
+  type Liveness,
   type OutboxRow,
   recordSendSlot,
   releaseChatLeases,
@@ -61,9 +63,17 @@ export interface InstanceCoordination {
   readonly window: PacingWindow;
   /** Runs a scheduled job unless another instance runs or just ran it; true when it ran here. */
   runOnce(name: string, fn: () => Promise<void>): Promise<boolean>;
-  /** Gives back every chat lease this instance holds (at stop). */
+  /**
+   * Takes this instance's liveness lock: from then on, when this process dies, the others take its
+   * chats and replies over at once instead of after the lease. Call before the workers start.
+   */
+  start(onLost: (error: unknown) => void): Promise<void>;
+  /** Gives back every chat lease this instance holds, then its liveness lock (at stop). */
   releaseAll(): Promise<void>;
 }
+
+/** How often the liveness lock's connection is checked (and the lock taken again if it was lost). */
+const LIVENESS_HEARTBEAT_MS = 5_000;
 
 /** How long a reply's claim holds once its send starts: the gateway call's timeout, and a margin. */
 export const SEND_CLAIM_MS = GATEWAY_REQUEST_TIMEOUT_MS + 5_000;
@@ -86,12 +96,17 @@ export function instanceCoordination(
   holder: string = instanceId(),
 ): InstanceCoordination | undefined {
   if (sqlDialectOf(db) !== "postgres") return undefined;
+  let liveness: Liveness | undefined;
   return {
     holder,
     leaseMs,
-    claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs),
+    async start(onLost) {
+      liveness ??= await holdLiveness(db, holder, LIVENESS_HEARTBEAT_MS, onLost);
+    },
+    // Only an instance that holds its own liveness lock takes over those of instances whose lock is gone.
+    claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs, liveness !== undefined),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
-    claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs),
+    claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs, liveness !== undefined),
     // A send's claim outlasts the gateway call (its timeout): a slow but live instance is never
     // thought dead, and its reply sent again, while it still waits for the gateway's answer.
     startSend: (trx, id, attempt) =>
@@ -101,7 +116,11 @@ export function instanceCoordination(
       const run = await runJobOnce(db, { name, holder, now: () => clock.now() }, fn);
       return run.ran;
     },
-    releaseAll: () => releaseChatLeases(db, holder),
+    async releaseAll() {
+      await releaseChatLeases(db, holder);
+      await liveness?.release();
+      liveness = undefined;
+    },
   };
 }
 

@@ -8,7 +8,7 @@
  * skip locked`, advisory locks); a single SQLite instance does not use them.
  * @module
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database, InboxRow, OutboxRow } from "./database.js";
 
 /**
@@ -25,6 +25,7 @@ export async function claimInboxRows(
   limit: number,
   now: number,
   leaseMs: number,
+  takeOverGone = false,
 ): Promise<InboxRow[]> {
   const chats = await db.transaction().execute(async (trx) => {
     const candidates = await trx
@@ -37,7 +38,7 @@ export async function claimInboxRows(
       .skipLocked()
       .execute();
     const wanted = [...new Set(candidates.map((row) => row.identity_index))];
-    return leaseChats(trx, holder, wanted, now, leaseMs);
+    return leaseChats(trx, holder, wanted, now, leaseMs, takeOverGone);
   });
   if (chats.length === 0) return [];
   return db
@@ -52,8 +53,10 @@ export async function claimInboxRows(
 
 /**
  * Leases `chats` to `holder` until `now + leaseMs` where no other instance
- * holds them (a lapsed lease counts as free). Two instances asking at once
- * serialise on the row; the second sees the first's lease and gets nothing.
+ * holds them (a lapsed lease counts as free, and with `takeOverGone` so does
+ * the lease of an instance whose liveness lock is gone: see `holdLiveness`).
+ * Two instances asking at once serialise on the row; the second sees the
+ * first's lease and gets nothing.
  * @returns the chats now leased to `holder`.
  */
 export async function leaseChats(
@@ -62,6 +65,7 @@ export async function leaseChats(
   chats: readonly string[],
   now: number,
   leaseMs: number,
+  takeOverGone = false,
 ): Promise<string[]> {
   if (chats.length === 0) return [];
   const rows = await db
@@ -71,7 +75,13 @@ export async function leaseChats(
       oc
         .column("chat")
         .doUpdateSet({ holder, expires_at: now + leaseMs })
-        .where((eb) => eb.or([eb("chat_leases.holder", "=", holder), eb("chat_leases.expires_at", "<", now)])),
+        .where((eb) =>
+          eb.or([
+            eb("chat_leases.holder", "=", holder),
+            eb("chat_leases.expires_at", "<", now),
+            ...(takeOverGone ? [holderGone(sql.ref("chat_leases.holder"))] : []),
+          ]),
+        ),
     )
     .returning("chat")
     .execute();
@@ -104,7 +114,9 @@ export async function claimOutboxHeads(
   limit: number,
   now: number,
   leaseMs: number,
+  takeOverGone = false,
 ): Promise<OutboxRow[]> {
+  const gone = takeOverGone ? sql`or ${holderGone(sql.ref("o.claimed_by"))}` : sql``;
   // A head is an open row with no older open row of its customer: with the statuses as literals the
   // probe reads the partial index outbox_open_customer_idx, so a claim costs the open rows, not the
   // chat's whole history (a `min(id)` per row read every sent reply: seconds per claim, then a stall).
@@ -121,7 +133,7 @@ export async function claimOutboxHeads(
           where older.customer_id = o.customer_id
             and older.status in ('pending', 'sending', 'composing')
             and older.id < o.id)
-        and (o.claimed_by is null or o.claimed_by = ${holder} or o.claim_expires_at < ${now})
+        and (o.claimed_by is null or o.claimed_by = ${holder} or o.claim_expires_at < ${now} ${gone})
       order by o.next_attempt_at, o.id
       limit ${limit}
       for update of o skip locked)
@@ -155,6 +167,85 @@ export async function startClaimedOutboxSend(
     .where("claimed_by", "=", holder)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The first key of every instance's liveness lock (PostgreSQL's two-key advisory lock); the second is
+ * `hashtext(holder)`. The lock lives as long as the instance's session: when the process dies, even by
+ * SIGKILL, the server ends the session and the lock is gone at once.
+ */
+const LIVENESS_NAMESPACE = 0x436c7372;
+
+/**
+ * True when no session holds `holder`'s liveness lock: the instance that took the lease or claim has
+ * died (or never took the lock). Two holders whose hashes collide only make a dead one look alive,
+ * which leaves its work to the lease's expiry, as without this check.
+ */
+function holderGone(holder: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`not exists (
+    select 1 from pg_locks l
+    where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+      and l.database = (select oid from pg_database where datname = current_database())
+      and l.classid = ${sql.lit(LIVENESS_NAMESPACE)}::oid
+      and l.objid = (hashtext(${holder})::int8 & 4294967295)::oid)`;
+}
+
+/** What `holdLiveness` returns. */
+export interface Liveness {
+  /** Gives the lock back and returns its connection to the pool. */
+  release(): Promise<void>;
+}
+
+/**
+ * Takes `holder`'s liveness lock on a connection of its own and keeps it for as long as the instance
+ * runs, checking the session every `heartbeatMs` and taking the lock again on a new connection when
+ * the old one was lost (`onLost` is told). Other instances read the lock to know a holder is gone
+ * without waiting for its leases to lapse. Resolves once the lock is held. PostgreSQL only.
+ */
+export async function holdLiveness(
+  db: Kysely<Database>,
+  holder: string,
+  heartbeatMs: number,
+  onLost: (error: unknown) => void,
+): Promise<Liveness> {
+  let stopped = false;
+  let wake = () => {};
+  let held: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, ms).unref();
+    });
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await db.connection().execute(async (conn) => {
+          await sql`select pg_advisory_lock(${sql.lit(LIVENESS_NAMESPACE)}, hashtext(${holder}))`.execute(conn);
+          held();
+          while (!stopped) {
+            await pause(heartbeatMs);
+            await sql`select 1`.execute(conn);
+          }
+          await sql`select pg_advisory_unlock(${sql.lit(LIVENESS_NAMESPACE)}, hashtext(${holder}))`.execute(conn);
+        });
+      } catch (error) {
+        if (stopped) return;
+        onLost(error);
+        await pause(heartbeatMs);
+      }
+    }
+  })();
+  await Promise.race([first, loop]);
+  return {
+    async release() {
+      stopped = true;
+      wake();
+      await loop;
+    },
+  };
 }
 
 /** A number well inside PostgreSQL's bigint for an advisory lock key, from a name. */

@@ -27,7 +27,7 @@ export type { BackupKind } from "./backup-file.js";
 export { checkSnapshot, readBackupFile, snapshotDatabase, writeBackupFile } from "./backup-file.js";
 export { rebindStoredCiphertexts } from "./ciphertext-rebinding.js";
 export { consentHistory, insertConsentEvent } from "./consent.repository.js";
-export type { RunJobOnceOptions } from "./coordination.repository.js";
+export type { Liveness, RunJobOnceOptions } from "./coordination.repository.js";
 export {
   admitSendSlot,
   advisoryKey,
@@ -35,6 +35,7 @@ export {
   changeVersions,
   claimInboxRows,
   claimOutboxHeads,
+  holdLiveness,
   leaseChats,
   recordSendSlot,
   releaseChatLeases,

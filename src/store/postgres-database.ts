@@ -55,6 +55,9 @@ export function openPostgresDatabase({
   });
   // An idle connection the server dropped (restart, failover) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
+  // The same for a connection in use when the server ends its session (a long-held one such as the
+  // liveness lock's): its next query fails, the pool drops it, and the process goes on.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

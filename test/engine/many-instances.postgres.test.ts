@@ -8,6 +8,8 @@
  * jobs run on one instance; the pacing caps hold for the number, across both.
  * @module
  */
+
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InboundMessage, OutboundText, SendResult, WhatsAppGateway } from "../../src/engine/gateway/index.js";
 import { ManualClock } from "../../src/engine/index.js";
@@ -22,6 +24,7 @@ import {
   insertInboxEntry,
   startClaimedOutboxSend,
 } from "../../src/store/index.js";
+import { openPostgresDatabase } from "../../src/store/postgres-database.js";
 import { type InProcessCloser, startInProcessCloser } from "../support/in-process-closer.js";
 import {
   createTestDatabase,
@@ -233,6 +236,91 @@ describe("many instances on one PostgreSQL database", () => {
       status: "sending",
       claimed_by: "survivor",
     });
+  });
+
+  it("takes over at once the chats and replies of an instance whose process died, never those of a live one", async () => {
+    const leaseMs = 60_000;
+    // The instance that dies has its own connection pool, as its own process would.
+    const theirDb = openPostgresDatabase({ url: t.url as string });
+    const doomed = instanceCoordination(theirDb, clock, leaseMs, "doomed-host:1:aaaaaa");
+    const survivor = instanceCoordination(t.db, clock, leaseMs, "survivor-host:2:bbbbbb");
+    if (doomed === undefined || survivor === undefined) throw new Error("PostgreSQL expected");
+    await doomed.start(() => undefined);
+    await survivor.start(() => undefined);
+    try {
+      await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
+      await insertInboxEntry(t.db, {
+        gateway: "gowa",
+        gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
+        identityIndex: "chat-1",
+        payloadEnc: "enc",
+        receivedAt: T0,
+      });
+      const message = await t.db
+        .insertInto("messages")
+        .values({
+          customer_id: "c1",
+          direction: "out",
+          author: "bot",
+          text_enc: "enc",
+          gateway_message_index: null,
+          journey: 1,
+          stage: "first_contact",
+          assignment_id: null,
+          variant_id: null,
+          variant_version: null,
+          intent: null,
+          status: "queued",
+          status_reason: null,
+          created_at: clock.now(),
+          status_at: clock.now(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto("outbox")
+        .values({
+          message_id: Number(message.id),
+          customer_id: "c1",
+          kind: "reply",
+          status: "pending",
+          attempts: 0,
+          next_attempt_at: clock.now(),
+          in_reply_to_at: null,
+          in_reply_to_gateway_id_enc: null,
+          last_error: null,
+          created_at: clock.now(),
+          sent_at: null,
+          claimed_by: null,
+          claim_expires_at: null,
+        })
+        .execute();
+      expect(await doomed.claimInbox(10)).toHaveLength(1);
+      expect(await doomed.claimOutbox(10)).toHaveLength(1);
+      // Alive (its session holds its liveness lock): its chat and its reply stay its own.
+      expect(await survivor.claimInbox(10)).toEqual([]);
+      expect(await survivor.claimOutbox(10)).toEqual([]);
+
+      // The process dies (SIGKILL): the server ends its sessions, and its lock goes with them.
+      const doomedLock = sql`from pg_locks where locktype = 'advisory' and objsubid = 2
+        and objid = (hashtext('doomed-host:1:aaaaaa')::int8 & 4294967295)::oid`;
+      await sql`select pg_terminate_backend(pid) ${doomedLock}`.execute(t.db);
+      await vi.waitFor(
+        async () =>
+          expect((await sql<{ n: number }>`select count(*)::int as n ${doomedLock}`.execute(t.db)).rows[0]?.n).toBe(0),
+        { timeout: 5_000, interval: 50 },
+      );
+
+      // No clock advance: the lease has not lapsed, yet the survivor takes both over now.
+      const taken = await survivor.claimInbox(10);
+      expect(taken.map((row) => row.gateway_message_index)).toEqual([gatewayIdIndex(t.cipher, "m1")]);
+      const [reply] = await survivor.claimOutbox(10);
+      expect(reply?.claimed_by).toBe("survivor-host:2:bbbbbb");
+    } finally {
+      await survivor.releaseAll();
+      await doomed.releaseAll().catch(() => undefined);
+      await theirDb.destroy();
+    }
   });
 
   it("runs a scheduled job on one instance when both fire at once, and not again within the same tick", async () => {
