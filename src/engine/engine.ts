@@ -5,7 +5,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import type { Random } from "../experiments/index.js";
+import { ArmPolicyCache, type Random } from "../experiments/index.js";
 import type { Logger } from "../log.js";
 import type { Database, FieldCipher } from "../store/index.js";
 import type { Alerts } from "./alerts.js";
@@ -98,6 +98,8 @@ export class Engine {
       rng: deps.rng,
       handoffMs: deps.handoffMs,
       llmReplies: deps.llm !== undefined,
+      armCache: new ArmPolicyCache(),
+      sharedCommits: this.#intake,
       ...(deps.hotLeadProbability === undefined ? {} : { hotLeadProbability: deps.hotLeadProbability }),
       clock: deps.clock,
       logger: logger.child({ module: "inbox-worker" }),
@@ -108,7 +110,8 @@ export class Engine {
         if (outcome !== null) this.#noteKind(outcome);
         if (outcome === null || outcome.outboxIds.length === 0) return;
         this.#composer?.kick();
-        this.#sender.kick();
+        if (outcome.customerId === null) this.#sender.kick();
+        else this.#sender.kickChats([outcome.customerId]);
       },
     });
     this.#composer =
@@ -138,6 +141,7 @@ export class Engine {
       metrics: this.metrics,
       coordination: deps.coordination,
       onSettled: (id, status) => this.#settled.post(id, status),
+      sharedCommits: this.#intake,
       ...(deps.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: deps.reconcileAfterMs }),
     });
   }

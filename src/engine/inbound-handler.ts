@@ -1,5 +1,11 @@
 import type { Kysely } from "kysely";
-import { assignOnEntry, parseArmKey, type Random, resolveOnAdvance } from "../experiments/index.js";
+import {
+  type ArmPolicyCache,
+  assignOnEntry,
+  parseArmKey,
+  type Random,
+  resolveOnAdvance,
+} from "../experiments/index.js";
 import {
   CUSTOMER_AAD,
   type CustomerRow,
@@ -60,6 +66,8 @@ export interface InboundHandlerDeps {
   llmReplies?: boolean;
   /** Purchase probability above which the shop hears about a hot lead; default {@link HOT_LEAD_PROBABILITY}. */
   hotLeadProbability?: number;
+  /** Arms and policies kept between assignments (checked against the store's stamp each time); unset: read each time. */
+  armCache?: ArmPolicyCache | undefined;
 }
 
 /** What handling one message did (for the log, the playground and tests). */
@@ -364,6 +372,7 @@ async function converse(
     rng: deps.rng,
     settings: runtime.settings(transition.stage),
     loadedKeys: runtime.loadedKeys,
+    cache: deps.armCache,
   });
   if (assigned === null) return moved("no_arm");
   const a = assigned.assignment;

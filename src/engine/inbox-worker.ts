@@ -4,10 +4,11 @@
  * handler. A failing row is retried, then parked, and the next one goes on.
  * @module
  */
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Logger } from "../log.js";
-import { type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
+import { type Database, type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
 import type { Clock } from "./clock.js";
+import type { GroupCommit } from "./group-commit.js";
 import { handleInboxRowInTransaction, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
 import type { InstanceCoordination } from "./instances.js";
 import type { EngineMetrics } from "./metrics.js";
@@ -35,6 +36,11 @@ export interface InboxWorkerDeps extends InboundHandlerDeps {
   coordination?: InstanceCoordination | undefined;
   /** Called after each row is handled (or parked). */
   onProcessed?: (inboxId: number, outcome: InboundOutcome | null) => void;
+  /**
+   * Intake's group commit (shared with the sender's records): what is queued there when a batch
+   * takes the connection is committed with the batch, in its one disk sync.
+   */
+  sharedCommits?: GroupCommit | undefined;
 }
 
 /** Processes the inbox. */
@@ -100,29 +106,43 @@ export class InboxWorker {
     const { db, clock } = this.#deps;
     const now = clock.now();
     const results: RowResult[] = [];
-    await db.transaction().execute(async (trx) => {
-      const started = performance.now();
-      for (const row of rows) {
-        if (this.#loop.stopped) return;
-        // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
-        if (results.length > 0 && performance.now() - started > this.#budgetMs) return;
-        const id = Number(row.id);
-        await sql`savepoint inbox_row`.execute(trx);
-        try {
-          const outcome = await handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now);
-          await sql`release savepoint inbox_row`.execute(trx);
-          results.push({ id, outcome, state: "done", error: null });
-        } catch (error) {
-          await sql`rollback to savepoint inbox_row`.execute(trx);
-          await sql`release savepoint inbox_row`.execute(trx);
-          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          const state = await markInboxAttemptFailed(trx, id, reason, MAX_INBOX_ATTEMPTS, now);
-          results.push({ id, outcome: null, state, error });
-          if (state === "retry") return;
-        }
-      }
-    });
+    let settleUnits: ((failure?: { error: unknown }) => void) | undefined;
+    try {
+      await db.transaction().execute(async (trx) => {
+        // One connection (SQLite): what waits for it commits with this batch. Not with many instances,
+        // where intake never waits for the worker and a batch runs far longer.
+        if (this.#deps.coordination === undefined) settleUnits = await this.#deps.sharedCommits?.absorb(trx);
+        await this.#handleRows(trx, rows, now, results);
+      });
+    } catch (error) {
+      settleUnits?.({ error });
+      throw error;
+    }
+    settleUnits?.();
     return results;
+  }
+
+  async #handleRows(trx: Kysely<Database>, rows: InboxRow[], now: number, results: RowResult[]): Promise<void> {
+    const started = performance.now();
+    for (const row of rows) {
+      if (this.#loop.stopped) return;
+      // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
+      if (results.length > 0 && performance.now() - started > this.#budgetMs) return;
+      const id = Number(row.id);
+      await sql`savepoint inbox_row`.execute(trx);
+      try {
+        const outcome = await handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now);
+        await sql`release savepoint inbox_row`.execute(trx);
+        results.push({ id, outcome, state: "done", error: null });
+      } catch (error) {
+        await sql`rollback to savepoint inbox_row`.execute(trx);
+        await sql`release savepoint inbox_row`.execute(trx);
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const state = await markInboxAttemptFailed(trx, id, reason, MAX_INBOX_ATTEMPTS, now);
+        results.push({ id, outcome: null, state, error });
+        if (state === "retry") return;
+      }
+    }
   }
 
   #report({ id, outcome, state, error }: RowResult): void {

@@ -28,6 +28,7 @@ import {
   messageTextEnc,
   OUTBOX_REPLY_TO_AAD,
   type OutboxRow,
+  openOutboxHead,
   openOutboxRows,
   putSetting,
   sendingOutboxRows,
@@ -104,6 +105,8 @@ export interface OutboxSenderDeps {
   onSettled?: (outboxId: number, status: string) => void;
   /** See `RECONCILE_AFTER_MS` (its default). */
   reconcileAfterMs?: number;
+  /** Intake's group commit: the sender's records and intake's rows share transactions (one disk sync). */
+  sharedCommits?: GroupCommit | undefined;
 }
 
 /** The SHA-256 (hex) of a reply's text, kept with a `sending` row to recognise it in the gateway's history. */
@@ -128,13 +131,21 @@ export class OutboxSender {
   #recovering: Promise<void> = Promise.resolve();
   /** False until recovery has finished: nothing is sent before. */
   #started = false;
+  /** Chats whose queue changed since the last pass (a reply queued, a send finished). */
+  readonly #changedChats = new Set<string>();
+  /**
+   * True when the next pass reads every chat's queue head: the poll, a wake-up, a kick that names
+   * no chat. Otherwise a pass reads only the changed chats' heads (one instance; many instances
+   * always claim from the whole outbox).
+   */
+  #scanAll = true;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
     this.#window = deps.coordination?.window ?? new SendWindow();
     this.#chatGaps = new ChatGaps(deps.pacing.minGapPerChatMs);
     // The priority lane: recording a gateway's answer never waits behind intake or message handling.
-    this.#commits = new GroupCommit(deps.db, { priority: true });
+    this.#commits = new GroupCommit(deps.db, { priority: true, sharing: deps.sharedCommits });
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => deps.logger.error({ err: error }, "outbox pass failed"),
@@ -156,7 +167,9 @@ export class OutboxSender {
     }
     if (this.#abort.signal.aborted) return;
     this.#started = true;
-    this.#loop.start(pollMs);
+    this.#loop.start(pollMs, () => {
+      this.#scanAll = true;
+    });
   }
 
   /** Reconciles every `sending` row (one per chat: a chat's head), each chat concurrently. */
@@ -178,8 +191,18 @@ export class OutboxSender {
     );
   }
 
-  /** Asks for a pass as soon as possible (once started: before, the first pass follows recovery). */
+  /** Asks for a pass over every chat as soon as possible (once started: before, the first pass follows recovery). */
   kick(): void {
+    this.#scanAll = true;
+    if (this.#started) this.#loop.kick();
+  }
+
+  /**
+   * Asks for a pass over these chats as soon as possible: replies were queued there. Cheaper than
+   * {@link kick} (the other chats' heads are not read again); the poll still reads them all.
+   */
+  kickChats(customerIds: Iterable<string>): void {
+    for (const id of customerIds) this.#changedChats.add(id);
     if (this.#started) this.#loop.kick();
   }
 
@@ -225,8 +248,22 @@ export class OutboxSender {
     if (this.#deps.coordination !== undefined) this.#pausedUntil = null;
     this.#pausedUntil ??= Number((await getSetting(db, PAUSED_UNTIL_KEY)) ?? 0);
     const pausedUntil = this.#pausedUntil;
+    // The wake-up kicks a pass over every chat.
     if (pausedUntil > now) return this.#wakeAt(pausedUntil);
-    const rows = await (this.#deps.coordination?.claimOutbox(SCAN_LIMIT) ?? openOutboxRows(db, SCAN_LIMIT));
+    const scanAll = this.#scanAll || this.#deps.coordination !== undefined;
+    this.#scanAll = false;
+    const changed = [...this.#changedChats];
+    this.#changedChats.clear();
+    let rows: OutboxRow[];
+    try {
+      rows = scanAll
+        ? await (this.#deps.coordination?.claimOutbox(SCAN_LIMIT) ?? openOutboxRows(db, SCAN_LIMIT))
+        : await this.#headsOf(changed);
+    } catch (error) {
+      // Nothing may be forgotten: the next pass (a kick or the poll) reads every chat.
+      this.#scanAll = true;
+      throw error;
+    }
     const chatsSeen = new Set<string>();
     let earliest = Number.POSITIVE_INFINITY;
     for (const row of rows) {
@@ -245,11 +282,23 @@ export class OutboxSender {
         )
         .finally(() => {
           this.#inFlight.delete(row.customer_id);
-          this.kick();
+          // The chat's next reply, if any, is its new head (queued before this send or during it).
+          this.kickChats([row.customer_id]);
         });
       this.#inFlight.set(row.customer_id, task);
     }
     if (Number.isFinite(earliest)) this.#wakeAt(earliest);
+  }
+
+  /** The queue heads of these chats; a chat with a send in flight is looked at again when it ends. */
+  async #headsOf(chats: readonly string[]): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = [];
+    for (const chat of chats) {
+      if (this.#inFlight.has(chat)) continue;
+      const head = await openOutboxHead(this.#deps.db, chat);
+      if (head !== undefined) rows.push(head);
+    }
+    return rows;
   }
 
   #wakeAt(at: number): void {

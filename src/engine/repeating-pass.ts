@@ -25,9 +25,12 @@ export class RepeatingPass {
     return this.#stopped;
   }
 
-  /** Starts the poll (every `pollMs`) and a first pass. */
-  start(pollMs: number): void {
-    this.#pollTimer = setInterval(() => this.kick(), pollMs);
+  /** Starts the poll (every `pollMs`, calling `onPoll` first) and a first pass. */
+  start(pollMs: number, onPoll?: () => void): void {
+    this.#pollTimer = setInterval(() => {
+      onPoll?.();
+      this.kick();
+    }, pollMs);
     this.#pollTimer.unref();
     this.kick();
   }

@@ -15,6 +15,7 @@ import {
   type VariantVersionRow,
 } from "../store/index.js";
 import type { LoadedVariant } from "../strategies/index.js";
+import type { ArmPolicyView } from "./arm-policy-cache.js";
 import type { ArmStatus } from "./math/index.js";
 
 /** An arm of a stage's experiment. */
@@ -131,9 +132,19 @@ export async function syncArms(
  * (awaiting review), and present in the loaded playbooks (a deleted file takes
  * its arm out of rotation).
  */
-export async function activeArms(db: Kysely<Database>, stage: string, loadedKeys: ReadonlySet<string>): Promise<Arm[]> {
-  const rows = await trafficVersionsQuery.rows(db, { stage });
+export async function activeArms(
+  db: Kysely<Database>,
+  stage: string,
+  loadedKeys: ReadonlySet<string>,
+  view?: ArmPolicyView,
+): Promise<Arm[]> {
+  const rows = await (view?.trafficVersions(stage) ?? trafficVersions(db, stage));
   return rows.filter((row) => loadedKeys.has(row.id)).map(rowToArm);
+}
+
+/** The stage's versions that may receive customers, before the loaded-playbook filter (read from the store). */
+export function trafficVersions(db: Kysely<Database>, stage: string): Promise<VariantVersionRow[]> {
+  return trafficVersionsQuery.rows(db, { stage });
 }
 
 const trafficVersionsQuery = new PreparedQuery((db, p: { stage: string }) =>

@@ -14,6 +14,7 @@ import {
   markVersionServed,
   type PolicyVersion,
 } from "../store/index.js";
+import type { ArmPolicyCache, ArmPolicyView } from "./arm-policy-cache.js";
 import { activeArms } from "./arms.js";
 import { chooseArm, type Random } from "./math/index.js";
 import { updateStagePolicy } from "./policy-update.js";
@@ -30,6 +31,8 @@ export interface AssignRequest {
   settings: StageSettings;
   /** Keys (`variant@version`) of the variants in the loaded playbooks. */
   loadedKeys: ReadonlySet<string>;
+  /** The engine's cache of arms and policies; without it both are read from the store. */
+  cache?: ArmPolicyCache | undefined;
 }
 
 /** The arm a customer has in a stage. */
@@ -48,12 +51,14 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
   const existing = await findAssignment(db, req.customerId, req.journey, req.stage);
   if (existing !== undefined) return { assignment: existing, created: false };
 
-  const arms = await activeArms(db, req.stage, req.loadedKeys);
+  const view = await req.cache?.view(db);
+  const arms = await activeArms(db, req.stage, req.loadedKeys, view);
   if (arms.length === 0) return null;
   const policy = await currentPolicy(
     db,
     req,
     arms.map((a) => a.key),
+    view,
   );
   const keys = Object.keys(policy.weights);
   const { index, propensity } = chooseArm(
@@ -80,10 +85,15 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
 }
 
 /** The stage's newest policy, recomputed first when the set of active arms changed since. */
-async function currentPolicy(db: Kysely<Database>, req: AssignRequest, armKeys: string[]): Promise<PolicyVersion> {
-  const latest = await latestPolicyVersion(db, req.stage);
+async function currentPolicy(
+  db: Kysely<Database>,
+  req: AssignRequest,
+  armKeys: string[],
+  view: ArmPolicyView | undefined,
+): Promise<PolicyVersion> {
+  const latest = await (view?.latestPolicy(req.stage) ?? latestPolicyVersion(db, req.stage));
   if (latest !== undefined && sameKeys(Object.keys(latest.weights), armKeys)) return latest;
-  const arms = await activeArms(db, req.stage, req.loadedKeys);
+  const arms = await activeArms(db, req.stage, req.loadedKeys, view);
   return updateStagePolicy(db, req.settings, arms, {
     now: req.now,
     rng: req.rng,

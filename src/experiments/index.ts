@@ -6,6 +6,9 @@
  * them current. Reports and off-policy evaluation are in `src/analytics`.
  */
 
+// the engine's cache of arms and policies
+export type { ArmPolicyView } from "./arm-policy-cache.js";
+export { ArmPolicyCache } from "./arm-policy-cache.js";
 // arms, assignment, attribution (one module each, in file order)
 export type { Arm, ArmSyncResult, LoadedVariantVersion } from "./arms.js";
 export {

@@ -410,6 +410,16 @@ export interface ChangeVersionTable {
   updated_at: number;
 }
 
+/**
+ * Stamps that change with shared state, written by triggers (see the migration
+ * `2026-12-03T1500-arms-stamp`): `arms` takes a fresh random value
+ * whenever `variant_versions` or `policy_versions` change.
+ */
+export interface ChangeStampTable {
+  name: string;
+  stamp: number;
+}
+
 /** The whole schema. */
 export interface Database {
   customers: CustomerTable;
@@ -437,6 +447,7 @@ export interface Database {
   job_runs: JobRunTable;
   send_slots: SendSlotTable;
   change_versions: ChangeVersionTable;
+  change_stamps: ChangeStampTable;
 }
 
 export type CustomerRow = Selectable<CustomerTable>;

@@ -174,6 +174,7 @@ export {
   composingOutboxRows,
   countOutboxByStatus,
   insertOutboxEntry,
+  openOutboxHead,
   openOutboxRows,
   outboxRowsByIds,
   sendingOutboxRows,
@@ -216,6 +217,7 @@ export { openSqliteDatabase, SQLITE_FILE_NAME } from "./sqlite-database.js";
 export { transaction } from "./transaction.js";
 export {
   allVariantVersions,
+  armsStamp,
   insertVariantVersion,
   markVersionServed,
   servedVersionHashes,

@@ -18,6 +18,7 @@ import { outboxSendingMigration } from "./migrations/2026-12-03T0720-outbox-send
 import { manyInstancesMigration } from "./migrations/2026-12-03T0730-many-instances.js";
 import { followUpsMigration } from "./migrations/2026-12-03T0740-follow-ups.js";
 import { rowBoundCiphertextsMigration } from "./migrations/2026-12-03T0900-row-bound-ciphertexts.js";
+import { armsStampMigration } from "./migrations/2026-12-03T1500-arms-stamp.js";
 import { outboxOpenHeadsMigration } from "./migrations/2026-12-03T1510-outbox-open-heads.js";
 
 /**
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026-12-03T0730-many-instances": manyInstancesMigration,
   "2026-12-03T0740-follow-ups": followUpsMigration,
   "2026-12-03T0900-row-bound-ciphertexts": rowBoundCiphertextsMigration,
+  "2026-12-03T1500-arms-stamp": armsStampMigration,
   "2026-12-03T1510-outbox-open-heads": outboxOpenHeadsMigration,
 });
 

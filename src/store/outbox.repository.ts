@@ -2,7 +2,7 @@
  * The outbox: replies waiting for the sender, one row per transcript message.
  * @module
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, OutboxRow } from "./database.js";
 import { PreparedPatch, PreparedQuery } from "./prepared-query.js";
 
@@ -75,6 +75,25 @@ const openOutboxQuery = new PreparedQuery((db, p: { limit: number }) =>
     .orderBy("o.next_attempt_at")
     .orderBy("o.id")
     .limit(p.limit),
+);
+
+/**
+ * The head of one chat's queue: its oldest row still to finish, or undefined. Reads the
+ * partial index of open rows (`outbox_open_customer_idx`), whose condition the query repeats
+ * (as literals, not parameters) so SQLite uses it.
+ */
+export async function openOutboxHead(db: Kysely<Database>, customerId: string): Promise<OutboxRow | undefined> {
+  return openHeadQuery.first(db, { customerId });
+}
+
+const openHeadQuery = new PreparedQuery((db, p: { customerId: string }) =>
+  db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("customer_id", "=", p.customerId)
+    .where(sql.ref("status"), "in", [sql.lit("pending"), sql.lit("sending"), sql.lit("composing")])
+    .orderBy("id")
+    .limit(1),
 );
 
 /** Replies an LLM is to rewrite, oldest first. */

@@ -95,3 +95,18 @@ const markServedQuery = new PreparedQuery((db, p: { id: string; at: number }) =>
     .where("id", "=", p.id)
     .where("first_served_at", "is", null),
 );
+
+/**
+ * The stamp of the arms and policies: it changes (to a value never seen before) in the
+ * transaction that inserts, updates or deletes any variant version or policy version,
+ * whoever writes it, so a cache filled under one stamp is current exactly while it reads the same.
+ */
+export async function armsStamp(db: Kysely<Database>): Promise<string> {
+  const row = await armsStampQuery.first(db, {});
+  // No row: nothing was written since the migration (the first write makes it).
+  return row === undefined ? "none" : String(row.stamp);
+}
+
+const armsStampQuery = new PreparedQuery((db, _p: Record<string, never>) =>
+  db.selectFrom("change_stamps").select("stamp").where("name", "=", "arms"),
+);

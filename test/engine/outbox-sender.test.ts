@@ -256,6 +256,46 @@ describe("the outbox sender", () => {
     expect(chatA[1]?.inReplyTo).toBe("IN-one");
   });
 
+  it("sends replies queued in named chats (kickChats) at once, each chat's in order, and a later one queued during a send", async () => {
+    const fake = fakeGateway();
+    const a = await customer();
+    const b = await customer({ phone: "6281234500002" });
+    const s = startSender(fake.gateway);
+    await quiet();
+    // Two replies in one chat and one in another, as one inbox batch queues them: the poll is an hour away.
+    await queue(a, "a one");
+    await queue(a, "a two");
+    await queue(b, "b one");
+    s.kickChats([a, b]);
+    await until(() => settled.filter((x) => x.status === "sent").length === 3, "the three replies to be sent");
+    const texts = () => fake.gateway.send.mock.calls.map(([m]) => m.text);
+    expect(texts().filter((t) => t.startsWith("a "))).toEqual(["a one", "a two"]);
+    expect(texts()).toContain("b one");
+    // A reply queued in chat a while a send there is in flight goes out when that send ends.
+    let sendStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      sendStarted = resolve;
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    fake.gateway.send.mockImplementationOnce(async (m) => {
+      sendStarted();
+      await held;
+      return fake.ok(m);
+    });
+    await queue(a, "a three");
+    s.kickChats([a]);
+    await started;
+    await queue(a, "a four");
+    s.kickChats([a]);
+    await quiet();
+    release();
+    await until(() => settled.filter((x) => x.status === "sent").length === 5, "the later replies to be sent");
+    expect(texts().filter((t) => t.startsWith("a "))).toEqual(["a one", "a two", "a three", "a four"]);
+  });
+
   it("retries an unreachable gateway with growing, capped, jittered backoff, then gives up as failed", async () => {
     const fake = fakeGateway();
     fake.answer(() => gatewayError("gateway_unreachable", { httpStatus: 502 }));

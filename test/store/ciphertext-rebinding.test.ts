@@ -102,7 +102,10 @@ describe("rebindStoredCiphertexts (upgrade to row-bound ciphertexts)", () => {
   it("reads a data dir of the release before and rewrites every value bound to its row, once", async () => {
     await downgrade();
     await oldRows();
-    expect((await migrateToLatest(t.db)).map((s) => s.name)).toEqual(["2026-12-03T0900-row-bound-ciphertexts"]);
+    // The rebinding migration, and those after it.
+    expect((await migrateToLatest(t.db)).map((s) => s.name)).toEqual(
+      Object.keys(MIGRATIONS).filter((name) => name > "2026-12-03T0740-follow-ups"),
+    );
     // Before the rewrite, the old values read as they are.
     const before = customerRowToRecord((await findCustomerById(t.db, "c-old"))!, t.cipher);
     expect(before).toMatchObject({ identity: "15550100777", name: "Ana Old-Format", profile: { trustLevel: 3 } });

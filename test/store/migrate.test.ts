@@ -252,6 +252,7 @@ const EXPECTED_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   job_runs: columnsOf<Database["job_runs"]>()("name", "holder", "started_at", "finished_at"),
   send_slots: columnsOf<Database["send_slots"]>()("id", "holder", "at"),
   change_versions: columnsOf<Database["change_versions"]>()("name", "version", "updated_at"),
+  change_stamps: columnsOf<Database["change_stamps"]>()("name", "stamp"),
 };
 
 const NOT_NULL_ROWS = {

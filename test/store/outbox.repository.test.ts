@@ -4,6 +4,7 @@ import { insertMessage } from "../../src/store/message.repository.js";
 import {
   countOutboxByStatus,
   insertOutboxEntry,
+  openOutboxHead,
   openOutboxRows,
   outboxRowsByIds,
   updateOutbox,
@@ -63,6 +64,34 @@ describe("outbox repository", () => {
         created_at: 1_000,
         sent_at: null,
       });
+    });
+  });
+
+  describe("openOutboxHead", () => {
+    it("should give one chat's oldest unfinished row, or nothing once all are finished", async () => {
+      const [sent, failed, sending, pending] = [await queue(), await queue(), await queue(), await queue()] as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const other = await queue(900, "c2");
+      await updateOutbox(t.db, sent, { status: "sent", sent_at: 5 });
+      await updateOutbox(t.db, failed, { status: "failed" });
+      await updateOutbox(t.db, sending, { status: "sending" });
+      expect((await openOutboxHead(t.db, "c1"))?.id).toBe(sending);
+      await updateOutbox(t.db, sending, { status: "sent" });
+      expect((await openOutboxHead(t.db, "c1"))?.id).toBe(pending);
+      await updateOutbox(t.db, pending, { status: "held" });
+      expect(await openOutboxHead(t.db, "c1")).toBeUndefined();
+      expect(await openOutboxHead(t.db, "c2")).toMatchObject({ id: other, status: "pending", customer_id: "c2" });
+    });
+
+    it("should count a composing reply as the head (the sender waits for the LLM)", async () => {
+      const first = await queue();
+      await queue();
+      await updateOutbox(t.db, first, { status: "composing" });
+      expect((await openOutboxHead(t.db, "c1"))?.status).toBe("composing");
     });
   });
 

@@ -1,6 +1,9 @@
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { insertPolicyVersion } from "../../src/store/policy-version.repository.js";
 import {
   allVariantVersions,
+  armsStamp,
   insertVariantVersion,
   markVersionServed,
   setVariantStatus,
@@ -122,6 +125,54 @@ describe("variant-version repository", () => {
       await setVariantStatus(t.db, "direct@1", "retired", 40);
       expect(await byId("direct@1")).toMatchObject({ status: "retired", updated_at: 40 });
       expect(await byId("direct@2")).toMatchObject({ status: "active", updated_at: 10 });
+    });
+  });
+
+  describe("armsStamp", () => {
+    const policy = {
+      stage: "intent",
+      algorithm: "thompson",
+      weights: { "direct@1": 1 },
+      floor: 0.05,
+      seed: 1,
+      counts: {},
+      reason: "initial",
+      createdAt: 10,
+    };
+
+    it("should change with every write to a variant version or a policy, and not with reads or no-op updates", async () => {
+      const stamps = [await armsStamp(t.db)];
+      await insertVariantVersion(t.db, version("direct", 1));
+      stamps.push(await armsStamp(t.db));
+      await markVersionServed(t.db, "direct@1", 15);
+      stamps.push(await armsStamp(t.db));
+      await markVersionServed(t.db, "direct@1", 99);
+      await allVariantVersions(t.db);
+      expect(await armsStamp(t.db)).toBe(stamps.at(-1));
+      await setVariantStatus(t.db, "direct@1", "retired", 40);
+      stamps.push(await armsStamp(t.db));
+      await insertPolicyVersion(t.db, policy);
+      stamps.push(await armsStamp(t.db));
+      await t.db.deleteFrom("policy_versions").execute();
+      stamps.push(await armsStamp(t.db));
+      expect(new Set(stamps).size).toBe(stamps.length);
+    });
+
+    it("should be back to its value before a change that was rolled back, and change anew after", async () => {
+      const before = await armsStamp(t.db);
+      await t.db
+        .transaction()
+        .execute(async (trx) => {
+          await insertVariantVersion(trx, version("direct", 1));
+          expect(await armsStamp(trx)).not.toBe(before);
+          throw new Error("rolled back");
+        })
+        .catch(() => undefined);
+      expect(await armsStamp(t.db)).toBe(before);
+      await sql`update variant_versions set status = 'retired'`.execute(t.db);
+      expect(await armsStamp(t.db)).toBe(before);
+      await insertVariantVersion(t.db, version("direct", 1));
+      expect(await armsStamp(t.db)).not.toBe(before);
     });
   });
 });
