@@ -3,7 +3,8 @@
  * run's temporary cluster, behind one fake GOWA whose webhooks a load balancer spreads over the
  * instances that are up; concurrent signed webhooks with redeliveries, failing and slow sends.
  * The instances are killed in turn with SIGKILL at random moments and restarted while the others
- * carry on (a killed instance's chats and replies are taken over when its leases lapse).
+ * carry on (a killed instance's liveness lock goes with its session, so the others take its chats
+ * and replies over at once; an interrupted send is first looked for in the gateway's history).
  * Afterwards nothing accepted is lost, no reply went out twice, each chat's replies kept the
  * order of its messages, and the database is intact (amcheck over every table and index).
  * Seeded; loopback and a unix socket only. (One instance on SQLite: fault-injection.e2e.test.ts.)
@@ -38,10 +39,10 @@ const LEASE_MS = 2_000;
 /** A start on a busy machine (three servers, PostgreSQL and the customers on two cores) takes long. */
 const STARTUP_TIMEOUT_MS = 180_000;
 
-// Opt-in (CLOSER_FAULT_POSTGRES=1) until it passes in bounded time on a 2-core machine: the stall (a
-// claim query that read every sent reply, seconds per claim) is fixed, but on a busy shared machine
-// (load 8 to 11) the pipeline falls behind the customers (replies of one chat go one at a time, a
-// restart costs 2.5 s of CPU just loading modules), and the drain outlasts its 300 s (issue 16).
+// Opt-in (CLOSER_FAULT_POSTGRES=1) until it passes every time (issue 16): the drain stall is fixed
+// (claims read a partial index of open rows) and a dead instance's work is taken over at once (its
+// liveness lock), so 51 kills drain in about 5 minutes on 2 cores; but 2 of 3 runs on 3 December
+// found one reply (of 6,000-7,600) that the gateway received twice, recorded once. Cause not found.
 describe.skipIf(!process.env["CLOSER_FAULT_POSTGRES"])(
   "fault injection on PostgreSQL: three instances killed in turn",
   () => {
@@ -58,6 +59,10 @@ describe.skipIf(!process.env["CLOSER_FAULT_POSTGRES"])(
         CLOSER_DATA_KEY: TEST_DATA_KEY.toString("base64"),
         INSTANCE_LEASE_MS: String(LEASE_MS),
         INSTANCE_SYNC_MS: "500",
+        // A survivor takes a dead instance's interrupted send over at once (its liveness lock is gone),
+        // so the history is read sooner than after a restart: wait past the fake's slow acknowledgement
+        // (500 ms) plus the event-loop lag of a machine this loaded, as production's 15 s does.
+        CLOSER_RECONCILE_AFTER_MS: "5000",
       };
       const servers: (RunningServer | undefined)[] = [];
       /** Per instance, the restart under way (resolves once it listens). */
