@@ -53,13 +53,6 @@ export class ArmPolicyCache {
     };
   }
 
-  /** Forgets everything (the next view reads the store). */
-  clear(): void {
-    this.#stamp = null;
-    this.#versions.clear();
-    this.#policies.clear();
-  }
-
   #cached<T>(map: Map<string, Promise<T>>, stage: string, read: () => Promise<T>): Promise<T> {
     const kept = map.get(stage);
     if (kept !== undefined) return kept;

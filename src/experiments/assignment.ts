@@ -15,7 +15,7 @@ import {
   type PolicyVersion,
 } from "../store/index.js";
 import type { ArmPolicyCache, ArmPolicyView } from "./arm-policy-cache.js";
-import { activeArms } from "./arms.js";
+import { type Arm, activeArms } from "./arms.js";
 import { chooseArm, type Random } from "./math/index.js";
 import { updateStagePolicy } from "./policy-update.js";
 import { HOUR_MS, type StageSettings } from "./stage-settings.js";
@@ -54,12 +54,7 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
   const view = await req.cache?.view(db);
   const arms = await activeArms(db, req.stage, req.loadedKeys, view);
   if (arms.length === 0) return null;
-  const policy = await currentPolicy(
-    db,
-    req,
-    arms.map((a) => a.key),
-    view,
-  );
+  const policy = await currentPolicy(db, req, arms, view);
   const keys = Object.keys(policy.weights);
   const { index, propensity } = chooseArm(
     keys.map((k) => policy.weights[k] ?? 0),
@@ -88,12 +83,12 @@ export async function assignOnEntry(db: Kysely<Database>, req: AssignRequest): P
 async function currentPolicy(
   db: Kysely<Database>,
   req: AssignRequest,
-  armKeys: string[],
+  arms: Arm[],
   view: ArmPolicyView | undefined,
 ): Promise<PolicyVersion> {
   const latest = await (view?.latestPolicy(req.stage) ?? latestPolicyVersion(db, req.stage));
+  const armKeys = arms.map((a) => a.key);
   if (latest !== undefined && sameKeys(Object.keys(latest.weights), armKeys)) return latest;
-  const arms = await activeArms(db, req.stage, req.loadedKeys, view);
   return updateStagePolicy(db, req.settings, arms, {
     now: req.now,
     rng: req.rng,

@@ -55,6 +55,49 @@ function sharedGateway() {
   return { gateway, sends };
 }
 
+/** A reply queued for customer `customerId` and not yet sent: its transcript line and its outbox row. */
+async function insertPendingReply(db: TestDatabase["db"], customerId: string, now: number): Promise<void> {
+  const message = await db
+    .insertInto("messages")
+    .values({
+      customer_id: customerId,
+      direction: "out",
+      author: "bot",
+      text_enc: "enc",
+      gateway_message_index: null,
+      journey: 1,
+      stage: "first_contact",
+      assignment_id: null,
+      variant_id: null,
+      variant_version: null,
+      intent: null,
+      status: "queued",
+      status_reason: null,
+      created_at: now,
+      status_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("outbox")
+    .values({
+      message_id: Number(message.id),
+      customer_id: customerId,
+      kind: "reply",
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: now,
+      in_reply_to_at: null,
+      in_reply_to_gateway_id_enc: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+      claimed_by: null,
+      claim_expires_at: null,
+    })
+    .execute();
+}
+
 function inbound(id: string, phone: string, text: string): InboundMessage {
   return {
     kind: "message",
@@ -182,45 +225,7 @@ describe("many instances on one PostgreSQL database", () => {
     expect(taken.map((row) => row.gateway_message_index)).toEqual([gatewayIdIndex(t.cipher, "m1")]);
 
     // The same for a reply: claimed by the crashed instance, free for the survivor after the lease.
-    const message = await t.db
-      .insertInto("messages")
-      .values({
-        customer_id: "c1",
-        direction: "out",
-        author: "bot",
-        text_enc: "enc",
-        gateway_message_index: null,
-        journey: 1,
-        stage: "first_contact",
-        assignment_id: null,
-        variant_id: null,
-        variant_version: null,
-        intent: null,
-        status: "queued",
-        status_reason: null,
-        created_at: clock.now(),
-        status_at: clock.now(),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await t.db
-      .insertInto("outbox")
-      .values({
-        message_id: Number(message.id),
-        customer_id: "c1",
-        kind: "reply",
-        status: "pending",
-        attempts: 0,
-        next_attempt_at: clock.now(),
-        in_reply_to_at: null,
-        in_reply_to_gateway_id_enc: null,
-        last_error: null,
-        created_at: clock.now(),
-        sent_at: null,
-        claimed_by: null,
-        claim_expires_at: null,
-      })
-      .execute();
+    await insertPendingReply(t.db, "c1", clock.now());
     expect(await ghost?.claimOutbox(10)).toHaveLength(1);
     expect(await claimOutboxHeads(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
     clock.advance(leaseMs + 1);
@@ -256,45 +261,7 @@ describe("many instances on one PostgreSQL database", () => {
         payloadEnc: "enc",
         receivedAt: T0,
       });
-      const message = await t.db
-        .insertInto("messages")
-        .values({
-          customer_id: "c1",
-          direction: "out",
-          author: "bot",
-          text_enc: "enc",
-          gateway_message_index: null,
-          journey: 1,
-          stage: "first_contact",
-          assignment_id: null,
-          variant_id: null,
-          variant_version: null,
-          intent: null,
-          status: "queued",
-          status_reason: null,
-          created_at: clock.now(),
-          status_at: clock.now(),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await t.db
-        .insertInto("outbox")
-        .values({
-          message_id: Number(message.id),
-          customer_id: "c1",
-          kind: "reply",
-          status: "pending",
-          attempts: 0,
-          next_attempt_at: clock.now(),
-          in_reply_to_at: null,
-          in_reply_to_gateway_id_enc: null,
-          last_error: null,
-          created_at: clock.now(),
-          sent_at: null,
-          claimed_by: null,
-          claim_expires_at: null,
-        })
-        .execute();
+      await insertPendingReply(t.db, "c1", clock.now());
       expect(await doomed.claimInbox(10)).toHaveLength(1);
       expect(await doomed.claimOutbox(10)).toHaveLength(1);
       // Alive (its session holds its liveness lock): its chat and its reply stay its own.
