@@ -202,8 +202,10 @@ describe("many instances on one PostgreSQL database", () => {
       byChat.set(row.customer_id, list);
     }
     for (const order of byChat.values()) expect(order).toEqual([...order].sort((x, y) => x - y));
-    // Both instances sent replies.
-    expect(new Set(sent.map((row) => row.claimed_by)).size).toBe(2);
+    // Both instances handled messages (which one sends a reply is whoever claims its chat first: under
+    // load one instance may claim every chat's head, so the senders are not asserted to be both).
+    expect(a.closer.engine.metrics.inboundProcessed).toBeGreaterThan(0);
+    expect(b.closer.engine.metrics.inboundProcessed).toBeGreaterThan(0);
   }, 120_000);
 
   it("takes over the chats and replies a stopped instance claimed once their lease lapses", async () => {
