@@ -3,7 +3,7 @@
  * PostgreSQL database (the run's temporary cluster), behind one fake gateway:
  * webhooks for the same chats land on either instance, as behind a load
  * balancer. Every message is handled once, every reply is sent once, each
- * chat's replies go out in order, both instances take part, and a stopped
+ * chat's replies go out in order, whichever instance got the webhook, and a stopped
  * instance's claimed chats are taken over when the lease lapses. Scheduled
  * jobs run on one instance; the pacing caps hold for the number, across both.
  * @module
@@ -143,7 +143,7 @@ describe("many instances on one PostgreSQL database", () => {
     return closer;
   }
 
-  it("handles every message once and sends every reply once, in order per chat, with both instances working", async () => {
+  it("handles every message once and sends every reply once, in order per chat, whichever instance receives the webhook", async () => {
     const { gateway, sends } = sharedGateway();
     const a = await instance(gateway);
     const b = await instance(gateway);
@@ -202,10 +202,11 @@ describe("many instances on one PostgreSQL database", () => {
       byChat.set(row.customer_id, list);
     }
     for (const order of byChat.values()) expect(order).toEqual([...order].sort((x, y) => x - y));
-    // Both instances handled messages (which one sends a reply is whoever claims its chat first: under
-    // load one instance may claim every chat's head, so the senders are not asserted to be both).
-    expect(a.closer.engine.metrics.inboundProcessed).toBeGreaterThan(0);
-    expect(b.closer.engine.metrics.inboundProcessed).toBeGreaterThan(0);
+    // Each message was handled by exactly one of the two. Which one is whoever leases its chat first:
+    // under load one instance may take every chat, which the design allows, so the split is not asserted.
+    expect(a.closer.engine.metrics.inboundProcessed + b.closer.engine.metrics.inboundProcessed).toBe(
+      chats.length * texts.length,
+    );
   }, 120_000);
 
   it("takes over the chats and replies a stopped instance claimed once their lease lapses", async () => {
