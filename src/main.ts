@@ -244,6 +244,7 @@ export async function startCloser(config: Config, logger: Logger, overrides: Clo
               if (!result.ok) throw new CloserError("playbook_invalid", result.problems);
             },
           });
+    alerts.shareCommits((work) => engine.runShared(work));
     alerts.watch(engine.metrics, () => ({ name: gateway.name, ...health.current() }));
     engine.metrics.enableProcessMetrics();
     engine.metrics.observe("closer_gateway_connected", "1 while the gateway says it is connected.", [], () => [

@@ -159,6 +159,14 @@ export class Engine {
     );
   }
 
+  /**
+   * Runs `work` in the next transaction shared with intake and message handling (one disk sync
+   * with the messages in hand); resolves after its commit. For small writes that need not sync alone.
+   */
+  runShared<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.#intake.run(work);
+  }
+
   /** The gateway in use. */
   get gateway(): WhatsAppGateway {
     return this.#deps.gateway;

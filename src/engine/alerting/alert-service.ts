@@ -58,6 +58,9 @@ export interface AlertServiceDeps {
   webhookRetryDelaysMs?: readonly number[];
 }
 
+/** Runs a write in a transaction shared with other work (the engine's group commit): one disk sync for all. */
+export type SharedWrite = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+
 /** What one evaluation did to one rule. */
 export interface RuleTransition {
   kind: RuleAlertKind;
@@ -80,6 +83,8 @@ export class AlertService implements Alerts {
   readonly #active = new Map<string, ActiveAlert>();
   readonly #eventsSentAt = new Map<string, number>();
   readonly #deliveries = new Set<Promise<unknown>>();
+  readonly #writes = new Set<Promise<unknown>>();
+  #sharedWrite: SharedWrite | null = null;
   #signals: AlertSignals | null = null;
   #gateway: (() => GatewayState) | null = null;
   #lastCounts: SignalCounts = ZERO_COUNTS;
@@ -108,6 +113,14 @@ export class AlertService implements Alerts {
     this.#gateway = gateway ?? null;
   }
 
+  /**
+   * Stores one-off alerts through `write` (the engine's group commit) from now on, instead of one
+   * transaction (one disk sync) each: a hot lead is raised for many messages under load.
+   */
+  shareCommits(write: SharedWrite): void {
+    this.#sharedWrite = write;
+  }
+
   /** Reads the conditions still active in the store (after a restart they resolve or repeat, not fire again). */
   async load(): Promise<void> {
     await this.#serial(async () => {
@@ -131,19 +144,26 @@ export class AlertService implements Alerts {
     this.#eventsSentAt.set(key, now);
     const masked = maskPhonesDeep(detail) as Record<string, unknown>;
     this.#send({ alert: kind, status: "firing", repeat: false, oneOff: true, message: text, detail: masked }, now, now);
-    void this.#serial(() =>
-      insertAlert(this.#deps.db, {
-        kind,
-        alert_key: key,
-        status: "event",
-        message: text,
-        detail_json: JSON.stringify(masked),
-        fired_at: now,
-        last_sent_at: now,
-        deliveries: 1,
-        resolved_at: null,
-      }),
-    );
+    const row = {
+      kind,
+      alert_key: key,
+      status: "event",
+      message: text,
+      detail_json: JSON.stringify(masked),
+      fired_at: now,
+      last_sent_at: now,
+      deliveries: 1,
+      resolved_at: null,
+    } as const;
+    const shared = this.#sharedWrite;
+    if (shared === null) {
+      void this.#serial(() => insertAlert(this.#deps.db, row));
+      return;
+    }
+    const write = shared((trx) => insertAlert(trx, row))
+      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "alert store write failed"))
+      .finally(() => this.#writes.delete(write));
+    this.#writes.add(write);
   }
 
   /** Takes the counters, judges every rule at the clock's time, and delivers what changed. */
@@ -187,7 +207,7 @@ export class AlertService implements Alerts {
   /** Resolves once every store write and webhook delivery started so far has finished. */
   async settled(): Promise<void> {
     await this.#queue;
-    await Promise.all([...this.#deliveries]);
+    await Promise.all([...this.#writes, ...this.#deliveries]);
   }
 
   async #apply(

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlertService } from "../../../src/engine/alerting/alert-service.js";
 import { ManualClock } from "../../../src/engine/clock.js";
+import { GroupCommit } from "../../../src/engine/group-commit.js";
 import { silentLogger } from "../../../src/log.js";
 import { listAlerts } from "../../../src/store/index.js";
 import { AlertReceiver } from "../../support/alert-receiver.js";
@@ -62,6 +63,30 @@ describe("the alert service", () => {
       ["event", "Customer …7890 asked for a person", { chat: "…7890" }],
       ["event", "Customer …7890 asked for a person", { chat: "…7890" }],
     ]);
+  });
+
+  it("stores one-off alerts through the engine's shared commits when given them, one transaction for a turn's alerts", async () => {
+    const alerts = service();
+    const commits = new GroupCommit(t.db);
+    const transactions = new Set<object>();
+    alerts.shareCommits((work) =>
+      commits.run((trx) => {
+        transactions.add(trx);
+        return work(trx);
+      }),
+    );
+    alerts.raise("hot_lead", "Hot lead: customer …7890 is ready to buy");
+    alerts.raise("hot_lead", "Hot lead: customer …1234 is ready to buy");
+    alerts.raise("human_requested", "Customer …7890 asked for a person");
+    await alerts.settled();
+    expect(transactions.size).toBe(1);
+    const stored = await listAlerts(t.db);
+    expect(stored.map((a) => [a.kind, a.status])).toEqual([
+      ["human_requested", "event"],
+      ["hot_lead", "event"],
+      ["hot_lead", "event"],
+    ]);
+    expect(receiver.received).toHaveLength(3);
   });
 
   it("retries the webhook after a 503 and a 429, and gives up on a 400", async () => {
