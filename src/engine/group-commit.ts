@@ -6,7 +6,7 @@
  * connection first, so intake and the sender's records cost one disk sync, not two.
  * @module
  */
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import { type Database, withWritePriority } from "../store/index.js";
 
 /** Most units in one transaction. */
@@ -98,17 +98,22 @@ export class GroupCommit {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** The savepoint statements, compiled once (they run for every unit). */
+const SAVEPOINT = CompiledQuery.raw("savepoint group_unit");
+const RELEASE = CompiledQuery.raw("release savepoint group_unit");
+const ROLLBACK = CompiledQuery.raw("rollback to savepoint group_unit");
+
 /** Runs each unit in its own savepoint of `trx`: a failing unit rolls back alone. */
 async function runUnits(trx: Kysely<Database>, batch: readonly Unit[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const unit of batch) {
-    await sql`savepoint group_unit`.execute(trx);
+    await trx.executeQuery(SAVEPOINT);
     try {
       outcomes.push({ ok: true, value: await unit.work(trx) });
-      await sql`release savepoint group_unit`.execute(trx);
+      await trx.executeQuery(RELEASE);
     } catch (error) {
-      await sql`rollback to savepoint group_unit`.execute(trx);
-      await sql`release savepoint group_unit`.execute(trx);
+      await trx.executeQuery(ROLLBACK);
+      await trx.executeQuery(RELEASE);
       outcomes.push({ ok: false, error });
     }
   }

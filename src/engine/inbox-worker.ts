@@ -4,7 +4,7 @@
  * handler. A failing row is retried, then parked, and the next one goes on.
  * @module
  */
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { Logger } from "../log.js";
 import { type Database, type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
 import type { Clock } from "./clock.js";
@@ -26,6 +26,11 @@ const BATCH_BUDGET_MS = 8;
  * (an eighth of it), which nothing renews while the batch runs.
  */
 const SHARED_BATCH_BUDGET_MS = 250;
+
+/** The savepoint statements, compiled once (they run for every row). */
+const SAVEPOINT = CompiledQuery.raw("savepoint inbox_row");
+const RELEASE = CompiledQuery.raw("release savepoint inbox_row");
+const ROLLBACK = CompiledQuery.raw("rollback to savepoint inbox_row");
 
 /** What the worker needs. */
 export interface InboxWorkerDeps extends InboundHandlerDeps {
@@ -129,14 +134,14 @@ export class InboxWorker {
       // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
       if (results.length > 0 && performance.now() - started > this.#budgetMs) return;
       const id = Number(row.id);
-      await sql`savepoint inbox_row`.execute(trx);
+      await trx.executeQuery(SAVEPOINT);
       try {
         const outcome = await handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now);
-        await sql`release savepoint inbox_row`.execute(trx);
+        await trx.executeQuery(RELEASE);
         results.push({ id, outcome, state: "done", error: null });
       } catch (error) {
-        await sql`rollback to savepoint inbox_row`.execute(trx);
-        await sql`release savepoint inbox_row`.execute(trx);
+        await trx.executeQuery(ROLLBACK);
+        await trx.executeQuery(RELEASE);
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const state = await markInboxAttemptFailed(trx, id, reason, MAX_INBOX_ATTEMPTS, now);
         results.push({ id, outcome: null, state, error });

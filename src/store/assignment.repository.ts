@@ -72,15 +72,18 @@ export async function pendingAssignmentsOf(
   customerId: string,
   journey: number,
 ): Promise<AssignmentRow[]> {
-  return db
+  return pendingAssignmentsQuery.rows(db, { customerId, journey });
+}
+
+const pendingAssignmentsQuery = new PreparedQuery((db, p: { customerId: string; journey: number }) =>
+  db
     .selectFrom("assignments")
     .selectAll()
-    .where("customer_id", "=", customerId)
-    .where("journey", "=", journey)
+    .where("customer_id", "=", p.customerId)
+    .where("journey", "=", p.journey)
     .where("status", "=", "pending")
-    .orderBy("id")
-    .execute();
-}
+    .orderBy("id"),
+);
 
 /** Every assignment of a customer, oldest first. */
 export async function assignmentsOf(db: Kysely<Database>, customerId: string): Promise<AssignmentRow[]> {
@@ -114,11 +117,15 @@ export async function resolveAssignment(
   resolution: string,
   at: number,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable("assignments")
-    .set({ status, resolution, resolved_at: at })
-    .where("id", "=", id)
-    .where("status", "=", "pending")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const result = await resolveAssignmentQuery.execute(db, { id, status, resolution, at });
+  return Number(result.numAffectedRows ?? 0) === 1;
 }
+
+const resolveAssignmentQuery = new PreparedQuery(
+  (db, p: { id: number; status: "success" | "failure"; resolution: string; at: number }) =>
+    db
+      .updateTable("assignments")
+      .set({ status: p.status, resolution: p.resolution, resolved_at: p.at })
+      .where("id", "=", p.id)
+      .where("status", "=", "pending"),
+);
