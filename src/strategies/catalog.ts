@@ -23,12 +23,22 @@ export function isLowStock(product: Product): boolean {
 export function formatMoney(amount: number, currency = "USD"): string {
   let format = moneyFormats.get(currency);
   if (!format) {
-    format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    format = { format: new Intl.NumberFormat("en-US", { style: "currency", currency }), done: new Map() };
     moneyFormats.set(currency, format);
   }
-  return format.format(amount);
+  // Intl's formatting costs microseconds and every reply formats the catalog's prices again: keep the
+  // strings (a bounded set: past the bound it starts over).
+  let text = format.done.get(amount);
+  if (text === undefined) {
+    text = format.format.format(amount);
+    if (format.done.size >= MONEY_STRINGS_KEPT) format.done.clear();
+    format.done.set(amount, text);
+  }
+  return text;
 }
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; done: Map<number, string> }>();
+/** Formatted amounts kept per currency. */
+const MONEY_STRINGS_KEPT = 4096;
 
 /** The price after `percent` off, rounded to cents. */
 export function discountedPrice(price: number, percent: number): number {
@@ -37,13 +47,25 @@ export function discountedPrice(price: number, percent: number): number {
 
 /** Epoch ms at which the offer stops: the end of its `validUntil` day in UTC (exclusive). */
 export function offerEndsAt(offer: Offer): number {
-  return Date.parse(`${offer.validUntil}T00:00:00Z`) + DAY_MS;
+  return dayStart(offer.validUntil) + DAY_MS;
 }
 
 /** Epoch ms at which the offer starts (00:00 UTC of `validFrom`), or -Infinity when it has no start. */
 export function offerStartsAt(offer: Offer): number {
-  return offer.validFrom === null ? Number.NEGATIVE_INFINITY : Date.parse(`${offer.validFrom}T00:00:00Z`);
+  return offer.validFrom === null ? Number.NEGATIVE_INFINITY : dayStart(offer.validFrom);
 }
+
+/** 00:00 UTC of a `YYYY-MM-DD` day, epoch ms; parsed once per day named (every reply asks about the offers). */
+function dayStart(day: string): number {
+  let at = dayStarts.get(day);
+  if (at === undefined) {
+    at = Date.parse(`${day}T00:00:00Z`);
+    if (dayStarts.size >= MONEY_STRINGS_KEPT) dayStarts.clear();
+    dayStarts.set(day, at);
+  }
+  return at;
+}
+const dayStarts = new Map<string, number>();
 
 /** True when the offer runs at `now` (epoch ms): from its start through the whole `validUntil` day, UTC. */
 export function isOfferRunning(offer: Offer, now: number): boolean {

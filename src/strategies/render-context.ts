@@ -190,8 +190,7 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
     },
     product: product ? toProductView(product, catalog.shop.checkoutUrl) : null,
     offer: offer ? toOfferView(offer, product, now) : null,
-    shop: toShopView(catalog),
-    products: catalog.products.map((p) => toProductView(p, catalog.shop.checkoutUrl)),
+    ...catalogViews(catalog),
     message: {
       kind: input.message?.kind ?? "text",
       contactName: input.message?.contactName ?? null,
@@ -199,6 +198,31 @@ export function buildRenderContext(input: RenderContextInput): RenderContext {
     },
     order: input.order ?? null,
   };
+}
+
+/**
+ * The shop and every product as templates see them: they depend on the catalog alone, so they are
+ * built once per loaded catalog (frozen: every reply shares them) instead of for every reply.
+ */
+function catalogViews(catalog: Catalog): Pick<RenderContext, "shop" | "products"> {
+  let views = catalogViewsKept.get(catalog);
+  if (views === undefined) {
+    views = deepFreeze({
+      shop: toShopView(catalog),
+      products: catalog.products.map((p) => toProductView(p, catalog.shop.checkoutUrl)),
+    });
+    catalogViewsKept.set(catalog, views);
+  }
+  return views;
+}
+const catalogViewsKept = new WeakMap<Catalog, Pick<RenderContext, "shop" | "products">>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** A product as templates see it. */
@@ -229,7 +253,7 @@ function toOfferView(offer: Offer, product: Product | null, now: number): OfferV
   return {
     id: offer.id,
     percent: offer.percent,
-    validUntil: shortDate.format(new Date(`${offer.validUntil}T12:00:00Z`)),
+    validUntil: shortDay(offer.validUntil),
     validUntilDate: offer.validUntil,
     description: offer.description,
     price: applies && priceValue !== null ? formatMoney(priceValue, product.currency) : null,
@@ -239,6 +263,18 @@ function toOfferView(offer: Offer, product: Product | null, now: number): OfferV
   };
 }
 const shortDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+
+/** `2026-12-24` as `Dec 24`, formatted once per day named. */
+function shortDay(day: string): string {
+  let text = shortDays.get(day);
+  if (text === undefined) {
+    text = shortDate.format(new Date(`${day}T12:00:00Z`));
+    if (shortDays.size >= 1024) shortDays.clear();
+    shortDays.set(day, text);
+  }
+  return text;
+}
+const shortDays = new Map<string, string>();
 
 function toShopView(catalog: Catalog): RenderContext["shop"] {
   const { shop } = catalog;

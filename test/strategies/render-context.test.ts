@@ -94,6 +94,22 @@ describe("buildRenderContext", () => {
     expect(none.offer).toBeNull();
   });
 
+  it("should show a reloaded catalog's own prices, and never let a template's context change the shared views", () => {
+    const first = buildRenderContext({ catalog: TEST_CATALOG, now: APRIL, customer });
+    const reloaded = {
+      ...TEST_CATALOG,
+      products: TEST_CATALOG.products.map((p) => (p.id === "skillet" ? { ...p, price: p.price + 10 } : p)),
+    };
+    const second = buildRenderContext({ catalog: reloaded, now: APRIL, customer });
+    const price = (c: typeof first) => c.products.find((p) => p.id === "skillet")?.price;
+    expect(price(second)).not.toBe(price(first));
+    expect(buildRenderContext({ catalog: TEST_CATALOG, now: APRIL, customer }).products).toEqual(first.products);
+    expect(() => {
+      (first.products[0] as { price: string }).price = "$0.00";
+    }).toThrow(TypeError);
+    expect(() => first.shop.paymentMethods.push("cash")).toThrow(TypeError);
+  });
+
   it("should treat an unknown product id as no product", () => {
     expect(buildRenderContext({ catalog: TEST_CATALOG, now: APRIL, customer, product: "wok" }).product).toBeNull();
   });
