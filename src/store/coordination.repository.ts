@@ -144,8 +144,10 @@ export async function claimOutboxHeads(
 /**
  * Records that `holder` calls the gateway for outbox row `id` now (`sending`, with the text's hash and
  * the attempt time, as `startOutboxSend`) and extends its claim to `now + leaseMs`, only while the row
- * is still claimed by `holder`. False when another instance took the claim over (ours lapsed while
- * this instance was slow): then this instance must not send, the other one does.
+ * is still claimed by `holder` and still open. False when another instance took the claim over (ours
+ * lapsed while this instance was slow), or settled the reply meanwhile (it found an interrupted send
+ * in the gateway's history and recorded it while we held a claim read before): then this instance
+ * must not send.
  */
 export async function startClaimedOutboxSend(
   db: Kysely<Database>,
@@ -165,6 +167,7 @@ export async function startClaimedOutboxSend(
     })
     .where("id", "=", id)
     .where("claimed_by", "=", holder)
+    .where("status", "in", ["pending", "sending"])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
