@@ -52,6 +52,25 @@ export async function claimInboxRows(
 }
 
 /**
+ * Of the inbox rows `ids` (read when their chats were leased), the ones still pending, locked in `trx`
+ * until it ends. Called first in the transaction that handles them: when this instance's lease lapsed
+ * before (it was slow) and another instance leased the chat and handled some of these rows, the lock
+ * waits for that instance's commit and those rows come back `done`, so no message is handled twice.
+ */
+export async function lockPendingInboxRows(trx: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom("inbox")
+    .select("id")
+    .where("id", "in", ids)
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
+/**
  * Leases `chats` to `holder` until `now + leaseMs` where no other instance
  * holds them (a lapsed lease counts as free, and with `takeOverGone` so does
  * the lease of an instance whose liveness lock is gone: see `holdLiveness`).

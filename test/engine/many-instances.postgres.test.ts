@@ -22,6 +22,8 @@ import {
   claimOutboxHeads,
   gatewayIdIndex,
   insertInboxEntry,
+  lockPendingInboxRows,
+  markInboxDone,
   startClaimedOutboxSend,
 } from "../../src/store/index.js";
 import { openPostgresDatabase } from "../../src/store/postgres-database.js";
@@ -247,6 +249,49 @@ describe("many instances on one PostgreSQL database", () => {
     // Settled (sent, held or failed), a reply is never started again, even by the instance that claims it.
     await t.db.updateTable("outbox").set({ status: "sent" }).where("id", "=", id).execute();
     expect(await startClaimedOutboxSend(t.db, id, "survivor", attempt, clock.now(), leaseMs)).toBe(false);
+  });
+
+  it("handles a message once when a slow instance's lease lapsed and another instance took its chat", async () => {
+    const leaseMs = 2_000;
+    await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
+    await insertInboxEntry(t.db, {
+      gateway: "gowa",
+      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
+      identityIndex: "chat-1",
+      payloadEnc: "enc",
+      receivedAt: T0,
+    });
+    const [slowRow] = await claimInboxRows(t.db, "slow", 10, clock.now(), leaseMs);
+    clock.advance(leaseMs + 1);
+    const [fastRow] = await claimInboxRows(t.db, "fast", 10, clock.now(), leaseMs);
+    const id = Number(fastRow?.id);
+    expect(Number(slowRow?.id)).toBe(id);
+
+    // The other instance handles the row; the slow one starts its own batch before that commits.
+    let handled!: () => void;
+    const fastDone = new Promise<void>((resolve) => {
+      handled = resolve;
+    });
+    let locked!: () => void;
+    const fastLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const fast = t.db.transaction().execute(async (trx) => {
+      expect(await lockPendingInboxRows(trx, [id])).toEqual(new Set([id]));
+      locked();
+      await fastDone;
+      await markInboxDone(trx, id, clock.now());
+    });
+    await fastLocked;
+    const slow = t.db.transaction().execute((trx) => lockPendingInboxRows(trx, [id]));
+    // The slow instance waits for the other's commit, then finds the row done: nothing left to handle.
+    await vi.waitFor(async () => {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
+      expect(waiting.rows[0]?.n).toBeGreaterThan(0);
+    });
+    handled();
+    await fast;
+    expect(await slow).toEqual(new Set());
   });
 
   it("takes over at once the chats and replies of an instance whose process died, never those of a live one", async () => {
