@@ -116,8 +116,19 @@ export class InboxWorker {
       await db.transaction().execute(async (trx) => {
         // One connection (SQLite): what waits for it commits with this batch. Not with many instances,
         // where intake never waits for the worker and a batch runs far longer.
-        if (this.#deps.coordination === undefined) settleUnits = await this.#deps.sharedCommits?.absorb(trx);
-        await this.#handleRows(trx, rows, now, results);
+        const coordination = this.#deps.coordination;
+        if (coordination === undefined) settleUnits = await this.#deps.sharedCommits?.absorb(trx);
+        let mine = rows;
+        if (coordination !== undefined) {
+          // Our lease may have lapsed before this commit began (a slow instance): what another instance
+          // handled meanwhile is done, and is not handled again here.
+          const pending = await coordination.lockPendingInbox(
+            trx,
+            rows.map((row) => Number(row.id)),
+          );
+          mine = rows.filter((row) => pending.has(Number(row.id)));
+        }
+        await this.#handleRows(trx, mine, now, results);
       });
     } catch (error) {
       settleUnits?.({ error });

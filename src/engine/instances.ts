@@ -19,6 +19,7 @@ import {
   holdLiveness,
   type InboxRow,
   type Liveness,
+  lockPendingInboxRows,
   type OutboxRow,
   recordSendSlot,
   releaseChatLeases,
@@ -50,6 +51,11 @@ export interface InstanceCoordination {
   readonly leaseMs: number;
   /** Pending inbox rows of the chats leased to this instance now, oldest first. */
   claimInbox(limit: number): Promise<InboxRow[]>;
+  /**
+   * Of the inbox rows `ids` claimed, those still pending, locked in `trx` (the transaction that handles
+   * them): rows another instance handled meanwhile (our lease lapsed) are left out.
+   */
+  lockPendingInbox(trx: Kysely<Database>, ids: readonly number[]): Promise<Set<number>>;
   /** Gives back the leases of these chats (their rows are handled). */
   releaseChats(chats: readonly string[]): Promise<void>;
   /** The outbox heads (one per chat, due or not) claimed by this instance now. */
@@ -105,6 +111,7 @@ export function instanceCoordination(
     },
     // Only an instance that holds its own liveness lock takes over those of instances whose lock is gone.
     claimInbox: (limit) => claimInboxRows(db, holder, limit, clock.now(), leaseMs, liveness !== undefined),
+    lockPendingInbox: (trx, ids) => lockPendingInboxRows(trx, ids),
     releaseChats: (chats) => releaseChatLeases(db, holder, chats),
     claimOutbox: (limit) => claimOutboxHeads(db, holder, limit, clock.now(), leaseMs, liveness !== undefined),
     // A send's claim outlasts the gateway call (its timeout): a slow but live instance is never

@@ -438,8 +438,13 @@ export class OutboxSender {
     const earliest = Math.floor(startedAt / 1000) * 1000 - HISTORY_CLOCK_SKEW_MS;
     for (const entry of history) {
       if (entry.at < earliest || sendHash(entry.text) !== row.send_hash) continue;
-      if ((await findOutboundByGatewayId(db, gatewayIdIndex(this.#deps.cipher, entry.gatewayMessageId))) !== undefined)
-        continue;
+      const recorded = await findOutboundByGatewayId(db, gatewayIdIndex(this.#deps.cipher, entry.gatewayMessageId));
+      // Recorded for this very reply: another instance reconciled it first (our claim had lapsed).
+      if (recorded !== undefined && Number(recorded.id) === Number(row.message_id)) {
+        logger.info({ outboxId: id }, "an interrupted send was already recorded by another instance");
+        return "sent";
+      }
+      if (recorded !== undefined) continue;
       logger.info({ outboxId: id }, "an interrupted send had gone out; recorded, not sent again");
       this.#deps.metrics.sendsReconciled++;
       await this.#recordSentRetrying(row, entry.gatewayMessageId, null);

@@ -52,6 +52,25 @@ export async function claimInboxRows(
 }
 
 /**
+ * Of the inbox rows `ids` (read when their chats were leased), the ones still pending, locked in `trx`
+ * until it ends. Called first in the transaction that handles them: when this instance's lease lapsed
+ * before (it was slow) and another instance leased the chat and handled some of these rows, the lock
+ * waits for that instance's commit and those rows come back `done`, so no message is handled twice.
+ */
+export async function lockPendingInboxRows(trx: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom("inbox")
+    .select("id")
+    .where("id", "in", ids)
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
+/**
  * Leases `chats` to `holder` until `now + leaseMs` where no other instance
  * holds them (a lapsed lease counts as free, and with `takeOverGone` so does
  * the lease of an instance whose liveness lock is gone: see `holdLiveness`).
@@ -144,8 +163,10 @@ export async function claimOutboxHeads(
 /**
  * Records that `holder` calls the gateway for outbox row `id` now (`sending`, with the text's hash and
  * the attempt time, as `startOutboxSend`) and extends its claim to `now + leaseMs`, only while the row
- * is still claimed by `holder`. False when another instance took the claim over (ours lapsed while
- * this instance was slow): then this instance must not send, the other one does.
+ * is still claimed by `holder` and still open. False when another instance took the claim over (ours
+ * lapsed while this instance was slow), or settled the reply meanwhile (it found an interrupted send
+ * in the gateway's history and recorded it while we held a claim read before): then this instance
+ * must not send.
  */
 export async function startClaimedOutboxSend(
   db: Kysely<Database>,
@@ -165,6 +186,7 @@ export async function startClaimedOutboxSend(
     })
     .where("id", "=", id)
     .where("claimed_by", "=", holder)
+    .where("status", "in", ["pending", "sending"])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -37,6 +37,7 @@ export {
   claimOutboxHeads,
   holdLiveness,
   leaseChats,
+  lockPendingInboxRows,
   recordSendSlot,
   releaseChatLeases,
   releaseSendSlot,

@@ -22,6 +22,8 @@ import {
   claimOutboxHeads,
   gatewayIdIndex,
   insertInboxEntry,
+  lockPendingInboxRows,
+  markInboxDone,
   startClaimedOutboxSend,
 } from "../../src/store/index.js";
 import { openPostgresDatabase } from "../../src/store/postgres-database.js";
@@ -244,6 +246,52 @@ describe("many instances on one PostgreSQL database", () => {
       status: "sending",
       claimed_by: "survivor",
     });
+    // Settled (sent, held or failed), a reply is never started again, even by the instance that claims it.
+    await t.db.updateTable("outbox").set({ status: "sent" }).where("id", "=", id).execute();
+    expect(await startClaimedOutboxSend(t.db, id, "survivor", attempt, clock.now(), leaseMs)).toBe(false);
+  });
+
+  it("handles a message once when a slow instance's lease lapsed and another instance took its chat", async () => {
+    const leaseMs = 2_000;
+    await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
+    await insertInboxEntry(t.db, {
+      gateway: "gowa",
+      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
+      identityIndex: "chat-1",
+      payloadEnc: "enc",
+      receivedAt: T0,
+    });
+    const [slowRow] = await claimInboxRows(t.db, "slow", 10, clock.now(), leaseMs);
+    clock.advance(leaseMs + 1);
+    const [fastRow] = await claimInboxRows(t.db, "fast", 10, clock.now(), leaseMs);
+    const id = Number(fastRow?.id);
+    expect(Number(slowRow?.id)).toBe(id);
+
+    // The other instance handles the row; the slow one starts its own batch before that commits.
+    let handled!: () => void;
+    const fastDone = new Promise<void>((resolve) => {
+      handled = resolve;
+    });
+    let locked!: () => void;
+    const fastLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const fast = t.db.transaction().execute(async (trx) => {
+      expect(await lockPendingInboxRows(trx, [id])).toEqual(new Set([id]));
+      locked();
+      await fastDone;
+      await markInboxDone(trx, id, clock.now());
+    });
+    await fastLocked;
+    const slow = t.db.transaction().execute((trx) => lockPendingInboxRows(trx, [id]));
+    // The slow instance waits for the other's commit, then finds the row done: nothing left to handle.
+    await vi.waitFor(async () => {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
+      expect(waiting.rows[0]?.n).toBeGreaterThan(0);
+    });
+    handled();
+    await fast;
+    expect(await slow).toEqual(new Set());
   });
 
   it("takes over at once the chats and replies of an instance whose process died, never those of a live one", async () => {
@@ -292,6 +340,75 @@ describe("many instances on one PostgreSQL database", () => {
       await theirDb.destroy();
     }
   });
+
+  it("does not send again a reply that another instance found in the gateway's history and recorded while this one held the claim", async () => {
+    const { gateway, sends } = sharedGateway();
+    // The other instance's reconcile, running while this one reads the history (its claim read before).
+    let otherInstanceRecords: (() => Promise<void>) | undefined;
+    const historyReads: number[] = [];
+    const withHistory: WhatsAppGateway = {
+      ...gateway,
+      sentSince: async (_chat: string, since: number) => {
+        historyReads.push(since);
+        await otherInstanceRecords?.();
+        return sends.map((message, i) => ({ gatewayMessageId: `WA${i + 1}`, text: message.text, at: T0 }));
+      },
+    };
+    const survivor = await instance(withHistory);
+    await survivor.closer.engine.receive([inbound("m-1", "15550001000", "Hi")]);
+    const reply = await vi.waitFor(
+      async () => {
+        const row = await t.db.selectFrom("outbox").selectAll().where("status", "=", "sent").executeTakeFirst();
+        expect(row).toBeDefined();
+        return row!;
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    expect(sends).toHaveLength(1);
+
+    // Make it a send a dead instance had started and never recorded (the gateway has it as WA1).
+    await t.db
+      .updateTable("outbox")
+      .set({ status: "sending", sent_at: null, claimed_by: "dead-host:9:dddddd", claim_expires_at: T0 + 600_000 })
+      .where("id", "=", reply.id)
+      .execute();
+    await t.db
+      .updateTable("messages")
+      .set({ status: "queued", gateway_message_index: null })
+      .where("id", "=", reply.message_id)
+      .execute();
+    // Another live instance reconciles the same reply first and records it as sent (WA1), while this one,
+    // which took the claim over, is still reading the history.
+    otherInstanceRecords = async () => {
+      otherInstanceRecords = undefined;
+      await t.db
+        .updateTable("outbox")
+        .set({ status: "sent", sent_at: clock.now() })
+        .where("id", "=", reply.id)
+        .execute();
+      await t.db
+        .updateTable("messages")
+        .set({ status: "sent", gateway_message_index: gatewayIdIndex(t.cipher, "WA1") })
+        .where("id", "=", reply.message_id)
+        .execute();
+    };
+    clock.advance(16_000); // past the reconcile delay after the attempt began
+    survivor.closer.engine.kickSender();
+    await vi.waitFor(() => expect(historyReads).toHaveLength(1), { timeout: 30_000, interval: 50 });
+    // Stopping waits for the send in hand: whatever this instance was going to do with the reply, it did.
+    started.splice(started.indexOf(survivor), 1);
+    await survivor.close();
+
+    expect(sends).toHaveLength(1);
+    expect(
+      await t.db
+        .selectFrom("outbox")
+        .innerJoin("messages", "messages.id", "outbox.message_id")
+        .select(["outbox.status", "messages.gateway_message_index"])
+        .where("outbox.id", "=", reply.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: "sent", gateway_message_index: gatewayIdIndex(t.cipher, "WA1") });
+  }, 60_000);
 
   it("runs a scheduled job on one instance when both fire at once, and not again within the same tick", async () => {
     const one = instanceCoordination(t.db, clock, 60_000, "one");

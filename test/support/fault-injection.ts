@@ -205,7 +205,7 @@ export interface FinalState {
 /**
  * The run's promises, asserted: every accepted message is in the inbox and
  * handled (0 lost), every outbox row is sent, each send the gateway saw is
- * exactly one recorded reply and back (0 twice), every message got its reply
+ * exactly one recorded reply and back (0 twice), every message got exactly one reply
  * and each chat's replies went out in the order of its messages. `index` turns
  * a gateway id into its stored keyed hash.
  */
@@ -229,6 +229,8 @@ export function expectNothingLostNothingTwice(
     const order = new Map(messages.map((m, i) => [m.id, i]));
     const replies = fake.sent.filter((s) => s.phone === `${from}@s.whatsapp.net`);
     const answered = replies.map((s) => order.get(s.replyMessageId ?? "") ?? -1);
+    // One reply per message: a message handled twice would show as a second reply to it.
+    expect(answered).toHaveLength(messages.length);
     expect(new Set(answered)).toEqual(new Set(messages.map((_, i) => i)));
     expect(answered).toEqual([...answered].sort((a, b) => a - b));
   }
