@@ -135,7 +135,10 @@ export async function claimOutboxHeads(
   leaseMs: number,
   takeOverGone = false,
 ): Promise<OutboxRow[]> {
-  const gone = takeOverGone ? sql`or ${holderGone(sql.ref("o.claimed_by"))}` : sql``;
+  // A reply whose send had started stays with its claim (the gateway's timeout) even when its holder
+  // looks gone: a live instance whose liveness session was cut may still be waiting for the gateway,
+  // and taking the reply over at once could send it twice.
+  const gone = takeOverGone ? sql`or (o.status <> 'sending' and ${holderGone(sql.ref("o.claimed_by"))})` : sql``;
   // A head is an open row with no older open row of its customer: with the statuses as literals the
   // probe reads the partial index outbox_open_customer_idx, so a claim costs the open rows, not the
   // chat's whole history (a `min(id)` per row read every sent reply: seconds per claim, then a stall).

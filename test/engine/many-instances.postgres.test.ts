@@ -13,7 +13,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InboundMessage, OutboundText, SendResult, WhatsAppGateway } from "../../src/engine/gateway/index.js";
 import { ManualClock } from "../../src/engine/index.js";
-import { instanceCoordination } from "../../src/engine/instances.js";
+import { instanceCoordination, SEND_CLAIM_MS } from "../../src/engine/instances.js";
 import { DEFAULT_PACING } from "../../src/engine/pacing.js";
 import { runJobOnce } from "../../src/jobs.js";
 import { silentLogger } from "../../src/log.js";
@@ -294,7 +294,7 @@ describe("many instances on one PostgreSQL database", () => {
     expect(await slow).toEqual(new Set());
   });
 
-  it("takes over at once the chats and replies of an instance whose process died, never those of a live one", async () => {
+  it("takes over at once the chats and replies of an instance whose process died (a send it had started after its claim), never those of a live one", async () => {
     const leaseMs = 60_000;
     // The instance that dies has its own connection pool, as its own process would.
     const theirDb = openPostgresDatabase({ url: t.url as string });
@@ -313,8 +313,19 @@ describe("many instances on one PostgreSQL database", () => {
         receivedAt: T0,
       });
       await insertPendingReply(t.db, "c1", clock.now());
+      // A second chat, whose reply the doomed instance had started sending when it died.
+      await t.db
+        .insertInto("customers")
+        .values(placeholderCustomerRow("c2", { phone_index: "idx-c2b" }))
+        .execute();
+      await insertPendingReply(t.db, "c2", clock.now());
       expect(await doomed.claimInbox(10)).toHaveLength(1);
-      expect(await doomed.claimOutbox(10)).toHaveLength(1);
+      const doomedReplies = await doomed.claimOutbox(10);
+      expect(doomedReplies).toHaveLength(2);
+      const inFlight = doomedReplies.find((row) => row.customer_id === "c2");
+      expect(await doomed.startSend(theirDb, Number(inFlight?.id), { sendHash: "h", startedAt: clock.now() })).toBe(
+        true,
+      );
       // Alive (its session holds its liveness lock): its chat and its reply stay its own.
       expect(await survivor.claimInbox(10)).toEqual([]);
       expect(await survivor.claimOutbox(10)).toEqual([]);
@@ -332,8 +343,14 @@ describe("many instances on one PostgreSQL database", () => {
       // No clock advance: the lease has not lapsed, yet the survivor takes both over now.
       const taken = await survivor.claimInbox(10);
       expect(taken.map((row) => row.gateway_message_index)).toEqual([gatewayIdIndex(t.cipher, "m1")]);
-      const [reply] = await survivor.claimOutbox(10);
-      expect(reply?.claimed_by).toBe("survivor-host:2:bbbbbb");
+      const replies = await survivor.claimOutbox(10);
+      expect(replies.map((row) => [row.customer_id, row.claimed_by])).toEqual([["c1", "survivor-host:2:bbbbbb"]]);
+      // The reply it was sending waits out its claim (the gateway's timeout): a live instance whose
+      // session was only cut could still be waiting for the gateway, and would send it twice.
+      clock.advance(Math.max(leaseMs, SEND_CLAIM_MS) - 1_000);
+      expect((await survivor.claimOutbox(10)).map((row) => row.customer_id)).toEqual(["c1"]);
+      clock.advance(1_001);
+      expect((await survivor.claimOutbox(10)).map((row) => row.customer_id).sort()).toEqual(["c1", "c2"]);
     } finally {
       await survivor.releaseAll();
       await doomed.releaseAll().catch(() => undefined);
@@ -366,10 +383,11 @@ describe("many instances on one PostgreSQL database", () => {
     );
     expect(sends).toHaveLength(1);
 
-    // Make it a send a dead instance had started and never recorded (the gateway has it as WA1).
+    // Make it a send a dead instance had started and never recorded (the gateway has it as WA1); its
+    // claim lapses before the reconcile delay does.
     await t.db
       .updateTable("outbox")
-      .set({ status: "sending", sent_at: null, claimed_by: "dead-host:9:dddddd", claim_expires_at: T0 + 600_000 })
+      .set({ status: "sending", sent_at: null, claimed_by: "dead-host:9:dddddd", claim_expires_at: T0 + 10_000 })
       .where("id", "=", reply.id)
       .execute();
     await t.db
