@@ -4,7 +4,8 @@
  * instances that are up; concurrent signed webhooks with redeliveries, failing and slow sends.
  * The instances are killed in turn with SIGKILL at random moments and restarted while the others
  * carry on (a killed instance's liveness lock goes with its session, so the others take its chats
- * and replies over at once; an interrupted send is first looked for in the gateway's history).
+ * and replies over at once; a send it had started once its claim lapses, first looking for it in the
+ * gateway's history).
  * Afterwards nothing accepted is lost, no reply went out twice, each chat's replies kept the
  * order of its messages, and the database is intact (amcheck over every table and index).
  * Seeded; loopback and a unix socket only. (One instance on SQLite: fault-injection.e2e.test.ts.)
@@ -57,9 +58,9 @@ describe("fault injection on PostgreSQL: three instances killed in turn", () => 
       CLOSER_DATA_KEY: TEST_DATA_KEY.toString("base64"),
       INSTANCE_LEASE_MS: String(LEASE_MS),
       INSTANCE_SYNC_MS: "500",
-      // A survivor takes a dead instance's interrupted send over at once (its liveness lock is gone),
-      // so the history is read sooner than after a restart: wait past the fake's slow acknowledgement
-      // (500 ms) plus the event-loop lag of a machine this loaded, as production's 15 s does.
+      // A dead instance's interrupted send is taken over once its claim lapses (55 s), long after this;
+      // an instance restarted after a kill looks up its own interrupted sends after this long: past
+      // the fake's slow acknowledgement (500 ms) plus the event-loop lag of a machine this loaded.
       CLOSER_RECONCILE_AFTER_MS: "5000",
     };
     const servers: (RunningServer | undefined)[] = [];
