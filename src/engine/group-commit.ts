@@ -6,8 +6,8 @@
  * connection first, so intake and the sender's records cost one disk sync, not two.
  * @module
  */
-import { CompiledQuery, type Kysely } from "kysely";
-import { type Database, withWritePriority } from "../store/index.js";
+import type { Kysely } from "kysely";
+import { type Database, savepoint, withWritePriority } from "../store/index.js";
 
 /** Most units in one transaction. */
 export const GROUP_COMMIT_MAX = 256;
@@ -98,22 +98,15 @@ export class GroupCommit {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** The savepoint statements, compiled once (they run for every unit). */
-const SAVEPOINT = CompiledQuery.raw("savepoint group_unit");
-const RELEASE = CompiledQuery.raw("release savepoint group_unit");
-const ROLLBACK = CompiledQuery.raw("rollback to savepoint group_unit");
+const inUnitSavepoint = savepoint("group_unit");
 
 /** Runs each unit in its own savepoint of `trx`: a failing unit rolls back alone. */
 async function runUnits(trx: Kysely<Database>, batch: readonly Unit[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const unit of batch) {
-    await trx.executeQuery(SAVEPOINT);
     try {
-      outcomes.push({ ok: true, value: await unit.work(trx) });
-      await trx.executeQuery(RELEASE);
+      outcomes.push({ ok: true, value: await inUnitSavepoint(trx, () => unit.work(trx)) });
     } catch (error) {
-      await trx.executeQuery(ROLLBACK);
-      await trx.executeQuery(RELEASE);
       outcomes.push({ ok: false, error });
     }
   }

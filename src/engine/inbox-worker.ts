@@ -4,9 +4,9 @@
  * handler. A failing row is retried, then parked, and the next one goes on.
  * @module
  */
-import { CompiledQuery, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Logger } from "../log.js";
-import { type Database, type InboxRow, markInboxAttemptFailed, pendingInboxRows } from "../store/index.js";
+import { type Database, type InboxRow, markInboxAttemptFailed, pendingInboxRows, savepoint } from "../store/index.js";
 import type { Clock } from "./clock.js";
 import type { GroupCommit } from "./group-commit.js";
 import { handleInboxRowInTransaction, type InboundHandlerDeps, type InboundOutcome } from "./inbound-handler.js";
@@ -27,10 +27,8 @@ const BATCH_BUDGET_MS = 8;
  */
 const SHARED_BATCH_BUDGET_MS = 250;
 
-/** The savepoint statements, compiled once (they run for every row). */
-const SAVEPOINT = CompiledQuery.raw("savepoint inbox_row");
-const RELEASE = CompiledQuery.raw("release savepoint inbox_row");
-const ROLLBACK = CompiledQuery.raw("rollback to savepoint inbox_row");
+/** Each row is handled in a savepoint of the batch: a failing row rolls back alone. */
+const inRowSavepoint = savepoint("inbox_row");
 
 /** What the worker needs. */
 export interface InboxWorkerDeps extends InboundHandlerDeps {
@@ -117,18 +115,22 @@ export class InboxWorker {
         // One connection (SQLite): what waits for it commits with this batch. Not with many instances,
         // where intake never waits for the worker and a batch runs far longer.
         const coordination = this.#deps.coordination;
-        if (coordination === undefined) settleUnits = await this.#deps.sharedCommits?.absorb(trx);
-        let mine = rows;
-        if (coordination !== undefined) {
-          // Our lease may have lapsed before this commit began (a slow instance): what another instance
-          // handled meanwhile is done, and is not handled again here.
-          const pending = await coordination.lockPendingInbox(
-            trx,
-            rows.map((row) => Number(row.id)),
-          );
-          mine = rows.filter((row) => pending.has(Number(row.id)));
+        if (coordination === undefined) {
+          settleUnits = await this.#deps.sharedCommits?.absorb(trx);
+          return this.#handleRows(trx, rows, now, results);
         }
-        await this.#handleRows(trx, mine, now, results);
+        // Our lease may have lapsed before this commit began (a slow instance): what another instance
+        // handled meanwhile is done, and is not handled again here.
+        const pending = await coordination.lockPendingInbox(
+          trx,
+          rows.map((row) => Number(row.id)),
+        );
+        await this.#handleRows(
+          trx,
+          rows.filter((row) => pending.has(Number(row.id))),
+          now,
+          results,
+        );
       });
     } catch (error) {
       settleUnits?.({ error });
@@ -145,14 +147,12 @@ export class InboxWorker {
       // Hold the write lock briefly: webhooks waiting to be persisted queue behind this batch.
       if (results.length > 0 && performance.now() - started > this.#budgetMs) return;
       const id = Number(row.id);
-      await trx.executeQuery(SAVEPOINT);
       try {
-        const outcome = await handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now);
-        await trx.executeQuery(RELEASE);
+        const outcome = await inRowSavepoint(trx, () =>
+          handleInboxRowInTransaction({ ...this.#deps, db: trx }, row, now),
+        );
         results.push({ id, outcome, state: "done", error: null });
       } catch (error) {
-        await trx.executeQuery(ROLLBACK);
-        await trx.executeQuery(RELEASE);
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const state = await markInboxAttemptFailed(trx, id, reason, MAX_INBOX_ATTEMPTS, now);
         results.push({ id, outcome: null, state, error });

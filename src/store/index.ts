@@ -209,6 +209,7 @@ export {
 } from "./reflection-run.repository.js";
 export type { RetentionCounts, RetentionCutoffs } from "./retention.repository.js";
 export { eraseExpired } from "./retention.repository.js";
+export { type InSavepoint, savepoint } from "./savepoint.js";
 export type { SecretFileSystem } from "./secret-file.js";
 export { deleteSetting, getSetting, putSetting } from "./setting.repository.js";
 export type { SqlDialectName } from "./sql-dialect.js";

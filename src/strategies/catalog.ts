@@ -3,6 +3,8 @@
  * money formatting, and which products a message mentions. Pure: `now` comes in.
  * @module
  */
+
+import { BoundedMemo } from "./bounded-memo.js";
 import type { Catalog, Offer, Product } from "./catalog-schema.js";
 
 /** A product with at most this many units (and at least one) is low on stock. */
@@ -23,22 +25,16 @@ export function isLowStock(product: Product): boolean {
 export function formatMoney(amount: number, currency = "USD"): string {
   let format = moneyFormats.get(currency);
   if (!format) {
-    format = { format: new Intl.NumberFormat("en-US", { style: "currency", currency }), done: new Map() };
+    const intl = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    // Intl's formatting costs microseconds and every reply formats the catalog's prices again.
+    format = new BoundedMemo(MEMO_KEPT, (value: number) => intl.format(value));
     moneyFormats.set(currency, format);
   }
-  // Intl's formatting costs microseconds and every reply formats the catalog's prices again: keep the
-  // strings (a bounded set: past the bound it starts over).
-  let text = format.done.get(amount);
-  if (text === undefined) {
-    text = format.format.format(amount);
-    if (format.done.size >= MONEY_STRINGS_KEPT) format.done.clear();
-    format.done.set(amount, text);
-  }
-  return text;
+  return format.get(amount);
 }
-const moneyFormats = new Map<string, { format: Intl.NumberFormat; done: Map<number, string> }>();
-/** Formatted amounts kept per currency. */
-const MONEY_STRINGS_KEPT = 4096;
+const moneyFormats = new Map<string, BoundedMemo<number, string>>();
+/** Formatted amounts (per currency) and parsed days kept. */
+const MEMO_KEPT = 4096;
 
 /** The price after `percent` off, rounded to cents. */
 export function discountedPrice(price: number, percent: number): number {
@@ -47,25 +43,16 @@ export function discountedPrice(price: number, percent: number): number {
 
 /** Epoch ms at which the offer stops: the end of its `validUntil` day in UTC (exclusive). */
 export function offerEndsAt(offer: Offer): number {
-  return dayStart(offer.validUntil) + DAY_MS;
+  return dayStart.get(offer.validUntil) + DAY_MS;
 }
 
 /** Epoch ms at which the offer starts (00:00 UTC of `validFrom`), or -Infinity when it has no start. */
 export function offerStartsAt(offer: Offer): number {
-  return offer.validFrom === null ? Number.NEGATIVE_INFINITY : dayStart(offer.validFrom);
+  return offer.validFrom === null ? Number.NEGATIVE_INFINITY : dayStart.get(offer.validFrom);
 }
 
 /** 00:00 UTC of a `YYYY-MM-DD` day, epoch ms; parsed once per day named (every reply asks about the offers). */
-function dayStart(day: string): number {
-  let at = dayStarts.get(day);
-  if (at === undefined) {
-    at = Date.parse(`${day}T00:00:00Z`);
-    if (dayStarts.size >= MONEY_STRINGS_KEPT) dayStarts.clear();
-    dayStarts.set(day, at);
-  }
-  return at;
-}
-const dayStarts = new Map<string, number>();
+const dayStart = new BoundedMemo(MEMO_KEPT, (day: string) => Date.parse(`${day}T00:00:00Z`));
 
 /** True when the offer runs at `now` (epoch ms): from its start through the whole `validUntil` day, UTC. */
 export function isOfferRunning(offer: Offer, now: number): boolean {

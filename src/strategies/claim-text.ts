@@ -16,6 +16,7 @@
  * @module
  */
 import { remove as foldConfusables } from "confusables";
+import { BoundedMemo } from "./bounded-memo.js";
 
 // Format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, bidi controls), the
 // grapheme joiner, Hangul and Khmer fillers, Mongolian selectors and variation selectors.
@@ -201,22 +202,13 @@ const FRACTIONS: Record<string, string> = {
  * for checking only and its indexes do not map back to the original.
  */
 export function normalizeClaimText(text: string): string {
-  return remembered(normalized, text, normalizeUncached);
+  return normalized.get(text);
 }
 
 /** Lint checks the same renderings many times: the last few hundred results are kept. */
 const CACHE_MAX = 500;
-const normalized = new Map<string, string>();
-const forms = new Map<string, string[]>();
-
-function remembered<T>(cache: Map<string, T>, key: string, compute: (text: string) => T): T {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = compute(key);
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(key, value);
-  return value;
-}
+const normalized = new BoundedMemo(CACHE_MAX, (text: string) => normalizeUncached(text));
+const forms = new BoundedMemo(CACHE_MAX, (text: string) => phraseFormsUncached(text));
 
 function normalizeUncached(text: string): string {
   let out = foldText(text);
@@ -257,7 +249,7 @@ export function foldText(text: string): string {
  * in-word punctuation read as spaces, with them removed, and the full claim normalisation.
  */
 export function phraseForms(text: string): string[] {
-  return remembered(forms, text, phraseFormsUncached);
+  return forms.get(text);
 }
 
 function phraseFormsUncached(text: string): string[] {

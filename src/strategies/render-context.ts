@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { BoundedMemo } from "./bounded-memo.js";
 import {
   discountedPrice,
   findProduct,
@@ -253,7 +254,7 @@ function toOfferView(offer: Offer, product: Product | null, now: number): OfferV
   return {
     id: offer.id,
     percent: offer.percent,
-    validUntil: shortDay(offer.validUntil),
+    validUntil: shortDay.get(offer.validUntil),
     validUntilDate: offer.validUntil,
     description: offer.description,
     price: applies && priceValue !== null ? formatMoney(priceValue, product.currency) : null,
@@ -265,16 +266,7 @@ function toOfferView(offer: Offer, product: Product | null, now: number): OfferV
 const shortDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 
 /** `2026-12-24` as `Dec 24`, formatted once per day named. */
-function shortDay(day: string): string {
-  let text = shortDays.get(day);
-  if (text === undefined) {
-    text = shortDate.format(new Date(`${day}T12:00:00Z`));
-    if (shortDays.size >= 1024) shortDays.clear();
-    shortDays.set(day, text);
-  }
-  return text;
-}
-const shortDays = new Map<string, string>();
+const shortDay = new BoundedMemo(1024, (day: string) => shortDate.format(new Date(`${day}T12:00:00Z`)));
 
 function toShopView(catalog: Catalog): RenderContext["shop"] {
   const { shop } = catalog;

@@ -100,6 +100,17 @@ async function insertPendingReply(db: TestDatabase["db"], customerId: string, no
     .execute();
 }
 
+/** An inbound message `gatewayId` of chat `chat-1`, accepted and not yet handled (its inbox row). */
+async function insertPendingMessage(t: TestDatabase, gatewayId: string): Promise<void> {
+  await insertInboxEntry(t.db, {
+    gateway: "gowa",
+    gatewayMessageIndex: gatewayIdIndex(t.cipher, gatewayId),
+    identityIndex: "chat-1",
+    payloadEnc: "enc",
+    receivedAt: T0,
+  });
+}
+
 function inbound(id: string, phone: string, text: string): InboundMessage {
   return {
     kind: "message",
@@ -215,13 +226,7 @@ describe("many instances on one PostgreSQL database", () => {
     const leaseMs = 60_000;
     const ghost = instanceCoordination(t.db, clock, leaseMs, "crashed-host:1:aaaaaa");
     await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
-    await insertInboxEntry(t.db, {
-      gateway: "gowa",
-      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
-      identityIndex: "chat-1",
-      payloadEnc: "enc",
-      receivedAt: T0,
-    });
+    await insertPendingMessage(t, "m1");
     // The crashed instance leased the chat and never finished.
     expect(await ghost?.claimInbox(10)).toHaveLength(1);
     expect(await claimInboxRows(t.db, "survivor", 10, clock.now(), leaseMs)).toEqual([]);
@@ -254,13 +259,7 @@ describe("many instances on one PostgreSQL database", () => {
   it("handles a message once when a slow instance's lease lapsed and another instance took its chat", async () => {
     const leaseMs = 2_000;
     await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
-    await insertInboxEntry(t.db, {
-      gateway: "gowa",
-      gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
-      identityIndex: "chat-1",
-      payloadEnc: "enc",
-      receivedAt: T0,
-    });
+    await insertPendingMessage(t, "m1");
     const [slowRow] = await claimInboxRows(t.db, "slow", 10, clock.now(), leaseMs);
     clock.advance(leaseMs + 1);
     const [fastRow] = await claimInboxRows(t.db, "fast", 10, clock.now(), leaseMs);
@@ -305,13 +304,7 @@ describe("many instances on one PostgreSQL database", () => {
     await survivor.start(() => undefined);
     try {
       await t.db.insertInto("customers").values(placeholderCustomerRow("c1")).execute();
-      await insertInboxEntry(t.db, {
-        gateway: "gowa",
-        gatewayMessageIndex: gatewayIdIndex(t.cipher, "m1"),
-        identityIndex: "chat-1",
-        payloadEnc: "enc",
-        receivedAt: T0,
-      });
+      await insertPendingMessage(t, "m1");
       await insertPendingReply(t.db, "c1", clock.now());
       // A second chat, whose reply the doomed instance had started sending when it died.
       await t.db
