@@ -15,6 +15,7 @@ import { benchScript, childEnv } from "../support/paths.js";
 import { type LatencySummary, round, summarize } from "../support/stats.js";
 import { runBaselineLoad } from "./baseline-load.js";
 import { ConversationDriver, type PhaseResult } from "./conversation-driver.js";
+import { type FloorResult, measureFloor } from "./floor-bench.js";
 import { GowaSink } from "./gowa-sink.js";
 import { WebhookClient } from "./webhook-client.js";
 
@@ -66,6 +67,11 @@ export interface PipelineResult {
     generatorCpuMsPerMessage: number;
     serverRssMb: number;
     serverMetrics: Record<string, unknown>;
+    /**
+     * The floor of this design in the same run: a minimal server that keeps Closer's four synced
+     * writes per message and its two HTTP exchanges, and does nothing else (floor-child.ts).
+     */
+    floor: FloorResult & { ratioToBaseline: number };
   };
   baseline: {
     requestsPerSecond: number;
@@ -123,6 +129,18 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
     const half = await driver.openLoop(rate, options.halfWarmupMs, options.halfMeasureMs);
     const rss = await closer.request<{ type: string; rss: number }>("rss");
     const metrics = await closer.request<{ type: string; metrics: Record<string, unknown> }>("metrics");
+    await closer.stop();
+    log(`floor: the least a server of this design does, ${options.concurrency} customers`);
+    const floor = await measureFloor({
+      workDir: options.workDir,
+      sink,
+      secrets,
+      rng: next,
+      concurrency: options.concurrency,
+      warmupMs: options.halfWarmupMs,
+      measureMs: options.halfMeasureMs,
+    });
+    log(`floor: ${Math.round(floor.messagesPerSecond)} messages/s, ${floor.serverCpuMsPerMessage} ms CPU a message`);
     return {
       pipeline: {
         messagesPerSecond: round(messagesPerSecond, 1),
@@ -140,6 +158,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
         generatorCpuMsPerMessage: round(cpuTotal(generatorCpu) / 1000 / Math.max(1, processed), 3),
         serverRssMb: round(rss.rss / 1_048_576, 1),
         serverMetrics: metrics.metrics,
+        floor: { ...floor, ratioToBaseline: round(floor.messagesPerSecond / baseline.requestsPerSecond, 3) },
       },
       baseline: {
         requestsPerSecond: round(baseline.requestsPerSecond, 1),
