@@ -1,6 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CommandIo } from "../../src/cli/command.js";
 import { customersCommand } from "../../src/cli/commands/customers.js";
@@ -9,6 +7,7 @@ import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { startCloser } from "../../src/main.js";
 import { openDatabase } from "../../src/store/index.js";
+import { tempDir } from "../support/temp-dir.js";
 import { placeholderCustomerRow } from "../support/test-database.js";
 
 const PLAYBOOKS = resolve(import.meta.dirname, "../../playbooks");
@@ -36,7 +35,7 @@ describe("closer customers", () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "closer-cli-customers-"));
+    dataDir = tempDir("closer-cli-customers-");
     const config = loadConfig({ DATA_DIR: dataDir, PLAYBOOKS_DIR: PLAYBOOKS, PORT: "0", CLOSER_RANDOM_SEED: "3" });
     const closer = await startCloser(config, silentLogger());
     for (const text of ["Hi!", "How much is the skillet?"]) {
@@ -178,7 +177,7 @@ describe("closer customers", () => {
 
 describe("closer migrate", () => {
   it("applies migrations once, then reports the database up to date", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "closer-cli-migrate-"));
+    const dir = tempDir("closer-cli-migrate-");
     const first = fakeIo(dir);
     expect(await migrateCommand([], first.io)).toBe(0);
     expect(first.out.join("\n")).toMatch(/applied/);

@@ -5,12 +5,12 @@
  * verify` checks a file decrypts; restore refuses a DATA_DIR that is not empty;
  * no backup file holds a customer's number, name or text in clear.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeWaha } from "../support/fake-waha.js";
 import { REPO_ROOT, type RunningServer, runBuiltCli, startServer } from "../support/start-server.js";
+import { tempDir } from "../support/temp-dir.js";
 import { customerView, eventually, metric } from "./gateways-helpers.js";
 
 const KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => 200 - i)).toString("base64");
@@ -94,7 +94,7 @@ describe("backup under traffic, restore into a new DATA_DIR", () => {
     expect(refused.status).not.toBe(0);
     expect(refused.lines.join("\n")).toMatch(/not empty/);
 
-    const fresh = mkdtempSync(join(tmpdir(), "closer-restored-"));
+    const fresh = tempDir("closer-restored-");
     const restored = runBuiltCli(["restore", snapshot], { env: { DATA_DIR: fresh, CLOSER_DATA_KEY: KEY } });
     expect(restored.status, restored.lines.join("\n")).toBe(0);
 

@@ -4,10 +4,9 @@
  * admin tokens, the Host allow-list, request timeouts, security headers on every page, the cap
  * on inbound text, and the secrets refused at start.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,6 +15,7 @@ import {
   type StartServerOptions,
   startServer as startRealServer,
 } from "../support/start-server.js";
+import { tempDir } from "../support/temp-dir.js";
 
 /** The machine may be busy: give a start more time than the default. */
 const startServer = (options: StartServerOptions) => startRealServer({ timeoutMs: 50_000, ...options });
@@ -267,7 +267,7 @@ describe("secrets refused at start (finding 8)", () => {
 
 describe("a playbook regex that could stop the service (finding 6)", () => {
   it("is refused at start, naming the signal, so no message ever runs through it", async () => {
-    const playbooks = join(mkdtempSync(join(tmpdir(), "closer-redos-")), "playbooks");
+    const playbooks = join(tempDir("closer-redos-"), "playbooks");
     cpSync(join(REPO_ROOT, "playbooks"), playbooks, { recursive: true });
     const funnel = join(playbooks, "funnel.yaml");
     writeFileSync(

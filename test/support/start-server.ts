@@ -4,9 +4,8 @@
  * `closer` command the same way, as a process of its own.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { tempDir } from "./temp-dir.js";
 
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -43,7 +42,7 @@ export async function startServer({
   dataDir,
   timeoutMs = 20_000,
 }: StartServerOptions = {}): Promise<RunningServer> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "closer-e2e-"));
+  const dir = dataDir ?? tempDir("closer-e2e-");
   const child = spawn(process.execPath, [CLI_PATH, "serve"], {
     cwd: dir,
     env: {

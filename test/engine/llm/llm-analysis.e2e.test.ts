@@ -1,11 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { silentLogger } from "../../../src/log.js";
 import { type Closer, startCloser } from "../../../src/main.js";
 import { FakeOpenAi } from "../../support/fake-openai.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 const PLAYBOOKS = resolve(import.meta.dirname, "../../../playbooks");
 
@@ -71,7 +70,7 @@ describe("one call per turn returns the reply and an analysis of the customer's 
   });
   beforeEach(async () => {
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), "closer-analysis-")),
+      DATA_DIR: tempDir("closer-analysis-"),
       PLAYBOOKS_DIR: PLAYBOOKS,
       PORT: "0",
       CLOSER_RANDOM_SEED: "11",

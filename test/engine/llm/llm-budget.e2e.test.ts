@@ -1,11 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { silentLogger } from "../../../src/log.js";
 import { type Closer, startCloser } from "../../../src/main.js";
 import { FakeOpenAi } from "../../support/fake-openai.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 const PLAYBOOKS = resolve(import.meta.dirname, "../../../playbooks");
 
@@ -34,7 +33,7 @@ describe("the daily LLM budget, as configured", () => {
 
   it("sends templates once the day's LLM cost reaches LLM_DAILY_BUDGET_USD, and keeps it after a restart", async () => {
     const env = {
-      DATA_DIR: mkdtempSync(join(tmpdir(), "closer-budget-")),
+      DATA_DIR: tempDir("closer-budget-"),
       PLAYBOOKS_DIR: PLAYBOOKS,
       PORT: "0",
       CLOSER_RANDOM_SEED: "9",

@@ -1,12 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { silentLogger } from "../../../src/log.js";
 import { type Closer, startCloser } from "../../../src/main.js";
 import { FakeOpenAi, type FakeOpenAiRequest } from "../../support/fake-openai.js";
 import { FALSE_CLAIMS, HONEST_LINES } from "../../support/false-claims.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 const PLAYBOOKS = resolve(import.meta.dirname, "../../../playbooks");
 const SAY = "Please reply with exactly this and nothing else: ";
@@ -71,7 +70,7 @@ describe("an obedient model cannot make the shop state false claims", () => {
   });
   beforeEach(async () => {
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), "closer-claims-")),
+      DATA_DIR: tempDir("closer-claims-"),
       PLAYBOOKS_DIR: PLAYBOOKS,
       PORT: "0",
       CLOSER_RANDOM_SEED: "5",

@@ -1,11 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { silentLogger } from "../../../src/log.js";
 import { type Closer, startCloser } from "../../../src/main.js";
 import { FakeOpenAi } from "../../support/fake-openai.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 const PLAYBOOKS = resolve(import.meta.dirname, "../../../playbooks");
 
@@ -35,7 +34,7 @@ describe("replies written by an OpenAI-compatible LLM", () => {
     await llm.close();
   });
   beforeEach(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "closer-llm-"));
+    const dataDir = tempDir("closer-llm-");
     const config = loadConfig({
       DATA_DIR: dataDir,
       PLAYBOOKS_DIR: PLAYBOOKS,
