@@ -62,6 +62,12 @@ export interface ThompsonSimSettings {
    * add; the product has no such knowledge. Default false.
    */
   readonly knownChanges?: boolean;
+  /**
+   * With `knownChanges`: the stages (by index) whose changes it is told; default every stage. A
+   * bound on what a perfect detector in those stages alone can add, the others keeping the
+   * policy's own change detection.
+   */
+  readonly knownChangeStages?: readonly number[];
   /** The name the policy reports; default `thompson`. */
   readonly name?: string;
 }
@@ -118,6 +124,8 @@ export class ThompsonSimPolicy implements SimPolicy {
   readonly #alarms: SimChangeAlarm[] = [];
   readonly #learning: LearningOptions;
   readonly #knownChanges: boolean;
+  /** The stages whose changes `knownChanges` is told; null: every stage. */
+  readonly #knownStages: ReadonlySet<number> | null;
   #tick = -1;
 
   /**
@@ -160,6 +168,7 @@ export class ThompsonSimPolicy implements SimPolicy {
       lastTrueP: [],
     }));
     this.#knownChanges = settings.knownChanges === true;
+    this.#knownStages = settings.knownChangeStages === undefined ? null : new Set(settings.knownChangeStages);
     if (this.#knownChanges && (this.#slidingMs !== null || windows === undefined)) {
       throw new RangeError("knownChanges needs the stages' windows and no sliding window");
     }
@@ -200,7 +209,9 @@ export class ThompsonSimPolicy implements SimPolicy {
     this.#catchUp(decision.now);
     const stage = this.#stages[decision.stage]!;
     stage.lastArms = decision.arms;
-    if (this.#knownChanges) this.#noteKnownChanges(stage, decision);
+    if (this.#knownChanges && (this.#knownStages === null || this.#knownStages.has(decision.stage))) {
+      this.#noteKnownChanges(stage, decision);
+    }
     // A new arm or a changed status: the product recomputes at once, from the evidence of this moment.
     const statuses = statusesOf(decision.arms);
     if (statuses !== stage.statuses) stage.pending = this.#read(decision.stage, decision.now, decision.arms);

@@ -130,6 +130,7 @@ describe("closer simulate", () => {
     [["--seeds", "0"], /--seeds must be at least 1/],
     [["--seeds", "x"], /--seeds must be a whole number/],
     [["--verdict-counts", "some"], /--verdict-counts must be resolved or matured/],
+    [["--known-changes-stages", "first_contact,trust"], /no stage 'trust' \(stages: first_contact, closing\)/],
     [["--bogus"], /Unknown option '--bogus'/],
   ])("should refuse %j with exit 2", async (args, message) => {
     const { io: cli, err } = io();

@@ -72,8 +72,11 @@ describe("ThompsonSimPolicy", () => {
 
   it("should forget an arm's old evidence the moment its true p changes when told of changes (the detector's bound)", () => {
     const window = 48 * MS_PER_HOUR;
-    const shareAfterChange = (knownChanges: boolean): number => {
-      const policy = thompsonSimPolicy(createSeededRandom(5), [window], { knownChanges });
+    const shareAfterChange = (knownChanges: boolean, knownChangeStages?: number[]): number => {
+      const policy = thompsonSimPolicy(createSeededRandom(5), [window], {
+        knownChanges,
+        ...(knownChangeStages === undefined ? {} : { knownChangeStages }),
+      });
       const at = (now: number, trueP: number[]): SimDecision => ({ ...decision(now), trueP });
       policy.choose(at(0, [0.8, 0.5]));
       const resolve = (arm: number, success: boolean, n: number, assignedAt: number, from: number) => {
@@ -96,6 +99,9 @@ describe("ThompsonSimPolicy", () => {
     // Told: a weighs 24 + 5 of 30 + 50 (0.1 × its old evidence), below b; not told: 245 of 350.
     expect(shareAfterChange(true)).toBeLessThan(0.05);
     expect(shareAfterChange(false)).toBeGreaterThan(0.9);
+    // Told only of other stages' changes, it keeps a's old evidence, as when not told at all.
+    expect(shareAfterChange(true, [1])).toBe(shareAfterChange(false));
+    expect(shareAfterChange(true, [0])).toBe(shareAfterChange(true));
   });
 
   it("should refuse a schedule that is not positive", () => {

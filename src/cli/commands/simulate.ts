@@ -55,6 +55,10 @@ Options:
   --draws N          posterior draws of Thompson's weights and of the verdict (default 10000, the product's)
   --recompute-hours H  hours between Thompson weight updates (default 1, the product's)
   --workers N        threads (default: every core; 1 runs in this thread)
+  --known-changes-stages LIST
+                     thompson-known-changes is told the changes of these stages only
+                     (comma-separated stage ids; default every stage): the bound of a
+                     perfect detector there, the other stages keeping thompson's own
   --verdict-counts resolved|matured
                      what the daily verdict counts: only assignments whose window has
                      closed, as the product does (default), or every resolved outcome
@@ -87,6 +91,7 @@ const OPTIONS = {
   "recompute-hours": { type: "string" },
   workers: { type: "string" },
   "verdict-counts": { type: "string" },
+  "known-changes-stages": { type: "string" },
   json: { type: "string" },
   report: { type: "string" },
   engine: { type: "boolean" },
@@ -274,6 +279,7 @@ function simulationOptions(values: Values, scenario: SimulationOptions["scenario
   if (verdictCounts !== undefined && verdictCounts !== "resolved" && verdictCounts !== "matured") {
     throw new Error(`--verdict-counts must be resolved or matured, got '${verdictCounts}'`);
   }
+  const knownChangeStages = stageIndexes(values["known-changes-stages"], scenario);
   return {
     scenario,
     ...(policies ? { policies: [...new Set(policies)] as PolicyName[] } : {}),
@@ -288,9 +294,21 @@ function simulationOptions(values: Values, scenario: SimulationOptions["scenario
       thompson: {
         ...(draws === undefined ? {} : { draws }),
         ...(recomputeHours === undefined ? {} : { recomputeHours }),
+        ...(knownChangeStages === undefined ? {} : { knownChangeStages }),
       },
     },
   };
+}
+
+/** The indexes of the comma-separated stage ids in `value`. */
+function stageIndexes(value: string | undefined, scenario: SimulationOptions["scenario"]): number[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = scenario.stages.map((stage) => stage.stage);
+  return value.split(",").map((id) => {
+    const index = ids.indexOf(id.trim());
+    if (index < 0) throw new Error(`--known-changes-stages: no stage '${id.trim()}' (stages: ${ids.join(", ")})`);
+    return index;
+  });
 }
 
 function positive(value: string | undefined, name: string): number | undefined {
