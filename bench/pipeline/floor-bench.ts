@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type IpcMessage, startChild } from "../support/child-process.js";
 import type { CloserSecrets } from "../support/closer-env.js";
 import { benchScript, childEnv } from "../support/paths.js";
-import { type LatencySummary, round, summarize } from "../support/stats.js";
+import { cpuMsBetween, type LatencySummary, perSecond, round, summarize } from "../support/stats.js";
 import { ConversationDriver } from "./conversation-driver.js";
 import type { GowaSink } from "./gowa-sink.js";
 import { WebhookClient } from "./webhook-client.js";
@@ -56,9 +56,9 @@ export async function measureFloor(options: {
     const phase = await driver.closedLoop(options.concurrency, options.warmupMs, options.measureMs);
     const after = await child.request<FloorCpu>("cpu");
     const handled = Math.max(1, after.processed - before.processed);
-    const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+    const cpuMs = cpuMsBetween(before.cpu, after.cpu);
     return {
-      messagesPerSecond: round(phase.windowMs > 0 ? (phase.replies * 1000) / phase.windowMs : 0, 1),
+      messagesPerSecond: round(perSecond(phase.replies, phase.windowMs), 1),
       commitsPerMessage: round((after.commits - before.commits) / handled, 3),
       serverCpuMsPerMessage: round(cpuMs / handled, 3),
       ackLatencyMs: summarize(phase.ackMs),

@@ -12,7 +12,7 @@ import { createSeededRandom } from "../../src/experiments/index.js";
 import { type BenchChild, type IpcMessage, startChild } from "../support/child-process.js";
 import { closerEnv, newSecrets } from "../support/closer-env.js";
 import { benchScript, childEnv } from "../support/paths.js";
-import { type LatencySummary, round, summarize } from "../support/stats.js";
+import { cpuMs, cpuMsBetween, type LatencySummary, perSecond, round, summarize } from "../support/stats.js";
 import { runBaselineLoad } from "./baseline-load.js";
 import { ConversationDriver, type PhaseResult } from "./conversation-driver.js";
 import { type FloorResult, measureFloor } from "./floor-bench.js";
@@ -118,7 +118,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
     const generatorCpu = process.cpuUsage(generatorBefore);
     const cpuAfter = await closer.request<CpuAnswer>("cpu");
     const processed = cpuAfter.processed - cpuBefore.processed;
-    const serverCpuMs = (cpuTotal(cpuAfter.cpu) - cpuTotal(cpuBefore.cpu)) / 1000;
+    const serverCpuMs = cpuMsBetween(cpuBefore.cpu, cpuAfter.cpu);
     const messagesPerSecond = perSecond(peak.replies, peak.windowMs);
     log(
       `pipeline: ${Math.round(messagesPerSecond)} messages/s replied, ack p99 ${round(summarize(peak.ackMs).p99)} ms`,
@@ -155,7 +155,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
         customers: peak.customers,
         halfPeak: halfPeakOf(rate, half),
         serverCpuMsPerMessage: round(serverCpuMs / Math.max(1, processed), 3),
-        generatorCpuMsPerMessage: round(cpuTotal(generatorCpu) / 1000 / Math.max(1, processed), 3),
+        generatorCpuMsPerMessage: round(cpuMs(generatorCpu) / Math.max(1, processed), 3),
         serverRssMb: round(rss.rss / 1_048_576, 1),
         serverMetrics: metrics.metrics,
         floor: { ...floor, ratioToBaseline: round(floor.messagesPerSecond / baseline.requestsPerSecond, 3) },
@@ -191,12 +191,4 @@ function halfPeakOf(rate: number, half: PhaseResult): PipelineResult["pipeline"]
 interface CpuAnswer extends IpcMessage {
   cpu: NodeJS.CpuUsage;
   processed: number;
-}
-
-function cpuTotal(usage: NodeJS.CpuUsage): number {
-  return usage.user + usage.system;
-}
-
-function perSecond(count: number, ms: number): number {
-  return ms > 0 ? (count * 1000) / ms : 0;
 }

@@ -24,7 +24,7 @@ import {
 import { type BenchChild, type IpcMessage, startChild } from "../support/child-process.js";
 import { closerEnv, newSecrets } from "../support/closer-env.js";
 import { benchScript } from "../support/paths.js";
-import { type LatencySummary, median, round, summarize } from "../support/stats.js";
+import { cpuMsBetween, type LatencySummary, median, perSecond, round, summarize } from "../support/stats.js";
 import { ConversationDriver } from "./conversation-driver.js";
 import { GowaSink } from "./gowa-sink.js";
 import { WebhookClient } from "./webhook-client.js";
@@ -183,10 +183,10 @@ async function runOnce(
     for (const [i, a] of after.entries()) {
       const b = before[i]!;
       processed += a.processed - b.processed;
-      cpuMs += (a.cpu.user + a.cpu.system - b.cpu.user - b.cpu.system) / 1000;
+      cpuMs += cpuMsBetween(b.cpu, a.cpu);
     }
     return {
-      messagesPerSecond: round(peak.windowMs > 0 ? (peak.replies * 1000) / peak.windowMs : 0, 1),
+      messagesPerSecond: round(perSecond(peak.replies, peak.windowMs), 1),
       ackLatencyMs: summarize(peak.ackMs),
       replyLatencyMs: summarize(peak.replyMs),
       serverCpuMsPerMessage: round(cpuMs / Math.max(1, processed), 3),

@@ -49,3 +49,18 @@ function sortedQuantile(sorted: Float64Array, q: number): number {
   const b = sorted[high] ?? Number.NaN;
   return a + (b - a) * (position - low);
 }
+
+/** Events per second: `count` over `ms` milliseconds (0 for an empty window). */
+export function perSecond(count: number, ms: number): number {
+  return ms > 0 ? (count * 1000) / ms : 0;
+}
+
+/** CPU milliseconds (user + system) of a `process.cpuUsage()` reading. */
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** CPU milliseconds (user + system) spent between two `process.cpuUsage()` readings. */
+export function cpuMsBetween(before: NodeJS.CpuUsage, after: NodeJS.CpuUsage): number {
+  return cpuMs(after) - cpuMs(before);
+}
